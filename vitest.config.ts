@@ -1,0 +1,18 @@
+import { defineConfig, defaultServerConditions } from 'vite';
+
+export default defineConfig({
+  ssr: { resolve: { conditions: ['@safecity/source', ...defaultServerConditions] } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'engine',
+          root: 'packages/engine',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
+        },
+      },
+    ],
+  },
+});
