@@ -1,1 +1,60 @@
-export const placeholder = 1;
+/**
+ * `@safecity/engine` — compile a 评价细则 ruleset once, score each unit's evidence into an
+ * explained ScoreCard.
+ *
+ * ```ts
+ * import { createEngine } from '@safecity/engine';
+ * const engine = createEngine();
+ * const ruleset = engine.compile(rulesetJson);
+ * const card = ruleset.score({ unit, values }, { findings });
+ * ```
+ * @packageDocumentation
+ */
+export { createEngine, type Engine, type EngineOptions, type CompiledRuleset, type ItemSummary } from './engine.js';
+export {
+  definePlugin,
+  defineMethod,
+  type Plugin,
+  type ScoringMethod,
+  type ScoreContext,
+  type MethodMessage,
+  type FieldRef,
+  type ItemInfo,
+  type MergePolicy,
+  type DeductionDraft,
+  type EvidenceParser,
+  type Reporter,
+} from './plugin.js';
+export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, type Issue } from './errors.js';
+export {
+  RulesetSchema,
+  NodeSchema,
+  EvidenceFieldSchema,
+  FindingSchema,
+  FindingsSchema,
+  UnitSchema,
+  type Ruleset,
+  type Node,
+  type EvidenceField,
+  type FieldType,
+  type FieldValue,
+  type Finding,
+  type Unit,
+  type UnitEvidence,
+  type EvidenceKind,
+  type CheckMethod,
+  type Bonus,
+  type Veto,
+  type VetoEffect,
+  type GradeBand,
+  type Applicability,
+  type Scoring,
+} from './model.js';
+export type { ScoreCard, ScoreNode, Deduction, VetoResult } from './scorecard.js';
+export type { ScoreOptions } from './score.js';
+export type { LogicFn, LogicOperator, LogicRule } from './logic/types.js';
+export type { LocalText, Lang } from './text.js';
+export { builtinMethods } from './methods/builtins.js';
+export { builtinMergePolicies } from './merge.js';
+export { toMilli, fromMilli } from './points.js';
+export { contentHash, stableJson } from './hash.js';

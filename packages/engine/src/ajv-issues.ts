@@ -1,0 +1,109 @@
+/**
+ * ajv errors → plain issues: one message per problem, at a JSON pointer, saying what was
+ * expected and what was found. Unions are resolved so an author sees the branch they meant.
+ */
+import type { ErrorObject } from 'ajv';
+import type { Issue } from './errors.js';
+
+function at(data: unknown, pointer: string): unknown {
+  if (pointer === '') return data;
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** A short rendering of a found value for a message. */
+export function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array (${value.length} items)`;
+  if (typeof value === 'object') return 'an object';
+  const s = JSON.stringify(value);
+  return typeof value === 'string' ? `a string ${s.length > 42 ? s.slice(0, 40) + '…"' : s}` : `${typeof value} ${s}`;
+}
+
+function escape(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function one(e: ErrorObject, data: unknown): Issue {
+  const found = at(data, e.instancePath);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path: e.instancePath, message: `missing required property "${String(p['missingProperty'])}"` };
+    case 'additionalProperties':
+      return {
+        path: `${e.instancePath}/${escape(String(p['additionalProperty']))}`,
+        message: `unknown property "${String(p['additionalProperty'])}"`,
+      };
+    case 'type':
+      return { path: e.instancePath, message: `expected ${String(p['type'])}, found ${shown(found)}` };
+    case 'const':
+      return { path: e.instancePath, message: `expected ${JSON.stringify(p['allowedValue'])}, found ${shown(found)}` };
+    case 'pattern':
+      return { path: e.instancePath, message: `expected text matching ${String(p['pattern'])}, found ${shown(found)}` };
+    default:
+      return { path: e.instancePath, message: `${e.message ?? e.keyword}, found ${shown(found)}` };
+  }
+}
+
+/** Convert ajv errors (validated with `allErrors`) into issues, resolving `anyOf` unions. */
+export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, data: unknown, base = ''): Issue[] {
+  if (!errors || errors.length === 0) return [];
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
+  const consumed = new Set<ErrorObject>();
+  const out: Issue[] = [];
+  // Innermost unions first, so an outer union sees what its branches reduced to.
+  for (const u of anyOfs.sort((a, b) => b.schemaPath.length - a.schemaPath.length)) {
+    const prefix = u.schemaPath.slice(0, -'/anyOf'.length) + '/anyOf/';
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      if (e === u || consumed.has(e) || !e.schemaPath.startsWith(prefix)) continue;
+      const n = e.schemaPath.slice(prefix.length).split('/')[0] as string;
+      const list = branches.get(n) ?? [];
+      list.push(e);
+      branches.set(n, list);
+    }
+    consumed.add(u);
+    for (const list of branches.values()) list.forEach((e) => consumed.add(e));
+    const isLiteral = (list: ErrorObject[]) => list.length === 1 && list[0]!.keyword === 'const' && list[0]!.instancePath === u.instancePath;
+    const tagMiss = (list: ErrorObject[]) =>
+      list.some((e) => e.keyword === 'const' && e.instancePath === `${u.instancePath}/type`);
+    const all = [...branches.values()];
+    if (all.length > 0 && all.every(isLiteral)) {
+      const allowed = all.map((l) => JSON.stringify((l[0]!.params as { allowedValue: unknown }).allowedValue));
+      out.push({ path: u.instancePath, message: `expected one of ${allowed.join(', ')}, found ${shown(at(data, u.instancePath))}` });
+      continue;
+    }
+    const live = all.filter((l) => !tagMiss(l));
+    if (live.length === 1) {
+      for (const e of live[0]!) out.push(one(e, data));
+    } else if (live.length === 0 && all.length > 0) {
+      const tags = all
+        .map((l) => l.find((e) => e.keyword === 'const' && e.instancePath === `${u.instancePath}/type`))
+        .filter((e): e is ErrorObject => e !== undefined)
+        .map((e) => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue));
+      out.push({
+        path: `${u.instancePath}/type`,
+        message: `expected "type" to be one of ${tags.join(', ')}, found ${shown(at(data, `${u.instancePath}/type`))}`,
+      });
+    } else {
+      out.push({ path: u.instancePath, message: `does not match any allowed form, found ${shown(at(data, u.instancePath))}` });
+    }
+  }
+  for (const e of errors) if (!consumed.has(e)) out.push(one(e, data));
+  const seen = new Set<string>();
+  return out
+    .map((i) => ({ path: base + i.path, message: i.message }))
+    .filter((i) => {
+      const k = `${i.path}\u0000${i.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+}

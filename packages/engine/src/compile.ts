@@ -1,0 +1,430 @@
+/**
+ * The compiler: validate a ruleset's shape (ajv, from the TypeBox schema), then its meaning,
+ * reporting every problem at once with its JSON pointer; then build the closures that score.
+ * @module
+ */
+import type { Ajv, ValidateFunction } from 'ajv';
+import { RulesetError, ptr, type Issue } from './errors.js';
+import { ajvIssues, shown } from './ajv-issues.js';
+import type { LogicCompiler, LogicFn } from './logic/types.js';
+import type { EvidenceField, FieldType, Node, Ruleset, VetoEffect } from './model.js';
+import type { MergePolicy, MethodMessage, ScoringMethod } from './plugin.js';
+import { hasAtMostThreeDecimals, toMilli, fromMilli } from './points.js';
+import { templateParams, type LocalText } from './text.js';
+import { contentHash } from './hash.js';
+
+/** What the compiler needs from an engine. */
+export interface CompilerParts {
+  ajv: Ajv;
+  validateRuleset: ValidateFunction;
+  methods: ReadonlyMap<string, ScoringMethod>;
+  paramValidators: ReadonlyMap<string, ValidateFunction>;
+  mergePolicies: ReadonlyMap<string, MergePolicy>;
+  logic: LogicCompiler;
+}
+
+/** Messages the engine itself uses on any item (a ruleset may override their text per item). */
+export const ENGINE_MESSAGES: Readonly<Record<string, MethodMessage>> = {
+  'no-evidence': {
+    reason: { zh: '未提供佐证材料（{fields}）', en: 'No evidence provided ({fields})' },
+    suggestion: { zh: '补充提供{fields}的佐证材料', en: 'Provide evidence for {fields}' },
+    data: ['fields', 'points'],
+  },
+  rejected: {
+    reason: { zh: '佐证材料未通过核查（{checks}）：{reasons}', en: 'Evidence rejected by the checks ({checks}): {reasons}' },
+    suggestion: { zh: '按核查意见重新提交真实、准确、完整的佐证材料', en: 'Resubmit authentic, accurate and complete evidence' },
+    data: ['checks', 'reasons', 'points'],
+  },
+  logic: {
+    reason: { zh: '按评分标准得{earned}分（满分{max}分），扣{points}分', en: 'By the scoring standard: {earned} of {max}; {points} deducted' },
+    data: ['earned', 'max', 'points'],
+  },
+};
+
+const COMMON_DATA = ['item', 'title', 'max', 'points'];
+
+/** Applicability, compiled. */
+export interface CompiledApplicability {
+  kinds: ReadonlySet<string> | undefined;
+  units: ReadonlySet<string> | undefined;
+  except: ReadonlySet<string> | undefined;
+  when: LogicFn | undefined;
+  reason: LocalText;
+}
+
+/** A scored item (三级指标), compiled. Points are thousandths. */
+export interface CompiledItem {
+  readonly kind: 'item';
+  readonly id: string;
+  readonly title: LocalText;
+  readonly max: number;
+  readonly pointer: string;
+  readonly bonus: boolean;
+  readonly methodName: string | undefined;
+  readonly method: ScoringMethod | undefined;
+  readonly prepared: unknown;
+  readonly logic: LogicFn | undefined;
+  readonly fields: readonly string[];
+  readonly applicability: CompiledApplicability | undefined;
+  readonly merge: MergePolicy;
+  readonly messages: Readonly<Record<string, MethodMessage>>;
+  readonly suggestion: LocalText | undefined;
+  readonly grades: ReadonlySet<string> | undefined;
+  readonly monotonic: boolean;
+  readonly node: Node;
+}
+
+/** A group (category / indicator), compiled. */
+export interface CompiledGroup {
+  readonly kind: 'group';
+  readonly id: string;
+  readonly title: LocalText;
+  readonly max: number;
+  readonly capped: boolean;
+  readonly children: readonly CompiledNode[];
+}
+
+export type CompiledNode = CompiledItem | CompiledGroup;
+
+/** A compiled veto. */
+export interface CompiledVeto {
+  readonly id: string;
+  readonly title: LocalText;
+  readonly when: LogicFn;
+  readonly reason: LocalText;
+  readonly effect: VetoEffect;
+}
+
+/** Everything the scorer needs, built once. */
+export interface CompiledModel {
+  readonly json: Ruleset;
+  readonly hash: string;
+  readonly tree: readonly CompiledNode[];
+  readonly bonus: { id: string; title: LocalText; cap: number; items: readonly CompiledNode[] } | undefined;
+  readonly items: readonly CompiledItem[];
+  readonly itemById: ReadonlyMap<string, CompiledItem>;
+  readonly fields: ReadonlyMap<string, EvidenceField>;
+  readonly fieldCheck: ReadonlyMap<string, (v: unknown) => string | undefined>;
+  readonly vetoes: readonly CompiledVeto[];
+  readonly grades: ReadonlyArray<{ id: string; title: LocalText; min: number }>;
+  readonly max: number;
+  readonly unitKinds: ReadonlySet<string>;
+}
+
+const ITEM_ONLY = ['content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'messages', 'suggestion', 'merge', 'monotonic'] as const;
+
+function isDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(s + 'T00:00:00Z');
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** A checker for one field's reported values: returns a message, or undefined when fine. */
+function fieldChecker(f: EvidenceField): (v: unknown) => string | undefined {
+  const range = (n: number): string | undefined => {
+    if (f.minimum !== undefined && n < f.minimum) return `expected at least ${f.minimum}, found ${n}`;
+    if (f.maximum !== undefined && n > f.maximum) return `expected at most ${f.maximum}, found ${n}`;
+    return undefined;
+  };
+  switch (f.type) {
+    case 'boolean':
+      return (v) => (typeof v === 'boolean' ? undefined : `expected true or false, found ${shown(v)}`);
+    case 'integer':
+      return (v) =>
+        typeof v === 'number' && Number.isInteger(v) ? (v < 0 && f.minimum === undefined ? `expected a count ≥ 0, found ${v}` : range(v)) : `expected an integer, found ${shown(v)}`;
+    case 'number':
+      return (v) => (typeof v === 'number' && Number.isFinite(v) ? range(v) : `expected a number, found ${shown(v)}`);
+    case 'rate':
+      return (v) =>
+        typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100 ? range(v) : `expected a rate from 0 to 100 (%), found ${shown(v)}`;
+    case 'date':
+      return (v) => (typeof v === 'string' && isDate(v) ? undefined : `expected a date as YYYY-MM-DD, found ${shown(v)}`);
+    case 'enum': {
+      const allowed = new Set(f.values ?? []);
+      return (v) => (typeof v === 'string' && allowed.has(v) ? undefined : `expected one of ${[...allowed].map((a) => JSON.stringify(a)).join(', ')}, found ${shown(v)}`);
+    }
+    case 'documents':
+      return (v) => {
+        if (!Array.isArray(v)) return `expected a list of document names, found ${shown(v)}`;
+        const bad = v.findIndex((d) => typeof d !== 'string' || d.length === 0);
+        if (bad >= 0) return `expected document names (non-empty text), found ${shown(v[bad])} at index ${bad}`;
+        const dup = v.findIndex((d, i) => v.indexOf(d) !== i);
+        return dup >= 0 ? `document "${String(v[dup])}" is listed twice` : undefined;
+      };
+  }
+}
+
+function checkPoints(n: number, path: string, issues: Issue[]): void {
+  if (!hasAtMostThreeDecimals(n)) issues.push({ path, message: `points have at most three decimals, found ${n}` });
+}
+
+/** Validate and compile a ruleset; throws RulesetError listing every problem. */
+export function compileModel(json: unknown, parts: CompilerParts): CompiledModel {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new RulesetError([{ path: '', message: `expected a ruleset object, found ${shown(json)}` }]);
+  }
+  if (!parts.validateRuleset(json)) {
+    throw new RulesetError(ajvIssues(parts.validateRuleset.errors, json));
+  }
+  const rs = json as Ruleset;
+  const issues: Issue[] = [];
+
+  // Fields.
+  const fields = new Map<string, EvidenceField>();
+  const fieldCheck = new Map<string, (v: unknown) => string | undefined>();
+  rs.fields.forEach((f, i) => {
+    const at = ptr('fields', i);
+    if (fields.has(f.name)) issues.push({ path: `${at}/name`, message: `field "${f.name}" is declared twice` });
+    if (f.name === 'unit') issues.push({ path: `${at}/name`, message: '"unit" is reserved (JsonLogic reads the unit under it)' });
+    if (f.type === 'enum' && f.values === undefined) issues.push({ path: at, message: 'an enum field needs "values"' });
+    if (f.type !== 'enum' && f.values !== undefined) issues.push({ path: `${at}/values`, message: `"values" is only for enum fields, this one is ${f.type}` });
+    if (f.minimum !== undefined && f.maximum !== undefined && f.minimum > f.maximum) {
+      issues.push({ path: `${at}/minimum`, message: `minimum ${f.minimum} is above maximum ${f.maximum}` });
+    }
+    fields.set(f.name, f);
+    fieldCheck.set(f.name, fieldChecker(f));
+  });
+  const unitKinds = new Set(rs.unitKinds);
+
+  const checkLogic = (rule: unknown, at: string): { fn: LogicFn; vars: string[] } => {
+    const r = parts.logic.compile(rule, at);
+    issues.push(...r.issues);
+    for (const p of r.dynamicVars) issues.push({ path: p, message: 'a computed var path cannot be checked; name an evidence field' });
+    const vars: string[] = [];
+    for (const v of r.vars) {
+      const head = v.path.split('.')[0] as string;
+      if (v.path === '') {
+        issues.push({ path: v.pointer, message: 'var "" reads the whole evidence; name an evidence field' });
+      } else if (head === 'unit') {
+        const rest = v.path.slice(5);
+        if (rest !== '' && !['id', 'name', 'kind'].includes(rest)) {
+          issues.push({ path: v.pointer, message: `unknown unit property "${rest}" (unit has id, name, kind)` });
+        }
+      } else if (!fields.has(head)) {
+        issues.push({ path: v.pointer, message: `var "${v.path}" names no declared evidence field` });
+      } else if (!vars.includes(head)) vars.push(head);
+    }
+    return { fn: r.fn, vars };
+  };
+
+  // Tree.
+  const ids = new Map<string, string>();
+  const items: CompiledItem[] = [];
+  const defaultChildrenMax = rs.childrenMax ?? 'equal';
+
+  const compileNode = (node: Node, at: string, bonus: boolean): CompiledNode => {
+    if (ids.has(node.id)) issues.push({ path: `${at}/id`, message: `id "${node.id}" is already used at ${ids.get(node.id)}` });
+    else ids.set(node.id, at);
+    checkPoints(node.max, `${at}/max`, issues);
+    const max = toMilli(node.max);
+    const hasChildren = node.children !== undefined;
+    const hasScoring = node.scoring !== undefined;
+    if (hasChildren && hasScoring) issues.push({ path: at, message: 'a node has either "children" (a group) or "scoring" (an item), not both' });
+    if (!hasChildren && !hasScoring) issues.push({ path: at, message: 'a node needs "children" (a group) or "scoring" (an item)' });
+
+    if (hasChildren) {
+      for (const k of ITEM_ONLY) if (node[k] !== undefined) issues.push({ path: `${at}/${k}`, message: `"${k}" is only for items (nodes with "scoring")` });
+      const children = (node.children as Node[]).map((c, i) => compileNode(c as Node, `${at}/children/${i}`, bonus));
+      const sum = children.reduce((s, c) => s + c.max, 0);
+      const mode = node.childrenMax ?? defaultChildrenMax;
+      if (mode === 'equal' && sum !== max) {
+        issues.push({ path: `${at}/max`, message: `children's maxima sum to ${fromMilli(sum)}, but this node's max is ${fromMilli(max)} (childrenMax "equal")` });
+      }
+      if (mode === 'cap' && sum < max) {
+        issues.push({ path: `${at}/max`, message: `children's maxima sum to ${fromMilli(sum)}, less than this node's max ${fromMilli(max)}: it could never be reached` });
+      }
+      return { kind: 'group', id: node.id, title: node.title, max, capped: mode === 'cap', children };
+    }
+    if (node.childrenMax !== undefined) issues.push({ path: `${at}/childrenMax`, message: '"childrenMax" is only for groups' });
+    return compileItem(node, at, max, bonus);
+  };
+
+  const compileItem = (node: Node, at: string, max: number, bonus: boolean): CompiledItem => {
+    const scoring = node.scoring ?? {};
+    let method: ScoringMethod | undefined;
+    let prepared: unknown;
+    let logic: LogicFn | undefined;
+    let messagesBase: Record<string, MethodMessage> = { ...ENGINE_MESSAGES };
+    const itemFields: string[] = [];
+    let grades: Set<string> | undefined;
+    const sAt = `${at}/scoring`;
+    if (scoring.method !== undefined && scoring.logic !== undefined) {
+      issues.push({ path: sAt, message: 'scoring has either "method" (with "params") or "logic", not both' });
+    } else if (scoring.method === undefined && scoring.logic === undefined) {
+      issues.push({ path: sAt, message: 'scoring needs "method" (with "params") or "logic"' });
+    } else if (scoring.method !== undefined) {
+      method = parts.methods.get(scoring.method);
+      if (method === undefined) {
+        issues.push({ path: `${sAt}/method`, message: `unknown scoring method "${scoring.method}"; this engine has ${[...parts.methods.keys()].sort().join(', ')}` });
+      } else {
+        const validate = parts.paramValidators.get(scoring.method) as ValidateFunction;
+        const params = scoring.params ?? {};
+        if (!validate(params)) {
+          issues.push(...ajvIssues(validate.errors, params, `${sAt}/params`));
+        } else {
+          const info = { id: node.id, max };
+          for (const i of method.check?.(params, info) ?? []) issues.push({ path: `${sAt}/params${i.path}`, message: i.message });
+          for (const ref of method.meta.fields(params)) {
+            const f = fields.get(ref.field);
+            if (f === undefined) issues.push({ path: `${sAt}/params${ref.path}`, message: `"${ref.field}" names no declared evidence field` });
+            else if (!ref.types.includes(f.type as FieldType)) {
+              issues.push({ path: `${sAt}/params${ref.path}`, message: `field "${ref.field}" is ${f.type}, but method "${scoring.method}" needs ${ref.types.join(' or ')}` });
+            } else if (!itemFields.includes(ref.field)) itemFields.push(ref.field);
+          }
+          for (const k of ['per', 'cap', 'deduct'] as const) {
+            const v = (params as Record<string, unknown>)[k];
+            if (typeof v === 'number') checkPoints(v, `${sAt}/params/${k}`, issues);
+          }
+          prepared = method.prepare ? method.prepare(params, info) : params;
+          const g = method.meta.grades?.(params);
+          if (g !== undefined) grades = new Set(g);
+        }
+        messagesBase = { ...messagesBase, ...method.messages };
+      }
+    } else {
+      if (scoring.params !== undefined) issues.push({ path: `${sAt}/params`, message: '"params" go with "method", not with "logic"' });
+      const r = checkLogic(scoring.logic, `${sAt}/logic`);
+      logic = r.fn;
+      itemFields.push(...r.vars);
+    }
+
+    // Message overrides: known ids, known template params.
+    const messages: Record<string, MethodMessage> = { ...messagesBase };
+    for (const [id, o] of Object.entries(node.messages ?? {})) {
+      const base = messagesBase[id];
+      const mAt = `${at}/messages/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (base === undefined) {
+        issues.push({ path: mAt, message: `unknown message id "${id}"; this item's messages are ${Object.keys(messagesBase).sort().join(', ')}` });
+        continue;
+      }
+      const known = new Set([...base.data, ...COMMON_DATA]);
+      for (const part of ['reason', 'suggestion'] as const) {
+        const t = o[part];
+        if (t === undefined) continue;
+        for (const lang of ['zh', 'en'] as const) {
+          const text = t[lang];
+          if (text === undefined) continue;
+          for (const p of templateParams(text)) {
+            if (!known.has(p)) issues.push({ path: `${mAt}/${part}/${lang}`, message: `unknown template parameter {${p}}; "${id}" has ${[...known].map((k) => `{${k}}`).join(', ')}` });
+          }
+        }
+      }
+      messages[id] = { reason: o.reason ?? base.reason, suggestion: o.suggestion ?? base.suggestion, data: base.data } as MethodMessage;
+    }
+    for (const lang of ['zh', 'en'] as const) {
+      const t = node.suggestion?.[lang];
+      if (t !== undefined) {
+        for (const p of templateParams(t)) {
+          if (!COMMON_DATA.includes(p)) issues.push({ path: `${at}/suggestion/${lang}`, message: `unknown template parameter {${p}}; an item suggestion has ${COMMON_DATA.map((k) => `{${k}}`).join(', ')}` });
+        }
+      }
+    }
+
+    // Applicability.
+    let applicability: CompiledApplicability | undefined;
+    if (node.applicability !== undefined) {
+      const a = node.applicability;
+      a.kinds?.forEach((k, i) => {
+        if (!unitKinds.has(k)) issues.push({ path: `${at}/applicability/kinds/${i}`, message: `unit kind "${k}" is not one of the ruleset's unitKinds (${rs.unitKinds.join(', ')})` });
+      });
+      let when: LogicFn | undefined;
+      if (a.when !== undefined) when = checkLogic(a.when, `${at}/applicability/when`).fn;
+      applicability = {
+        kinds: a.kinds ? new Set(a.kinds) : undefined,
+        units: a.units ? new Set(a.units) : undefined,
+        except: a.exceptUnits ? new Set(a.exceptUnits) : undefined,
+        when,
+        reason: a.reason,
+      };
+    }
+
+    let merge = parts.mergePolicies.get('both') as MergePolicy;
+    if (node.merge !== undefined) {
+      const m = parts.mergePolicies.get(node.merge);
+      if (m === undefined) issues.push({ path: `${at}/merge`, message: `unknown merge policy "${node.merge}"; this engine has ${[...parts.mergePolicies.keys()].sort().join(', ')}` });
+      else merge = m;
+    }
+
+    const item: CompiledItem = {
+      kind: 'item',
+      id: node.id,
+      title: node.title,
+      max,
+      pointer: at,
+      bonus,
+      methodName: scoring.method,
+      method,
+      prepared,
+      logic,
+      fields: itemFields,
+      applicability,
+      merge,
+      messages,
+      suggestion: node.suggestion,
+      grades,
+      monotonic: node.monotonic ?? (method ? method.meta.monotonic : false),
+      node,
+    };
+    items.push(item);
+    return item;
+  };
+
+  const tree = rs.tree.map((n, i) => compileNode(n, `/tree/${i}`, false));
+  const max = tree.reduce((s, n) => s + n.max, 0);
+
+  let bonus: CompiledModel['bonus'];
+  if (rs.bonus !== undefined) {
+    const b = rs.bonus;
+    if (ids.has(b.id)) issues.push({ path: '/bonus/id', message: `id "${b.id}" is already used at ${ids.get(b.id)}` });
+    else ids.set(b.id, '/bonus');
+    checkPoints(b.cap, '/bonus/cap', issues);
+    const bItems = b.items.map((n, i) => compileNode(n, `/bonus/items/${i}`, true));
+    bonus = { id: b.id, title: b.title, cap: toMilli(b.cap), items: bItems };
+  }
+
+  // Grade bands.
+  const gradeIds = new Set<string>();
+  const grades = (rs.grades ?? []).map((g, i) => {
+    if (gradeIds.has(g.id)) issues.push({ path: `/grades/${i}/id`, message: `grade "${g.id}" is declared twice` });
+    gradeIds.add(g.id);
+    return { id: g.id, title: g.title, min: g.min };
+  });
+  const mins = new Set<number>();
+  grades.forEach((g, i) => {
+    if (mins.has(g.min)) issues.push({ path: `/grades/${i}/min`, message: `two grade bands start at ${g.min}` });
+    mins.add(g.min);
+  });
+  grades.sort((a, b) => b.min - a.min);
+
+  // Vetoes.
+  const vetoIds = new Set<string>();
+  const vetoes: CompiledVeto[] = (rs.vetoes ?? []).map((v, i) => {
+    const at = `/vetoes/${i}`;
+    if (vetoIds.has(v.id)) issues.push({ path: `${at}/id`, message: `veto "${v.id}" is declared twice` });
+    vetoIds.add(v.id);
+    const fn = checkLogic(v.when, `${at}/when`).fn;
+    if (v.effect.type === 'grade' && !gradeIds.has(v.effect.grade)) {
+      issues.push({ path: `${at}/effect/grade`, message: `grade "${v.effect.grade}" is not one of the ruleset's grades (${[...gradeIds].join(', ') || 'none declared'})` });
+    }
+    if (v.effect.type === 'cap') checkPoints(v.effect.total, `${at}/effect/total`, issues);
+    return { id: v.id, title: v.title, when: fn, reason: v.reason, effect: v.effect };
+  });
+
+  if (issues.length > 0) throw new RulesetError(issues);
+
+  const { $schema: _ignored, ...content } = rs;
+  return {
+    json: rs,
+    hash: contentHash(content),
+    tree,
+    bonus,
+    items,
+    itemById: new Map(items.map((i) => [i.id, i])),
+    fields,
+    fieldCheck,
+    vetoes,
+    grades,
+    max,
+    unitKinds,
+  };
+}

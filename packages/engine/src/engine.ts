@@ -1,0 +1,254 @@
+/**
+ * The engine: configured once with its plugins, then frozen. Each engine owns its parts;
+ * two engines never see each other's methods, operators or policies.
+ * @module
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { LogicError, PluginError, type Issue } from './errors.js';
+import { compileModel, type CompiledItem, type CompiledModel } from './compile.js';
+import { createLogicCompiler } from './logic/index.js';
+import type { LogicFn, LogicOperator } from './logic/types.js';
+import { FindingsSchema, RulesetSchema, type EvidenceField, type Ruleset, type UnitEvidence, type Unit } from './model.js';
+import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
+import { builtinMethods } from './methods/builtins.js';
+import { builtinMergePolicies } from './merge.js';
+import { scoreUnit, truthy, type ScoreOptions } from './score.js';
+import type { ScoreCard } from './scorecard.js';
+import { fromMilli } from './points.js';
+import type { LocalText } from './text.js';
+
+const addFormats = addFormatsModule.default;
+
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  /** Plugins, applied in order after the built-ins. */
+  plugins?: readonly Plugin[];
+  /** Include the built-in scoring methods and merge policies (default true). */
+  builtins?: boolean;
+}
+
+/** What an item looks like from outside (points as numbers). */
+export interface ItemSummary {
+  id: string;
+  title: LocalText;
+  max: number;
+  bonus: boolean;
+  method: string;
+  fields: readonly string[];
+  pointer: string;
+  content?: string;
+  standard?: string;
+  evidenceKinds: readonly string[];
+  checkMethods: readonly string[];
+}
+
+/** A ruleset compiled by one engine: pure functions, built once. */
+export interface CompiledRuleset {
+  readonly id: string;
+  readonly version: string;
+  readonly edition: number;
+  readonly title: LocalText;
+  /** Content hash of the ruleset (without `$schema`). */
+  readonly hash: string;
+  /** Maximum of the base tree (all items applicable). */
+  readonly max: number;
+  /** Cap of the bonus bucket (0 when none). */
+  readonly bonusCap: number;
+  readonly unitKinds: readonly string[];
+  readonly fields: readonly EvidenceField[];
+  readonly items: readonly ItemSummary[];
+  /** The ruleset as given (frozen). */
+  readonly source: Readonly<Ruleset>;
+  /** Items that apply to a unit by kind and id (evidence-dependent conditions are not evaluated). */
+  itemsFor(unit: Pick<Unit, 'id' | 'kind'>): ItemSummary[];
+  /** Score one unit's evidence. Throws EvidenceError listing every problem of the input. */
+  score(evidence: UnitEvidence, options?: ScoreOptions): ScoreCard;
+}
+
+/** An engine: compile rulesets and JsonLogic with this engine's parts only. */
+export interface Engine {
+  /** Validate and compile a ruleset; throws RulesetError with every issue and its JSON pointer. */
+  compile(ruleset: unknown): CompiledRuleset;
+  /** Compile a JsonLogic rule into a closure; throws LogicError for unknown operators. */
+  compileLogic(rule: unknown): LogicFn;
+  readonly plugins: readonly string[];
+  readonly methods: ReadonlyMap<string, ScoringMethod>;
+  readonly operators: readonly string[];
+  readonly mergePolicies: ReadonlyMap<string, MergePolicy>;
+  readonly parsers: ReadonlyMap<string, EvidenceParser>;
+  readonly reporters: ReadonlyMap<string, Reporter>;
+}
+
+type Kind = 'methods' | 'operators' | 'parsers' | 'reporters' | 'mergePolicies';
+const KINDS: readonly Kind[] = ['methods', 'operators', 'parsers', 'reporters', 'mergePolicies'];
+
+/** Create an engine with its plugins; the result is frozen. */
+export function createEngine(options: EngineOptions = {}): Engine {
+  const issues: Issue[] = [];
+  const tables: Record<Kind, Map<string, unknown>> = {
+    methods: new Map(),
+    operators: new Map(),
+    parsers: new Map(),
+    reporters: new Map(),
+    mergePolicies: new Map(),
+  };
+  const baseline = createLogicCompiler();
+  const isBuiltinOperator = (name: string) => baseline.has(name);
+  const plugins: Plugin[] = [];
+  if (options.builtins !== false) plugins.push(builtinMethods, { name: 'safecity:builtin-merge', mergePolicies: builtinMergePolicies });
+  plugins.push(...(options.plugins ?? []));
+  const names = new Set<string>();
+  plugins.forEach((p, i) => {
+    const at = `/plugins/${i}`;
+    if (p === null || typeof p !== 'object' || typeof p.name !== 'string' || p.name === '') {
+      issues.push({ path: at, message: 'a plugin is an object with a non-empty "name"' });
+      return;
+    }
+    if (names.has(p.name)) issues.push({ path: `${at}/name`, message: `plugin "${p.name}" is used twice` });
+    names.add(p.name);
+    const overrides = new Set(p.overrides ?? []);
+    const used = new Set<string>();
+    for (const kind of KINDS) {
+      const parts = p[kind] as Record<string, unknown> | undefined;
+      if (parts === undefined) continue;
+      for (const [name, part] of Object.entries(parts)) {
+        const key = `${kind}/${name}`;
+        const exists = tables[kind].has(name) || (kind === 'operators' && isBuiltinOperator(name));
+        if (exists && !overrides.has(key)) {
+          issues.push({ path: `${at}/${kind}/${name}`, message: `plugin "${p.name}" redefines ${key}; declare "${key}" in its overrides to replace it` });
+          continue;
+        }
+        if (overrides.has(key)) used.add(key);
+        if (kind === 'operators' && typeof part !== 'function') {
+          issues.push({ path: `${at}/${kind}/${name}`, message: 'an operator is a function of its evaluated arguments' });
+          continue;
+        }
+        if (kind === 'methods') {
+          const m = part as ScoringMethod;
+          if (m === null || typeof m !== 'object' || typeof m.score !== 'function' || typeof m.meta?.fields !== 'function' || m.params === undefined || m.messages === undefined) {
+            issues.push({ path: `${at}/${kind}/${name}`, message: 'a scoring method is { meta: { description, monotonic, fields }, params, messages, score }' });
+            continue;
+          }
+        }
+        tables[kind].set(name, part);
+      }
+    }
+    for (const o of overrides) {
+      if (!used.has(o)) issues.push({ path: `${at}/overrides`, message: `"${o}" overrides nothing: no earlier part has that name` });
+    }
+  });
+  if (issues.length > 0) throw new PluginError(issues);
+
+  const logic = createLogicCompiler(Object.fromEntries(tables.operators) as Record<string, LogicOperator>);
+  // One ajv per engine: schemas of one engine's methods never leak into another's.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validateRuleset = ajv.compile(RulesetSchema);
+  const validateFindings = ajv.compile(FindingsSchema);
+  const methods = tables.methods as Map<string, ScoringMethod>;
+  const paramValidators = new Map<string, ValidateFunction>();
+  for (const [name, m] of methods) paramValidators.set(name, ajv.compile(m.params));
+  const parts = {
+    ajv,
+    validateRuleset,
+    methods,
+    paramValidators,
+    mergePolicies: tables.mergePolicies as Map<string, MergePolicy>,
+    logic,
+  };
+
+  const engine: Engine = {
+    compile(json) {
+      return wrap(compileModel(json, parts), validateFindings);
+    },
+    compileLogic(rule) {
+      const r = logic.compile(rule);
+      if (r.issues.length > 0) throw new LogicError(r.issues);
+      return r.fn;
+    },
+    plugins: Object.freeze(plugins.map((p) => p.name)),
+    methods: readonlyMap(methods),
+    operators: Object.freeze(logic.operators()),
+    mergePolicies: readonlyMap(parts.mergePolicies),
+    parsers: readonlyMap(tables.parsers as Map<string, EvidenceParser>),
+    reporters: readonlyMap(tables.reporters as Map<string, Reporter>),
+  };
+  return Object.freeze(engine);
+}
+
+function readonlyMap<K, V>(m: Map<K, V>): ReadonlyMap<K, V> {
+  const copy = new Map(m);
+  return Object.freeze({
+    get: (k: K) => copy.get(k),
+    has: (k: K) => copy.has(k),
+    get size() {
+      return copy.size;
+    },
+    keys: () => copy.keys(),
+    values: () => copy.values(),
+    entries: () => copy.entries(),
+    forEach: (cb: (v: V, k: K, map: ReadonlyMap<K, V>) => void) => copy.forEach((v, k) => cb(v, k, copy)),
+    [Symbol.iterator]: () => copy[Symbol.iterator](),
+  }) as ReadonlyMap<K, V>;
+}
+
+function summary(i: CompiledItem): ItemSummary {
+  const s: ItemSummary = {
+    id: i.id,
+    title: i.title,
+    max: fromMilli(i.max),
+    bonus: i.bonus,
+    method: i.methodName ?? 'logic',
+    fields: i.fields,
+    pointer: i.pointer,
+    evidenceKinds: i.node.evidenceKinds ?? [],
+    checkMethods: i.node.checkMethods ?? [],
+  };
+  if (i.node.content !== undefined) s.content = i.node.content;
+  if (i.node.standard !== undefined) s.standard = i.node.standard;
+  return Object.freeze(s);
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  }
+  return v;
+}
+
+function wrap(model: CompiledModel, validateFindings: ValidateFunction): CompiledRuleset {
+  const items = Object.freeze(model.items.map(summary));
+  const byId = new Map(items.map((s) => [s.id, s]));
+  const source = deepFreeze(structuredClone(model.json));
+  return Object.freeze({
+    id: model.json.id,
+    version: model.json.version,
+    edition: model.json.edition,
+    title: model.json.title,
+    hash: model.hash,
+    max: fromMilli(model.max),
+    bonusCap: fromMilli(model.bonus?.cap ?? 0),
+    unitKinds: Object.freeze(model.json.unitKinds.slice()),
+    fields: Object.freeze(model.json.fields.slice()),
+    items,
+    source,
+    itemsFor(unit: Pick<Unit, 'id' | 'kind'>) {
+      return model.items
+        .filter((i) => {
+          const a = i.applicability;
+          if (a === undefined) return true;
+          if (a.kinds !== undefined && !a.kinds.has(unit.kind)) return false;
+          if (a.units !== undefined && !a.units.has(unit.id)) return false;
+          return !(a.except !== undefined && a.except.has(unit.id));
+        })
+        .map((i) => byId.get(i.id) as ItemSummary);
+    },
+    score(evidence: UnitEvidence, options: ScoreOptions = {}) {
+      return scoreUnit(model, evidence, options, validateFindings);
+    },
+  });
+}
+
+export { truthy };

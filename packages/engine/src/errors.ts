@@ -1,0 +1,60 @@
+/** Errors that name the place of each problem (a JSON pointer), never a bare stack trace. */
+
+/** One problem, at a JSON pointer (RFC 6901) into the input. */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+function describe(title: string, issues: readonly Issue[]): string {
+  const lines = issues.slice(0, 50).map((i) => `  ${i.path || '/'}: ${i.message}`);
+  if (issues.length > 50) lines.push(`  … and ${issues.length - 50} more`);
+  return `${title} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+}
+
+/** Base class of the errors a user of the engine is meant to read. */
+export class SafecityError extends Error {
+  readonly issues: readonly Issue[];
+  constructor(title: string, issues: readonly Issue[]) {
+    super(describe(title, issues));
+    this.name = 'SafecityError';
+    this.issues = Object.freeze(issues.slice());
+  }
+}
+
+/** A ruleset that does not validate or does not make sense; lists every problem at once. */
+export class RulesetError extends SafecityError {
+  constructor(issues: readonly Issue[], title = 'Invalid ruleset') {
+    super(title, issues);
+    this.name = 'RulesetError';
+  }
+}
+
+/** Evidence or findings that do not fit the compiled ruleset. */
+export class EvidenceError extends SafecityError {
+  constructor(issues: readonly Issue[], title = 'Invalid evidence') {
+    super(title, issues);
+    this.name = 'EvidenceError';
+  }
+}
+
+/** A plugin set that conflicts (a part named twice without a declared override). */
+export class PluginError extends SafecityError {
+  constructor(issues: readonly Issue[]) {
+    super('Invalid plugins', issues);
+    this.name = 'PluginError';
+  }
+}
+
+/** A JsonLogic rule given to `engine.compileLogic` that does not compile. */
+export class LogicError extends SafecityError {
+  constructor(issues: readonly Issue[]) {
+    super('Invalid JsonLogic rule', issues);
+    this.name = 'LogicError';
+  }
+}
+
+/** Escape one JSON pointer segment (RFC 6901). */
+export function ptr(...segments: Array<string | number>): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}

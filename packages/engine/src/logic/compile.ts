@@ -1,0 +1,825 @@
+/**
+ * A JsonLogic compiler that turns a rule into a tree of closures, once. No `eval`, no
+ * `new Function`, no parsing at run time: each node of the rule becomes a `(data) => unknown`
+ * closure built from its children's closures, operators are looked up at compile time only,
+ * literals become constants.
+ *
+ * Semantics are those of json-logic-js 2.0.5 for every built-in operator, with these
+ * deliberate differences:
+ * - data is read through OWN properties only (`var`, `missing`, `missing_some`): a path never
+ *   reaches a prototype (`__proto__`, `constructor`, `toString`… give the default / `null`).
+ *   Arrays are indexed by numeric segments, and `length` works for arrays and strings (it is an
+ *   own property of both), e.g. `{"var": "items.length"}`;
+ * - `log` returns its argument WITHOUT printing anything;
+ * - `method` (and json-logic-js's dotted `a.b` operator lookup) is not supported: unknown operator;
+ * - `missing` / `missing_some` never evaluate a key taken from the data as a rule (json-logic-js
+ *   re-applies `{"var": key}`, so a key that is a one-key object coming from the data would be
+ *   run as logic); array keys keep json-logic-js's `[path, default]` meaning;
+ * - custom operators are called with their evaluated arguments only (no `this` = data), so the
+ *   paths a rule reads are exactly its `var` / `missing` / `missing_some` paths;
+ * - a rule with issues (unknown operator, definitely wrong arity) compiles to a function that
+ *   throws; json-logic-js would only throw when (and if) it reaches the bad node.
+ * @module
+ */
+
+import {
+  cat,
+  copyArrays,
+  escapePointer,
+  inOp,
+  missingKeys,
+  missingOf,
+  missingSomeKeys,
+  pathGetter,
+  pathSegments,
+  readPath,
+  substr,
+  toNum,
+  truthy,
+} from './runtime.js';
+import type {
+  LogicCompileResult,
+  LogicCompiler,
+  LogicFn,
+  LogicIssue,
+  LogicOperator,
+  LogicRule,
+  LogicVarRef,
+} from './types.js';
+
+/** A compiled node: its closure, and whether it is a literal (no operator anywhere inside). */
+interface Node {
+  readonly fn: LogicFn;
+  /** True when the node holds no operator, so its value is known at compile time. */
+  readonly lit: boolean;
+  /** The literal value as written in the rule (only meaningful when `lit`). */
+  readonly value: unknown;
+}
+
+/** Compilation state of one `compile` call. */
+interface State {
+  readonly custom: ReadonlyMap<string, LogicOperator>;
+  readonly issues: LogicIssue[];
+  readonly vars: LogicVarRef[];
+  readonly dynamicVars: string[];
+  /** > 0 inside the per-element rule of map / filter / reduce / all / none / some. */
+  scoped: number;
+  /** Objects and arrays on the path from the root, to detect cyclic rules. */
+  readonly ancestors: Set<object>;
+}
+
+/** An argument of an operator as written: the rule and its JSON pointer. */
+interface Arg {
+  readonly rule: unknown;
+  readonly ptr: string;
+}
+
+type EagerFactory = (args: readonly Node[]) => LogicFn;
+
+const BUILTINS: readonly string[] = Object.freeze([
+  '!', '!!', '!=', '!==', '%', '*', '+', '-', '/', '<', '<=', '==', '===', '>', '>=', '?:',
+  'all', 'and', 'cat', 'filter', 'if', 'in', 'log', 'map', 'max', 'merge', 'min', 'missing',
+  'missing_some', 'none', 'or', 'reduce', 'some', 'substr', 'var',
+]);
+const BUILTIN_SET: ReadonlySet<string> = new Set(BUILTINS);
+
+/**
+ * Argument counts that are definitely wrong for a built-in (checked only when the arguments are
+ * written as a literal list; a non-array argument counts as one). Conservative: every arity that
+ * json-logic-js's shared test suite uses is accepted.
+ */
+const ARITY: ReadonlyMap<string, readonly [min: number, max: number]> = new Map([
+  ['var', [0, 2]],
+  ['missing_some', [2, 2]],
+  ['==', [2, 2]],
+  ['===', [2, 2]],
+  ['!=', [2, 2]],
+  ['!==', [2, 2]],
+  ['>', [2, 2]],
+  ['>=', [2, 2]],
+  ['<', [2, 3]],
+  ['<=', [2, 3]],
+  ['/', [2, 2]],
+  ['%', [2, 2]],
+  ['-', [1, 2]],
+  ['*', [1, Infinity]],
+  ['!', [1, 1]],
+  ['!!', [1, 1]],
+  ['in', [2, 2]],
+  ['substr', [1, 3]],
+  ['log', [1, 1]],
+  ['map', [2, 2]],
+  ['filter', [2, 2]],
+  ['all', [2, 2]],
+  ['none', [2, 2]],
+  ['some', [2, 2]],
+  ['reduce', [2, 3]],
+]);
+
+const UNDEFINED: Node = { fn: () => undefined, lit: true, value: undefined };
+
+function constant(value: unknown): Node {
+  return { fn: () => value, lit: true, value };
+}
+
+/** A literal that can be embedded in a closure as is (not an object: nothing to copy). */
+function isPrim(n: Node): boolean {
+  return n.lit && (n.value === null || (typeof n.value !== 'object' && typeof n.value !== 'function'));
+}
+
+function isLogic(rule: unknown): rule is Record<string, unknown> {
+  return typeof rule === 'object' && rule !== null && !Array.isArray(rule) && Object.keys(rule).length === 1;
+}
+
+/** Exactly `n` nodes: missing arguments are `undefined` (extra ones are an arity issue). */
+function pad(args: readonly Node[], n: number): Node[] {
+  const out = args.slice(0, n);
+  while (out.length < n) out.push(UNDEFINED);
+  return out;
+}
+
+function fnsOf(args: readonly Node[]): LogicFn[] {
+  return args.map((a) => a.fn);
+}
+
+function evalAll(fns: readonly LogicFn[], data: unknown): unknown[] {
+  const out = new Array<unknown>(fns.length);
+  for (let i = 0; i < fns.length; i++) out[i] = (fns[i] as LogicFn)(data);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Eager built-ins: arguments evaluated depth-first, in order, then the operation applied.
+
+type Cmp = '==' | '===' | '!=' | '!==' | '>' | '>=' | '<' | '<=';
+
+/** Two-argument comparison, with a fast path for a literal right-hand side. */
+function compare(op: Cmp, args: readonly Node[]): LogicFn {
+  const [a, b] = pad(args, 2) as [Node, Node];
+  const af = a.fn;
+  if (isPrim(b)) {
+    const k = b.value as number;
+    switch (op) {
+      case '==': return (d) => af(d) == k;
+      case '===': return (d) => af(d) === k;
+      case '!=': return (d) => af(d) != k;
+      case '!==': return (d) => af(d) !== k;
+      case '>': return (d) => (af(d) as number) > k;
+      case '>=': return (d) => (af(d) as number) >= k;
+      case '<': return (d) => (af(d) as number) < k;
+      case '<=': return (d) => (af(d) as number) <= k;
+    }
+  }
+  const bf = b.fn;
+  switch (op) {
+    case '==': return (d) => af(d) == bf(d);
+    case '===': return (d) => af(d) === bf(d);
+    case '!=': return (d) => af(d) != bf(d);
+    case '!==': return (d) => af(d) !== bf(d);
+    case '>': return (d) => (af(d) as number) > (bf(d) as number);
+    case '>=': return (d) => (af(d) as number) >= (bf(d) as number);
+    case '<': return (d) => (af(d) as number) < (bf(d) as number);
+    case '<=': return (d) => (af(d) as number) <= (bf(d) as number);
+  }
+}
+
+/** `<` / `<=`: binary, or the 3-argument "between" form (binary if the 3rd is `undefined`). */
+function between(op: '<' | '<=', args: readonly Node[]): LogicFn {
+  if (args.length < 3) return compare(op, args);
+  const [a, b, c] = args as [Node, Node, Node];
+  const af = a.fn;
+  const bf = b.fn;
+  if (isPrim(a) && isPrim(c) && c.value !== undefined) {
+    const lo = a.value as number;
+    const hi = c.value as number;
+    return op === '<'
+      ? (d) => { const y = bf(d) as number; return lo < y && y < hi; }
+      : (d) => { const y = bf(d) as number; return lo <= y && y <= hi; };
+  }
+  const cf = c.fn;
+  return op === '<'
+    ? (d) => {
+        const x = af(d) as number, y = bf(d) as number, z = cf(d) as number | undefined;
+        return z === undefined ? x < y : x < y && y < z;
+      }
+    : (d) => {
+        const x = af(d) as number, y = bf(d) as number, z = cf(d) as number | undefined;
+        return z === undefined ? x <= y : x <= y && y <= z;
+      };
+}
+
+function plus(args: readonly Node[]): LogicFn {
+  const fns = fnsOf(args);
+  if (fns.length === 0) return () => 0;
+  if (fns.length === 1) {
+    const a = fns[0] as LogicFn;
+    return (d) => 0 + toNum(a(d));
+  }
+  if (fns.length === 2) {
+    const a = fns[0] as LogicFn;
+    const b = fns[1] as LogicFn;
+    return (d) => 0 + toNum(a(d)) + toNum(b(d));
+  }
+  return (d) => {
+    let acc = 0;
+    for (let i = 0; i < fns.length; i++) acc += toNum((fns[i] as LogicFn)(d));
+    return acc;
+  };
+}
+
+function times(args: readonly Node[]): LogicFn {
+  const fns = fnsOf(args);
+  if (fns.length === 0) {
+    return () => {
+      throw new TypeError('JsonLogic "*" needs at least one argument');
+    };
+  }
+  // json-logic-js reduces without an initial value: one argument is returned as is.
+  if (fns.length === 1) return fns[0] as LogicFn;
+  if (fns.length === 2) {
+    const a = fns[0] as LogicFn;
+    const b = fns[1] as LogicFn;
+    return (d) => toNum(a(d)) * toNum(b(d));
+  }
+  return (d) => {
+    let acc = (fns[0] as LogicFn)(d);
+    for (let i = 1; i < fns.length; i++) acc = toNum(acc) * toNum((fns[i] as LogicFn)(d));
+    return acc;
+  };
+}
+
+function minus(args: readonly Node[]): LogicFn {
+  const [a, b] = pad(args, 2) as [Node, Node];
+  const af = a.fn;
+  if (isPrim(b) && b.value !== undefined) {
+    const k = b.value as number;
+    return (d) => (af(d) as number) - k;
+  }
+  const bf = b.fn;
+  return (d) => {
+    const x = af(d) as number;
+    const y = bf(d) as number | undefined;
+    return y === undefined ? -x : x - y;
+  };
+}
+
+function divide(args: readonly Node[]): LogicFn {
+  const [a, b] = pad(args, 2) as [Node, Node];
+  const af = a.fn;
+  const bf = b.fn;
+  return (d) => (af(d) as number) / (bf(d) as number);
+}
+
+function modulo(args: readonly Node[]): LogicFn {
+  const [a, b] = pad(args, 2) as [Node, Node];
+  const af = a.fn;
+  const bf = b.fn;
+  return (d) => (af(d) as number) % (bf(d) as number);
+}
+
+function extremum(which: 'max' | 'min', args: readonly Node[]): LogicFn {
+  const m = which === 'max' ? Math.max : Math.min;
+  const fns = fnsOf(args);
+  if (fns.length === 0) {
+    const v = m();
+    return () => v;
+  }
+  if (fns.length === 1) {
+    const a = fns[0] as LogicFn;
+    return (d) => m(a(d) as number);
+  }
+  if (fns.length === 2) {
+    const a = fns[0] as LogicFn;
+    const b = fns[1] as LogicFn;
+    return (d) => m(a(d) as number, b(d) as number);
+  }
+  return (d) => m(...(evalAll(fns, d) as number[]));
+}
+
+function catOp(args: readonly Node[]): LogicFn {
+  const fns = fnsOf(args);
+  if (fns.length === 2) {
+    const a = fns[0] as LogicFn;
+    const b = fns[1] as LogicFn;
+    return (d) => {
+      const x = a(d);
+      const y = b(d);
+      return (x === null || x === undefined ? '' : String(x)) + (y === null || y === undefined ? '' : String(y));
+    };
+  }
+  return (d) => cat(evalAll(fns, d));
+}
+
+function inFn(args: readonly Node[]): LogicFn {
+  const [a, b] = pad(args, 2) as [Node, Node];
+  const af = a.fn;
+  // A literal list (of literals) is only read: no need for a fresh copy per call.
+  if (b.lit && Array.isArray(b.value) && b.value.length > 0) {
+    const list = copyArrays(b.value) as unknown[];
+    return (d) => list.indexOf(af(d)) !== -1;
+  }
+  if (b.lit && typeof b.value === 'string' && b.value !== '') {
+    const s = b.value;
+    return (d) => s.indexOf(af(d) as string) !== -1;
+  }
+  const bf = b.fn;
+  return (d) => inOp(af(d), bf(d));
+}
+
+function mergeOp(args: readonly Node[]): LogicFn {
+  const fns = fnsOf(args);
+  if (fns.length === 1) {
+    const a = fns[0] as LogicFn;
+    return (d) => ([] as unknown[]).concat(a(d));
+  }
+  if (fns.length === 2) {
+    const a = fns[0] as LogicFn;
+    const b = fns[1] as LogicFn;
+    return (d) => ([] as unknown[]).concat(a(d), b(d));
+  }
+  return (d) => ([] as unknown[]).concat(...evalAll(fns, d));
+}
+
+const EAGER: ReadonlyMap<string, EagerFactory> = new Map<string, EagerFactory>([
+  ['==', (a) => compare('==', a)],
+  ['===', (a) => compare('===', a)],
+  ['!=', (a) => compare('!=', a)],
+  ['!==', (a) => compare('!==', a)],
+  ['>', (a) => compare('>', a)],
+  ['>=', (a) => compare('>=', a)],
+  ['<', (a) => between('<', a)],
+  ['<=', (a) => between('<=', a)],
+  ['!', (args) => { const f = (pad(args, 1)[0] as Node).fn; return (d) => !truthy(f(d)); }],
+  ['!!', (args) => { const f = (pad(args, 1)[0] as Node).fn; return (d) => truthy(f(d)); }],
+  ['+', plus],
+  ['-', minus],
+  ['*', times],
+  ['/', divide],
+  ['%', modulo],
+  ['max', (a) => extremum('max', a)],
+  ['min', (a) => extremum('min', a)],
+  ['cat', catOp],
+  ['substr', (args) => {
+    const [a, b, c] = fnsOf(pad(args, 3)) as [LogicFn, LogicFn, LogicFn];
+    return (d) => substr(a(d), b(d), c(d));
+  }],
+  ['in', inFn],
+  ['merge', mergeOp],
+  /** `log` returns its argument and, unlike json-logic-js, prints nothing. */
+  ['log', (args) => (pad(args, 1)[0] as Node).fn],
+]);
+
+/** A custom operator: eager, called with the evaluated arguments only. */
+function customCall(op: LogicOperator, args: readonly Node[]): LogicFn {
+  const fns = fnsOf(args);
+  switch (fns.length) {
+    case 0: return () => op();
+    case 1: { const a = fns[0] as LogicFn; return (d) => op(a(d)); }
+    case 2: { const a = fns[0] as LogicFn; const b = fns[1] as LogicFn; return (d) => op(a(d), b(d)); }
+    case 3: {
+      const a = fns[0] as LogicFn; const b = fns[1] as LogicFn; const c = fns[2] as LogicFn;
+      return (d) => op(a(d), b(d), c(d));
+    }
+    default: return (d) => op(...evalAll(fns, d));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiler.
+
+function compileNode(st: State, rule: unknown, ptr: string): Node {
+  if (Array.isArray(rule)) {
+    if (st.ancestors.has(rule)) {
+      st.issues.push({ path: ptr, message: 'cyclic JsonLogic rule' });
+      return UNDEFINED;
+    }
+    st.ancestors.add(rule);
+    const items: Node[] = [];
+    for (let i = 0; i < rule.length; i++) items.push(compileNode(st, rule[i], `${ptr}/${i}`));
+    st.ancestors.delete(rule);
+    return arrayNode(rule, items);
+  }
+  if (isLogic(rule)) {
+    if (st.ancestors.has(rule)) {
+      st.issues.push({ path: ptr, message: 'cyclic JsonLogic rule' });
+      return UNDEFINED;
+    }
+    st.ancestors.add(rule);
+    try {
+      return compileOperation(st, rule, ptr);
+    } finally {
+      st.ancestors.delete(rule);
+    }
+  }
+  return constant(rule);
+}
+
+/** An array in the rule is evaluated element-wise into a fresh array (as json-logic-js does). */
+function arrayNode(rule: readonly unknown[], items: readonly Node[]): Node {
+  const lit = items.every((n) => n.lit);
+  if (lit && items.every(isPrim)) {
+    const snapshot = rule.slice();
+    return { fn: () => snapshot.slice(), lit, value: snapshot };
+  }
+  const fns = fnsOf(items);
+  const value = lit ? copyArrays(rule) : undefined;
+  return { fn: (d) => evalAll(fns, d), lit, value };
+}
+
+function compileOperation(st: State, rule: Record<string, unknown>, ptr: string): Node {
+  const op = Object.keys(rule)[0] as string;
+  const raw = rule[op];
+  const opPtr = `${ptr}/${escapePointer(op)}`;
+  const args: Arg[] = Array.isArray(raw)
+    ? raw.map((r: unknown, i) => ({ rule: r, ptr: `${opPtr}/${i}` }))
+    : [{ rule: raw, ptr: opPtr }];
+  const compileArgs = (list: readonly Arg[]): Node[] => list.map((a) => compileNode(st, a.rule, a.ptr));
+
+  const custom = st.custom.get(op);
+  if (custom !== undefined) return { fn: customCall(custom, compileArgs(args)), lit: false, value: undefined };
+
+  if (!BUILTIN_SET.has(op)) {
+    st.issues.push({ path: opPtr, message: `unknown JsonLogic operator ${JSON.stringify(op)}` });
+    compileArgs(args); // still report what is wrong inside
+    return { fn: unknownOperator(op), lit: false, value: undefined };
+  }
+
+  const arity = ARITY.get(op);
+  if (arity !== undefined && (args.length < arity[0] || args.length > arity[1])) {
+    const [min, max] = arity;
+    const want =
+      min === max ? `exactly ${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    st.issues.push({
+      path: opPtr,
+      message: `JsonLogic operator ${JSON.stringify(op)} takes ${want} argument${max === 1 ? '' : 's'}, got ${args.length}`,
+    });
+  }
+
+  let fn: LogicFn;
+  switch (op) {
+    case 'var': fn = compileVar(st, args, opPtr); break;
+    case 'missing': fn = compileMissing(st, args); break;
+    case 'missing_some': fn = compileMissingSome(st, args); break;
+    case 'if':
+    case '?:': fn = compileIf(compileArgs(args)); break;
+    case 'and': fn = compileAnd(compileArgs(args)); break;
+    case 'or': fn = compileOr(compileArgs(args)); break;
+    case 'map':
+    case 'filter':
+    case 'reduce':
+    case 'all':
+    case 'none':
+    case 'some': fn = compileIteration(st, op, args); break;
+    default: fn = (EAGER.get(op) as EagerFactory)(compileArgs(args));
+  }
+  return { fn, lit: false, value: undefined };
+}
+
+function unknownOperator(op: string): LogicFn {
+  return () => {
+    throw new Error(`unknown JsonLogic operator ${JSON.stringify(op)}`);
+  };
+}
+
+function recordVar(st: State, path: string, pointer: string): void {
+  if (st.scoped === 0) st.vars.push({ path, pointer });
+}
+
+function recordDynamic(st: State, pointer: string): void {
+  if (st.scoped === 0) st.dynamicVars.push(pointer);
+}
+
+/** `var`: `[path, default]`; a literal path is split once, at compile time. */
+function compileVar(st: State, args: readonly Arg[], opPtr: string): LogicFn {
+  const nodes = args.map((a) => compileNode(st, a.rule, a.ptr));
+  if (nodes.length === 0) {
+    recordVar(st, '', opPtr);
+    return (d) => d;
+  }
+  const [p, b] = pad(nodes, 2) as [Node, Node];
+  const bf = b.fn;
+  if (p.lit) {
+    const segs = pathSegments(p.value);
+    recordVar(st, segs === null ? '' : segs.join('.'), (args[0] as Arg).ptr);
+    if (segs === null) {
+      if (b.lit) return (d) => d;
+      return (d) => {
+        bf(d);
+        return d;
+      };
+    }
+    if (isPrim(b)) return pathGetter(segs, b.value === undefined ? null : b.value);
+    return (d) => {
+      const nf = bf(d);
+      return readPath(d, segs, nf === undefined ? null : nf);
+    };
+  }
+  recordDynamic(st, (args[0] as Arg).ptr);
+  const pf = p.fn;
+  // A one-entry cache of the last split path (per closure, not global).
+  let lastPath = '';
+  let lastSegs: string[] = [''];
+  return (d) => {
+    const path = pf(d);
+    const dv = bf(d);
+    if (path === undefined || path === '' || path === null) return d;
+    const s = String(path);
+    if (s !== lastPath) {
+      lastSegs = s.split('.');
+      lastPath = s;
+    }
+    return readPath(d, lastSegs, dv === undefined ? null : dv);
+  };
+}
+
+/** Records the literal keys of `missing` / `missing_some`; `ptrOf(i)` is the pointer of key i. */
+function recordKeys(st: State, keys: ArrayLike<unknown>, ptrOf: (i: number) => string): void {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const segs = pathSegments(Array.isArray(key) ? (key[0] as unknown) : key);
+    recordVar(st, segs === null ? '' : segs.join('.'), ptrOf(i));
+  }
+}
+
+/** The `missing` of a list of literal keys: each key's getter is built once. */
+function staticMissing(keys: ArrayLike<unknown>): (d: unknown) => unknown[] {
+  const list: unknown[] = [];
+  const getters: LogicFn[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    list.push(copyArrays(key));
+    if (Array.isArray(key)) {
+      const nf: unknown = key[1];
+      getters.push(pathGetter(pathSegments(key[0]), nf === undefined ? null : copyArrays(nf)));
+    } else {
+      getters.push(pathGetter(pathSegments(key), null));
+    }
+  }
+  if (getters.length === 1) {
+    const g = getters[0] as LogicFn;
+    const k = list[0];
+    return (d) => {
+      const v = g(d);
+      return v === null || v === '' ? [copyArrays(k)] : [];
+    };
+  }
+  return (d) => {
+    const out: unknown[] = [];
+    for (let i = 0; i < getters.length; i++) {
+      const v = (getters[i] as LogicFn)(d);
+      if (v === null || v === '') out.push(copyArrays(list[i]));
+    }
+    return out;
+  };
+}
+
+function compileMissing(st: State, args: readonly Arg[]): LogicFn {
+  const nodes = args.map((a) => compileNode(st, a.rule, a.ptr));
+  const first = nodes[0];
+  if (first !== undefined && first.lit && Array.isArray(first.value)) {
+    // The first argument is a literal list: it is the key list, whatever follows.
+    const firstPtr = (args[0] as Arg).ptr;
+    recordKeys(st, first.value, (i) => `${firstPtr}/${i}`);
+    const run = staticMissing(first.value);
+    if (nodes.length === 1) return run;
+    const rest = fnsOf(nodes.slice(1));
+    return (d) => {
+      for (let i = 0; i < rest.length; i++) (rest[i] as LogicFn)(d);
+      return run(d);
+    };
+  }
+  if (nodes.every((n) => n.lit)) {
+    const keys = nodes.map((n) => n.value);
+    recordKeys(st, keys, (i) => (args[i] as Arg).ptr);
+    return staticMissing(keys);
+  }
+  // Computed keys: the literal ones may still be read, the computed ones are dynamic.
+  nodes.forEach((n, i) => {
+    const ptr = (args[i] as Arg).ptr;
+    if (n.lit) recordKeys(st, [n.value], () => ptr);
+    else recordDynamic(st, ptr);
+  });
+  const fns = fnsOf(nodes);
+  return (d) => missingOf(d, missingKeys(evalAll(fns, d)));
+}
+
+function compileMissingSome(st: State, args: readonly Arg[]): LogicFn {
+  const nodes = args.map((a) => compileNode(st, a.rule, a.ptr));
+  const [need, options] = pad(nodes, 2) as [Node, Node];
+  const needFn = need.fn;
+  const optArg = args[1];
+  if (options.lit && options.value !== null && options.value !== undefined && optArg !== undefined) {
+    const o = options.value;
+    const keys = missingSomeKeys(o);
+    const nested = Array.isArray(o) && Array.isArray(o[0]);
+    recordKeys(st, keys, (i) => (Array.isArray(o) ? (nested ? `${optArg.ptr}/0/${i}` : `${optArg.ptr}/${i}`) : optArg.ptr));
+    const run = staticMissing(keys);
+    const optLen = (o as { length?: unknown }).length as number;
+    return (d) => {
+      const n = needFn(d) as number;
+      const miss = run(d);
+      return optLen - miss.length >= n ? [] : miss;
+    };
+  }
+  if (optArg !== undefined) recordDynamic(st, optArg.ptr);
+  const optFn = options.fn;
+  return (d) => {
+    const n = needFn(d) as number;
+    const o = optFn(d);
+    const miss = missingOf(d, missingSomeKeys(o));
+    return (o as { length: number }).length - miss.length >= n ? [] : miss;
+  };
+}
+
+function compileIf(nodes: readonly Node[]): LogicFn {
+  const fns = fnsOf(nodes);
+  const n = fns.length;
+  if (n === 0) return () => null;
+  if (n === 1) return fns[0] as LogicFn;
+  if (n === 2) {
+    const c = fns[0] as LogicFn;
+    const t = fns[1] as LogicFn;
+    return (d) => (truthy(c(d)) ? t(d) : null);
+  }
+  if (n === 3) {
+    const c = fns[0] as LogicFn;
+    const t = fns[1] as LogicFn;
+    const e = fns[2] as LogicFn;
+    return (d) => (truthy(c(d)) ? t(d) : e(d));
+  }
+  const pairs = n - (n % 2);
+  const otherwise = n % 2 === 1 ? (fns[n - 1] as LogicFn) : () => null;
+  return (d) => {
+    for (let i = 0; i < pairs; i += 2) {
+      if (truthy((fns[i] as LogicFn)(d))) return (fns[i + 1] as LogicFn)(d);
+    }
+    return otherwise(d);
+  };
+}
+
+function compileAnd(nodes: readonly Node[]): LogicFn {
+  const fns = fnsOf(nodes);
+  if (fns.length === 0) return () => undefined;
+  if (fns.length === 1) return fns[0] as LogicFn;
+  if (fns.length === 2) {
+    const a = fns[0] as LogicFn;
+    const b = fns[1] as LogicFn;
+    return (d) => {
+      const x = a(d);
+      return truthy(x) ? b(d) : x;
+    };
+  }
+  return (d) => {
+    let cur: unknown;
+    for (let i = 0; i < fns.length; i++) {
+      cur = (fns[i] as LogicFn)(d);
+      if (!truthy(cur)) return cur;
+    }
+    return cur;
+  };
+}
+
+function compileOr(nodes: readonly Node[]): LogicFn {
+  const fns = fnsOf(nodes);
+  if (fns.length === 0) return () => undefined;
+  if (fns.length === 1) return fns[0] as LogicFn;
+  if (fns.length === 2) {
+    const a = fns[0] as LogicFn;
+    const b = fns[1] as LogicFn;
+    return (d) => {
+      const x = a(d);
+      return truthy(x) ? x : b(d);
+    };
+  }
+  return (d) => {
+    let cur: unknown;
+    for (let i = 0; i < fns.length; i++) {
+      cur = (fns[i] as LogicFn)(d);
+      if (truthy(cur)) return cur;
+    }
+    return cur;
+  };
+}
+
+/**
+ * map / filter / reduce / all / none / some: the first argument is evaluated against the data;
+ * the second is a rule run against each element (for reduce: `{current, accumulator}`), so its
+ * `var`s are not evidence paths and are not recorded.
+ */
+function compileIteration(st: State, op: string, args: readonly Arg[]): LogicFn {
+  const source = args[0] === undefined ? UNDEFINED : compileNode(st, args[0].rule, args[0].ptr);
+  st.scoped++;
+  const inner = args[1] === undefined ? UNDEFINED : compileNode(st, args[1].rule, args[1].ptr);
+  st.scoped--;
+  const rest = args.slice(2).map((a) => compileNode(st, a.rule, a.ptr));
+  const src = source.fn;
+  const f = inner.fn;
+  switch (op) {
+    case 'map':
+      return (d) => {
+        const arr = src(d);
+        return Array.isArray(arr) ? arr.map((x: unknown) => f(x)) : [];
+      };
+    case 'filter':
+      return (d) => {
+        const arr = src(d);
+        return Array.isArray(arr) ? arr.filter((x: unknown) => truthy(f(x))) : [];
+      };
+    case 'reduce': {
+      const init = rest[0];
+      // json-logic-js: no (or an `undefined`) third argument means an initial value of null.
+      const initFn = init === undefined || (init.lit && init.value === undefined) ? () => null : init.fn;
+      return (d) => {
+        const arr = src(d);
+        const initial = initFn(d);
+        if (!Array.isArray(arr)) return initial;
+        return arr.reduce(
+          (accumulator: unknown, current: unknown) => f({ current, accumulator }),
+          initial,
+        );
+      };
+    }
+    case 'all':
+      return (d) => {
+        const arr = src(d);
+        if (!Array.isArray(arr) || arr.length === 0) return false;
+        for (let i = 0; i < arr.length; i++) if (!truthy(f(arr[i]))) return false;
+        return true;
+      };
+    case 'none':
+      return (d) => {
+        const arr = src(d);
+        if (!Array.isArray(arr) || arr.length === 0) return true;
+        for (let i = 0; i < arr.length; i++) if (truthy(f(arr[i]))) return false;
+        return true;
+      };
+    default: // some
+      return (d) => {
+        const arr = src(d);
+        if (!Array.isArray(arr) || arr.length === 0) return false;
+        for (let i = 0; i < arr.length; i++) if (truthy(f(arr[i]))) return true;
+        return false;
+      };
+  }
+}
+
+function failing(issues: readonly LogicIssue[]): LogicFn {
+  const list = issues.map((i) => `${i.path === '' ? '(root)' : i.path}: ${i.message}`).join('; ');
+  const message = `JsonLogic rule has ${issues.length} issue${issues.length === 1 ? '' : 's'} and cannot run: ${list}`;
+  return () => {
+    throw new Error(message);
+  };
+}
+
+function compileRule(
+  custom: ReadonlyMap<string, LogicOperator>,
+  rule: LogicRule,
+  basePointer: string,
+): LogicCompileResult {
+  const st: State = {
+    custom,
+    issues: [],
+    vars: [],
+    dynamicVars: [],
+    scoped: 0,
+    ancestors: new Set(),
+  };
+  let fn: LogicFn;
+  try {
+    fn = compileNode(st, rule, basePointer).fn;
+  } catch (e) {
+    // e.g. a rule too deep for the stack, or a throwing getter in a hand-built rule object.
+    st.issues.push({
+      path: basePointer,
+      message: `cannot compile the JsonLogic rule: ${e instanceof Error ? e.message : String(e)}`,
+    });
+    fn = () => undefined;
+  }
+  if (st.issues.length > 0) fn = failing(st.issues);
+  return { fn, issues: st.issues, vars: st.vars, dynamicVars: st.dynamicVars };
+}
+
+/**
+ * Creates a JsonLogic compiler with its own operator table: the json-logic-js 2.0.5 built-ins
+ * (see the module comment for the few deliberate differences, e.g. `log` does not print) plus
+ * `custom` operators, which are eager (they get evaluated arguments) and override a built-in of
+ * the same name in this compiler only. Nothing is shared between compilers.
+ */
+export function createLogicCompiler(custom?: Readonly<Record<string, LogicOperator>>): LogicCompiler {
+  const table = new Map<string, LogicOperator>();
+  if (custom !== undefined && custom !== null) {
+    for (const name of Object.keys(custom)) {
+      const op = custom[name];
+      if (typeof op !== 'function') {
+        throw new TypeError(`custom JsonLogic operator ${JSON.stringify(name)} is not a function`);
+      }
+      table.set(name, op);
+    }
+  }
+  const names = [...new Set([...BUILTINS, ...table.keys()])].sort();
+  return {
+    compile: (rule: LogicRule, basePointer = '') => compileRule(table, rule, basePointer),
+    has: (operator: string) => table.has(operator) || BUILTIN_SET.has(operator),
+    operators: () => names.slice(),
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * JsonLogic compiled into closures: `createLogicCompiler` and the shared types.
+ * @module
+ */
+export { createLogicCompiler } from './compile.js';
+export type {
+  LogicCompileResult,
+  LogicCompiler,
+  LogicFn,
+  LogicIssue,
+  LogicOperator,
+  LogicRule,
+  LogicVarRef,
+} from './types.js';

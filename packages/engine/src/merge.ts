@@ -1,0 +1,23 @@
+/** Built-in merge policies: how rule deductions and the two check methods' findings combine. */
+import type { DeductionDraft, MergePolicy } from './plugin.js';
+
+const sum = (list: readonly DeductionDraft[]) => list.reduce((s, d) => s + d.points, 0);
+
+/** Default: rule deductions, then data-check, then on-site findings all apply (bounded by max). */
+export const mergeBoth: MergePolicy = ({ rule, dataCheck, onsite }) => [...rule, ...dataCheck, ...onsite];
+
+/**
+ * The larger of the two check methods' totals applies (they often find the same problem
+ * twice); the other side is kept, marked superseded. Rule deductions always apply.
+ */
+export const mergeLarger: MergePolicy = ({ rule, dataCheck, onsite }) => {
+  const onsiteWins = sum(onsite) >= sum(dataCheck);
+  const mark = (list: readonly DeductionDraft[]) => list.map((d) => ({ ...d, superseded: true }));
+  return onsiteWins ? [...rule, ...mark(dataCheck), ...onsite] : [...rule, ...dataCheck, ...mark(onsite)];
+};
+
+/** On-site findings, when there are any, replace the data check's for the item. */
+export const mergeOnsiteOverrides: MergePolicy = ({ rule, dataCheck, onsite }) =>
+  onsite.length > 0 ? [...rule, ...dataCheck.map((d) => ({ ...d, superseded: true })), ...onsite] : [...rule, ...dataCheck];
+
+export const builtinMergePolicies = { both: mergeBoth, larger: mergeLarger, 'onsite-overrides': mergeOnsiteOverrides } as const;

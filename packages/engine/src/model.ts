@@ -1,0 +1,292 @@
+/**
+ * The ruleset model (评价细则 as data). TypeBox is the one source of truth: the TypeScript
+ * types below are derived from these schemas, and `schema/ruleset.schema.json` is
+ * generated from them at build time.
+ * @module
+ */
+import { Type, type Static } from 'typebox';
+
+const Id = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+  description: 'A stable id, e.g. "3.2.1" or "bonus.culture"',
+});
+
+/** Chinese text with an optional English version. */
+export const LocalTextSchema = Type.Object(
+  {
+    zh: Type.String({ minLength: 1 }),
+    en: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+const Points = Type.Number({ minimum: 0, description: 'Points (分值); at most three decimals' });
+
+/** Value types an evidence field can have. */
+export const FieldTypeSchema = Type.Union([
+  Type.Literal('boolean'),
+  Type.Literal('integer'),
+  Type.Literal('number'),
+  Type.Literal('rate'),
+  Type.Literal('date'),
+  Type.Literal('enum'),
+  Type.Literal('documents'),
+]);
+export type FieldType = Static<typeof FieldTypeSchema>;
+
+/** A declared evidence field: what a unit reports, with its type and unit of measure. */
+export const EvidenceFieldSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Field name, used by `var` and method params' }),
+    type: FieldTypeSchema,
+    title: LocalTextSchema,
+    description: Type.Optional(LocalTextSchema),
+    unit: Type.Optional(Type.String({ description: 'Unit of measure, e.g. "%", "处", "份"' })),
+    values: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Allowed values (enum fields)' })),
+    minimum: Type.Optional(Type.Number()),
+    maximum: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+export type EvidenceField = Static<typeof EvidenceFieldSchema>;
+
+/** The four kinds of 佐证材料. */
+export const EvidenceKindSchema = Type.Union([
+  Type.Literal('policy'), // 政策文件
+  Type.Literal('ledger'), // 台账报表
+  Type.Literal('process'), // 过程资料
+  Type.Literal('facility'), // 设施建设
+]);
+export type EvidenceKind = Static<typeof EvidenceKindSchema>;
+
+/** The two check methods: 数据核查 and 现场检查. */
+export const CheckMethodSchema = Type.Union([Type.Literal('data-check'), Type.Literal('onsite')]);
+export type CheckMethod = Static<typeof CheckMethodSchema>;
+
+/** Which units an item applies to; anything else is 不适用, with the reason shown. */
+export const ApplicabilitySchema = Type.Object(
+  {
+    kinds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    units: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    exceptUnits: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    when: Type.Optional(Type.Unknown({ description: 'JsonLogic over { unit, ...evidence fields }: applicable when truthy' })),
+    reason: LocalTextSchema,
+  },
+  { additionalProperties: false },
+);
+export type Applicability = Static<typeof ApplicabilitySchema>;
+
+/** How an item is scored: a named method with params, or a JsonLogic expression. */
+export const ScoringSchema = Type.Object(
+  {
+    method: Type.Optional(Type.String({ minLength: 1 })),
+    params: Type.Optional(Type.Unknown()),
+    logic: Type.Optional(
+      Type.Unknown({ description: 'JsonLogic giving the points earned (clamped to [0, max]); the escape hatch' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Scoring = Static<typeof ScoringSchema>;
+
+/** Override of a method message's reason / suggestion for one item. */
+export const MessageOverrideSchema = Type.Object(
+  {
+    reason: Type.Optional(LocalTextSchema),
+    suggestion: Type.Optional(LocalTextSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** Where an item's text and numbers come from. */
+export const ProvenanceSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('quoted'), Type.Literal('modelled')]),
+    source: Type.Optional(Type.String()),
+    note: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A node of the tree: a group (category / indicator, with `children`) or a scored item
+ * (三级指标, with `scoring`). Any depth.
+ */
+const NodeDef = Type.Object(
+      {
+        id: Id,
+        title: LocalTextSchema,
+        max: Points,
+        // group
+        children: Type.Optional(Type.Array(Type.Ref('Node'), { minItems: 1 })),
+        childrenMax: Type.Optional(
+          Type.Union([Type.Literal('equal'), Type.Literal('cap')], {
+            description: "'equal': children's maxima sum to this max; 'cap': they may sum to more, earned is capped",
+          }),
+        ),
+        // item
+        content: Type.Optional(Type.String({ description: '评价内容, verbatim' })),
+        standard: Type.Optional(Type.String({ description: '评分标准, verbatim' })),
+        evidenceKinds: Type.Optional(Type.Array(EvidenceKindSchema, { minItems: 1 })),
+        checkMethods: Type.Optional(Type.Array(CheckMethodSchema, { minItems: 1 })),
+        applicability: Type.Optional(ApplicabilitySchema),
+        scoring: Type.Optional(ScoringSchema),
+        messages: Type.Optional(Type.Record(Type.String(), MessageOverrideSchema)),
+        suggestion: Type.Optional(LocalTextSchema),
+        merge: Type.Optional(Type.String({ minLength: 1, description: 'Merge policy for check findings' })),
+        monotonic: Type.Optional(Type.Boolean({ description: 'false: more evidence may lower the score (declared)' })),
+        provenance: Type.Optional(ProvenanceSchema),
+        lead: Type.Optional(Type.String({ description: '牵头单位 (unit id)' })),
+        partners: Type.Optional(Type.Array(Type.String(), { description: '配合单位 (unit ids)' })),
+      },
+      { additionalProperties: false },
+    );
+export const NodeSchema = Type.Cyclic({ Node: NodeDef }, 'Node');
+
+/** The bonus bucket (加分项 / 鼓励项, e.g. 先进经验): items add points up to the cap. */
+export const BonusSchema = Type.Object(
+  {
+    id: Id,
+    title: LocalTextSchema,
+    cap: Points,
+    items: Type.Array(Type.Ref('Node'), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+/** What a veto (否决项) does to the card. */
+export const VetoEffectSchema = Type.Union([
+  Type.Object({ type: Type.Literal('zero') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('cap'), total: Points }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('grade'), grade: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('flag') }, { additionalProperties: false }),
+]);
+
+/** A veto condition: JsonLogic on evidence; when truthy the card is vetoed. */
+export const VetoSchema = Type.Object(
+  {
+    id: Id,
+    title: LocalTextSchema,
+    when: Type.Unknown({ description: 'JsonLogic over { unit, ...evidence fields }' }),
+    reason: LocalTextSchema,
+    effect: VetoEffectSchema,
+    provenance: Type.Optional(ProvenanceSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** A grade band: cards at or above `min` (on the grade basis) get this grade. */
+export const GradeBandSchema = Type.Object(
+  {
+    id: Id,
+    title: LocalTextSchema,
+    min: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
+/** A ruleset (评价细则): one rubric, one edition, one package version. */
+const RulesetDef = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$', description: 'e.g. "xian-2022/district"' }),
+    version: Type.String({
+      pattern: '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$',
+      description: 'semver',
+    }),
+    edition: Type.Integer({ minimum: 2000, maximum: 2100, description: 'Edition year, e.g. 2022' }),
+    title: LocalTextSchema,
+    description: Type.Optional(LocalTextSchema),
+    unitKinds: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    fields: Type.Array(EvidenceFieldSchema),
+    childrenMax: Type.Optional(Type.Union([Type.Literal('equal'), Type.Literal('cap')])),
+    tree: Type.Array(Type.Ref('Node'), { minItems: 1 }),
+    bonus: Type.Optional(BonusSchema),
+    vetoes: Type.Optional(Type.Array(VetoSchema)),
+    grades: Type.Optional(Type.Array(GradeBandSchema)),
+    normalize: Type.Optional(
+      Type.Object(
+        { scale: Type.Number({ exclusiveMinimum: 0, description: 'e.g. 100' }) },
+        { additionalProperties: false, description: 'Rescale earned points over applicable items' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** The whole ruleset schema; the tree's nodes are one recursive definition. */
+export const RulesetSchema = Type.Cyclic({ Node: NodeDef, Ruleset: RulesetDef }, 'Ruleset');
+
+export type LocalTextJson = Static<typeof LocalTextSchema>;
+export type Node = Static<typeof NodeSchema>;
+export type Bonus = Static<typeof BonusSchema>;
+export type Veto = Static<typeof VetoSchema>;
+export type VetoEffect = Static<typeof VetoEffectSchema>;
+export type GradeBand = Static<typeof GradeBandSchema>;
+export type Ruleset = Static<typeof RulesetSchema>;
+
+/** A finding from the data check (数据核查) or the on-site check (现场检查). */
+export const FindingSchema = Type.Union([
+  Type.Object(
+    {
+      item: Type.String({ minLength: 1 }),
+      source: CheckMethodSchema,
+      type: Type.Literal('rejected'),
+      field: Type.Optional(Type.String({ minLength: 1 })),
+      check: Type.Union([
+        Type.Literal('authenticity'), // 真实性
+        Type.Literal('accuracy'), // 准确性
+        Type.Literal('completeness'), // 完整性
+        Type.Literal('compliance'), // 达标率
+      ]),
+      reason: Type.String({ minLength: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      item: Type.String({ minLength: 1 }),
+      source: CheckMethodSchema,
+      type: Type.Literal('deduction'),
+      points: Type.Number({ exclusiveMinimum: 0 }),
+      reason: Type.String({ minLength: 1 }),
+      suggestion: Type.Optional(Type.String()),
+      evidence: Type.Optional(Type.Array(Type.String())),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      item: Type.String({ minLength: 1 }),
+      source: CheckMethodSchema,
+      type: Type.Literal('grade'),
+      grade: Type.String({ minLength: 1 }),
+      reason: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type Finding = Static<typeof FindingSchema>;
+export const FindingsSchema = Type.Array(FindingSchema);
+
+/** A unit under evaluation (评价对象). */
+export const UnitSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    name: Type.String({ minLength: 1 }),
+    kind: Type.String({ minLength: 1 }),
+    nameEn: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type Unit = Static<typeof UnitSchema>;
+
+/** A field value as reported: boolean, number, date (ISO `YYYY-MM-DD`), enum value, or document list. */
+export type FieldValue = boolean | number | string | readonly string[] | null;
+
+/** One unit's evidence (佐证材料) as values of the ruleset's declared fields. */
+export interface UnitEvidence {
+  unit: Unit;
+  values: Readonly<Record<string, FieldValue>>;
+  /** Where each value came from (e.g. `"yanta.xlsx!评分项!F7"`), shown on deductions. */
+  sources?: Readonly<Record<string, readonly string[]>>;
+}

@@ -1,0 +1,441 @@
+/**
+ * Scoring: one unit's evidence and the check findings → a ScoreCard. Pure and
+ * deterministic. Points are integer thousandths until the card is rendered.
+ * @module
+ */
+import type { ValidateFunction } from 'ajv';
+import { EvidenceError, ptr, type Issue } from './errors.js';
+import { ajvIssues, shown } from './ajv-issues.js';
+import type { CompiledItem, CompiledModel, CompiledNode } from './compile.js';
+import type { FieldValue, Finding, UnitEvidence } from './model.js';
+import type { DeductionDraft, ScoreContext } from './plugin.js';
+import { fromMilli, toMilli, hasAtMostThreeDecimals } from './points.js';
+import { format, pick, type Lang, type LocalText } from './text.js';
+import { contentHash, stableJson } from './hash.js';
+import type { Deduction, ScoreCard, ScoreNode, VetoResult } from './scorecard.js';
+
+/** Options of `ruleset.score`. */
+export interface ScoreOptions {
+  /** Findings of the data check (数据核查) and the on-site check (现场检查) for this unit. */
+  findings?: readonly Finding[];
+  /** Language of reasons and suggestions (default `zh`). */
+  lang?: Lang;
+}
+
+const CHECK_TEXT: Record<string, LocalText> = {
+  authenticity: { zh: '真实性', en: 'authenticity' },
+  accuracy: { zh: '准确性', en: 'accuracy' },
+  completeness: { zh: '完整性', en: 'completeness' },
+  compliance: { zh: '达标率', en: 'compliance rate' },
+};
+const SOURCE_TEXT: Record<string, LocalText> = {
+  'data-check': { zh: '数据核查', en: 'data check' },
+  onsite: { zh: '现场检查', en: 'on-site check' },
+};
+
+interface Rejection {
+  field: string | undefined;
+  check: string;
+  reason: string;
+  source: 'data-check' | 'onsite';
+}
+
+interface ItemFindings {
+  dataCheck: DeductionDraft[];
+  onsite: DeductionDraft[];
+  rejections: Rejection[];
+  grade: string | undefined;
+  gradeSource: 'data-check' | 'onsite' | undefined;
+}
+
+/** A scored item, before rendering. */
+interface ItemResult {
+  item: CompiledItem;
+  applicable: boolean;
+  earned: number;
+  deductions: Array<DeductionDraft & { applied: number }>;
+  rejections: Rejection[];
+}
+
+interface GroupResult {
+  node: CompiledNode;
+  max: number;
+  earned: number;
+  applicable: boolean;
+  children?: GroupResult[];
+  item?: ItemResult;
+}
+
+function validateEvidence(model: CompiledModel, evidence: UnitEvidence): Issue[] {
+  const issues: Issue[] = [];
+  if (evidence === null || typeof evidence !== 'object') return [{ path: '', message: `expected unit evidence { unit, values }, found ${shown(evidence)}` }];
+  const u = evidence.unit as unknown as Record<string, unknown> | undefined;
+  if (u === null || typeof u !== 'object') issues.push({ path: '/unit', message: `expected the unit { id, name, kind }, found ${shown(u)}` });
+  else {
+    for (const k of ['id', 'name', 'kind']) {
+      if (typeof u[k] !== 'string' || (u[k] as string).length === 0) issues.push({ path: `/unit/${k}`, message: `expected text, found ${shown(u[k])}` });
+    }
+    if (typeof u['kind'] === 'string' && !model.unitKinds.has(u['kind'])) {
+      issues.push({ path: '/unit/kind', message: `this ruleset (${model.json.id}) is for ${[...model.unitKinds].join(', ')}, not "${u['kind']}"` });
+    }
+  }
+  const values = evidence.values as unknown;
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) {
+    issues.push({ path: '/values', message: `expected an object of field values, found ${shown(values)}` });
+    return issues;
+  }
+  for (const name of Object.keys(values)) {
+    const check = model.fieldCheck.get(name);
+    const v = (values as Record<string, unknown>)[name];
+    if (check === undefined) issues.push({ path: ptr('values', name), message: `"${name}" is not an evidence field of ${model.json.id}@${model.json.version}` });
+    else if (v !== null) {
+      const m = check(v);
+      if (m !== undefined) issues.push({ path: ptr('values', name), message: m });
+    }
+  }
+  return issues;
+}
+
+function groupFindings(model: CompiledModel, findings: readonly Finding[], validate: ValidateFunction): Map<string, ItemFindings> {
+  if (!validate(findings)) throw new EvidenceError(ajvIssues(validate.errors, findings, ''), 'Invalid findings');
+  const issues: Issue[] = [];
+  // Sort so the card does not depend on the order findings were listed in.
+  const sorted = findings.map((f, i) => ({ f, i, key: stableJson(f) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
+  const out = new Map<string, ItemFindings>();
+  for (const { f, i } of sorted) {
+    const item = model.itemById.get(f.item);
+    if (item === undefined) {
+      issues.push({ path: `/${i}/item`, message: `"${f.item}" is not an item of ${model.json.id}@${model.json.version}` });
+      continue;
+    }
+    let g = out.get(f.item);
+    if (g === undefined) {
+      g = { dataCheck: [], onsite: [], rejections: [], grade: undefined, gradeSource: undefined };
+      out.set(f.item, g);
+    }
+    if (f.type === 'rejected') {
+      if (f.field !== undefined && !item.fields.includes(f.field)) {
+        issues.push({ path: `/${i}/field`, message: `item ${f.item} does not read "${f.field}" (it reads ${item.fields.join(', ') || 'no fields'})` });
+        continue;
+      }
+      g.rejections.push({ field: f.field, check: f.check, reason: f.reason, source: f.source });
+    } else if (f.type === 'deduction') {
+      if (!hasAtMostThreeDecimals(f.points)) {
+        issues.push({ path: `/${i}/points`, message: `points have at most three decimals, found ${f.points}` });
+        continue;
+      }
+      const text: DeductionDraft['text'] = { reason: f.reason };
+      if (f.suggestion !== undefined) text.suggestion = f.suggestion;
+      if (f.evidence !== undefined) text.evidence = f.evidence;
+      (f.source === 'onsite' ? g.onsite : g.dataCheck).push({ points: toMilli(f.points), source: f.source, code: 'finding', data: {}, text });
+    } else {
+      if (item.grades === undefined) {
+        issues.push({ path: `/${i}/grade`, message: `item ${f.item} is not scored by an expert grade (method ${item.methodName ?? 'logic'})` });
+        continue;
+      }
+      if (!item.grades.has(f.grade)) {
+        issues.push({ path: `/${i}/grade`, message: `expected one of ${[...item.grades].map((x) => JSON.stringify(x)).join(', ')}, found "${f.grade}"` });
+        continue;
+      }
+      // The on-site group's grade stands over the data check's: it saw the thing itself.
+      if (g.gradeSource === undefined || f.source === 'onsite') {
+        if (g.gradeSource === f.source && g.grade !== f.grade) {
+          issues.push({ path: `/${i}/grade`, message: `item ${f.item} has two different grades from the ${f.source} ("${g.grade}", "${f.grade}")` });
+          continue;
+        }
+        g.grade = f.grade;
+        g.gradeSource = f.source;
+      }
+    }
+  }
+  if (issues.length > 0) throw new EvidenceError(issues, 'Invalid findings');
+  return out;
+}
+
+/** Score one unit. Throws EvidenceError (all problems at once) for bad evidence or findings. */
+export function scoreUnit(
+  model: CompiledModel,
+  evidence: UnitEvidence,
+  options: ScoreOptions,
+  validateFindings: ValidateFunction,
+): ScoreCard {
+  const issues = validateEvidence(model, evidence);
+  if (issues.length > 0) throw new EvidenceError(issues);
+  const lang: Lang = options.lang ?? 'zh';
+  const findings = groupFindings(model, options.findings ?? [], validateFindings);
+  const values = evidence.values;
+  const unit = evidence.unit;
+  const unitData = { id: unit.id, name: unit.name, kind: unit.kind };
+
+  // Data JsonLogic sees: the unit, and every reported field (null = not reported).
+  const logicData: Record<string, unknown> = { unit: unitData };
+  for (const k of Object.keys(values)) if (values[k] !== null) logicData[k] = values[k];
+
+  // One context object, reused for every item.
+  let current: ItemResult | undefined;
+  let currentFindings: ItemFindings | undefined;
+  let rejectedFields: ReadonlySet<string> | undefined;
+  const get = (field: string): FieldValue | undefined => {
+    if (rejectedFields !== undefined && rejectedFields.has(field)) return undefined;
+    const v = Object.prototype.hasOwnProperty.call(values, field) ? values[field] : undefined;
+    return v === null ? undefined : v;
+  };
+  const rule: DeductionDraft[] = [];
+  const ctx: ScoreContext<unknown> & { params: unknown; max: number } = {
+    params: undefined,
+    max: 0,
+    value: get,
+    grade: () => currentFindings?.grade,
+    fieldTitle: (f) => model.fields.get(f)?.title ?? { zh: f },
+    fieldUnit: (f) => model.fields.get(f)?.unit ?? '',
+    deduct(code, points, data, fields) {
+      if (!Number.isInteger(points) || points < 0) {
+        throw new Error(`scoring method "${current?.item.methodName}" deducted ${points} (expected integer thousandths ≥ 0) on item ${current?.item.id}`);
+      }
+      if (points === 0) return;
+      const d: DeductionDraft = { points, source: 'rule', code, data };
+      if (fields !== undefined) d.fields = fields;
+      rule.push(d);
+    },
+  };
+
+  const scoreItem = (item: CompiledItem): ItemResult => {
+    const f = findings.get(item.id);
+    const result: ItemResult = { item, applicable: true, earned: 0, deductions: [], rejections: f?.rejections ?? [] };
+    if (!applies(item)) {
+      result.applicable = false;
+      return result;
+    }
+    current = result;
+    currentFindings = f;
+    rule.length = 0;
+    const rejectAll = f !== undefined && f.rejections.some((r) => r.field === undefined);
+    rejectedFields = f !== undefined && f.rejections.length > 0 ? new Set(rejectAll ? item.fields : f.rejections.map((r) => r.field as string)) : undefined;
+    const noneReported = item.fields.length > 0 && item.fields.every((x) => get(x) === undefined);
+    if (rejectAll || (noneReported && rejectedFields !== undefined)) {
+      const rs = f!.rejections;
+      rule.push({
+        points: item.max,
+        source: 'rule',
+        code: 'rejected',
+        data: {
+          checks: rs.map((r) => ({ zh: `${pick(SOURCE_TEXT[r.source], 'zh')}·${pick(CHECK_TEXT[r.check], 'zh')}`, en: `${pick(SOURCE_TEXT[r.source], 'en')}: ${pick(CHECK_TEXT[r.check], 'en')}` })),
+          reasons: rs.map((r) => r.reason),
+          points: fromMilli(item.max),
+        },
+        fields: item.fields,
+      });
+    } else if (noneReported) {
+      rule.push({
+        points: item.max,
+        source: 'rule',
+        code: 'no-evidence',
+        data: { fields: item.fields.map((x) => model.fields.get(x)?.title ?? { zh: x }), points: fromMilli(item.max) },
+        fields: item.fields,
+      });
+    } else if (item.method !== undefined) {
+      ctx.params = item.prepared;
+      ctx.max = item.max;
+      item.method.score(ctx);
+    } else if (item.logic !== undefined) {
+      let data = logicData;
+      if (rejectedFields !== undefined) {
+        data = { ...logicData };
+        for (const x of rejectedFields) delete data[x];
+      }
+      const out = item.logic(data);
+      const n = typeof out === 'boolean' ? (out ? item.max : 0) : typeof out === 'number' && Number.isFinite(out) ? toMilli(out) : NaN;
+      if (Number.isNaN(n)) {
+        throw new EvidenceError([{ path: `${item.pointer}/scoring/logic`, message: `item ${item.id}'s logic gave ${shown(out)}, expected points as a number` }], 'Scoring failed');
+      }
+      const earned = Math.max(0, Math.min(item.max, n));
+      if (earned < item.max) {
+        rule.push({ points: item.max - earned, source: 'rule', code: 'logic', data: { earned: fromMilli(earned), max: fromMilli(item.max), points: fromMilli(item.max - earned) }, fields: item.fields });
+      }
+    }
+    const merged = item.merge({ rule: rule.slice(), dataCheck: f?.dataCheck ?? [], onsite: f?.onsite ?? [], max: item.max });
+    // Bound by the max in order, so max − earned = Σ deductions exactly.
+    let left = item.max;
+    for (const d of merged) {
+      const applied = d.superseded ? 0 : Math.min(Math.max(0, Math.round(d.points)), left);
+      left -= applied;
+      result.deductions.push({ ...d, applied });
+    }
+    result.earned = left;
+    current = undefined;
+    currentFindings = undefined;
+    rejectedFields = undefined;
+    return result;
+  };
+
+  const applies = (item: CompiledItem): boolean => {
+    const a = item.applicability;
+    if (a === undefined) return true;
+    if (a.kinds !== undefined && !a.kinds.has(unit.kind)) return false;
+    if (a.units !== undefined && !a.units.has(unit.id)) return false;
+    if (a.except !== undefined && a.except.has(unit.id)) return false;
+    if (a.when !== undefined && !truthy(a.when(logicData))) return false;
+    return true;
+  };
+
+  const walk = (node: CompiledNode): GroupResult => {
+    if (node.kind === 'item') {
+      const r = scoreItem(node);
+      return { node, max: r.applicable ? node.max : 0, earned: r.earned, applicable: r.applicable, item: r };
+    }
+    const children = node.children.map(walk);
+    const sumMax = children.reduce((s, c) => s + c.max, 0);
+    const sumEarned = children.reduce((s, c) => s + c.earned, 0);
+    const max = node.capped ? Math.min(node.max, sumMax) : sumMax;
+    return { node, max, earned: Math.min(max, sumEarned), applicable: children.some((c) => c.applicable), children };
+  };
+
+  const tree = model.tree.map(walk);
+  const max = tree.reduce((s, n) => s + n.max, 0);
+  const earned = tree.reduce((s, n) => s + n.earned, 0);
+  let bonusResult: GroupResult | undefined;
+  if (model.bonus !== undefined) {
+    const children = model.bonus.items.map(walk);
+    const sum = children.reduce((s, c) => s + c.earned, 0);
+    const cap = model.bonus.cap;
+    bonusResult = {
+      node: { kind: 'group', id: model.bonus.id, title: model.bonus.title, max: cap, capped: true, children: [] },
+      max: cap,
+      earned: Math.min(cap, sum),
+      applicable: children.some((c) => c.applicable),
+      children,
+    };
+  }
+  const bonus = bonusResult?.earned ?? 0;
+
+  // Vetoes (否决项).
+  const vetoes: VetoResult[] = [];
+  let total = earned + bonus;
+  const scale = model.json.normalize?.scale;
+  let normalized = scale === undefined ? undefined : (max === 0 ? 0 : Math.round((earned * toMilli(scale)) / max)) + bonus;
+  let forcedGrade: string | undefined;
+  for (const v of model.vetoes) {
+    if (!truthy(v.when(logicData))) continue;
+    vetoes.push({ id: v.id, title: pick(v.title, lang), reason: pick(v.reason, lang), effect: v.effect.type });
+    if (v.effect.type === 'zero') {
+      total = 0;
+      if (normalized !== undefined) normalized = 0;
+    } else if (v.effect.type === 'cap') {
+      const c = toMilli(v.effect.total);
+      total = Math.min(total, c);
+      if (normalized !== undefined) normalized = Math.min(normalized, c);
+    } else if (v.effect.type === 'grade') {
+      forcedGrade ??= v.effect.grade;
+    }
+  }
+  const basis = normalized ?? total;
+  let grade = forcedGrade !== undefined ? model.grades.find((g) => g.id === forcedGrade) : model.grades.find((g) => fromMilli(basis) >= g.min);
+  // A veto that sets a grade can only lower it.
+  if (forcedGrade !== undefined) {
+    const reached = model.grades.find((g) => fromMilli(basis) >= g.min);
+    if (reached !== undefined && grade !== undefined && reached.min < grade.min) grade = reached;
+  }
+  if (grade === undefined && model.grades.length > 0) grade = model.grades[model.grades.length - 1];
+
+  const sources = evidence.sources ?? {};
+  const renderItem = (r: ItemResult): ScoreNode => {
+    const item = r.item;
+    const node: ScoreNode = {
+      id: item.id,
+      title: pick(item.title, lang),
+      max: r.applicable ? fromMilli(item.max) : 0,
+      earned: fromMilli(r.earned),
+      applicable: r.applicable,
+    };
+    if (!r.applicable) {
+      node.notApplicableReason = pick(item.applicability?.reason, lang);
+      return node;
+    }
+    node.method = item.methodName ?? 'logic';
+    const common = { item: item.id, title: item.title, max: fromMilli(item.max) };
+    if (item.suggestion !== undefined && r.deductions.some((d) => d.applied > 0)) node.suggestion = format(pick(item.suggestion, lang), { ...common, points: fromMilli(item.max - r.earned) }, lang);
+    node.deductions = r.deductions.map((d) => renderDeduction(d, item, common, r.rejections));
+    return node;
+  };
+  const renderDeduction = (
+    d: DeductionDraft & { applied: number },
+    item: CompiledItem,
+    common: Record<string, unknown>,
+    rejections: readonly Rejection[],
+  ): Deduction => {
+    let reason: string;
+    let suggestion: string | undefined;
+    let cited: string[] | undefined;
+    if (d.text !== undefined) {
+      reason = d.text.reason;
+      suggestion = d.text.suggestion;
+      cited = d.text.evidence?.slice();
+    } else {
+      const m = item.messages[d.code];
+      const data = { ...common, ...d.data };
+      reason = m ? format(pick(m.reason, lang), data, lang) : d.code;
+      suggestion = m?.suggestion ? format(pick(m.suggestion, lang), data, lang) : undefined;
+      if (d.code !== 'rejected' && d.fields !== undefined) {
+        const notes = rejections.filter((x) => x.field !== undefined && d.fields!.includes(x.field));
+        for (const x of notes) {
+          reason += lang === 'zh'
+            ? `（${pick(SOURCE_TEXT[x.source], lang)}认定${pick(CHECK_TEXT[x.check], lang)}问题：${x.reason}）`
+            : ` (${pick(SOURCE_TEXT[x.source], lang)}: ${pick(CHECK_TEXT[x.check], lang)} — ${x.reason})`;
+        }
+      }
+      if (d.fields !== undefined) {
+        const refs = d.fields.flatMap((x) => sources[x] ?? []);
+        if (refs.length > 0) cited = [...new Set(refs)];
+      }
+    }
+    // Built key by key so the JSON keeps the documented order.
+    const out = { points: fromMilli(d.applied), reason } as Deduction;
+    if (suggestion !== undefined && suggestion !== '') out.suggestion = suggestion;
+    if (cited !== undefined && cited.length > 0) out.evidence = cited;
+    out.source = d.source;
+    out.code = d.code;
+    if (d.superseded) out.superseded = true;
+    else if (d.applied !== d.points) out.requested = fromMilli(d.points);
+    return out;
+  };
+  const render = (g: GroupResult): ScoreNode => {
+    if (g.item !== undefined) return renderItem(g.item);
+    return {
+      id: g.node.id,
+      title: pick(g.node.title, lang),
+      max: fromMilli(g.max),
+      earned: fromMilli(g.earned),
+      applicable: g.applicable,
+      children: (g.children ?? []).map(render),
+    };
+  };
+  const nodes = tree.map(render);
+  if (bonusResult !== undefined) nodes.push(render(bonusResult));
+
+  const card: ScoreCard = {
+    ruleset: { id: model.json.id, version: model.json.version, hash: model.hash },
+    unit: { id: unit.id, name: unit.name, kind: unit.kind },
+    evidenceHash: contentHash({ evidence: { unit: evidence.unit, values: evidence.values, sources: evidence.sources ?? {} }, findings: (options.findings ?? []).map((f) => stableJson(f)).sort() }),
+    max: fromMilli(max),
+    earned: fromMilli(earned),
+    bonus: fromMilli(bonus),
+    total: fromMilli(total),
+    grade: grade?.id ?? null,
+    gradeTitle: grade ? pick(grade.title, lang) : null,
+    vetoed: vetoes.length > 0,
+    vetoes,
+    nodes,
+  };
+  if (normalized !== undefined) {
+    // Keep the documented key order: normalized right after total.
+    const { grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns, ...head } = card;
+    return { ...head, normalized: fromMilli(normalized), grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns };
+  }
+  return card;
+}
+
+/** JsonLogic truthiness (empty arrays are false). */
+export function truthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  return Boolean(v);
+}

@@ -1,0 +1,75 @@
+/**
+ * The ScoreCard: a documented, stable JSON format. Points are numbers with at most three
+ * decimals, converted from integer thousandths only here, at the edge.
+ * @module
+ */
+
+/** One deduction (扣分) with its reason (扣分原因) and rectification suggestion (整改建议). */
+export interface Deduction {
+  /** Points deducted (after bounding by the item's max). */
+  points: number;
+  /** 扣分原因. */
+  reason: string;
+  /** 整改建议. */
+  suggestion?: string;
+  /** Where the evidence came from (file, sheet, cell), when known. */
+  evidence?: string[];
+  /** Who found it: a rule, the data check (数据核查), or the on-site check (现场检查). */
+  source: 'rule' | 'data-check' | 'onsite';
+  /** Message id (like an ESLint messageId), or `finding` for an assessor's own words. */
+  code: string;
+  /** Set when bounding by the max (or a merge policy) reduced this deduction: what it asked for. */
+  requested?: number;
+  /** Set when a merge policy kept this deduction for the record only (its points are 0). */
+  superseded?: true;
+}
+
+/** A node of the scored tree. */
+export interface ScoreNode {
+  id: string;
+  title: string;
+  /** Applicable maximum (0 when not applicable). */
+  max: number;
+  earned: number;
+  applicable: boolean;
+  /** Why the node is 不适用. */
+  notApplicableReason?: string;
+  /** Scoring method of an item (`logic` for a JsonLogic expression). */
+  method?: string;
+  /** 整改建议 that applies to the whole item. */
+  suggestion?: string;
+  children?: ScoreNode[];
+  deductions?: Deduction[];
+}
+
+/** A veto that fired. */
+export interface VetoResult {
+  id: string;
+  title: string;
+  reason: string;
+  effect: 'zero' | 'cap' | 'grade' | 'flag';
+}
+
+/** The scorecard of one unit under one ruleset. */
+export interface ScoreCard {
+  ruleset: { id: string; version: string; hash: string };
+  unit: { id: string; name: string; kind: string };
+  /** Hash of the unit's evidence and the check findings, so the card can be reproduced. */
+  evidenceHash: string;
+  /** Applicable maximum of the base tree (not-applicable items leave it). */
+  max: number;
+  /** Points of the base tree. */
+  earned: number;
+  /** Points of the bonus bucket, after its cap. */
+  bonus: number;
+  /** earned + bonus, after any veto's effect. */
+  total: number;
+  /** earned / max × scale + bonus, after any veto's effect, where the ruleset normalises. */
+  normalized?: number;
+  /** Id of the grade band reached (or set by a veto); null when the ruleset has no bands. */
+  grade: string | null;
+  gradeTitle: string | null;
+  vetoed: boolean;
+  vetoes: VetoResult[];
+  nodes: ScoreNode[];
+}
