@@ -33,6 +33,7 @@ export {
   FindingSchema,
   FindingsSchema,
   UnitSchema,
+  rulesetJsonSchema,
   type Ruleset,
   type Node,
   type EvidenceField,

@@ -290,3 +290,34 @@ export interface UnitEvidence {
   /** Where each value came from (e.g. `"yanta.xlsx!评分项!F7"`), shown on deductions. */
   sources?: Readonly<Record<string, readonly string[]>>;
 }
+
+/**
+ * The JSON Schema of a ruleset file, as shipped in `schema/ruleset.schema.json`: the
+ * TypeBox schema in plain draft-07 form (`definitions` and `#/definitions/…` refs, which
+ * every editor resolves), so editors validate ruleset files as authors type.
+ */
+export function rulesetJsonSchema(): Record<string, unknown> {
+  const names = new Set<string>();
+  const plain = JSON.parse(JSON.stringify(RulesetSchema), function (this: unknown, key, value: unknown) {
+    if (key === '$defs' && value !== null && typeof value === 'object') for (const n of Object.keys(value)) names.add(n);
+    return value;
+  }) as Record<string, unknown>;
+  const rewrite = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v === null || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === '$id') continue;
+      if (k === '$ref' && typeof x === 'string' && names.has(x)) out[k] = `#/definitions/${x}`;
+      else out[k === '$defs' ? 'definitions' : k] = rewrite(x);
+    }
+    return out;
+  };
+  const body = rewrite(plain) as Record<string, unknown>;
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'safecity ruleset (评价细则)',
+    description: 'A versioned rubric for the National Safe Development Demonstration City self-inspection evaluation.',
+    ...body,
+  };
+}
