@@ -148,7 +148,11 @@ function groupFindings(model: CompiledModel, findings: readonly Finding[], valid
       }
     }
   }
-  if (issues.length > 0) throw new EvidenceError(issues, 'Invalid findings');
+  if (issues.length > 0) {
+    // Report in the order the findings were given, not the order they were applied.
+    const index = (i: Issue) => Number(i.path.split('/')[1]);
+    throw new EvidenceError(issues.sort((a, b) => index(a) - index(b)), 'Invalid findings');
+  }
   return out;
 }
 
