@@ -516,9 +516,9 @@ export function arbFinding(item: ItemInfo, kinds: { rejections?: boolean; grades
  * A few findings about the ruleset's items. At most one grade per item and source (two
  * different grades from the same check are an input error).
  */
-export function arbFindings(rs: Ruleset, kinds: { rejections?: boolean; grades?: boolean } = {}): fc.Arbitrary<Finding[]> {
+export function arbFindings(rs: Ruleset, kinds: { rejections?: boolean; grades?: boolean; maxLength?: number } = {}): fc.Arbitrary<Finding[]> {
   const items = itemsOf(rs);
-  return fc.array(fc.constantFrom(...items).chain((it) => arbFinding(it, kinds)), { maxLength: 4 }).map((list) => {
+  return fc.array(fc.constantFrom(...items).chain((it) => arbFinding(it, kinds)), { maxLength: kinds.maxLength ?? 4 }).map((list) => {
     const seen = new Set<string>();
     return list.filter((f) => {
       if (f.type !== 'grade') return true;

@@ -237,7 +237,7 @@ describe('invariants (DESIGN.md)', () => {
           values,
           grades: gradePair,
           gradeSource: fc.constantFrom<'data-check' | 'onsite'>('data-check', 'onsite'),
-          findings: arbFindings(rs, { grades: false }),
+          findings: arbFindings(rs, { grades: false, maxLength: 2 }),
         })
         .map(({ unit, values: [w, b], grades: [gw, gb], gradeSource, findings }) => {
           const withGrade = (g: string | undefined): Finding[] =>

@@ -24,6 +24,7 @@
 
 import {
   cat,
+  catPart,
   copyArrays,
   escapePointer,
   inOp,
@@ -217,8 +218,19 @@ function plus(args: readonly Node[]): LogicFn {
   }
   if (fns.length === 2) {
     const a = fns[0] as LogicFn;
+    const b = args[1] as Node;
+    if (isPrim(b)) {
+      const kb = toNum(b.value);
+      return (d) => 0 + toNum(a(d)) + kb;
+    }
+    const bf = b.fn;
+    return (d) => 0 + toNum(a(d)) + toNum(bf(d));
+  }
+  if (fns.length === 3) {
+    const a = fns[0] as LogicFn;
     const b = fns[1] as LogicFn;
-    return (d) => 0 + toNum(a(d)) + toNum(b(d));
+    const c = fns[2] as LogicFn;
+    return (d) => 0 + toNum(a(d)) + toNum(b(d)) + toNum(c(d));
   }
   return (d) => {
     let acc = 0;
@@ -237,9 +249,18 @@ function times(args: readonly Node[]): LogicFn {
   // json-logic-js reduces without an initial value: one argument is returned as is.
   if (fns.length === 1) return fns[0] as LogicFn;
   if (fns.length === 2) {
-    const a = fns[0] as LogicFn;
-    const b = fns[1] as LogicFn;
-    return (d) => toNum(a(d)) * toNum(b(d));
+    const [a, b] = args as [Node, Node];
+    const af = a.fn;
+    const bf = b.fn;
+    if (isPrim(b)) {
+      const kb = toNum(b.value);
+      return (d) => toNum(af(d)) * kb;
+    }
+    if (isPrim(a)) {
+      const ka = toNum(a.value);
+      return (d) => ka * toNum(bf(d));
+    }
+    return (d) => toNum(af(d)) * toNum(bf(d));
   }
   return (d) => {
     let acc = (fns[0] as LogicFn)(d);
@@ -256,6 +277,13 @@ function minus(args: readonly Node[]): LogicFn {
     return (d) => (af(d) as number) - k;
   }
   const bf = b.fn;
+  if (isPrim(a)) {
+    const k = a.value as number;
+    return (d) => {
+      const y = bf(d) as number | undefined;
+      return y === undefined ? -k : k - y;
+    };
+  }
   return (d) => {
     const x = af(d) as number;
     const y = bf(d) as number | undefined;
@@ -266,6 +294,10 @@ function minus(args: readonly Node[]): LogicFn {
 function divide(args: readonly Node[]): LogicFn {
   const [a, b] = pad(args, 2) as [Node, Node];
   const af = a.fn;
+  if (isPrim(b)) {
+    const k = b.value as number;
+    return (d) => (af(d) as number) / k;
+  }
   const bf = b.fn;
   return (d) => (af(d) as number) / (bf(d) as number);
 }
@@ -278,34 +310,44 @@ function modulo(args: readonly Node[]): LogicFn {
 }
 
 function extremum(which: 'max' | 'min', args: readonly Node[]): LogicFn {
-  const m = which === 'max' ? Math.max : Math.min;
+  const max = which === 'max';
   const fns = fnsOf(args);
   if (fns.length === 0) {
-    const v = m();
+    const v = max ? -Infinity : Infinity;
     return () => v;
   }
   if (fns.length === 1) {
     const a = fns[0] as LogicFn;
-    return (d) => m(a(d) as number);
+    return max ? (d) => Math.max(a(d) as number) : (d) => Math.min(a(d) as number);
   }
   if (fns.length === 2) {
-    const a = fns[0] as LogicFn;
-    const b = fns[1] as LogicFn;
-    return (d) => m(a(d) as number, b(d) as number);
+    const [a, b] = args as [Node, Node];
+    const bf = b.fn;
+    if (isPrim(a)) {
+      const k = a.value as number;
+      return max ? (d) => Math.max(k, bf(d) as number) : (d) => Math.min(k, bf(d) as number);
+    }
+    const af = a.fn;
+    return max
+      ? (d) => Math.max(af(d) as number, bf(d) as number)
+      : (d) => Math.min(af(d) as number, bf(d) as number);
   }
-  return (d) => m(...(evalAll(fns, d) as number[]));
+  return max
+    ? (d) => Math.max(...(evalAll(fns, d) as number[]))
+    : (d) => Math.min(...(evalAll(fns, d) as number[]));
 }
 
 function catOp(args: readonly Node[]): LogicFn {
   const fns = fnsOf(args);
   if (fns.length === 2) {
-    const a = fns[0] as LogicFn;
-    const b = fns[1] as LogicFn;
-    return (d) => {
-      const x = a(d);
-      const y = b(d);
-      return (x === null || x === undefined ? '' : String(x)) + (y === null || y === undefined ? '' : String(y));
-    };
+    const [a, b] = args as [Node, Node];
+    const bf = b.fn;
+    if (isPrim(a)) {
+      const k = catPart(a.value);
+      return (d) => k + catPart(bf(d));
+    }
+    const af = a.fn;
+    return (d) => catPart(af(d)) + catPart(bf(d));
   }
   return (d) => cat(evalAll(fns, d));
 }
@@ -631,30 +673,30 @@ function compileMissingSome(st: State, args: readonly Arg[]): LogicFn {
   };
 }
 
+/** `if` / `?:`: a chain of `cond ? then : rest`, built as nested closures. */
 function compileIf(nodes: readonly Node[]): LogicFn {
-  const fns = fnsOf(nodes);
-  const n = fns.length;
-  if (n === 0) return () => null;
-  if (n === 1) return fns[0] as LogicFn;
-  if (n === 2) {
-    const c = fns[0] as LogicFn;
-    const t = fns[1] as LogicFn;
-    return (d) => (truthy(c(d)) ? t(d) : null);
-  }
-  if (n === 3) {
-    const c = fns[0] as LogicFn;
-    const t = fns[1] as LogicFn;
-    const e = fns[2] as LogicFn;
-    return (d) => (truthy(c(d)) ? t(d) : e(d));
-  }
-  const pairs = n - (n % 2);
-  const otherwise = n % 2 === 1 ? (fns[n - 1] as LogicFn) : () => null;
-  return (d) => {
-    for (let i = 0; i < pairs; i += 2) {
-      if (truthy((fns[i] as LogicFn)(d))) return (fns[i + 1] as LogicFn)(d);
+  return ifChain(nodes, 0);
+}
+
+function ifChain(nodes: readonly Node[], start: number): LogicFn {
+  const left = nodes.length - start;
+  if (left <= 0) return () => null;
+  if (left === 1) return (nodes[start] as Node).fn;
+  const c = (nodes[start] as Node).fn;
+  const then = nodes[start + 1] as Node;
+  const t = then.fn;
+  const rest = left === 2 ? null : nodes[start + 2] as Node;
+  const e = left === 2 ? () => null : left === 3 ? (rest as Node).fn : ifChain(nodes, start + 2);
+  // Constant consequents (typically points) are embedded.
+  if (isPrim(then)) {
+    const k = then.value;
+    if (left === 3 && isPrim(rest as Node)) {
+      const ke = (rest as Node).value;
+      return (d) => (truthy(c(d)) ? k : ke);
     }
-    return otherwise(d);
-  };
+    return (d) => (truthy(c(d)) ? k : e(d));
+  }
+  return (d) => (truthy(c(d)) ? t(d) : e(d));
 }
 
 function compileAnd(nodes: readonly Node[]): LogicFn {

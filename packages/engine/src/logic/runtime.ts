@@ -13,8 +13,9 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * empty array is falsy.
  */
 export function truthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length !== 0;
-  return !!value;
+  if (value === true) return true; // the common case: a comparison
+  if (!value) return false;
+  return !Array.isArray(value) || value.length !== 0;
 }
 
 /**
@@ -42,42 +43,60 @@ export function pathSegments(path: unknown): string[] | null {
  * Like json-logic-js, a missing or `undefined` step gives `notFound`, while a `null` reached at
  * the end is returned as `null`.
  */
-export function readPath(data: unknown, segments: readonly string[], notFound: unknown): unknown {
+export function readPath(
+  data: unknown,
+  segments: readonly (string | number)[],
+  notFound: unknown,
+): unknown {
   let cur = data;
   for (let i = 0; i < segments.length; i++) {
     if (cur === null || cur === undefined) return notFound;
-    const key = segments[i] as string;
+    const key = segments[i] as string | number;
     if (!hasOwn.call(cur, key)) return notFound;
-    cur = (cur as Record<string, unknown>)[key];
+    cur = (cur as Record<string | number, unknown>)[key];
     if (cur === undefined) return notFound;
   }
   return cur;
 }
 
+/**
+ * A path segment as a property key: a canonical array index (`"0"`, `"12"`) becomes a number,
+ * which names the same property (`a[0]` is `a["0"]`) and is faster on arrays and strings.
+ */
+function propertyKey(segment: string): string | number {
+  return /^(?:0|[1-9][0-9]{0,8})$/.test(segment) ? Number(segment) : segment;
+}
+
 /** A closure reading a literal path (`null` = the whole data) with a constant default. */
 export function pathGetter(segments: readonly string[] | null, notFound: unknown): LogicFn {
   if (segments === null) return (data) => data;
-  if (segments.length === 1) {
-    const k = segments[0] as string;
+  const keys = segments.map(propertyKey);
+  if (keys.length === 1) {
+    const k = keys[0] as string | number;
     return (data) => {
       if (data === null || data === undefined || !hasOwn.call(data, k)) return notFound;
-      const v = (data as Record<string, unknown>)[k];
+      const v = (data as Record<string | number, unknown>)[k];
       return v === undefined ? notFound : v;
     };
   }
-  if (segments.length === 2) {
-    const k0 = segments[0] as string;
-    const k1 = segments[1] as string;
+  if (keys.length === 2) {
+    const k0 = keys[0] as string | number;
+    const k1 = keys[1] as string | number;
     return (data) => {
       if (data === null || data === undefined || !hasOwn.call(data, k0)) return notFound;
-      const v = (data as Record<string, unknown>)[k0];
+      const v = (data as Record<string | number, unknown>)[k0];
       if (v === null || v === undefined || !hasOwn.call(v, k1)) return notFound;
-      const w = (v as Record<string, unknown>)[k1];
+      const w = (v as Record<string | number, unknown>)[k1];
       return w === undefined ? notFound : w;
     };
   }
-  const segs = segments.slice();
-  return (data) => readPath(data, segs, notFound);
+  return (data) => readPath(data, keys, notFound);
+}
+
+/** `String(x)` for a `cat` argument, `""` for null / undefined (as `Array.prototype.join`). */
+export function catPart(x: unknown): string {
+  if (typeof x === 'string') return x;
+  return x === null || x === undefined ? '' : String(x);
 }
 
 /**
@@ -144,8 +163,7 @@ export function inOp(a: unknown, b: unknown): boolean {
 export function cat(values: ArrayLike<unknown>): string {
   let s = '';
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v !== null && v !== undefined) s += String(v);
+    s += catPart(values[i]);
   }
   return s;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
-import { defineMethod, definePlugin, type FieldRef } from '../plugin.js';
+import { defineMethod, definePlugin, type FieldRef, type Plugin } from '../plugin.js';
 import type { FieldType, FieldValue } from '../model.js';
 import type { Issue } from '../errors.js';
 import { toMilli, fromMilli } from '../points.js';
@@ -460,7 +460,7 @@ export const expertGrade = defineMethod<Static<typeof ExpertGradeParams>, { grad
 });
 
 /** The built-in methods as one plugin. */
-export const builtinMethods = definePlugin({
+export const builtinMethods: Plugin = definePlugin({
   name: 'safecity:builtin-methods',
   methods: {
     presence,
