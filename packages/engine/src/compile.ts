@@ -135,8 +135,13 @@ function fieldChecker(f: EvidenceField): (v: unknown) => string | undefined {
     case 'number':
       return (v) => (typeof v === 'number' && Number.isFinite(v) ? range(v) : `expected a number, found ${shown(v)}`);
     case 'rate':
+      // At most three decimals, so rates compare exactly in thousandths of a percentage point.
       return (v) =>
-        typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100 ? range(v) : `expected a rate from 0 to 100 (%), found ${shown(v)}`;
+        typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100
+          ? hasAtMostThreeDecimals(v)
+            ? range(v)
+            : `expected a rate with at most three decimals, found ${v}`
+          : `expected a rate from 0 to 100 (%), found ${shown(v)}`;
     case 'date':
       return (v) => (typeof v === 'string' && isDate(v) ? undefined : `expected a date as YYYY-MM-DD, found ${shown(v)}`);
     case 'enum': {
@@ -176,6 +181,9 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     const at = ptr('fields', i);
     if (fields.has(f.name)) issues.push({ path: `${at}/name`, message: `field "${f.name}" is declared twice` });
     if (f.name === 'unit') issues.push({ path: `${at}/name`, message: '"unit" is reserved (JsonLogic reads the unit under it)' });
+    else if (f.name in Object.prototype || f.name === 'prototype') {
+      issues.push({ path: `${at}/name`, message: `"${f.name}" is reserved (it names a property every JavaScript object has)` });
+    }
     if (f.type === 'enum' && f.values === undefined) issues.push({ path: at, message: 'an enum field needs "values"' });
     if (f.type !== 'enum' && f.values !== undefined) issues.push({ path: `${at}/values`, message: `"values" is only for enum fields, this one is ${f.type}` });
     if (f.minimum !== undefined && f.maximum !== undefined && f.minimum > f.maximum) {

@@ -45,7 +45,8 @@ interface ItemFindings {
   onsite: DeductionDraft[];
   rejections: Rejection[];
   grade: string | undefined;
-  gradeSource: 'data-check' | 'onsite' | undefined;
+  onsiteGrade: string | undefined;
+  dataCheckGrade: string | undefined;
 }
 
 /** A scored item, before rendering. */
@@ -110,7 +111,7 @@ function groupFindings(model: CompiledModel, findings: readonly Finding[], valid
     }
     let g = out.get(f.item);
     if (g === undefined) {
-      g = { dataCheck: [], onsite: [], rejections: [], grade: undefined, gradeSource: undefined };
+      g = { dataCheck: [], onsite: [], rejections: [], grade: undefined, onsiteGrade: undefined, dataCheckGrade: undefined };
       out.set(f.item, g);
     }
     if (f.type === 'rejected') {
@@ -137,15 +138,15 @@ function groupFindings(model: CompiledModel, findings: readonly Finding[], valid
         issues.push({ path: `/${i}/grade`, message: `expected one of ${[...item.grades].map((x) => JSON.stringify(x)).join(', ')}, found "${f.grade}"` });
         continue;
       }
-      // The on-site group's grade stands over the data check's: it saw the thing itself.
-      if (g.gradeSource === undefined || f.source === 'onsite') {
-        if (g.gradeSource === f.source && g.grade !== f.grade) {
-          issues.push({ path: `/${i}/grade`, message: `item ${f.item} has two different grades from the ${f.source} ("${g.grade}", "${f.grade}")` });
-          continue;
-        }
-        g.grade = f.grade;
-        g.gradeSource = f.source;
+      const bySource = f.source === 'onsite' ? g.onsiteGrade : g.dataCheckGrade;
+      if (bySource !== undefined && bySource !== f.grade) {
+        issues.push({ path: `/${i}/grade`, message: `item ${f.item} has two different grades from the ${f.source} ("${bySource}", "${f.grade}")` });
+        continue;
       }
+      if (f.source === 'onsite') g.onsiteGrade = f.grade;
+      else g.dataCheckGrade = f.grade;
+      // The on-site group's grade stands over the data check's: it saw the thing itself.
+      g.grade = g.onsiteGrade ?? g.dataCheckGrade;
     }
   }
   if (issues.length > 0) {
@@ -172,8 +173,11 @@ export function scoreUnit(
   const unitData = { id: unit.id, name: unit.name, kind: unit.kind };
 
   // Data JsonLogic sees: the unit, and every reported field (null = not reported).
-  const logicData: Record<string, unknown> = { unit: unitData };
-  for (const k of Object.keys(values)) if (values[k] !== null) logicData[k] = values[k];
+  // Built with fromEntries (own data properties), so no key can reach a prototype setter.
+  const logicData: Record<string, unknown> = Object.fromEntries([
+    ['unit', unitData],
+    ...Object.entries(values).filter(([, v]) => v !== null),
+  ]);
 
   // One context object, reused for every item.
   let current: ItemResult | undefined;
@@ -244,8 +248,8 @@ export function scoreUnit(
     } else if (item.logic !== undefined) {
       let data = logicData;
       if (rejectedFields !== undefined) {
-        data = { ...logicData };
-        for (const x of rejectedFields) delete data[x];
+        const rejected = rejectedFields;
+        data = Object.fromEntries(Object.entries(logicData).filter(([k]) => !rejected.has(k)));
       }
       const out = item.logic(data);
       const n = typeof out === 'boolean' ? (out ? item.max : 0) : typeof out === 'number' && Number.isFinite(out) ? toMilli(out) : NaN;
@@ -388,7 +392,7 @@ export function scoreUnit(
         }
       }
       if (d.fields !== undefined) {
-        const refs = d.fields.flatMap((x) => sources[x] ?? []);
+        const refs = d.fields.flatMap((x) => (Object.prototype.hasOwnProperty.call(sources, x) ? (sources[x] ?? []) : []));
         if (refs.length > 0) cited = [...new Set(refs)];
       }
     }

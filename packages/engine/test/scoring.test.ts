@@ -223,6 +223,19 @@ describe('bad evidence and findings get every problem with its place', () => {
       '/0/reason: must NOT have fewer than 1 characters, found a string ""',
     ]);
   });
+  it('two different grades from the same check are refused, whichever the check', () => {
+    const items = [{ id: 'eg', title: { zh: '专家评定' }, max: 2, scoring: { method: 'expert-grade', params: {} } }];
+    const rs = createEngine().compile(rulesetOf(items, []));
+    for (const source of ['data-check', 'onsite'] as const) {
+      const fs: Finding[] = [{ item: 'eg', source, type: 'grade', grade: '差' }, { item: 'eg', source, type: 'grade', grade: '优' }];
+      expect(err(() => rs.score({ unit, values: {} }, { findings: fs }))).toEqual([`/1/grade: item eg has two different grades from the ${source} ("差", "优")`]);
+    }
+  });
+  it('a rate with more than three decimals is refused (rates compare exactly)', () => {
+    expect(err(() => ruleset.score({ ...evidence, values: { ...evidence.values, fireCommsRate: 94.9996 } }))).toEqual([
+      '/values/fireCommsRate: expected a rate with at most three decimals, found 94.9996',
+    ]);
+  });
   it('__proto__ in values does not reach a prototype', () => {
     const values = JSON.parse('{"__proto__": {"polluted": 1}, "planFindings": 1}');
     expect(err(() => ruleset.score({ unit: evidence.unit, values }))).toEqual(['/values/__proto__: "__proto__" is not an evidence field of example/source-governance@1.0.0']);
