@@ -45,8 +45,8 @@ interface ItemFindings {
   onsite: DeductionDraft[];
   rejections: Rejection[];
   grade: string | undefined;
-  onsiteGrade: string | undefined;
-  dataCheckGrade: string | undefined;
+  onsiteGrade: { grade: string; index: number } | undefined;
+  dataCheckGrade: { grade: string; index: number } | undefined;
 }
 
 /** A scored item, before rendering. */
@@ -138,15 +138,17 @@ function groupFindings(model: CompiledModel, findings: readonly Finding[], valid
         issues.push({ path: `/${i}/grade`, message: `expected one of ${[...item.grades].map((x) => JSON.stringify(x)).join(', ')}, found "${f.grade}"` });
         continue;
       }
-      const bySource = f.source === 'onsite' ? g.onsiteGrade : g.dataCheckGrade;
-      if (bySource !== undefined && bySource !== f.grade) {
-        issues.push({ path: `/${i}/grade`, message: `item ${f.item} has two different grades from the ${f.source} ("${bySource}", "${f.grade}")` });
+      const prior = f.source === 'onsite' ? g.onsiteGrade : g.dataCheckGrade;
+      if (prior !== undefined && prior.grade !== f.grade) {
+        // Said the same way whatever the input order: at the later one, grades in input order.
+        const [first, second] = prior.index < i ? [prior, { grade: f.grade, index: i }] : [{ grade: f.grade, index: i }, prior];
+        issues.push({ path: `/${second.index}/grade`, message: `item ${f.item} has two different grades from the ${f.source} ("${first.grade}", "${second.grade}")` });
         continue;
       }
-      if (f.source === 'onsite') g.onsiteGrade = f.grade;
-      else g.dataCheckGrade = f.grade;
+      if (f.source === 'onsite') g.onsiteGrade = { grade: f.grade, index: i };
+      else g.dataCheckGrade = { grade: f.grade, index: i };
       // The on-site group's grade stands over the data check's: it saw the thing itself.
-      g.grade = g.onsiteGrade ?? g.dataCheckGrade;
+      g.grade = (g.onsiteGrade ?? g.dataCheckGrade)?.grade;
     }
   }
   if (issues.length > 0) {
