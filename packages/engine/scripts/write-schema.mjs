@@ -6,4 +6,3 @@ import { rulesetJsonSchema } from '../dist/index.js';
 const out = new URL('../schema/ruleset.schema.json', import.meta.url);
 mkdirSync(new URL('../schema/', import.meta.url), { recursive: true });
 writeFileSync(out, JSON.stringify(rulesetJsonSchema(), null, 2) + '\n');
-console.log('wrote schema/ruleset.schema.json');
