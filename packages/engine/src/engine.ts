@@ -13,7 +13,7 @@ import { FindingsSchema, RulesetSchema, type EvidenceField, type Ruleset, type U
 import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
 import { builtinMethods } from './methods/builtins.js';
 import { builtinMergePolicies } from './merge.js';
-import { scoreUnit, truthy, type ScoreOptions } from './score.js';
+import { scoreUnit, type ScoreOptions } from './score.js';
 import type { ScoreCard } from './scorecard.js';
 import { fromMilli } from './points.js';
 import type { LocalText } from './text.js';
@@ -251,4 +251,3 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction): Compile
   });
 }
 
-export { truthy };

@@ -12,6 +12,7 @@ import type { DeductionDraft, ScoreContext } from './plugin.js';
 import { fromMilli, toMilli, hasAtMostThreeDecimals } from './points.js';
 import { format, pick, type Lang, type LocalText } from './text.js';
 import { contentHash, stableJson } from './hash.js';
+import { truthy } from './logic/runtime.js';
 import type { Deduction, ScoreCard, ScoreNode, VetoResult } from './scorecard.js';
 
 /** Options of `ruleset.score`. */
@@ -345,7 +346,6 @@ export function scoreUnit(
     const reached = model.grades.find((g) => fromMilli(basis) >= g.min);
     if (reached !== undefined && grade !== undefined && reached.min < grade.min) grade = reached;
   }
-  if (grade === undefined && model.grades.length > 0) grade = model.grades[model.grades.length - 1];
 
   const sources = evidence.sources ?? {};
   const renderItem = (r: ItemResult): ScoreNode => {
@@ -442,10 +442,4 @@ export function scoreUnit(
     return { ...head, normalized: fromMilli(normalized), grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns };
   }
   return card;
-}
-
-/** JsonLogic truthiness (empty arrays are false). */
-export function truthy(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length > 0;
-  return Boolean(v);
 }

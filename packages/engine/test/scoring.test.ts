@@ -242,3 +242,16 @@ describe('bad evidence and findings get every problem with its place', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });
+
+describe('grade bands', () => {
+  const items = [{ id: 'a', title: { zh: 'a' }, max: 100, scoring: { method: 'tiers', params: { field: 'n', by: 'atLeast', bands: [{ bound: 1, points: 50 }, { bound: 2, points: 80 }, { bound: 3, points: 100 }] } } }];
+  const grades = [{ id: 'good', title: { zh: '良好' }, min: 75 }, { id: 'excellent', title: { zh: '优秀', en: 'excellent' }, min: 90 }];
+  const rs = createEngine().compile(rulesetOf(items, [field('n', 'integer')], { grades }));
+  it.each([
+    [3, 'excellent', '优秀'],
+    [2, 'good', '良好'],
+    [1, null, null], // below every band: no grade, never the lowest band by default
+  ])('n = %i → %s', (n, grade, title) => {
+    expect(rs.score({ unit, values: { n } })).toMatchObject({ grade, gradeTitle: title });
+  });
+});
