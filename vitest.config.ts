@@ -13,6 +13,16 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'ruleset-xian-2022',
+          root: 'rulesets/xian-2022',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
+        },
+      },
+      { extends: true, test: { name: 'bench', root: 'bench', include: ['test/**/*.test.ts'] } },
     ],
   },
 });

@@ -10,7 +10,7 @@ import type { LogicCompiler, LogicFn } from './logic/types.js';
 import type { EvidenceField, FieldType, Node, Ruleset, VetoEffect } from './model.js';
 import type { MergePolicy, MethodMessage, ScoringMethod } from './plugin.js';
 import { hasAtMostThreeDecimals, toMilli, fromMilli } from './points.js';
-import { templateParams, type LocalText } from './text.js';
+import { pick, templateParams, type Lang, type LocalText } from './text.js';
 import { contentHash } from './hash.js';
 
 /** What the compiler needs from an engine. */
@@ -72,6 +72,24 @@ export interface CompiledItem {
   readonly grades: ReadonlySet<string> | undefined;
   readonly monotonic: boolean;
   readonly node: Node;
+  /** The item's texts per language, split into templates once (see `ItemText`). */
+  readonly text: { readonly zh: ItemText; readonly en: ItemText };
+}
+
+/** A message's reason and suggestion in one language, as templates. */
+export interface MessageText {
+  readonly reason: Template;
+  readonly suggestion: Template | undefined;
+}
+
+/**
+ * An item's texts in one language, split at compile time so scoring fills them without a
+ * regular expression. A message id missing from `messages` (an inherited name, or a plugin's
+ * text that is not a string) is rendered the general way from `CompiledItem.messages`.
+ */
+export interface ItemText {
+  readonly messages: ReadonlyMap<string, MessageText>;
+  readonly suggestion: Template | undefined;
 }
 
 /** A group (category / indicator), compiled. */
@@ -109,6 +127,10 @@ export interface CompiledModel {
   readonly grades: ReadonlyArray<{ id: string; title: LocalText; min: number }>;
   readonly max: number;
   readonly unitKinds: ReadonlySet<string>;
+  /** The evidence fields JsonLogic reads (`var`, `missing`, `missing_some` paths), in first-use order. */
+  readonly logicFields: readonly string[];
+  /** The declared field names in sorted (UTF-16) order, each with its JSON key (`"name":`). */
+  readonly sortedFields: ReadonlyArray<{ readonly name: string; readonly key: string }>;
 }
 
 const ITEM_ONLY = ['content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'messages', 'suggestion', 'merge', 'monotonic'] as const;
@@ -163,6 +185,64 @@ function checkPoints(n: number, path: string, issues: Issue[]): void {
   if (!hasAtMostThreeDecimals(n)) issues.push({ path, message: `points have at most three decimals, found ${n}` });
 }
 
+/**
+ * A message template split once into literal text and parameter names: `[text, name, text,
+ * name, …, text]` (names at odd indices), so filling it needs no regular expression.
+ */
+export type Template = readonly string[];
+
+// The placeholder `format` (text.ts) replaces: `{name}`.
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** A text split at its `{name}` placeholders: the same matches `format` replaces. */
+export function compileTemplate(template: string): Template {
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    parts.push(template.slice(last, m.index), m[1] as string);
+    last = (m.index as number) + m[0].length;
+  }
+  parts.push(template.slice(last));
+  return parts;
+}
+
+/** Split an item's texts in one language into templates (`cache`: one split per distinct text). */
+function itemText(
+  messages: Readonly<Record<string, MethodMessage>>,
+  suggestion: LocalText | undefined,
+  lang: Lang,
+  cache: Map<string, Template>,
+): ItemText {
+  const split = (text: string): Template => {
+    let t = cache.get(text);
+    if (t === undefined) cache.set(text, (t = compileTemplate(text)));
+    return t;
+  };
+  const out = new Map<string, MessageText>();
+  const text = (t: unknown): string | undefined =>
+    typeof t === 'string' ? t : t !== null && typeof t === 'object' ? (pick(t as LocalText, lang) as unknown as string | undefined) : undefined;
+  for (const id of Object.keys(messages)) {
+    // Only what renders exactly as `format(pick(…))` would; anything odd (a plugin's text that is
+    // not a string) keeps the general path, and fails, if it does, where it always did.
+    try {
+      const m = messages[id] as MethodMessage | undefined;
+      if (m === null || typeof m !== 'object') continue;
+      const reason = text(m.reason);
+      if (typeof reason !== 'string') continue;
+      let s: Template | undefined;
+      if (m.suggestion) {
+        const sText = text(m.suggestion);
+        if (typeof sText !== 'string') continue;
+        s = split(sText);
+      }
+      out.set(id, { reason: split(reason), suggestion: s });
+    } catch {
+      continue;
+    }
+  }
+  return { messages: out, suggestion: suggestion === undefined ? undefined : split(pick(suggestion, lang)) };
+}
+
 /** Validate and compile a ruleset; throws RulesetError listing every problem. */
 export function compileModel(json: unknown, parts: CompilerParts): CompiledModel {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
@@ -193,6 +273,9 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     fieldCheck.set(f.name, fieldChecker(f));
   });
   const unitKinds = new Set(rs.unitKinds);
+  const templates = new Map<string, Template>();
+  // Every field any JsonLogic reads (compiled closures read nothing else: every var is a literal path).
+  const logicFields = new Set<string>();
 
   const checkLogic = (rule: unknown, at: string): { fn: LogicFn; vars: string[] } => {
     const r = parts.logic.compile(rule, at);
@@ -210,7 +293,10 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
         }
       } else if (!fields.has(head)) {
         issues.push({ path: v.pointer, message: `var "${v.path}" names no declared evidence field` });
-      } else if (!vars.includes(head)) vars.push(head);
+      } else {
+        logicFields.add(head);
+        if (!vars.includes(head)) vars.push(head);
+      }
     }
     return { fn: r.fn, vars };
   };
@@ -372,6 +458,10 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       grades,
       monotonic: node.monotonic ?? (method ? method.meta.monotonic : false),
       node,
+      text: {
+        zh: itemText(messages, node.suggestion, 'zh', templates),
+        en: itemText(messages, node.suggestion, 'en', templates),
+      },
     };
     items.push(item);
     return item;
@@ -434,5 +524,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     grades,
     max,
     unitKinds,
+    logicFields: [...logicFields],
+    sortedFields: [...fields.keys()].sort().map((name) => ({ name, key: `${JSON.stringify(name)}:` })),
   };
 }

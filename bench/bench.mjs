@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// npm run bench [-- --json] [--rounds N] [--smoke] [--seed N] [--units N] [--items N]
+import { runBench, formatReport } from './src/index.mjs';
+
+const args = process.argv.slice(2);
+const opts = {};
+const num = (flag) => {
+  const i = args.indexOf(flag);
+  if (i < 0) return undefined;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${flag} needs a positive integer`);
+    process.exit(2);
+  }
+  return n;
+};
+for (const [flag, key] of [['--rounds', 'rounds'], ['--seed', 'seed'], ['--units', 'units'], ['--items', 'items']]) {
+  const n = num(flag);
+  if (n !== undefined) opts[key] = n;
+}
+if (args.includes('--smoke')) opts.smoke = true;
+const json = args.includes('--json');
+
+const result = await runBench(opts);
+if (!result.agree) {
+  for (const d of result.disagreements) {
+    console.error(`unit ${d.unit}: ${d.engine} gives ${d.actual / 1000}, ${d.reference} gives ${d.expected / 1000}`);
+  }
+  console.error(`engines disagree on ${result.disagreements.length} unit totals`);
+  if (json) console.log(JSON.stringify(result));
+  process.exit(1);
+}
+console.log(json ? JSON.stringify(result, null, 2) : formatReport(result));
