@@ -10,7 +10,7 @@ import type { LogicCompiler, LogicFn } from './logic/types.js';
 import type { EvidenceField, FieldType, Node, Ruleset, VetoEffect } from './model.js';
 import type { MergePolicy, MethodMessage, ScoringMethod } from './plugin.js';
 import { hasAtMostThreeDecimals, toMilli, fromMilli } from './points.js';
-import { pick, templateParams, type Lang, type LocalText } from './text.js';
+import { PLACEHOLDER, pick, templateParams, type Lang, type LocalText } from './text.js';
 import { contentHash } from './hash.js';
 
 /** What the compiler needs from an engine. */
@@ -49,6 +49,8 @@ export interface CompiledApplicability {
   units: ReadonlySet<string> | undefined;
   except: ReadonlySet<string> | undefined;
   when: LogicFn | undefined;
+  /** The evidence fields `when` reads (a template must ask for them too). */
+  fields: readonly string[];
   reason: LocalText;
 }
 
@@ -191,8 +193,6 @@ function checkPoints(n: number, path: string, issues: Issue[]): void {
  */
 export type Template = readonly string[];
 
-// The placeholder `format` (text.ts) replaces: `{name}`.
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** A text split at its `{name}` placeholders: the same matches `format` replaces. */
 export function compileTemplate(template: string): Template {
@@ -422,8 +422,14 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
         if (!unitKinds.has(k)) issues.push({ path: `${at}/applicability/kinds/${i}`, message: `unit kind "${k}" is not one of the ruleset's unitKinds (${rs.unitKinds.join(', ')})` });
       });
       let when: LogicFn | undefined;
-      if (a.when !== undefined) when = checkLogic(a.when, `${at}/applicability/when`).fn;
+      let whenFields: string[] = [];
+      if (a.when !== undefined) {
+        const r = checkLogic(a.when, `${at}/applicability/when`);
+        when = r.fn;
+        whenFields = r.vars;
+      }
       applicability = {
+        fields: whenFields,
         kinds: a.kinds ? new Set(a.kinds) : undefined,
         units: a.units ? new Set(a.units) : undefined,
         except: a.exceptUnits ? new Set(a.exceptUnits) : undefined,

@@ -35,7 +35,10 @@ export interface ItemSummary {
   max: number;
   bonus: boolean;
   method: string;
+  /** The evidence fields the item is scored on. */
   fields: readonly string[];
+  /** Fields its applicability condition reads (e.g. a count whose 0 makes it 不适用). */
+  conditionFields: readonly string[];
   pointer: string;
   content?: string;
   standard?: string;
@@ -58,6 +61,8 @@ export interface CompiledRuleset {
   readonly unitKinds: readonly string[];
   readonly fields: readonly EvidenceField[];
   readonly items: readonly ItemSummary[];
+  /** Declared fields no item is scored on or conditioned by (e.g. those only vetoes read). */
+  readonly generalFields: readonly string[];
   /** The ruleset as given (frozen). */
   readonly source: Readonly<Ruleset>;
   /** Items that apply to a unit by kind and id (evidence-dependent conditions are not evaluated). */
@@ -201,6 +206,7 @@ function summary(i: CompiledItem): ItemSummary {
     bonus: i.bonus,
     method: i.methodName ?? 'logic',
     fields: i.fields,
+    conditionFields: i.applicability?.fields ?? [],
     pointer: i.pointer,
     evidenceKinds: i.node.evidenceKinds ?? [],
     checkMethods: i.node.checkMethods ?? [],
@@ -233,6 +239,11 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction): Compile
     unitKinds: Object.freeze(model.json.unitKinds.slice()),
     fields: Object.freeze(model.json.fields.slice()),
     items,
+    generalFields: Object.freeze(
+      model.json.fields
+        .map((f) => f.name)
+        .filter((n) => !model.items.some((i) => i.fields.includes(n) || (i.applicability?.fields ?? []).includes(n))),
+    ),
     source,
     itemsFor(unit: Pick<Unit, 'id' | 'kind'>) {
       return model.items

@@ -9,7 +9,7 @@ export interface LocalText {
 /** Output language of explanations. */
 export type Lang = 'zh' | 'en';
 
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+export const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** The named parameters a template uses, in order of first appearance. */
 export function templateParams(template: string): string[] {

@@ -255,3 +255,12 @@ describe('grade bands', () => {
     expect(rs.score({ unit, values: { n } })).toMatchObject({ grade, gradeTitle: title });
   });
 });
+
+describe('what a template must ask for', () => {
+  it('item fields, condition fields, and general fields', () => {
+    const item = ruleset.items.find((i) => i.id === '1.2.11')!;
+    expect(item.fields).toEqual(['hazmatMonitoredRate']);
+    expect(item.conditionFields).toEqual(['hazmatEnterprises']);
+    expect(ruleset.generalFields).toEqual(['majorAccidentDeaths']);
+  });
+});
