@@ -62,6 +62,15 @@ export {
   type Scoring,
 } from './model.js';
 export type { ScoreCard, ScoreNode, Deduction, VetoResult } from './scorecard.js';
+export {
+  evidenceLayout,
+  mergeEvidence,
+  type EvidenceLayout,
+  type LayoutItem,
+  type EvidenceBundle,
+  type EvidenceRecord,
+  type EvidencePart,
+} from './evidence.js';
 export type { ScoreOptions } from './score.js';
 export type { LogicFn, LogicOperator, LogicRule } from './logic/types.js';
 export type { LocalText, Lang } from './text.js';

@@ -1,0 +1,133 @@
+/**
+ * What evidence adapters (JSON, Excel) share: the layout of one unit's evidence file, the
+ * bundle they produce, and the merge of several files into one bundle. Places are written
+ * `file#/json/pointer` or `file!Sheet!C7`, so every problem names where it is.
+ * @module
+ */
+import type { Issue } from './errors.js';
+import type { EvidenceField, FieldValue, Unit, UnitEvidence } from './model.js';
+import type { CompiledRuleset } from './engine.js';
+import type { LocalText } from './text.js';
+import { stableJson } from './hash.js';
+
+/** One applicable item of a unit's evidence file, with the fields it asks for. */
+export interface LayoutItem {
+  id: string;
+  title: LocalText;
+  content?: string;
+  standard?: string;
+  max: number;
+  bonus: boolean;
+  evidenceKinds: readonly string[];
+  checkMethods: readonly string[];
+  /** The fields to fill for this item (its scoring fields, then its condition fields), each listed once in the file. */
+  fields: readonly EvidenceField[];
+}
+
+/** What one unit's evidence file asks for, in ruleset order. */
+export interface EvidenceLayout {
+  ruleset: { id: string; version: string; hash: string };
+  unit: Unit;
+  items: readonly LayoutItem[];
+  /** Fields no applicable item owns (e.g. those only vetoes read): 基本情况. */
+  general: readonly EvidenceField[];
+}
+
+/**
+ * The layout of one unit's evidence file: every item that applies to the unit (by kind and
+ * id), each field under the first item that reads it, the rest as general fields.
+ */
+export function evidenceLayout(ruleset: CompiledRuleset, unit: Unit): EvidenceLayout {
+  const byName = new Map(ruleset.fields.map((f) => [f.name, f]));
+  const seen = new Set<string>();
+  const items: LayoutItem[] = [];
+  for (const i of ruleset.itemsFor(unit)) {
+    const fields: EvidenceField[] = [];
+    for (const name of [...i.fields, ...i.conditionFields]) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      fields.push(byName.get(name) as EvidenceField);
+    }
+    const item: LayoutItem = {
+      id: i.id,
+      title: i.title,
+      max: i.max,
+      bonus: i.bonus,
+      evidenceKinds: i.evidenceKinds,
+      checkMethods: i.checkMethods,
+      fields,
+    };
+    if (i.content !== undefined) item.content = i.content;
+    if (i.standard !== undefined) item.standard = i.standard;
+    items.push(item);
+  }
+  const general = ruleset.generalFields.filter((n) => !seen.has(n)).map((n) => byName.get(n) as EvidenceField);
+  return { ruleset: { id: ruleset.id, version: ruleset.version, hash: ruleset.hash }, unit, items, general };
+}
+
+/** How one input entry (a JSON value, a spreadsheet row) was accounted for. */
+export interface EvidenceRecord {
+  /** Where it is: `file#/pointer` or `file!Sheet!C7`. */
+  place: string;
+  unit?: string;
+  item?: string;
+  field?: string;
+  /** accepted; empty (left blank: not reported); rejected (an error names it). */
+  status: 'accepted' | 'empty' | 'rejected';
+  message?: string;
+}
+
+/** Evidence read from one or more files: every unit's values, every input entry accounted for. */
+export interface EvidenceBundle {
+  ruleset: { id: string; version: string; hash: string };
+  /** One per unit, sorted by unit id; `sources` name each value's place. */
+  units: UnitEvidence[];
+  records: EvidenceRecord[];
+  /** Things a person should look at that do not stop scoring (e.g. a formula's cached value used). */
+  warnings: Issue[];
+}
+
+/** One file's values for one unit, before merging. */
+export interface EvidencePart {
+  unit: Unit;
+  values: Readonly<Record<string, FieldValue>>;
+  sources: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Merge parts into one evidence per unit. The same field given twice with different values is
+ * an error naming both places; given twice alike, both places are kept as its sources.
+ */
+export function mergeEvidence(parts: readonly EvidencePart[]): { units: UnitEvidence[]; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const byUnit = new Map<string, { unit: Unit; values: Record<string, FieldValue>; sources: Record<string, string[]> }>();
+  for (const p of parts) {
+    let u = byUnit.get(p.unit.id);
+    if (u === undefined) {
+      u = { unit: p.unit, values: Object.create(null) as Record<string, FieldValue>, sources: Object.create(null) as Record<string, string[]> };
+      byUnit.set(p.unit.id, u);
+    } else if (u.unit.name !== p.unit.name || u.unit.kind !== p.unit.kind) {
+      issues.push({ path: p.sources[Object.keys(p.sources)[0] ?? '']?.[0] ?? p.unit.id, message: `unit "${p.unit.id}" is named "${p.unit.name}" (${p.unit.kind}) here but "${u.unit.name}" (${u.unit.kind}) elsewhere` });
+      continue;
+    }
+    for (const name of Object.keys(p.values)) {
+      const v = p.values[name] as FieldValue;
+      const where = p.sources[name] ?? [];
+      if (Object.prototype.hasOwnProperty.call(u.values, name)) {
+        if (stableJson(u.values[name]) !== stableJson(v)) {
+          issues.push({
+            path: where[0] ?? name,
+            message: `"${name}" of unit ${p.unit.id} is given twice with different values: ${stableJson(u.values[name])} at ${u.sources[name]?.join(', ')}, ${stableJson(v)} here`,
+          });
+        } else u.sources[name] = [...(u.sources[name] ?? []), ...where];
+        continue;
+      }
+      u.values[name] = v;
+      u.sources[name] = [...where];
+    }
+  }
+  const units = [...byUnit.values()]
+    .sort((a, b) => (a.unit.id < b.unit.id ? -1 : a.unit.id > b.unit.id ? 1 : 0))
+    .map((u) => ({ unit: u.unit, values: { ...u.values }, sources: { ...u.sources } }));
+  return { units, issues };
+}
