@@ -23,6 +23,33 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'bench', root: 'bench', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'evidence-json',
+          root: 'packages/evidence-json',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'evidence-excel',
+          root: 'packages/evidence-excel',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cli',
+          root: 'packages/cli',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
+        },
+      },
     ],
   },
 });
