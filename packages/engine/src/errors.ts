@@ -14,10 +14,13 @@ function describe(title: string, issues: readonly Issue[]): string {
 
 /** Base class of the errors a user of the engine is meant to read. */
 export class SafecityError extends Error {
+  /** What went wrong, in a few words (the first line of `message`, without the count). */
+  readonly title: string;
   readonly issues: readonly Issue[];
   constructor(title: string, issues: readonly Issue[]) {
     super(describe(title, issues));
     this.name = 'SafecityError';
+    this.title = title;
     this.issues = Object.freeze(issues.slice());
   }
 }

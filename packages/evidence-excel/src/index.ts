@@ -1,1 +1,17 @@
-export {};
+/**
+ * `@safecity/evidence-excel` — Excel evidence for safecity: a fill-in workbook template per
+ * unit, and reading filled workbooks back into evidence with every row accounted for.
+ *
+ * ```ts
+ * import { excelTemplate, readWorkbooks } from '@safecity/evidence-excel';
+ * const bytes = await excelTemplate(ruleset, unit);              // → yanta.xlsx, filled by the unit
+ * const bundle = await readWorkbooks([{ file: 'yanta.xlsx', input }], { ruleset, units });
+ * const card = ruleset.score(bundle.units[0]);
+ * ```
+ * @packageDocumentation
+ */
+export { excelTemplate, type ExcelTemplateOptions } from './template.js';
+export { parseWorkbook, readWorkbooks, type ParseWorkbookOptions, type ParsedWorkbook, type ReadWorkbooksOptions } from './parse.js';
+export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UNCOMPRESSED_BYTES, type WorkbookLimits } from './container.js';
+export { BOOLEAN_WORDS } from './values.js';
+export { FORMAT_VERSION } from './plan.js';

@@ -1,0 +1,133 @@
+/**
+ * `safecity score --ruleset R --evidence FILES… [--findings F] [--out DIR]`: read evidence
+ * (.json and .xlsx, mixed), check every value, score every unit, write the scorecards.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import {
+  EvidenceError,
+  SafecityError,
+  mergeEvidence,
+  type EvidencePart,
+  type EvidenceRecord,
+  type Finding,
+  type Issue,
+  type ScoreCard,
+} from '@safecity/engine';
+import { parseJsonEvidence } from '@safecity/evidence-json';
+import { parseWorkbook } from '@safecity/evidence-excel';
+import { loadRuleset } from '../resolve.js';
+import { InputProblems, type Io, type Problem } from '../io.js';
+
+const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i) => ({ place: i.path, message: i.message }));
+
+function readFindings(file: string, io: Io, unitIds: ReadonlySet<string>): Map<string, Finding[]> {
+  let data: unknown;
+  try {
+    const text = readFileSync(resolve(io.cwd, file), 'utf8');
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new InputProblems('Cannot read the findings', [{ place: file, message: (e as Error).message }]);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputProblems('Invalid findings', [{ place: file, message: 'expected an object of findings by unit id: { "yanta": [ { item, source, type, … } ] }' }]);
+  }
+  const out = new Map<string, Finding[]>();
+  const problems: Problem[] = [];
+  for (const [unit, list] of Object.entries(data)) {
+    if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `no evidence was given for unit "${unit}"` });
+    else if (!Array.isArray(list)) problems.push({ place: `${file}#/${unit}`, message: 'expected an array of findings' });
+    else out.set(unit, list as Finding[]);
+  }
+  if (problems.length > 0) throw new InputProblems('Invalid findings', problems);
+  return out;
+}
+
+export async function score(
+  opts: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; lang?: string; json?: boolean },
+  io: Io,
+): Promise<void> {
+  const loaded = loadRuleset(opts.ruleset, io, opts.units === undefined ? {} : { units: opts.units });
+  const { ruleset } = loaded;
+  const lang = opts.lang === 'en' ? 'en' : 'zh';
+  const parts: EvidencePart[] = [];
+  const records: EvidenceRecord[] = [];
+  const warnings: Problem[] = [];
+  const problems: Problem[] = [];
+  const units = loaded.units.length > 0 ? { units: loaded.units } : {};
+  const total = opts.evidence.length;
+  for (const [n, file] of opts.evidence.entries()) {
+    if (io.isTTY && total > 3) io.stderr(`\r读取佐证材料 reading evidence ${n + 1}/${total} …`);
+    const ext = extname(file).toLowerCase();
+    let input: Uint8Array;
+    try {
+      input = readFileSync(resolve(io.cwd, file));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push({ place: file, message: code === 'ENOENT' ? 'no such file' : (e as Error).message });
+      continue;
+    }
+    try {
+      const parsed =
+        ext === '.json'
+          ? parseJsonEvidence(input, { file, ruleset, ...units })
+          : ext === '.xlsx' || ext === '.xls' || ext === '.xlsm'
+            ? await parseWorkbook(input, { file, ruleset, ...units })
+            : undefined;
+      if (parsed === undefined) {
+        problems.push({ place: file, message: `unsupported evidence file type "${ext || '(none)'}": give .json or .xlsx files` });
+        continue;
+      }
+      parts.push(parsed.part);
+      records.push(...parsed.records);
+      warnings.push(...toProblems(parsed.warnings));
+    } catch (e) {
+      if (e instanceof SafecityError) problems.push(...toProblems(e.issues));
+      else throw e;
+    }
+  }
+  if (io.isTTY && total > 3) io.stderr('\r' + ' '.repeat(40) + '\r');
+  const merged = mergeEvidence(parts);
+  problems.push(...toProblems(merged.issues));
+  if (problems.length > 0) throw new InputProblems(`Problems in the evidence (${opts.evidence.length} file${opts.evidence.length === 1 ? '' : 's'})`, problems);
+
+  const findings = opts.findings === undefined ? new Map<string, Finding[]>() : readFindings(opts.findings, io, new Set(merged.units.map((u) => u.unit.id)));
+  const cards: ScoreCard[] = [];
+  for (const evidence of merged.units) {
+    try {
+      cards.push(ruleset.score(evidence, { findings: findings.get(evidence.unit.id) ?? [], lang }));
+    } catch (e) {
+      if (!(e instanceof EvidenceError)) throw e;
+      const where = e.title === 'Invalid findings' ? `${opts.findings}#/${evidence.unit.id}` : `unit ${evidence.unit.id}`;
+      problems.push(...e.issues.map((i) => ({ place: `${where}${i.path}`, message: i.message })));
+    }
+  }
+  if (problems.length > 0) throw new InputProblems('Problems found while scoring', problems);
+
+  const written: string[] = [];
+  if (opts.out !== undefined) {
+    const dir = resolve(io.cwd, opts.out);
+    mkdirSync(dir, { recursive: true });
+    for (const card of cards) {
+      const name = `${card.unit.id}.scorecard.json`;
+      writeFileSync(resolve(dir, name), JSON.stringify(card, null, 2) + '\n');
+      written.push(`${opts.out.replace(/\/$/, '')}/${name}`);
+    }
+  }
+  const accepted = records.filter((r) => r.status === 'accepted').length;
+  const empty = records.filter((r) => r.status === 'empty').length;
+  if (opts.json) {
+    const summary = cards.map((c) => ({ unit: c.unit, max: c.max, earned: c.earned, bonus: c.bonus, total: c.total, normalized: c.normalized, grade: c.grade, vetoed: c.vetoed }));
+    const body = { ok: true, ruleset: { id: ruleset.id, version: ruleset.version, hash: ruleset.hash }, records: { accepted, empty }, warnings, units: summary, written, ...(opts.out === undefined ? { cards } : {}) };
+    io.stdout(JSON.stringify(body, null, 2) + '\n');
+    return;
+  }
+  for (const w of warnings) io.stderr(`warning: ${w.place}: ${w.message}\n`);
+  const rows = cards.map((c) => [c.unit.id, c.unit.name, String(c.max), String(c.earned), String(c.bonus), String(c.total), c.normalized === undefined ? '' : String(c.normalized), (c.gradeTitle ?? '') + (c.vetoed ? ' (否决)' : '')]);
+  const head = ['unit', '单位', 'max', 'earned', 'bonus', 'total', 'normalized', 'grade'];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0))));
+  const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0)));
+  io.stdout(`${ruleset.id} ${ruleset.version} · ${cards.length} unit${cards.length === 1 ? '' : 's'} · ${accepted} values accepted, ${empty} left blank\n`);
+  for (const r of [head, ...rows]) io.stdout(r.map((c, i) => pad(c, width[i] as number)).join('  ').trimEnd() + '\n');
+  if (written.length > 0) io.stdout(`wrote ${written.length} scorecard${written.length === 1 ? '' : 's'} to ${opts.out}\n`);
+}

@@ -1,0 +1,33 @@
+/** `safecity template --ruleset R --unit U --out F.xlsx|F.json`: an evidence template for one unit. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { evidenceLayout } from '@safecity/engine';
+import { evidenceJsonSchema, jsonTemplate } from '@safecity/evidence-json';
+import { excelTemplate } from '@safecity/evidence-excel';
+import { findUnit, loadRuleset } from '../resolve.js';
+import { UsageError, type Io } from '../io.js';
+
+export async function template(opts: { ruleset: string; unit: string; out: string; units?: string; json?: boolean }, io: Io): Promise<void> {
+  const ext = extname(opts.out).toLowerCase();
+  if (ext !== '.xlsx' && ext !== '.json') throw new UsageError(`--out must end in .xlsx or .json, found "${opts.out}"`);
+  const loaded = loadRuleset(opts.ruleset, io, opts.units === undefined ? {} : { units: opts.units });
+  const unit = findUnit(loaded, opts.unit);
+  const out = resolve(io.cwd, opts.out);
+  mkdirSync(dirname(out), { recursive: true });
+  const layout = evidenceLayout(loaded.ruleset, unit);
+  const fields = layout.items.reduce((n, i) => n + i.fields.length, 0) + layout.general.length;
+  const written: string[] = [];
+  if (ext === '.json') {
+    const schemaName = basename(opts.out, '.json') + '.schema.json';
+    const schemaPath = resolve(dirname(out), schemaName);
+    writeFileSync(schemaPath, JSON.stringify(evidenceJsonSchema(loaded.ruleset, unit), null, 2) + '\n');
+    writeFileSync(out, JSON.stringify(jsonTemplate(loaded.ruleset, unit, { schemaRef: `./${schemaName}` }), null, 2) + '\n');
+    written.push(opts.out, `${dirname(opts.out) === '.' ? '' : dirname(opts.out) + '/'}${schemaName}`);
+  } else {
+    writeFileSync(out, await excelTemplate(loaded.ruleset, unit));
+    written.push(opts.out);
+  }
+  const summary = { ok: true, ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version }, unit, items: layout.items.length, fields, written };
+  if (opts.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
+  else io.stdout(`${unit.name} (${unit.id}) · ${loaded.ruleset.id} ${loaded.ruleset.version}: ${layout.items.length} items, ${fields} fields to fill\nwrote ${written.join(', ')}\n`);
+}

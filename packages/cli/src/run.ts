@@ -1,0 +1,99 @@
+/**
+ * The `safecity` command. Every command takes `--json`. Exit codes: 0 ok, 1 problems in the
+ * input (all listed, each with its place), 2 wrong usage. No stack trace unless `--debug`.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { SafecityError } from '@safecity/engine';
+import { EXIT, InputProblems, UsageError, type Io } from './io.js';
+import { builtinRulesets } from './resolve.js';
+import { validate } from './commands/validate.js';
+import { template } from './commands/template.js';
+import { score } from './commands/score.js';
+
+const EXAMPLES = `
+Examples:
+  $ safecity validate xian-2022/district
+  $ safecity template --ruleset xian-2022/district --unit yanta --out yanta.xlsx
+  $ safecity template --ruleset xian-2022/municipal --unit xiaofangzhidui --out xfzd.json
+  $ safecity score --ruleset xian-2022/district --evidence yanta.xlsx beilin.json --out scores/
+  $ safecity score --ruleset my-ruleset.json --units my-units.json --evidence *.json --json
+
+Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
+Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
+
+/** Run the command with `argv` (without `node` and the script); resolves to the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
+  const program = new Command('safecity')
+    .description('Score a city\'s self-inspection evaluation for the National Safe Development Demonstration City (国家安全发展示范城市).')
+    .version('0.1.0')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('validate')
+    .description('check a ruleset (评价细则): every problem with its JSON pointer')
+    .argument('<ruleset>', `a ruleset id (${builtinRulesets.join(', ')}) or a path to a .json`)
+    .option('--json', 'print JSON')
+    .action((ruleset: string, o: { json?: boolean }) => validate(ruleset, o, io));
+
+  program
+    .command('template')
+    .description('write an evidence template (佐证材料填报模板) for one unit: .xlsx to fill in by hand, or .json with its JSON Schema')
+    .requiredOption('--ruleset <ruleset>', 'ruleset id or path')
+    .requiredOption('--unit <id>', 'unit id, e.g. yanta or xiaofangzhidui')
+    .requiredOption('--out <file>', 'output file: .xlsx or .json')
+    .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
+    .option('--json', 'print JSON')
+    .action((o: { ruleset: string; unit: string; out: string; units?: string; json?: boolean }) => template(o, io));
+
+  program
+    .command('score')
+    .description('score units from filled evidence files (.xlsx and .json, mixed) and write their scorecards')
+    .requiredOption('--ruleset <ruleset>', 'ruleset id or path')
+    .requiredOption('--evidence <files...>', 'filled evidence files')
+    .option('--findings <file>', 'data-check and on-site findings: { "<unit id>": [finding, …] }')
+    .option('--out <dir>', 'write <unit>.scorecard.json files here')
+    .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
+    .addOption(new Option('--lang <lang>', 'language of reasons and suggestions').choices(['zh', 'en']).default('zh'))
+    .option('--json', 'print JSON')
+    .action((o: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; lang?: string; json?: boolean }) => score(o, io));
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      if (json) io.stdout(JSON.stringify({ ok: false, usage: e.message }, null, 2) + '\n');
+      else io.stderr(`error: ${e.message}\nRun "safecity --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    const problems =
+      e instanceof InputProblems
+        ? { title: e.message, list: e.problems }
+        : e instanceof SafecityError
+          ? { title: e.title, list: e.issues.map((i) => ({ place: i.path, message: i.message })) }
+          : undefined;
+    if (problems !== undefined) {
+      if (json) io.stdout(JSON.stringify({ ok: false, title: problems.title, problems: problems.list }, null, 2) + '\n');
+      else {
+        io.stderr(`${problems.title} — ${problems.list.length} problem${problems.list.length === 1 ? '' : 's'}:\n`);
+        for (const p of problems.list) io.stderr(`  ${p.place}: ${p.message}\n`);
+      }
+      return EXIT.input;
+    }
+    // Not the user's fault: say so plainly; the stack only on request.
+    const message = e instanceof Error ? e.message : String(e);
+    if (json) io.stdout(JSON.stringify({ ok: false, internal: message }, null, 2) + '\n');
+    io.stderr(`internal error: ${message}\n${debug && e instanceof Error && e.stack ? e.stack + '\n' : 'Run again with --debug for the stack trace, and report it.\n'}`);
+    return EXIT.input;
+  }
+}

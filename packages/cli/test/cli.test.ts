@@ -1,0 +1,136 @@
+// The safecity command, run in-process: exit codes, messages with places, files written.
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, expect } from 'vitest';
+import { run } from '../src/index.js';
+
+function cli(argv: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), isTTY: false, cwd };
+  return run(argv, io).then((code) => ({ code, out, err }));
+}
+const dir = () => mkdtempSync(join(tmpdir(), 'safecity-cli-'));
+
+describe('usage', () => {
+  it('--help shows commands and examples, exit 0', async () => {
+    const r = await cli(['--help'], dir());
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('template');
+    expect(r.out).toContain('Examples:');
+    expect(r.out).toContain('Exit codes: 0 ok');
+  });
+  it('an unknown command or a missing option is wrong usage: exit 2', async () => {
+    expect((await cli(['scroe'], dir())).code).toBe(2);
+    const r = await cli(['template', '--ruleset', 'xian-2022/district'], dir());
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("required option '--unit <id>' not specified");
+  });
+  it('an unknown ruleset id or unit is wrong usage, saying what there is', async () => {
+    const r = await cli(['validate', 'xian-2021/district'], dir());
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown ruleset "xian-2021/district": give one of xian-2022/municipal, xian-2022/district');
+    const u = await cli(['template', '--ruleset', 'xian-2022/district', '--unit', 'xiaofangzhidui', '--out', 'x.json'], dir());
+    expect(u.code).toBe(2);
+    expect(u.err).toContain('unit "xiaofangzhidui" is not evaluated under xian-2022/district; its units are: xincheng (新城区)');
+  });
+});
+
+describe('validate', () => {
+  it('a shipped ruleset', async () => {
+    const r = await cli(['validate', 'xian-2022/district'], dir());
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('✓ xian-2022/district 1.0.0: 84 scored items, max 140 + bonus 5');
+    const j = await cli(['validate', 'xian-2022/municipal', '--json'], dir());
+    expect(JSON.parse(j.out)).toMatchObject({ ok: true, ruleset: { id: 'xian-2022/municipal', version: '1.0.0' }, items: 88, max: 140, bonusCap: 5 });
+  });
+  it('a broken ruleset file: exit 1, each problem with file and pointer, no stack', async () => {
+    const cwd = dir();
+    const rs = JSON.parse(readFileSync(new URL('../../../examples/basic/ruleset.json', import.meta.url), 'utf8'));
+    rs.tree[0].children[0].children[0].scoring.params.per = 'half';
+    rs.tree[0].children[0].children[1].scoring.method = 'nope';
+    writeFileSync(join(cwd, 'bad.json'), JSON.stringify(rs));
+    const r = await cli(['validate', 'bad.json'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('bad.json#/tree/0/children/0/children/0/scoring/params/per: expected number, found a string "half"');
+    expect(r.err).toContain('bad.json#/tree/0/children/0/children/1/scoring/method: unknown scoring method "nope"');
+    expect(r.err).not.toMatch(/\n\s+at /);
+    const j = await cli(['validate', 'bad.json', '--json'], cwd);
+    expect(JSON.parse(j.out)).toMatchObject({ ok: false, problems: [{ place: 'bad.json#/tree/0/children/0/children/0/scoring/params/per' }, { place: 'bad.json#/tree/0/children/0/children/1/scoring/method' }] });
+  });
+  it('a missing file and invalid JSON: exit 1 with the place', async () => {
+    const cwd = dir();
+    expect((await cli(['validate', 'none.json'], cwd)).err).toContain('none.json: no such file');
+    writeFileSync(join(cwd, 'broken.json'), '{ "id": ');
+    const r = await cli(['validate', 'broken.json'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('broken.json: ');
+  });
+});
+
+describe('template and score', () => {
+  it('a JSON template with its schema, filled and scored', async () => {
+    const cwd = dir();
+    const t = await cli(['template', '--ruleset', 'xian-2022/district', '--unit', 'yanta', '--out', 'yanta.json'], cwd);
+    expect(t.code, t.err).toBe(0);
+    expect(existsSync(join(cwd, 'yanta.schema.json'))).toBe(true);
+    const tpl = JSON.parse(readFileSync(join(cwd, 'yanta.json'), 'utf8'));
+    expect(tpl.$schema).toBe('./yanta.schema.json');
+    tpl.items['3.1.1.1'].planFindings = 3; // 3 × 0.5 = 1.5 → 0.5 of 2
+    tpl.items['3.1.2.4.2'].oldPipeRenovationRate = 85; // > 80% → 1 of 1
+    writeFileSync(join(cwd, 'yanta.json'), JSON.stringify(tpl));
+    const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', '--out', 'scores'], cwd);
+    expect(s.code, s.err).toBe(0);
+    expect(s.out).toContain('yanta');
+    const card = JSON.parse(readFileSync(join(cwd, 'scores', 'yanta.scorecard.json'), 'utf8'));
+    expect(card.unit).toEqual({ id: 'yanta', name: '雁塔区', kind: 'district' });
+    expect(card.earned).toBe(1.5);
+  });
+  it('an Excel template and a JSON file scored together', async () => {
+    const cwd = dir();
+    expect((await cli(['template', '--ruleset', 'xian-2022/district', '--unit', 'beilin', '--out', 'beilin.xlsx'], cwd)).code).toBe(0);
+    expect(readFileSync(join(cwd, 'beilin.xlsx')).subarray(0, 2).toString()).toBe('PK');
+    await cli(['template', '--ruleset', 'xian-2022/district', '--unit', 'yanta', '--out', 'yanta.json'], cwd);
+    const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'beilin.xlsx', 'yanta.json', '--json'], cwd);
+    expect(s.code, s.out + s.err).toBe(0);
+    const body = JSON.parse(s.out);
+    expect(body.units.map((u: { unit: { id: string } }) => u.unit.id)).toEqual(['beilin', 'yanta']);
+    expect(body.cards).toHaveLength(2);
+    expect(body.records.accepted).toBe(0);
+  });
+  it('bad evidence: exit 1, every problem with file and place; findings for a unit with no evidence', async () => {
+    const cwd = dir();
+    await cli(['template', '--ruleset', 'xian-2022/district', '--unit', 'yanta', '--out', 'yanta.json'], cwd);
+    const tpl = JSON.parse(readFileSync(join(cwd, 'yanta.json'), 'utf8'));
+    tpl.items['3.1.1.1'].planFindings = -1;
+    tpl.items['3.1.2.4.2'].oldPipeRenovationRate = '约90';
+    writeFileSync(join(cwd, 'yanta.json'), JSON.stringify(tpl));
+    writeFileSync(join(cwd, 'notes.csv'), 'a,b\n');
+    const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', 'notes.csv', 'missing.xlsx'], cwd);
+    expect(s.code).toBe(1);
+    expect(s.err).toContain('yanta.json#/items/3.1.1.1/planFindings');
+    expect(s.err).toContain('yanta.json#/items/3.1.2.4.2/oldPipeRenovationRate');
+    expect(s.err).toContain('notes.csv: unsupported evidence file type ".csv"');
+    expect(s.err).toContain('missing.xlsx: no such file');
+    const good = JSON.parse(readFileSync(join(cwd, 'yanta.json'), 'utf8'));
+    good.items['3.1.1.1'].planFindings = 1;
+    good.items['3.1.2.4.2'].oldPipeRenovationRate = 90;
+    writeFileSync(join(cwd, 'yanta.json'), JSON.stringify(good));
+    writeFileSync(join(cwd, 'findings.json'), JSON.stringify({ beilin: [] }));
+    const f = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', '--findings', 'findings.json'], cwd);
+    expect(f.code).toBe(1);
+    expect(f.err).toContain('findings.json#/beilin: no evidence was given for unit "beilin"');
+  });
+  it('findings by unit are applied', async () => {
+    const cwd = dir();
+    await cli(['template', '--ruleset', 'xian-2022/district', '--unit', 'yanta', '--out', 'yanta.json'], cwd);
+    const tpl = JSON.parse(readFileSync(join(cwd, 'yanta.json'), 'utf8'));
+    tpl.items['3.1.1.1'].planFindings = 0; // 2 of 2, then an on-site deduction of 0.5
+    writeFileSync(join(cwd, 'yanta.json'), JSON.stringify(tpl));
+    writeFileSync(join(cwd, 'findings.json'), JSON.stringify({ yanta: [{ item: '3.1.1.1', source: 'onsite', type: 'deduction', points: 0.5, reason: '现场发现消防规划未经专家论证' }] }));
+    const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', '--findings', 'findings.json', '--json'], cwd);
+    expect(s.code, s.err).toBe(0);
+    expect(JSON.parse(s.out).units[0].earned).toBe(1.5);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * Turning what a person typed into a cell into a field value — accepting the reasonable ways
+ * people write 是/否, numbers, rates and dates, refusing everything else with what was found.
+ * @module
+ */
+import type { EvidenceField, FieldValue } from '@safecity/engine';
+
+/** A cell's content, independent of the spreadsheet library. */
+export type Raw =
+  | { kind: 'blank' }
+  | { kind: 'text'; text: string }
+  /** `percent`: the cell's number format shows it as a percentage (0.9 shows as 90%). */
+  | { kind: 'number'; value: number; percent: boolean }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'date'; value: Date }
+  | { kind: 'error'; code: string };
+
+/** The outcome of one cell. */
+export type Converted =
+  | { status: 'blank' }
+  | { status: 'ok'; value: FieldValue; warning?: string }
+  | { status: 'bad'; expected: string; found: string; hint?: string };
+
+const TRUE_WORDS = new Set(['是', '√', '✓', '✔', '☑', 'y', 'yes', 'true', '1', '有', '对']);
+const FALSE_WORDS = new Set(['否', '×', '✗', '✘', '☒', 'n', 'no', 'false', '0', '无', '没有', '错']);
+/** The spellings of 是/否 the reader accepts besides 是 and 否 (for the guide and README). */
+export const BOOLEAN_WORDS = '√/×、Y/N、YES/NO、TRUE/FALSE、1/0、有/无';
+
+/** Full-width to half-width (NFKC), whitespace trimmed (including the ideographic space). */
+function norm(s: string): string {
+  return s.normalize('NFKC').replace(/^[\s\u3000\u00a0\ufeff]+|[\s\u3000\u00a0\ufeff]+$/g, '');
+}
+
+/** How a raw cell is quoted in a message. */
+export function shown(raw: Raw): string {
+  switch (raw.kind) {
+    case 'blank':
+      return '空白';
+    case 'text':
+      return JSON.stringify(raw.text);
+    case 'number':
+      return raw.percent ? `${numberText(raw.value * 100)}%` : numberText(raw.value);
+    case 'boolean':
+      return raw.value ? 'TRUE' : 'FALSE';
+    case 'date':
+      return Number.isNaN(raw.value.getTime()) ? '无效日期' : isoDate(raw.value);
+    case 'error':
+      return raw.code;
+  }
+}
+
+function numberText(n: number): string {
+  return String(Number(n.toPrecision(12)));
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** A number written as text: digits, optional sign, decimals, thousands separators. */
+function parseNumber(s: string): number | undefined {
+  let t = s.replace(/[\s]/g, '');
+  if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) t = t.replace(/,/g, '');
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Strip the field's unit of measure when typed after the number ("12处", "3.5 km"). */
+function stripUnit(s: string, unit: string | undefined): string {
+  if (unit === undefined || unit === '') return s;
+  const u = unit.normalize('NFKC');
+  return s.endsWith(u) ? s.slice(0, -u.length).trimEnd() : s;
+}
+
+function validDate(y: number, m: number, d: number): string | undefined {
+  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  return isoDate(dt);
+}
+
+function range(n: number, f: EvidenceField): boolean {
+  return !((f.minimum !== undefined && n < f.minimum) || (f.maximum !== undefined && n > f.maximum));
+}
+
+/** Whether a number has at most three decimals, as the engine decides it (thousandths). */
+function threeDecimals(n: number): boolean {
+  return Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6;
+}
+
+/** 是/否 from a cell. */
+export function toBoolean(raw: Raw): boolean | undefined {
+  if (raw.kind === 'boolean') return raw.value;
+  if (raw.kind === 'number' && !raw.percent && (raw.value === 0 || raw.value === 1)) return raw.value === 1;
+  if (raw.kind === 'text') {
+    const t = norm(raw.text).toLowerCase();
+    if (TRUE_WORDS.has(t)) return true;
+    if (FALSE_WORDS.has(t)) return false;
+  }
+  return undefined;
+}
+
+/**
+ * Convert one cell to a value of a field. `expected` is worded for the message
+ * "…应为 {expected}，实为{found}".
+ */
+export function convert(field: EvidenceField, raw: Raw, expected: string): Converted {
+  if (raw.kind === 'blank') return { status: 'blank' };
+  if (raw.kind === 'text' && norm(raw.text) === '') return { status: 'blank' };
+  const bad = (hint?: string): Converted => (hint === undefined ? { status: 'bad', expected, found: shown(raw) } : { status: 'bad', expected, found: shown(raw), hint });
+  switch (field.type) {
+    case 'boolean': {
+      const b = toBoolean(raw);
+      return b === undefined ? bad() : { status: 'ok', value: b };
+    }
+    case 'integer':
+    case 'number': {
+      let n: number | undefined;
+      if (raw.kind === 'number') n = raw.percent ? undefined : raw.value;
+      else if (raw.kind === 'text') n = parseNumber(stripUnit(norm(raw.text), field.unit));
+      if (n === undefined) return bad();
+      if (field.type === 'integer') {
+        if (!Number.isInteger(n)) return bad();
+        if (n < 0 && field.minimum === undefined) return bad();
+      }
+      return range(n, field) ? { status: 'ok', value: n } : bad();
+    }
+    case 'rate': {
+      let n: number | undefined;
+      let warning: string | undefined;
+      if (raw.kind === 'number') {
+        // A percent-formatted cell holds the fraction (90% is stored as 0.9): the person saw
+        // and meant the percentage. Rounded to 1e-9 so 0.853 × 100 is 85.3, not 85.30000000000001.
+        n = raw.percent ? Number((raw.value * 100).toFixed(9)) : raw.value;
+        if (!raw.percent && n > 0 && n < 1) {
+          warning = `比率按 ${numberText(n)}% 读取；如指 ${numberText(n * 100)}%，请填写 ${numberText(n * 100)}`;
+        }
+      } else if (raw.kind === 'text') {
+        const t = norm(raw.text).replace(/\s*%$/, '');
+        n = parseNumber(t);
+      }
+      if (n === undefined || n < 0 || n > 100 || !range(n, field)) return bad();
+      if (!threeDecimals(n)) return bad('最多三位小数');
+      n = Math.round(n * 1000) / 1000;
+      return warning === undefined ? { status: 'ok', value: n } : { status: 'ok', value: n, warning };
+    }
+    case 'date': {
+      if (raw.kind === 'date') {
+        if (Number.isNaN(raw.value.getTime())) return bad();
+        // exceljs reads dates as UTC: the date is the UTC calendar day.
+        const iso = isoDate(raw.value);
+        return validDate(raw.value.getUTCFullYear(), raw.value.getUTCMonth() + 1, raw.value.getUTCDate()) === undefined ? bad() : { status: 'ok', value: iso };
+      }
+      if (raw.kind === 'text') {
+        const t = norm(raw.text);
+        const m = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/.exec(t);
+        const iso = m === null ? undefined : validDate(Number(m[1]), Number(m[2]), Number(m[3]));
+        return iso === undefined ? bad() : { status: 'ok', value: iso };
+      }
+      if (raw.kind === 'number') return bad('数字不是日期；请填写 2023-03-15 形式，或将单元格设为日期格式');
+      return bad();
+    }
+    case 'enum': {
+      const values = field.values ?? [];
+      const t = raw.kind === 'text' ? raw.text : raw.kind === 'number' && !raw.percent ? String(raw.value) : undefined;
+      if (t === undefined) return bad();
+      const exact = values.find((v) => v === t.trim());
+      if (exact !== undefined) return { status: 'ok', value: exact };
+      const loose = values.find((v) => norm(v) === norm(t));
+      return loose === undefined ? bad() : { status: 'ok', value: loose };
+    }
+    case 'documents': {
+      const t = raw.kind === 'text' ? raw.text : raw.kind === 'number' && !raw.percent ? String(raw.value) : undefined;
+      if (t === undefined) return bad();
+      if (['无', '没有', '暂无'].includes(norm(t))) return { status: 'ok', value: [] };
+      const names = t
+        .split(/[；;、\n\r]+/)
+        .map((s) => s.replace(/^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/g, ''))
+        .filter((s) => s !== '');
+      if (names.length === 0) return { status: 'blank' };
+      return { status: 'ok', value: names };
+    }
+  }
+}

@@ -1,0 +1,634 @@
+/**
+ * Reading JSON evidence files: decode, parse, check against the generated schema and the
+ * ruleset's meaning, and account for every field entry. Every problem of every file is
+ * reported at once, each at `file#/json/pointer`.
+ * @module
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import {
+  EvidenceError,
+  evidenceLayout,
+  mergeEvidence,
+  type CompiledRuleset,
+  type EvidenceBundle,
+  type EvidenceField,
+  type EvidenceLayout,
+  type EvidencePart,
+  type EvidenceRecord,
+  type FieldValue,
+  type Issue,
+  type Node,
+  type Unit,
+} from '@safecity/engine';
+import { JsonSyntaxError, parseJsonText, pointer, pointerSegment } from './json-text.js';
+import { expectedText, layoutJsonSchema } from './schema.js';
+
+/** Default size limit of one evidence file: 20 MB. */
+export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
+/** Options of `parseJsonEvidence`. */
+export interface ParseJsonEvidenceOptions {
+  /** The file's name as problems should show it, e.g. `yanta.json`. */
+  file: string;
+  /** The ruleset the file is read against. */
+  ruleset: CompiledRuleset;
+  /** The unit registry; when given, the file's unit must be one of these, with the same name and kind. */
+  units?: readonly Unit[];
+  /** Refuse larger input before parsing (default 20 MB). */
+  maxBytes?: number;
+}
+
+/** Options of `readJsonEvidence`. */
+export type ReadJsonEvidenceOptions = Omit<ParseJsonEvidenceOptions, 'file'>;
+
+/** One file read: its values for its unit, every field entry accounted for, and warnings. */
+export interface JsonEvidence {
+  part: EvidencePart;
+  records: EvidenceRecord[];
+  warnings: Issue[];
+}
+
+/**
+ * The `EvidenceError` this package throws: every problem (`issues`, each at
+ * `file#/pointer`) and, where the files could be read, the account of every field entry
+ * (`records`, with the rejected ones' messages).
+ */
+export class JsonEvidenceError extends EvidenceError {
+  readonly records: readonly EvidenceRecord[];
+  constructor(issues: readonly Issue[], records: readonly EvidenceRecord[] = []) {
+    super(issues, 'Invalid JSON evidence');
+    this.records = Object.freeze(records.slice());
+  }
+}
+
+const TOP_KEYS = ['$schema', 'ruleset', 'unit', 'items', 'general'];
+const RULESET_KEYS = ['id', 'version', 'hash'];
+const UNIT_KEYS = ['id', 'name', 'kind', 'nameEn'];
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function has(o: Obj, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
+function truncate(s: string, n = 80): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}
+
+/** A value as a person reads it in a message. */
+function shown(v: unknown): string {
+  if (v === undefined) return '（无）';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return truncate(JSON.stringify(v));
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `数组 ${truncate(JSON.stringify(v))}`;
+  return `对象 ${truncate(JSON.stringify(v))}`;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return ' null';
+  if (Array.isArray(v)) return '数组';
+  if (typeof v === 'string') return `文本 ${shown(v)}`;
+  if (typeof v === 'number') return `数 ${v}`;
+  if (typeof v === 'boolean') return ` ${v}`;
+  return '对象';
+}
+
+function hasAtMostThreeDecimals(n: number): boolean {
+  return Number.isFinite(n) && Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6;
+}
+
+function isDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(s + 'T00:00:00Z');
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** A space between Chinese text and what follows when that starts with a digit, a letter or a sign. */
+function spaced(s: string): string {
+  return /^[\x21-\x7e≥≤]/.test(s) ? ' ' + s : s;
+}
+
+/** A hint for the usual slips: numbers in quotes, 是/否 for booleans. */
+function hint(f: EvidenceField, v: unknown): string {
+  if (typeof v !== 'string') return '';
+  if ((f.type === 'integer' || f.type === 'number' || f.type === 'rate') && /^\s*[-+]?\d+(\.\d+)?\s*%?\s*$/.test(v)) {
+    return v.includes('%') ? '（数字不加引号，也不写 %）' : '（数字不加引号）';
+  }
+  if (f.type === 'boolean' && /^(是|否|有|无|true|false|yes|no)$/i.test(v.trim())) return '（是写 true，否写 false，不加引号）';
+  return '';
+}
+
+/** Problems of one value: `[pointer suffix, what is wrong]`; none when fine. */
+function checkValue(f: EvidenceField, v: unknown): Array<[string, string]> {
+  const expected = spaced(expectedText(f));
+  const wrong = (): Array<[string, string]> => [['', `应为${expected}，实为 ${shown(v)}${hint(f, v)}`]];
+  const range = (n: number): Array<[string, string]> => {
+    if (f.minimum !== undefined && n < f.minimum) return [['', `应不小于 ${f.minimum}，实为 ${n}`]];
+    if (f.maximum !== undefined && n > f.maximum) return [['', `应不大于 ${f.maximum}，实为 ${n}`]];
+    return [];
+  };
+  switch (f.type) {
+    case 'boolean':
+      return typeof v === 'boolean' ? [] : wrong();
+    case 'integer':
+      if (typeof v !== 'number' || !Number.isInteger(v)) return wrong();
+      if (!Number.isSafeInteger(v)) return [['', `应为${expected}，实为 ${shown(v)}：超出能精确表示的整数范围`]];
+      if (f.minimum === undefined && v < 0) return wrong();
+      return range(v);
+    case 'number':
+      if (typeof v !== 'number') return wrong();
+      if (!Number.isFinite(v)) return [['', `应为${expected}，实为一个超出范围的数`]];
+      return range(v);
+    case 'rate':
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) return wrong();
+      if (!hasAtMostThreeDecimals(v)) return [['', `应为${expected}，实为 ${v}（超过三位小数）`]];
+      return range(v);
+    case 'date':
+      return typeof v === 'string' && isDate(v) ? [] : wrong();
+    case 'enum':
+      return typeof v === 'string' && (f.values ?? []).includes(v) ? [] : wrong();
+    case 'documents': {
+      if (!Array.isArray(v)) return wrong();
+      const out: Array<[string, string]> = [];
+      const first = new Map<string, number>();
+      v.forEach((d: unknown, i) => {
+        if (typeof d !== 'string' || d.trim() === '') out.push([pointerSegment(i), `第 ${i + 1} 个文件名应为非空文本，实为 ${shown(d)}`]);
+        else if (first.has(d)) out.push([pointerSegment(i), `文件 ${JSON.stringify(d)} 列出了两次（第 ${(first.get(d) as number) + 1} 个和第 ${i + 1} 个）`]);
+        else first.set(d, i);
+      });
+      return out;
+    }
+  }
+}
+
+/** The display form of a field: its Chinese title and its name. */
+function fieldLabel(f: EvidenceField): string {
+  return `“${f.title.zh}”（${f.name}）`;
+}
+
+// --- decoding -------------------------------------------------------------------------
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} 字节`;
+}
+
+/** Offset of the first byte that is not well-formed UTF-8, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    let n: number;
+    let min: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) [n, min] = [1, 0x80];
+    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
+    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
+    else return i;
+    if (i + n >= b.length) return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const x = b[i + k];
+      if (x === undefined || (x & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (x & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+function decode(input: string | Uint8Array, file: string, maxBytes: number): string {
+  const tooBig = (size: string) =>
+    new JsonEvidenceError([{ path: file, message: `文件过大：${size}，超过上限 ${formatBytes(maxBytes)}（maxBytes）；请拆分文件，或调高上限` }]);
+  if (typeof input === 'string') {
+    // A UTF-16 code unit is at least one UTF-8 byte and at most three.
+    if (input.length > maxBytes) throw tooBig(`至少 ${formatBytes(input.length)}`);
+    if (input.length * 3 > maxBytes) {
+      const size = new TextEncoder().encode(input).length;
+      if (size > maxBytes) throw tooBig(formatBytes(size));
+    }
+    return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  }
+  if (!(input instanceof Uint8Array)) {
+    throw new JsonEvidenceError([{ path: file, message: `输入应为文本或字节（Uint8Array），实为 ${typeof input}` }]);
+  }
+  if (input.length > maxBytes) throw tooBig(formatBytes(input.length));
+  try {
+    // fatal: invalid UTF-8 is an error, never replacement characters; a BOM is dropped.
+    return new TextDecoder('utf-8', { fatal: true }).decode(input);
+  } catch {
+    const at = firstInvalidUtf8(input);
+    throw new JsonEvidenceError([
+      {
+        path: file,
+        message: `文件不是有效的 UTF-8 文本（第 ${at + 1} 字节起）；可能以 GBK 等编码保存，请另存为 UTF-8`,
+      },
+    ]);
+  }
+}
+
+// --- the ruleset's shape, found once per compiled ruleset --------------------------------
+
+interface RulesetIndex {
+  fields: Map<string, EvidenceField>;
+  /** Fields by lower-case name, to suggest the right spelling. */
+  fieldsLower: Map<string, string>;
+  items: Map<string, { title: string; reason?: string }>;
+  groups: Map<string, string>;
+}
+
+const indexes = new WeakMap<CompiledRuleset, RulesetIndex>();
+
+function indexOf(ruleset: CompiledRuleset): RulesetIndex {
+  let ix = indexes.get(ruleset);
+  if (ix !== undefined) return ix;
+  const items = new Map<string, { title: string; reason?: string }>();
+  const groups = new Map<string, string>();
+  const walk = (nodes: readonly Node[]) => {
+    for (const n of nodes) {
+      if (n.children !== undefined) {
+        groups.set(n.id, n.title.zh);
+        walk(n.children as Node[]);
+      } else {
+        const e: { title: string; reason?: string } = { title: n.title.zh };
+        if (n.applicability?.reason.zh !== undefined) e.reason = n.applicability.reason.zh;
+        items.set(n.id, e);
+      }
+    }
+  };
+  walk(ruleset.source.tree as Node[]);
+  if (ruleset.source.bonus !== undefined) {
+    groups.set(ruleset.source.bonus.id, ruleset.source.bonus.title.zh);
+    walk(ruleset.source.bonus.items as Node[]);
+  }
+  ix = {
+    fields: new Map(ruleset.fields.map((f) => [f.name, f])),
+    fieldsLower: new Map(ruleset.fields.map((f) => [f.name.toLowerCase(), f.name])),
+    items,
+    groups,
+  };
+  indexes.set(ruleset, ix);
+  return ix;
+}
+
+// --- schema validation (ajv), compiled once per ruleset and unit --------------------------
+
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+const validators = new WeakMap<CompiledRuleset, Map<string, ValidateFunction>>();
+
+function validatorFor(ruleset: CompiledRuleset, layout: EvidenceLayout): ValidateFunction {
+  let m = validators.get(ruleset);
+  if (m === undefined) {
+    m = new Map();
+    validators.set(ruleset, m);
+  }
+  const u = layout.unit;
+  const key = JSON.stringify([u.id, u.name, u.kind, u.nameEn ?? null]);
+  let v = m.get(key);
+  if (v === undefined) {
+    v = ajv.compile(layoutJsonSchema(layout, ruleset.title.zh));
+    m.set(key, v);
+  }
+  return v;
+}
+
+function ajvPointer(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  if (e.keyword === 'additionalProperties' && typeof p['additionalProperty'] === 'string') return e.instancePath + pointerSegment(p['additionalProperty']);
+  if (e.keyword === 'required' && typeof p['missingProperty'] === 'string') return e.instancePath + pointerSegment(p['missingProperty']);
+  return e.instancePath;
+}
+
+function related(a: string, b: string): boolean {
+  return a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
+}
+
+// --- parsing one file -------------------------------------------------------------------
+
+/**
+ * Read one unit's JSON evidence file. The input may be text or UTF-8 bytes (a BOM is
+ * accepted; bytes that are not UTF-8 are an error). The file is checked against the schema
+ * `evidenceJsonSchema` generates for its unit (ajv) and against the ruleset's meaning: the
+ * ruleset id, version and hash, the unit (against `options.units` when given), that every
+ * item applies to the unit, every field stands under the item the layout puts it under, and
+ * every value has its field's type and range. Keys given twice in one object, and keys like
+ * `__proto__`, are reported, never applied.
+ *
+ * Returns the unit's values (`part`, each with its source `file#/items/<id>/<field>`), one
+ * record per field entry (`accepted`, or `empty` for `null`), and warnings. Throws a
+ * `JsonEvidenceError` (an `EvidenceError`) listing every problem at once, each at
+ * `file#/json/pointer`, with the records (rejected entries carry the message).
+ */
+export function parseJsonEvidence(input: string | Uint8Array, options: ParseJsonEvidenceOptions): JsonEvidence {
+  const { file, ruleset } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const text = decode(input, file, maxBytes);
+  let parsed: ReturnType<typeof parseJsonText>;
+  try {
+    parsed = parseJsonText(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw new JsonEvidenceError([{ path: file, message: e.message }]);
+    throw e;
+  }
+
+  const ix = indexOf(ruleset);
+  const issues: Issue[] = [];
+  const pointers: string[] = [];
+  const warnings: Issue[] = [];
+  const records: EvidenceRecord[] = [];
+  const place = (p: string) => `${file}#${p}`;
+  const add = (p: string, message: string) => {
+    issues.push({ path: place(p), message });
+    pointers.push(p);
+  };
+  const rulesetName = `${ruleset.id}@${ruleset.version}`;
+
+  for (const d of parsed.duplicates) {
+    add(d.pointer, `键 ${JSON.stringify(d.key)} 在同一对象中出现了两次（第 ${d.firstLine} 行和第 ${d.line} 行），只能保留一个`);
+  }
+
+  const root = parsed.value;
+  if (!isObject(root)) {
+    add('', `文件应为一个 JSON 对象 {"ruleset": …, "unit": …, "items": …}，实为${kindOf(root)}`);
+    throw new JsonEvidenceError(issues, records);
+  }
+  for (const k of Object.keys(root)) {
+    if (!TOP_KEYS.includes(k)) add(pointer(k), `未知的键 ${JSON.stringify(k)}；顶层只能有 $schema、ruleset、unit、items、general`);
+  }
+  if (has(root, '$schema') && typeof root['$schema'] !== 'string') add('/$schema', `$schema 应为文本（schema 文件的路径），实为 ${shown(root['$schema'])}`);
+
+  // The ruleset the file was made for. A file of another ruleset or version is not checked
+  // item by item against this one (every difference would be reported as a problem).
+  let foreign: string | undefined;
+  const r = root['ruleset'];
+  if (!has(root, 'ruleset')) add('/ruleset', `缺少 ruleset：应为 {"id": "${ruleset.id}", "version": "${ruleset.version}", "hash": "${ruleset.hash}"}`);
+  else if (!isObject(r)) add('/ruleset', `ruleset 应为对象 {"id", "version", "hash"}，实为${kindOf(r)}`);
+  else {
+    for (const k of Object.keys(r)) if (!RULESET_KEYS.includes(k)) add(pointer('ruleset', k), `ruleset 中未知的键 ${JSON.stringify(k)}；只能有 id、version、hash`);
+    const id = r['id'];
+    const version = r['version'];
+    const hash = r['hash'];
+    for (const [k, v] of [['id', id], ['version', version]] as const) {
+      if (v === undefined) add(pointer('ruleset', k), `缺少 ruleset.${k}（应为 ${JSON.stringify(k === 'id' ? ruleset.id : ruleset.version)}）`);
+      else if (typeof v !== 'string') add(pointer('ruleset', k), `ruleset.${k} 应为文本，实为 ${shown(v)}`);
+    }
+    const fileVersion = typeof version === 'string' ? version : '?';
+    if (typeof id === 'string' && id !== ruleset.id) {
+      foreign = `此文件按评价细则 ${id}@${fileVersion} 填写，而读取所用的是 ${rulesetName}`;
+      add('/ruleset/id', `${foreign}：请用对应的评价细则读取，或用 ${rulesetName} 的模板重新填写`);
+    } else if (typeof id === 'string' && typeof version === 'string' && version !== ruleset.version) {
+      foreign = `此文件按评价细则 ${ruleset.id} 的 ${version} 版填写，而读取所用的是 ${ruleset.version} 版`;
+      add('/ruleset/version', `${foreign}：请用 ${version} 版读取，或用 ${ruleset.version} 版的模板重新填写`);
+    } else if (hash === undefined) {
+      warnings.push({ path: place('/ruleset'), message: `文件未写 ruleset.hash，无法确认它依据的评价细则内容未变（当前为 ${ruleset.hash}）` });
+    } else if (typeof hash !== 'string') {
+      add('/ruleset/hash', `ruleset.hash 应为文本，实为 ${shown(hash)}`);
+    } else if (typeof id === 'string' && typeof version === 'string' && hash !== ruleset.hash) {
+      add('/ruleset/hash', `评价细则 ${rulesetName} 的内容已改变（版本号相同）：文件依据的 hash 为 ${hash}，当前为 ${ruleset.hash}；请用当前评价细则重新生成模板并核对所填内容`);
+    }
+  }
+
+  // The unit the file is for.
+  let unit: Unit | undefined;
+  let fileUnitId: string | undefined;
+  const u = root['unit'];
+  if (!has(root, 'unit')) add('/unit', '缺少 unit：应为评价对象 {"id": …, "name": …, "kind": …}');
+  else if (!isObject(u)) add('/unit', `unit 应为对象 {"id", "name", "kind"}，实为${kindOf(u)}`);
+  else {
+    for (const k of Object.keys(u)) if (!UNIT_KEYS.includes(k)) add(pointer('unit', k), `unit 中未知的键 ${JSON.stringify(k)}；只能有 id、name、kind、nameEn`);
+    let ok = true;
+    for (const k of ['id', 'name', 'kind']) {
+      const v = u[k];
+      if (typeof v !== 'string' || v.trim() === '') {
+        add(pointer('unit', k), v === undefined ? `缺少 unit.${k}` : `unit.${k} 应为非空文本，实为 ${shown(v)}`);
+        ok = false;
+      }
+    }
+    if (has(u, 'nameEn') && typeof u['nameEn'] !== 'string') {
+      add('/unit/nameEn', `unit.nameEn 应为文本，实为 ${shown(u['nameEn'])}`);
+      ok = false;
+    }
+    if (typeof u['id'] === 'string') fileUnitId = u['id'];
+    if (ok) {
+      const given: Unit = { id: u['id'] as string, name: u['name'] as string, kind: u['kind'] as string };
+      if (typeof u['nameEn'] === 'string') given.nameEn = u['nameEn'];
+      unit = given;
+      if (options.units !== undefined) {
+        const reg = options.units.find((x) => x.id === given.id);
+        const byName = options.units.find((x) => x.name === given.name);
+        if (reg === undefined) {
+          add('/unit/id', `单位 id ${JSON.stringify(given.id)} 不在单位名录中${byName !== undefined ? `；名录中“${byName.name}”的 id 是 ${JSON.stringify(byName.id)}` : ''}`);
+        } else {
+          if (reg.name !== given.name) {
+            add(
+              '/unit/name',
+              `单位 ${JSON.stringify(reg.id)} 在名录中名为“${reg.name}”，文件中写作“${given.name}”` +
+                (byName !== undefined ? `（“${byName.name}”在名录中的 id 是 ${JSON.stringify(byName.id)}：这是另一个单位的文件？）` : ''),
+            );
+          }
+          if (reg.kind !== given.kind) add('/unit/kind', `单位 ${JSON.stringify(reg.id)}（${reg.name}）在名录中的类别是 ${JSON.stringify(reg.kind)}，文件中写作 ${JSON.stringify(given.kind)}`);
+          if (given.nameEn !== undefined && given.nameEn !== reg.nameEn) {
+            add('/unit/nameEn', `单位 ${JSON.stringify(reg.id)} 在名录中的英文名是 ${shown(reg.nameEn)}，文件中写作 ${shown(given.nameEn)}`);
+          }
+          unit = reg;
+        }
+      }
+      if (!ruleset.unitKinds.includes(unit.kind)) {
+        const which = unit === given ? '/unit/kind' : '/unit';
+        add(
+          which,
+          `评价细则 ${rulesetName} 评价 ${ruleset.unitKinds.join('、')} 类单位，而${unit.name}（${unit.id}）是 ${JSON.stringify(unit.kind)} 类：这是另一评价细则的文件`,
+        );
+        unit = undefined;
+      }
+    }
+  }
+
+  // The items and general fields, against the unit's layout.
+  const layout = unit !== undefined ? evidenceLayout(ruleset, unit) : undefined;
+  const layoutItems = new Map(layout?.items.map((it) => [it.id, it]) ?? []);
+  /** Where each field of the layout belongs: `/items/<id>` or `/general`. */
+  const home = new Map<string, string>();
+  for (const it of layout?.items ?? []) for (const f of it.fields) home.set(f.name, pointer('items', it.id));
+  for (const f of layout?.general ?? []) home.set(f.name, '/general');
+
+  const values = Object.create(null) as Record<string, FieldValue>;
+  const sources = Object.create(null) as Record<string, string[]>;
+  /** Where each field name was seen, to tell a field given twice. */
+  const seenAt = new Map<string, string>();
+  const recordUnit = unit?.id ?? fileUnitId;
+  const record = (p: string, item: string | undefined, field: string, status: EvidenceRecord['status'], message?: string) => {
+    const rec: EvidenceRecord = { place: place(p), field, status };
+    if (recordUnit !== undefined) rec.unit = recordUnit;
+    if (item !== undefined) rec.item = item;
+    if (message !== undefined) rec.message = message;
+    records.push(rec);
+  };
+
+  const rootItems = root['items'];
+  const rootGeneral = root['general'];
+  const present = (container: unknown, name: string): boolean => isObject(container) && has(container, name);
+  /** Is the field given at `home` (its own place)? */
+  const givenAtHome = (name: string, homePtr: string): boolean => {
+    if (homePtr === '/general') return present(rootGeneral, name);
+    const id = homePtr.slice('/items/'.length).replace(/~1/g, '/').replace(/~0/g, '~');
+    return isObject(rootItems) && present(rootItems[id], name);
+  };
+
+  const entry = (containerPtr: string, item: string | undefined, name: string, v: unknown) => {
+    const p = containerPtr + pointerSegment(name);
+    const where = item !== undefined ? `评分项 ${item}` : '基本情况';
+    const of = item !== undefined ? `评分项 ${item} 的` : '基本情况的';
+    const f = ix.fields.get(name);
+    let problem: string | undefined;
+    if (f === undefined) {
+      const expected = item !== undefined ? layoutItems.get(item)?.fields : layout?.general;
+      const suggestion = ix.fieldsLower.get(name.toLowerCase());
+      problem =
+        `${where}${item !== undefined ? ' ' : ''}没有字段 ${JSON.stringify(name)}` +
+        (suggestion !== undefined ? `；是否应为 ${JSON.stringify(suggestion)}？` : '') +
+        (expected !== undefined ? (expected.length > 0 ? `；${of}字段：${expected.map((x) => x.name).join('、')}` : `；${where}没有要填的字段`) : '');
+    } else if (layout !== undefined) {
+      const h = home.get(name);
+      if (h === undefined) problem = `字段${fieldLabel(f)}只用于对本单位不适用的评分项，不应填写`;
+      else if (h !== containerPtr) {
+        const homeText = h === '/general' ? '基本情况 /general' : `评分项 ${h.slice('/items/'.length)}（${h}）`;
+        problem = `字段${fieldLabel(f)}不属于${where}，应填在${homeText}下`;
+        if (givenAtHome(name, h)) problem += `；它已在 ${h}${pointerSegment(name)} 填写，同一字段只能填一次`;
+      }
+    } else {
+      const first = seenAt.get(name);
+      if (first !== undefined) problem = `字段${fieldLabel(f)}已在 ${first} 填写，同一字段只能填一次`;
+    }
+    if (!seenAt.has(name)) seenAt.set(name, p);
+    if (problem !== undefined || f === undefined) {
+      add(p, problem as string);
+      record(p, item, name, 'rejected', problem);
+      return;
+    }
+    if (v === null) {
+      record(p, item, name, 'empty');
+      return;
+    }
+    const problems = checkValue(f, v);
+    if (problems.length > 0) {
+      const messages = problems.map(([sub, m]) => {
+        const message = `${of}“${f.title.zh}”${m}`;
+        add(p + sub, message);
+        return message;
+      });
+      record(p, item, name, 'rejected', messages.join('；'));
+      return;
+    }
+    values[name] = Array.isArray(v) ? (v as string[]).slice() : (v as FieldValue);
+    sources[name] = [place(p)];
+    record(p, item, name, 'accepted');
+  };
+
+  if (foreign !== undefined) {
+    const why = `${foreign}，未逐项核对`;
+    if (isObject(rootItems)) {
+      for (const id of Object.keys(rootItems)) {
+        const v = rootItems[id];
+        if (isObject(v)) for (const name of Object.keys(v)) record(pointer('items', id, name), id, name, 'rejected', why);
+      }
+    }
+    if (isObject(rootGeneral)) for (const name of Object.keys(rootGeneral)) record(pointer('general', name), undefined, name, 'rejected', why);
+  } else if (!has(root, 'items')) add('/items', '缺少 items：应为 {"<评分项 id>": {"<字段>": 值, …}, …}（未填报的字段写 null）');
+  else if (!isObject(rootItems)) add('/items', `items 应为对象 {"<评分项 id>": {…}}，实为${kindOf(rootItems)}`);
+  else {
+    for (const id of Object.keys(rootItems)) {
+      const ip = pointer('items', id);
+      const v = rootItems[id];
+      let problem: string | undefined;
+      const known = ix.items.get(id);
+      if (known === undefined) {
+        const group = ix.groups.get(id);
+        problem =
+          group !== undefined
+            ? `“${id}”是指标分组（${group}），不是评分项：请填在它下面的评分项中`
+            : `评价细则 ${rulesetName} 没有评分项 ${JSON.stringify(id)}`;
+      } else if (layout !== undefined && !layoutItems.has(id)) {
+        problem = `评分项 ${id}（${known.title}）不适用于${layout.unit.name}（${layout.unit.kind}）${known.reason !== undefined ? `：${known.reason}` : ''}；请删去此项`;
+      }
+      if (problem !== undefined) {
+        add(ip, problem);
+        if (isObject(v)) for (const name of Object.keys(v)) record(ip + pointerSegment(name), id, name, 'rejected', problem);
+        continue;
+      }
+      if (!isObject(v)) {
+        add(ip, `评分项 ${id} 应为对象 {"<字段>": 值}，实为${kindOf(v)}`);
+        continue;
+      }
+      for (const name of Object.keys(v)) entry(ip, id, name, v[name]);
+    }
+  }
+  if (foreign === undefined && has(root, 'general')) {
+    if (!isObject(rootGeneral)) add('/general', `general 应为对象 {"<字段>": 值}，实为${kindOf(rootGeneral)}`);
+    else for (const name of Object.keys(rootGeneral)) entry('/general', undefined, name, rootGeneral[name]);
+  }
+  // A field key given twice in one object: the earlier entry is accounted for too.
+  for (const d of parsed.duplicates) {
+    const m = /^\/items\/([^/]*)\/([^/]*)$/.exec(d.pointer) ?? /^\/general()\/([^/]*)$/.exec(d.pointer);
+    if (m === null) continue;
+    const unesc = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+    record(d.pointer, m[1] === '' ? undefined : unesc(m[1] as string), unesc(m[2] as string), 'rejected', `键 ${JSON.stringify(d.key)} 在同一对象中出现了两次（第 ${d.firstLine} 行和第 ${d.line} 行）`);
+  }
+
+  // The generated schema, as a second opinion: anything it finds that the checks above did
+  // not already name is reported too.
+  if (layout !== undefined && foreign === undefined) {
+    const validate = validatorFor(ruleset, layout);
+    if (!validate(root)) {
+      for (const e of validate.errors ?? []) {
+        const p = ajvPointer(e);
+        if (pointers.some((q) => related(p, q))) continue;
+        add(p, `不符合 evidenceJsonSchema：${e.message ?? e.keyword}`);
+      }
+    }
+  }
+
+  if (issues.length > 0) throw new JsonEvidenceError(issues, records);
+  return { part: { unit: unit as Unit, values: { ...values }, sources: { ...sources } }, records, warnings };
+}
+
+/**
+ * Read several JSON evidence files (one unit each; several files may share a unit) into one
+ * `EvidenceBundle`. Every file is read and every problem of every file collected before one
+ * `JsonEvidenceError` is thrown; the files are then merged with `mergeEvidence`, whose
+ * conflicts (the same field given twice with different values, naming both places) are
+ * errors too. The bundle's units are sorted by id; its records account for every field entry.
+ */
+export function readJsonEvidence(
+  files: ReadonlyArray<{ file: string; input: string | Uint8Array }>,
+  options: ReadJsonEvidenceOptions,
+): EvidenceBundle {
+  const issues: Issue[] = [];
+  const records: EvidenceRecord[] = [];
+  const warnings: Issue[] = [];
+  const parts: EvidencePart[] = [];
+  for (const { file, input } of files) {
+    try {
+      const r = parseJsonEvidence(input, { ...options, file });
+      parts.push(r.part);
+      records.push(...r.records);
+      warnings.push(...r.warnings);
+    } catch (e) {
+      if (!(e instanceof EvidenceError)) throw e;
+      issues.push(...e.issues);
+      if (e instanceof JsonEvidenceError) records.push(...e.records);
+    }
+  }
+  const merged = mergeEvidence(parts);
+  issues.push(...merged.issues);
+  if (issues.length > 0) throw new JsonEvidenceError(issues, records);
+  const { id, version, hash } = options.ruleset;
+  return { ruleset: { id, version, hash }, units: merged.units, records, warnings };
+}

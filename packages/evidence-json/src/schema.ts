@@ -1,0 +1,181 @@
+/**
+ * The JSON Schema and the template of one unit's evidence file, both generated from the
+ * engine's `evidenceLayout` — never written by hand per ruleset.
+ * @module
+ */
+import { evidenceLayout, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type Unit } from '@safecity/engine';
+
+/** What a field of this type expects, in words (used in schema descriptions and in error messages). */
+export function expectedText(f: EvidenceField): string {
+  const min = f.minimum;
+  const max = f.maximum;
+  const bounds = (): string => {
+    if (min !== undefined && max !== undefined) return `${min}–${max} 之间的`;
+    if (min !== undefined) return `≥ ${min} 的`;
+    if (max !== undefined) return `≤ ${max} 的`;
+    return '';
+  };
+  switch (f.type) {
+    case 'boolean':
+      return 'true 或 false';
+    case 'integer':
+      return min === undefined ? (max === undefined ? '≥ 0 的整数' : `0–${max} 之间的整数`) : `${bounds()}整数`;
+    case 'number':
+      return `${bounds()}数`;
+    case 'rate': {
+      const lo = Math.max(0, min ?? 0);
+      const hi = Math.min(100, max ?? 100);
+      return `${lo}–${hi} 的数（百分比，最多三位小数）`;
+    }
+    case 'date':
+      return 'YYYY-MM-DD 格式的日期文本';
+    case 'enum':
+      return `${(f.values ?? []).map((v) => JSON.stringify(v)).join('、')} 之一`;
+    case 'documents':
+      return '文件名列表（非空文本的数组，不重复）';
+  }
+}
+
+function describeField(f: EvidenceField): string {
+  const parts: string[] = [];
+  if (f.description?.zh !== undefined) parts.push(f.description.zh);
+  const e = expectedText(f);
+  parts.push(`应为${/^[\x21-\x7e≥≤]/.test(e) ? ' ' : ''}${e}`);
+  if (f.unit !== undefined) parts.push(`单位：${f.unit}`);
+  parts.push('未填报写 null');
+  return parts.join('；') + '。';
+}
+
+/** The JSON Schema (draft-07) of one field's value: its type or `null`. */
+export function fieldJsonSchema(f: EvidenceField): Record<string, unknown> {
+  const s: Record<string, unknown> = { title: f.title.zh, description: describeField(f) };
+  switch (f.type) {
+    case 'boolean':
+      s['type'] = ['boolean', 'null'];
+      break;
+    case 'integer':
+      s['type'] = ['integer', 'null'];
+      s['minimum'] = f.minimum ?? 0;
+      if (f.maximum !== undefined) s['maximum'] = f.maximum;
+      break;
+    case 'number':
+      s['type'] = ['number', 'null'];
+      if (f.minimum !== undefined) s['minimum'] = f.minimum;
+      if (f.maximum !== undefined) s['maximum'] = f.maximum;
+      break;
+    case 'rate':
+      s['type'] = ['number', 'null'];
+      s['minimum'] = Math.max(0, f.minimum ?? 0);
+      s['maximum'] = Math.min(100, f.maximum ?? 100);
+      break;
+    case 'date':
+      s['type'] = ['string', 'null'];
+      s['pattern'] = '^\\d{4}-\\d{2}-\\d{2}$';
+      break;
+    case 'enum':
+      s['type'] = ['string', 'null'];
+      s['enum'] = [...(f.values ?? []), null];
+      break;
+    case 'documents':
+      s['type'] = ['array', 'null'];
+      s['items'] = { type: 'string', minLength: 1 };
+      s['uniqueItems'] = true;
+      break;
+  }
+  if (f.title.en !== undefined) s['$comment'] = f.title.en;
+  return s;
+}
+
+function fieldsObject(fields: readonly EvidenceField[], title: string, description: string): Record<string, unknown> {
+  const properties = Object.fromEntries(fields.map((f) => [f.name, fieldJsonSchema(f)]));
+  return { title, description, type: 'object', additionalProperties: false, properties };
+}
+
+function unitSchema(unit: Unit): Record<string, unknown> {
+  const properties: Record<string, unknown> = {
+    id: { const: unit.id, description: '单位 id（单位名录中的）' },
+    name: { const: unit.name, description: '单位名称' },
+    kind: { const: unit.kind, description: '单位类别' },
+  };
+  if (unit.nameEn !== undefined) properties['nameEn'] = { const: unit.nameEn };
+  return { title: '评价对象', type: 'object', required: ['id', 'name', 'kind'], additionalProperties: false, properties };
+}
+
+/** The schema of a layout (shared by `evidenceJsonSchema` and the parser). */
+export function layoutJsonSchema(layout: EvidenceLayout, rulesetTitle: string): Record<string, unknown> {
+  const items = Object.fromEntries(
+    layout.items.map((it) => {
+      const text = [it.content, it.standard !== undefined ? `评分标准：${it.standard}` : undefined, `分值 ${it.max}${it.bonus ? '（加分项）' : ''}`]
+        .filter((x): x is string => x !== undefined)
+        .join('\n');
+      return [it.id, fieldsObject(it.fields, `${it.id} ${it.title.zh}`, text)];
+    }),
+  );
+  const { unit, ruleset } = layout;
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: `${unit.name} 佐证材料（${rulesetTitle} ${ruleset.id}@${ruleset.version}）`,
+    description: `${unit.name}（${unit.id}）的佐证材料：按评分项填写各字段的值，未填报的留 null。由 @safecity/evidence-json 依评价细则生成，请勿手改。`,
+    type: 'object',
+    required: ['ruleset', 'unit', 'items'],
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      ruleset: {
+        title: '评价细则',
+        type: 'object',
+        required: ['id', 'version'],
+        additionalProperties: false,
+        properties: {
+          id: { const: ruleset.id },
+          version: { const: ruleset.version },
+          hash: { type: 'string', description: `评价细则内容的哈希；本版为 ${ruleset.hash}` },
+        },
+      },
+      unit: unitSchema(unit),
+      items: {
+        title: '评分项',
+        description: '适用于本单位的评分项，每项下是它要求的佐证字段',
+        type: 'object',
+        additionalProperties: false,
+        properties: items,
+      },
+      general: fieldsObject(layout.general, '基本情况', '不属于任何评分项的字段（如否决项所读的字段）'),
+    },
+  };
+}
+
+/**
+ * The JSON Schema (draft-07) of one unit's evidence file, generated from
+ * `evidenceLayout(ruleset, unit)`: the ruleset id and version and the unit as constants,
+ * `items` with exactly the items that apply to the unit, each with its fields typed (or
+ * `null`), with ranges, allowed values, titles and units of measure, and `general` likewise.
+ * Point a file's `$schema` at it and an editor checks the file while staff type.
+ */
+export function evidenceJsonSchema(ruleset: CompiledRuleset, unit: Unit): Record<string, unknown> {
+  return layoutJsonSchema(evidenceLayout(ruleset, unit), ruleset.title.zh);
+}
+
+/** Options of `jsonTemplate`. */
+export interface JsonTemplateOptions {
+  /** The `$schema` reference written into the file; default `./<unit-id>.evidence.schema.json`. */
+  schemaRef?: string;
+}
+
+/**
+ * An empty evidence file for one unit: `$schema`, the ruleset's id, version and hash, the
+ * unit, every applicable item with every one of its fields `null`, and `general`. It
+ * validates against `evidenceJsonSchema(ruleset, unit)`; write it with `JSON.stringify(t, null, 2)`.
+ */
+export function jsonTemplate(ruleset: CompiledRuleset, unit: Unit, options: JsonTemplateOptions = {}): Record<string, unknown> {
+  const layout = evidenceLayout(ruleset, unit);
+  const nulls = (fields: readonly EvidenceField[]) => Object.fromEntries(fields.map((f) => [f.name, null]));
+  const u: Record<string, string> = { id: unit.id, name: unit.name, kind: unit.kind };
+  return {
+    $schema: options.schemaRef ?? `./${unit.id}.evidence.schema.json`,
+    ruleset: { ...layout.ruleset },
+    unit: u,
+    items: Object.fromEntries(layout.items.map((it) => [it.id, nulls(it.fields)])),
+    general: nulls(layout.general),
+  };
+}
