@@ -50,6 +50,15 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'report',
+          root: 'packages/report',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
+        },
+      },
     ],
   },
 });

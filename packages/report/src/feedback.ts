@@ -1,0 +1,262 @@
+/**
+ * Feedback lists per unit: 意见反馈清单 (from the data check) and 问题反馈清单 (from the
+ * on-site check), one row per deduction.
+ * @module
+ */
+import type { Deduction, Node, Ruleset, ScoreCard, Unit } from '@safecity/engine';
+import {
+  assertCard,
+  cardItems,
+  escapeMarkdown,
+  escapeMarkdownCell,
+  fmtPoints,
+  milli,
+  points,
+  rulesetNodes,
+} from './util.js';
+
+/** Which feedback list a row belongs to: 意见反馈清单 (`data-check`) or 问题反馈清单 (`onsite`). */
+export type FeedbackList = 'data-check' | 'onsite';
+
+/** The plan's rectification deadline (整改提升: 4月15日前完成问题整改). */
+export const DEFAULT_DEADLINE = '2023-04-15';
+
+/** Chinese names of the two lists, as the plan writes them. */
+export const FEEDBACK_LIST_TITLES: Readonly<Record<FeedbackList, string>> = {
+  'data-check': '意见反馈清单',
+  onsite: '问题反馈清单',
+};
+
+/** What each list comes from (shown after the list's name). */
+export const FEEDBACK_LIST_SOURCES: Readonly<Record<FeedbackList, string>> = {
+  'data-check': '数据核查',
+  onsite: '现场检查',
+};
+
+/** Options of {@link feedbackRows}, {@link feedbackMarkdown} and `feedbackWorkbook`. */
+export interface FeedbackOptions {
+  /**
+   * The ruleset the card was scored under (its source JSON). Gives item titles from the
+   * rubric and the lead (牵头) and partner (配合) units of municipal items. Must have the
+   * card's ruleset id and version.
+   */
+  ruleset?: Ruleset;
+  /** 整改时限 of every row, default `2023-04-15` (the plan's 4月15日). */
+  deadline?: string;
+  /** 责任单位 to show instead of the unit's name (e.g. a department within it). */
+  responsible?: string;
+  /** Unit registry, to name lead and partner units (the ruleset names them by id). */
+  units?: readonly Pick<Unit, 'id' | 'name'>[];
+  /** Date shown in titles (e.g. the date of the check); the workbook defaults to today. */
+  date?: string;
+}
+
+/** A unit named by id and name. */
+export interface UnitName {
+  id: string;
+  name: string;
+}
+
+/** One row of a feedback list: one deduction of one item. */
+export interface FeedbackRow {
+  /** The list it goes to: rule and data-check deductions → `data-check`, on-site ones → `onsite`. */
+  list: FeedbackList;
+  /** 序号: 1-based, per list. */
+  no: number;
+  /** 评分项: the item id. */
+  itemId: string;
+  /** 评分项名称: the full path of titles, `工作成效 › 城市安全源头治理 › …`. */
+  itemTitle: string;
+  /** The same path as a list, top-level first, the item last. */
+  path: string[];
+  /** Whether the item is in the bonus bucket (加分项): its deduction is points not gained, not lost. */
+  bonus: boolean;
+  /** 扣分: points deducted (0 for a superseded deduction). */
+  points: number;
+  /** What the deduction asked for when bounding by the item's max (or a merge policy) cut it. */
+  requested?: number;
+  /** 扣分原因. */
+  reason: string;
+  /** 整改建议 (the deduction's, else the item's on the card or in the ruleset; '' when none). */
+  suggestion: string;
+  /** 佐证/位置: where the evidence came from (file, sheet, cell). */
+  evidence: string[];
+  /** Who found it. */
+  source: Deduction['source'];
+  /** The deduction's message id. */
+  code: string;
+  /** Kept for the record by a merge policy; counts 0 points. */
+  superseded: boolean;
+  /** 责任单位: the unit itself (or `options.responsible`), with the lead unit of a municipal item. */
+  responsible: string;
+  /** 牵头单位 of the item, from the ruleset. */
+  lead?: UnitName;
+  /** 配合单位 of the item, from the ruleset. */
+  partners?: UnitName[];
+  /** 整改时限. */
+  deadline: string;
+}
+
+/** Totals of one feedback list. */
+export interface FeedbackTotals {
+  /** Rows that count (not superseded). */
+  rows: number;
+  /** Points deducted, all rows. */
+  points: number;
+  /** Of which in the bonus bucket (points not gained). */
+  bonusPoints: number;
+  /** Superseded rows (kept for the record). */
+  superseded: number;
+}
+
+/**
+ * The rows of both feedback lists for one card: one per deduction with points > 0, and
+ * one per superseded deduction (marked, 0 points), in tree order. Rule deductions and
+ * data-check findings go to 意见反馈清单 (`list: 'data-check'`), on-site findings to
+ * 问题反馈清单 (`list: 'onsite'`). Not-applicable items have no rows.
+ *
+ * @throws TypeError when `card` is not a ScoreCard, or `options.ruleset` is another ruleset.
+ */
+export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): FeedbackRow[] {
+  assertCard(card, 'card');
+  const ruleset = options.ruleset;
+  if (ruleset !== undefined && (ruleset.id !== card.ruleset.id || ruleset.version !== card.ruleset.version))
+    throw new TypeError(
+      `options.ruleset is ${ruleset.id} ${ruleset.version}, but the card of ${card.unit.name} was scored under ${card.ruleset.id} ${card.ruleset.version}`,
+    );
+  const rsNodes = ruleset !== undefined ? rulesetNodes(ruleset) : undefined;
+  const names = new Map((options.units ?? []).map((u) => [u.id, u.name]));
+  const unitName = (id: string): UnitName => ({ id, name: names.get(id) ?? (id === card.unit.id ? card.unit.name : id) });
+  const deadline = options.deadline ?? DEFAULT_DEADLINE;
+  const self = options.responsible ?? card.unit.name;
+  const counters: Record<FeedbackList, number> = { 'data-check': 0, onsite: 0 };
+  const rows: FeedbackRow[] = [];
+
+  for (const { node, ancestors, bonus } of cardItems(card, ruleset)) {
+    if (!node.applicable) continue;
+    const title = (n: { id: string; title: string }): string => rsNodes?.get(n.id)?.title.zh ?? n.title;
+    const path = [...ancestors.map(title), title(node)];
+    const rsNode: Node | undefined = rsNodes?.get(node.id);
+    const lead = rsNode?.lead !== undefined ? unitName(rsNode.lead) : undefined;
+    const partners = rsNode?.partners !== undefined && rsNode.partners.length > 0 ? rsNode.partners.map(unitName) : undefined;
+    let responsible = self;
+    if (lead !== undefined) responsible = lead.id === card.unit.id ? `${self}（牵头）` : `${self}（牵头单位：${lead.name}）`;
+    for (const d of node.deductions ?? []) {
+      const superseded = d.superseded === true;
+      if (!superseded && !(milli(d.points) > 0)) continue;
+      const list: FeedbackList = d.source === 'onsite' ? 'onsite' : 'data-check';
+      counters[list] += 1;
+      const row: FeedbackRow = {
+        list,
+        no: counters[list],
+        itemId: node.id,
+        itemTitle: path.join(' › '),
+        path,
+        bonus,
+        points: superseded ? 0 : d.points,
+        reason: d.reason,
+        suggestion: d.suggestion ?? node.suggestion ?? rsNode?.suggestion?.zh ?? '',
+        evidence: [...(d.evidence ?? [])],
+        source: d.source,
+        code: d.code,
+        superseded,
+        responsible,
+        deadline,
+      };
+      if (d.requested !== undefined) row.requested = d.requested;
+      if (lead !== undefined) row.lead = lead;
+      if (partners !== undefined) row.partners = partners;
+      rows.push(row);
+    }
+  }
+  return [...rows.filter((r) => r.list === 'data-check'), ...rows.filter((r) => r.list === 'onsite')];
+}
+
+/** Totals of the rows of one list. */
+export function feedbackTotals(rows: readonly FeedbackRow[], list: FeedbackList): FeedbackTotals {
+  let n = 0;
+  let all = 0;
+  let bonus = 0;
+  let superseded = 0;
+  for (const r of rows) {
+    if (r.list !== list) continue;
+    if (r.superseded) {
+      superseded += 1;
+      continue;
+    }
+    n += 1;
+    all += milli(r.points);
+    if (r.bonus) bonus += milli(r.points);
+  }
+  return { rows: n, points: points(all), bonusPoints: points(bonus), superseded };
+}
+
+/** The text of a row's 扣分原因, marked when superseded. */
+export function rowReason(row: FeedbackRow): string {
+  const prefix = row.superseded ? '【已被取代，不计分】' : '';
+  const bounded = row.requested !== undefined && !row.superseded ? `（应扣${fmtPoints(row.requested)}分，以本项分值为限）` : '';
+  return `${prefix}${row.reason}${bounded}`;
+}
+
+/** The card's score in one line: total, base and bonus, normalised, grade. */
+export function scoreLine(card: ScoreCard): string {
+  const parts = [`总分 ${fmtPoints(card.total)}（基础 ${fmtPoints(card.earned)} / ${fmtPoints(card.max)}，加分 ${fmtPoints(card.bonus)}）`];
+  if (card.normalized !== undefined) parts.push(`折算 ${fmtPoints(card.normalized)}`);
+  if (card.gradeTitle !== null) parts.push(`等级 ${card.gradeTitle}`);
+  return parts.join('；');
+}
+
+/** The header of a feedback table, in order (the workbook adds 整改情况). */
+export const FEEDBACK_HEADERS = ['序号', '评分项', '评分项名称', '扣分', '扣分原因', '整改建议', '佐证/位置', '责任单位', '整改时限'] as const;
+
+/**
+ * Both feedback lists of one card as Markdown: a heading for the unit, its ruleset (id and
+ * version) and score, then 意见反馈清单 and 问题反馈清单 each as a table with its totals.
+ * Cell text is escaped (`|`, newlines, Markdown and HTML punctuation).
+ */
+export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {}): string {
+  const rows = feedbackRows(card, options);
+  const deadline = options.deadline ?? DEFAULT_DEADLINE;
+  const out: string[] = [];
+  out.push(`# 反馈清单 · ${escapeMarkdown(card.unit.name)}`, '');
+  out.push(`- 评价对象：${escapeMarkdown(card.unit.name)}（${escapeMarkdown(card.unit.id)}）`);
+  out.push(`- 评价细则：${escapeMarkdown(card.ruleset.id)} ${escapeMarkdown(card.ruleset.version)}`);
+  out.push(`- 得分：${scoreLine(card)}`);
+  for (const v of card.vetoes) out.push(`- 否决项：${escapeMarkdown(v.title)}——${escapeMarkdown(v.reason)}`);
+  if (options.date !== undefined) out.push(`- 日期：${escapeMarkdown(options.date)}`);
+  out.push(`- 整改时限：${escapeMarkdown(deadline)}`, '');
+  for (const list of ['data-check', 'onsite'] as const) {
+    const listRows = rows.filter((r) => r.list === list);
+    out.push(`## ${FEEDBACK_LIST_TITLES[list]}（${FEEDBACK_LIST_SOURCES[list]}）`, '');
+    if (listRows.length === 0) {
+      out.push('无扣分项。', '');
+      continue;
+    }
+    out.push(`| ${FEEDBACK_HEADERS.join(' | ')} |`);
+    out.push('|---:|---|---|---:|---|---|---|---|---|');
+    for (const r of listRows) {
+      const cells = [
+        String(r.no),
+        r.itemId,
+        r.bonus ? `${r.itemTitle}（加分项）` : r.itemTitle,
+        fmtPoints(r.points),
+        rowReason(r),
+        r.suggestion,
+        r.evidence.join('\n'),
+        r.responsible,
+        r.deadline,
+      ];
+      out.push(`| ${cells.map(escapeMarkdownCell).join(' | ')} |`);
+    }
+    out.push('', totalsLine(feedbackTotals(rows, list)), '');
+  }
+  return out.join('\n');
+}
+
+/** 合计 of one list as a sentence. */
+export function totalsLine(t: FeedbackTotals): string {
+  let s = `合计：${t.rows} 项，扣 ${fmtPoints(t.points)} 分`;
+  if (t.bonusPoints > 0) s += `（其中加分项未得 ${fmtPoints(t.bonusPoints)} 分）`;
+  if (t.superseded > 0) s += `；另有 ${t.superseded} 项已被取代，不计分`;
+  return `${s}。`;
+}

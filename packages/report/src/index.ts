@@ -1,0 +1,56 @@
+/**
+ * `@safecity/report` — reports from safecity ScoreCards, as pure functions:
+ *
+ * - per-unit feedback lists, 意见反馈清单 (data check) and 问题反馈清单 (on-site check):
+ *   {@link feedbackRows}, {@link feedbackMarkdown}, {@link feedbackWorkbook} (xlsx);
+ * - before/after rectification: {@link compareRounds}, {@link compareMarkdown};
+ * - the city's self-evaluation report (自评报告): {@link cityReport} (self-contained HTML
+ *   with server-side ECharts SVG charts, and Markdown), {@link cityReportData}.
+ *
+ * ```ts
+ * import { feedbackWorkbook, cityReport } from '@safecity/report';
+ * const xlsx = await feedbackWorkbook(card, { ruleset, deadline: '2023-04-15' });
+ * const { html, markdown } = cityReport(cards, { city: '西安市', before, selfScores });
+ * ```
+ * @packageDocumentation
+ */
+export {
+  feedbackRows,
+  feedbackMarkdown,
+  feedbackTotals,
+  DEFAULT_DEADLINE,
+  FEEDBACK_HEADERS,
+  FEEDBACK_LIST_TITLES,
+  FEEDBACK_LIST_SOURCES,
+  type FeedbackList,
+  type FeedbackOptions,
+  type FeedbackRow,
+  type FeedbackTotals,
+  type UnitName,
+} from './feedback.js';
+export { feedbackWorkbook, WORKBOOK_HEADERS } from './workbook.js';
+export {
+  compareRounds,
+  compareMarkdown,
+  type RoundComparison,
+  type UnitComparison,
+  type ItemChange,
+  type ItemStatus,
+  type RoundScore,
+  type UnitRef,
+  type ComparisonTotals,
+  type CompareMarkdownOptions,
+} from './compare.js';
+export {
+  cityReport,
+  cityReportData,
+  type CityReport,
+  type CityReportOptions,
+  type CityReportData,
+  type AreaAverage,
+  type RankingRow,
+  type DeductedItem,
+  type SelfScoreRow,
+  type ReportUnit,
+} from './city.js';
+export { escapeHtml, escapeMarkdown, escapeMarkdownCell, neutraliseFormula } from './util.js';

@@ -1,0 +1,177 @@
+/**
+ * Shared helpers: points arithmetic in thousandths, number formats, escaping for HTML,
+ * Markdown and spreadsheet cells, walking a card's tree, checking inputs.
+ * @module
+ */
+import type { Node, Ruleset, ScoreCard, ScoreNode } from '@safecity/engine';
+
+/** Points → integer thousandths (the engine's fixed point), so sums never drift. */
+export function milli(points: number): number {
+  return Math.round(points * 1000);
+}
+
+/** Integer thousandths → points. */
+export function points(m: number): number {
+  return m / 1000;
+}
+
+/** Points as text: at most three decimals, no trailing zeros (`1.5`, `0.25`, `2`). */
+export function fmtPoints(n: number): string {
+  const m = milli(n);
+  return String(m / 1000);
+}
+
+/** A signed change in points: `+1.5`, `-0.25`, `0`. */
+export function fmtSigned(n: number): string {
+  const m = milli(n);
+  return m > 0 ? `+${m / 1000}` : String(m / 1000);
+}
+
+/** A percentage with one decimal (`86.3%`). */
+export function fmtPct(n: number): string {
+  return `${(Math.round(n * 10) / 10).toFixed(1)}%`;
+}
+
+/** Escape text for HTML element content and double-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Escape text for inline Markdown: ASCII punctuation that Markdown or GFM tables give a
+ * meaning to is backslash-escaped (so `<script>` stays text and `|` never splits a cell);
+ * newlines become spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\r\n?|\n/g, ' ').replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
+}
+
+/** Escape text for one GFM table cell: as {@link escapeMarkdown}, with newlines kept as `<br>`. */
+export function escapeMarkdownCell(text: string): string {
+  return text
+    .split(/\r\n?|\n/)
+    .map((line) => escapeMarkdown(line))
+    .join('<br>');
+}
+
+/**
+ * Neutralise spreadsheet formula injection: text starting with `=`, `+`, `-`, `@`, a tab or
+ * a carriage return gets a leading apostrophe (U+0027), so neither Excel nor a CSV re-import
+ * evaluates it.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** Today's date as `YYYY-MM-DD` (local time). */
+export function today(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** One scored item of a card with its place in the tree. */
+export interface ItemVisit {
+  node: ScoreNode;
+  /** Ancestors, top-level first, not including the item. */
+  ancestors: ScoreNode[];
+  /** Whether the item is in the bonus bucket (加分项). */
+  bonus: boolean;
+}
+
+/**
+ * The id of the card's bonus bucket: from the ruleset when given, else the last top-level
+ * node when the others' maxima add up to the card's max and it does not (the format puts
+ * the bucket last and leaves it out of `max`).
+ */
+export function bonusNodeId(card: ScoreCard, ruleset?: Ruleset): string | undefined {
+  if (ruleset !== undefined) return ruleset.bonus?.id;
+  const nodes = card.nodes;
+  if (nodes.length < 2) return undefined;
+  const all = nodes.reduce((s, n) => s + milli(n.max), 0);
+  if (all === milli(card.max)) return undefined;
+  const last = nodes[nodes.length - 1]!;
+  return all - milli(last.max) === milli(card.max) ? last.id : undefined;
+}
+
+/** Every item (leaf node) of a card in tree order. */
+export function cardItems(card: ScoreCard, ruleset?: Ruleset): ItemVisit[] {
+  const bonusId = bonusNodeId(card, ruleset);
+  const out: ItemVisit[] = [];
+  const walk = (nodes: readonly ScoreNode[], ancestors: ScoreNode[], bonus: boolean): void => {
+    for (const n of nodes) {
+      const isBonus = bonus || (ancestors.length === 0 && n.id === bonusId);
+      if (n.children !== undefined && n.children.length > 0) walk(n.children, [...ancestors, n], isBonus);
+      else out.push({ node: n, ancestors, bonus: isBonus });
+    }
+  };
+  walk(card.nodes, [], false);
+  return out;
+}
+
+/** Nodes of a ruleset (tree and bonus items) by id. */
+export function rulesetNodes(ruleset: Ruleset): Map<string, Node> {
+  const map = new Map<string, Node>();
+  const walk = (nodes: readonly Node[]): void => {
+    for (const n of nodes) {
+      map.set(n.id, n);
+      if (n.children) walk(n.children as Node[]);
+    }
+  };
+  walk(ruleset.tree as Node[]);
+  if (ruleset.bonus) {
+    map.set(ruleset.bonus.id, { id: ruleset.bonus.id, title: ruleset.bonus.title, max: ruleset.bonus.cap } as Node);
+    walk(ruleset.bonus.items as Node[]);
+  }
+  return map;
+}
+
+/** Sum of a deduction list's points that count (superseded ones are 0 anyway), in thousandths. */
+export function deductedMilli(node: ScoreNode): number {
+  let s = 0;
+  for (const d of node.deductions ?? []) if (d.superseded !== true) s += milli(d.points);
+  return s;
+}
+
+/**
+ * Check that a value looks like a ScoreCard, with a clear message naming where it is
+ * (e.g. `cards[3]`) and what is missing; returns it typed.
+ */
+export function assertCard(value: unknown, where: string): ScoreCard {
+  const fail = (what: string): never => {
+    throw new TypeError(`${where}: expected a ScoreCard (as \`safecity score\` writes it), but ${what}`);
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  const c = value as Record<string, unknown>;
+  const unit = c['unit'] as Record<string, unknown> | undefined;
+  if (unit === null || typeof unit !== 'object' || typeof unit['id'] !== 'string' || typeof unit['name'] !== 'string')
+    fail('`unit` with string `id` and `name` is missing');
+  const rs = c['ruleset'] as Record<string, unknown> | undefined;
+  if (rs === null || typeof rs !== 'object' || typeof rs['id'] !== 'string' || typeof rs['version'] !== 'string')
+    fail('`ruleset` with string `id` and `version` is missing');
+  for (const k of ['max', 'earned', 'bonus', 'total'] as const)
+    if (typeof c[k] !== 'number' || !Number.isFinite(c[k])) fail(`\`${k}\` is not a number (found ${JSON.stringify(c[k])})`);
+  if (!Array.isArray(c['nodes'])) fail('`nodes` is not an array');
+  if (!Array.isArray(c['vetoes'])) fail('`vetoes` is not an array');
+  return value as ScoreCard;
+}
+
+/** Check a list of cards: each a ScoreCard, no unit twice. */
+export function assertCards(value: unknown, name: string): ScoreCard[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name}: expected an array of ScoreCards, found ${value === null ? 'null' : typeof value}`);
+  const seen = new Map<string, number>();
+  return value.map((v, i) => {
+    const card = assertCard(v, `${name}[${i}]`);
+    const prev = seen.get(card.unit.id);
+    if (prev !== undefined)
+      throw new TypeError(`${name}[${i}]: unit "${card.unit.id}" (${card.unit.name}) already has a card at ${name}[${prev}]; give one card per unit`);
+    seen.set(card.unit.id, i);
+    return card;
+  });
+}
+
+/** The score a card is ranked and averaged by: `normalized` where the ruleset normalises, else `total`. */
+export function rankScore(card: ScoreCard): number {
+  return card.normalized ?? card.total;
+}

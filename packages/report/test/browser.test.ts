@@ -1,0 +1,135 @@
+/**
+ * The HTML report in a real browser: headless Chromium loads it from a file, with every
+ * network host unresolvable, and must show the SVG charts with no console error.
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cityReport } from '../src/index.js';
+import { city, district } from './helpers.js';
+
+/** `SAFECITY_CHROMIUM` names the browser to use (and only it); else /usr/bin/chromium, else chromium on PATH. */
+function findChromium(): string | undefined {
+  const override = process.env['SAFECITY_CHROMIUM'];
+  const candidates =
+    override !== undefined && override !== ''
+      ? [override]
+      : ['/usr/bin/chromium', ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'chromium'))];
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+const chromium = findChromium();
+const MISSING = process.env['SAFECITY_CHROMIUM']
+  ? `Chromium is missing (SAFECITY_CHROMIUM=${process.env['SAFECITY_CHROMIUM']} is not an executable)`
+  : 'Chromium is missing (no /usr/bin/chromium, no chromium on PATH)';
+if (chromium === undefined && !process.env['CI']) {
+  // never a silent pass: say plainly that the browser test did not run
+  console.log(`${MISSING}: the headless browser test of the HTML report was skipped. Install it with: apt-get install -y chromium`);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outputDir = join(here, 'output');
+const work = mkdtempSync(join(tmpdir(), 'safecity-report-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Console messages and uncaught errors of the page. */
+  pageErrors: string[];
+}
+
+/** Run headless Chromium on a file with a fresh profile; collect the page's console problems. */
+function runChromium(file: string, args: readonly string[]): Run {
+  const profile = mkdtempSync(join(work, 'profile-'));
+  const r = spawnSync(
+    chromium!,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-extensions',
+      '--host-resolver-rules=MAP * ~NOTFOUND',
+      `--user-data-dir=${profile}`,
+      '--enable-logging=stderr',
+      '--v=0',
+      ...args,
+      pathToFileURL(file).href,
+    ],
+    { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const stderr = r.stderr ?? '';
+  // Chromium's own noise (GPU, dbus, …) is not the page's: keep console lines, uncaught
+  // errors, and ERROR lines that name the page's file.
+  const pageErrors = stderr
+    .split('\n')
+    .filter((l) => /CONSOLE|Uncaught/.test(l) || (/ERROR:/.test(l) && l.includes('file://')));
+  return { status: r.status, stdout: r.stdout ?? '', stderr, pageErrors };
+}
+
+if (chromium === undefined && process.env['CI']) {
+  describe('headless Chromium (CI)', () => {
+    it('is installed', () => {
+      throw new Error(`${MISSING}. CI installs it (apt-get install -y chromium); the HTML report cannot be checked in a browser without it.`);
+    });
+  });
+}
+
+describe('the HTML report in headless Chromium', () => {
+  const skip = chromium === undefined;
+  const { cards, before, selfScores } = city();
+  const { html } = cityReport(cards, { city: '西安市', date: '2023-04-28', before, selfScores, rulesets: [district], radarUnits: 6 });
+  const file = join(work, 'report.html');
+  writeFileSync(file, html);
+  const svgCount = html.match(/<svg[\s>]/g)!.length;
+
+  it.skipIf(skip)('catches a page error when there is one (the check itself works)', () => {
+    const bad = join(work, 'bad.html');
+    writeFileSync(bad, '<!DOCTYPE html><html><body><p>x</p><script>throw new Error("boom-check")</script></body></html>');
+    const r = runChromium(bad, ['--dump-dom']);
+    expect(r.pageErrors.join('\n')).toMatch(/Uncaught.*boom-check/);
+  }, 120_000);
+
+  it.skipIf(skip)('renders the DOM with every SVG chart and no console errors', () => {
+    const r = runChromium(file, ['--dump-dom']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.pageErrors).toEqual([]);
+    const dom = r.stdout;
+    expect(dom).toContain('<h1>西安市国家安全发展示范城市创建自检评估自评报告</h1>');
+    expect(dom.match(/<svg[\s>]/g)).toHaveLength(svgCount);
+    expect(svgCount).toBe(9);
+    expect(dom).toMatch(/<text[^>]*>各评价领域平均得分率（%）<\/text>/);
+    for (const id of ['summary', 'areas', 'ranking', 'units', 'deductions', 'self', 'rectification']) expect(dom).toContain(`<section id="${id}">`);
+    // the escaped markup stayed text
+    expect(dom).not.toContain('<script>alert');
+  }, 120_000);
+
+  it.skipIf(skip)('takes a screenshot (test/output/report.png)', () => {
+    mkdirSync(outputDir, { recursive: true });
+    const png = join(outputDir, 'report.png');
+    rmSync(png, { force: true });
+    const r = runChromium(file, [`--screenshot=${png}`, '--window-size=1280,5200', '--hide-scrollbars']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.pageErrors).toEqual([]);
+    expect(statSync(png).size).toBeGreaterThan(50_000);
+    const head = readFileSync(png).subarray(0, 24);
+    expect(head.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([head.readUInt32BE(16), head.readUInt32BE(20)]).toEqual([1280, 5200]);
+  }, 120_000);
+});

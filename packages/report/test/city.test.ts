@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { cityReport, cityReportData } from '../src/index.js';
+import { city, district, oddUnit, SCRIPT_REASON } from './helpers.js';
+
+const { cards, before, selfScores } = city();
+const options = { city: '西安市', date: '2023-04-28', before, selfScores, rulesets: [district], radarUnits: 6 };
+const report = cityReport(cards, options);
+const data = cityReportData(cards, options);
+
+describe('cityReportData', () => {
+  it('summarises the units, average, grades and vetoes', () => {
+    expect(data.units).toBe(11);
+    expect(data.byKind).toEqual([
+      { kind: 'district', title: '区', count: 10 },
+      { kind: 'development-zone', title: '开发区', count: 1 },
+    ]);
+    expect(data.scoreName).toBe('折算得分');
+    const avg = cards.reduce((s, c) => s + c.normalized!, 0) / cards.length;
+    expect(data.averageScore).toBeCloseTo(avg, 2);
+    expect(data.grades.reduce((s, g) => s + g.count, 0)).toBe(11);
+    // ordered by the ruleset's bands
+    const order = ['excellent', 'good', 'pass', 'fail'];
+    const seen = data.grades.map((g) => order.indexOf(g.grade!));
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(data.vetoed.map((v) => v.unit.id)).toEqual(['baqiao']);
+    expect(data.vetoed[0]!.vetoes[0]!.reason).toContain('瞒报');
+  });
+
+  it('averages each area as % of the applicable max, over the units where it applies', () => {
+    expect(data.areas.map((a) => a.title)).toEqual(['工作机制', '创建路径', '工作成效', '先进经验（加分项）']);
+    expect(data.areas.map((a) => a.bonus)).toEqual([false, false, false, true]);
+    const eff = cards.map((c) => {
+      const n = c.nodes.find((x) => x.title === '工作成效')!;
+      return (n.earned / n.max) * 100;
+    });
+    expect(data.areas[2]!.percent).toBeCloseTo(eff.reduce((s, v) => s + v, 0) / eff.length, 9);
+    expect(data.areas[2]!.min).toBeCloseTo(Math.min(...eff), 9);
+  });
+
+  it('ranks by normalized, then total, ties by unit id', () => {
+    const expected = [...cards]
+      .sort((a, b) => b.normalized! - a.normalized! || b.total - a.total || a.unit.id.localeCompare(b.unit.id))
+      .map((c) => c.unit.id);
+    expect(data.ranking.map((r) => r.unit.id)).toEqual(expected);
+    expect(data.ranking.map((r) => r.rank)).toEqual(expected.map((_, i) => i + 1));
+    // 碑林区 and 新城区 have the same evidence: a tie broken by id
+    const b = data.ranking.findIndex((r) => r.unit.id === 'beilin');
+    const x = data.ranking.findIndex((r) => r.unit.id === 'xincheng');
+    expect(data.ranking[b]!.score).toBe(data.ranking[x]!.score);
+    expect(x).toBe(b + 1);
+    // the vetoed unit (total 0) is last
+    expect(data.ranking.at(-1)!.unit.id).toBe('baqiao');
+  });
+
+  it('lists the most deducted items with units, points and the most common reason', () => {
+    const top = data.topItems[0]!;
+    expect(top).toMatchObject({ id: '1.1.1', units: 11, reason: SCRIPT_REASON, reasonCount: 11 });
+    expect(top.points).toBe(5.5);
+    expect(top.path).toBe('工作机制 › 组织领导 › 成立创建工作领导小组');
+    expect(data.topItems).toHaveLength(10);
+    for (let i = 1; i < data.topItems.length; i++) expect(data.topItems[i]!.units).toBeLessThanOrEqual(data.topItems[i - 1]!.units);
+  });
+
+  it('flags self scores more than 5 points off', () => {
+    const s = data.selfScores!;
+    expect(s.rows.filter((r) => r.flagged).map((r) => [r.unit.id, r.difference])).toEqual(
+      expect.arrayContaining([
+        ['yanta', 12],
+        ['gaoling', -6.5],
+      ]),
+    );
+    expect(s.rows.filter((r) => r.flagged)).toHaveLength(2);
+    expect(s.withoutSelfScore.map((u) => u.id)).toEqual(['changan']);
+    expect(s.withoutCard).toEqual(['xixian']);
+  });
+
+  it('compares with the round before rectification', () => {
+    const r = data.rectification!;
+    expect(r.units).toHaveLength(10);
+    expect(r.onlyBefore.map((u) => u.id)).toEqual(['xixian']);
+    expect(r.onlyAfter.map((u) => u.id)).toEqual(['lianhu']);
+  });
+});
+
+describe('cityReport', () => {
+  const { html, markdown } = report;
+
+  it('has every section, in both forms', () => {
+    for (const h of ['一、总体情况', '二、各评价领域得分率', '三、单位得分排名', '四、各单位评价领域得分率', '五、主要扣分项', '六、自评与评估得分对比', '七、整改前后对比']) {
+      expect(html).toContain(`<h2>${h}</h2>`);
+      expect(markdown).toContain(`## ${h}`);
+    }
+    expect(html).toContain('<h1>西安市国家安全发展示范城市创建自检评估自评报告</h1>');
+    expect(html).toContain('西安市 · 2023-04-28');
+    expect(markdown).toMatch(/^# 西安市国家安全发展示范城市创建自检评估自评报告$/m);
+  });
+
+  it('shows the ranking in order', () => {
+    const section = html.slice(html.indexOf('<section id="ranking">'), html.indexOf('</section>', html.indexOf('<section id="ranking">')));
+    const rows = [...section.matchAll(/<tr><td class="num">(\d+)<\/td><td>([^<]*)<\/td>/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(rows).toEqual(data.ranking.map((r) => [r.rank, r.unit.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')]));
+    const mdRows = markdown
+      .slice(markdown.indexOf('## 三、单位得分排名'), markdown.indexOf('## 四、'))
+      .split('\n')
+      .filter((l) => /^\| \d+ \|/.test(l))
+      .map((l) => Number(l.split('|')[1]));
+    expect(mdRows).toEqual(data.ranking.map((r) => r.rank));
+  });
+
+  it('has the charts as inline SVG: area bars, ranking bars, 6 radars, before/after bars', () => {
+    expect(html.match(/<svg[\s>]/g)).toHaveLength(1 + 1 + 6 + 1);
+    expect(html).toContain('各评价领域平均得分率（%）');
+    expect(html).toContain('各单位折算得分排名');
+    expect(html).toContain('整改前后折算得分对比');
+    expect(html).toMatch(/<text[^>]*>工作机制<\/text>/);
+    expect(markdown).not.toContain('<svg');
+    expect(markdown).toContain('图表见 HTML 版报告');
+  });
+
+  it('is one self-contained file: no scripts, no external URLs, fonts or stylesheets', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/@import|@font-face|url\(/i);
+    expect(html).not.toMatch(/\b(?:src|href|xlink:href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+    // the only URLs are SVG namespace names
+    const urls = html.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
+    expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']));
+    for (const m of html.matchAll(/\b(?:src|href)\s*=\s*"([^"]*)"/g)) expect(m[1]).toMatch(/^#/);
+    expect(html).toContain('@media print');
+  });
+
+  it('escapes text from the cards in HTML, in tables and in charts', () => {
+    expect(html).not.toContain(SCRIPT_REASON);
+    expect(html).not.toContain(oddUnit.name);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;现场未见领导小组文件原件');
+    expect(html).toContain('测试&lt;b&gt;开发区&lt;/b&gt;&amp;');
+    expect(html).not.toMatch(/<b>/);
+    expect(markdown).not.toContain('<script>');
+    expect(markdown).toContain('\\<script\\>');
+  });
+
+  it('flags self scores and rectification in both forms', () => {
+    expect(html).toMatch(/<tr class="flag"><td>雁塔区<\/td>.*<td class="num">\+12<\/td><td>自评偏高<\/td><\/tr>/);
+    expect(html).toMatch(/<tr class="flag"><td>高陵区<\/td>.*<td class="num">-6\.5<\/td><td>自评偏低<\/td><\/tr>/);
+    expect(markdown).toMatch(/\| 雁塔区 \|.*\| \+12 \| \*\*自评偏高\*\* \|/);
+    expect(html).toContain('仅有整改前结果（未复核）：西咸新区。');
+    expect(markdown).toContain('仅有整改后结果：莲湖区。');
+  });
+
+  it('works without the optional parts, and on no cards', () => {
+    const bare = cityReport(cards.slice(0, 3), { date: '2023-04-28' });
+    expect(bare.html).not.toContain('自评与评估得分对比');
+    expect(bare.html).not.toContain('整改前后对比');
+    expect(bare.html).toContain('<h1>国家安全发展示范城市创建自检评估自评报告</h1>');
+    const empty = cityReport([], { date: '2023-04-28' });
+    expect(empty.html).toContain('共评价 0 个单位');
+    expect(empty.html).not.toContain('<svg');
+    expect(() => cityReport([{}] as never)).toThrow(/cards\[0\]: expected a ScoreCard/);
+  });
+});

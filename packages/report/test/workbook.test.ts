@@ -1,0 +1,99 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { feedbackWorkbook, neutraliseFormula, WORKBOOK_HEADERS } from '../src/index.js';
+import { districtLarger, feedbackCard, generatedCard } from './helpers.js';
+
+async function open(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(bytes) as never);
+  return wb;
+}
+
+describe('feedbackWorkbook', async () => {
+  const bytes = await feedbackWorkbook(feedbackCard(), { ruleset: districtLarger, date: '2023-03-31' });
+  const wb = await open(bytes);
+  const dataSheet = wb.getWorksheet('意见反馈清单')!;
+  const onsiteSheet = wb.getWorksheet('问题反馈清单')!;
+
+  it('is an xlsx with the two sheets', () => {
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect([bytes[0], bytes[1]]).toEqual([0x50, 0x4b]); // a zip
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['意见反馈清单', '问题反馈清单']);
+  });
+
+  it('has a title (unit, ruleset, date) and the Chinese headers', () => {
+    expect(dataSheet.getCell('A1').value).toBe('雁塔区 意见反馈清单（数据核查）');
+    expect(onsiteSheet.getCell('A1').value).toBe('雁塔区 问题反馈清单（现场检查）');
+    const info = String(dataSheet.getCell('A2').value);
+    expect(info).toContain('评价细则：xian-2022/district 1.0.0');
+    expect(info).toContain('日期：2023-03-31');
+    expect(info).toContain('整改时限：2023-04-15');
+    const header = (dataSheet.getRow(3).values as unknown[]).slice(1);
+    expect(header).toEqual(['序号', '评分项', '评分项名称', '扣分', '扣分原因', '整改建议', '佐证/位置', '责任单位', '整改时限', '整改情况（由单位填写）']);
+    expect(header).toEqual([...WORKBOOK_HEADERS]);
+  });
+
+  it('writes one row per deduction, numbers as numbers', () => {
+    const row = (dataSheet.getRow(7).values as unknown[]).slice(1);
+    expect(row).toEqual([
+      4,
+      '3.1.1.1',
+      '工作成效 › 城市安全源头治理 › 城市安全规划 › 城市总体规划及防灾减灾等专项规划',
+      1.5,
+      '城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分',
+      '补充规划中的综合防灾和公共安全内容，制定缺失的专项规划并组织专家论证和中期评估',
+      'yanta.xlsx!评分项!F22',
+      '雁塔区',
+      '2023-04-15',
+      '', // 整改情况: for the unit to fill in
+    ]);
+    expect(String(dataSheet.getCell('A8').value)).toBe('合计：3 项，扣 4 分；另有 1 项已被取代，不计分。');
+    expect(onsiteSheet.getCell('E6').value).toBe('高层建筑消防通道堵塞|2处\n另见照片');
+    expect(onsiteSheet.getCell('G6').value).toBe('照片1.jpg\n照片2.jpg');
+  });
+
+  it('stores a reason starting with =SUM(A1) as text with a leading apostrophe, never as a formula', () => {
+    const reason = onsiteSheet.getCell('E4');
+    expect(reason.value).toBe("'=SUM(A1) 现场抽查2个部门责任清单未更新");
+    expect(reason.type).toBe(ExcelJS.ValueType.String);
+    expect(onsiteSheet.getCell('F4').value).toBe("'-更新清单");
+    for (const ws of wb.worksheets)
+      ws.eachRow((r) =>
+        r.eachCell((c) => {
+          expect(c.type).not.toBe(ExcelJS.ValueType.Formula);
+          if (typeof c.value === 'string') expect(c.value).not.toMatch(/^[=+\-@\t\r]/);
+        }),
+      );
+  });
+
+  it('is set up for print: A4 landscape, fit to width, header row repeated, frozen, wrapped', () => {
+    for (const ws of [dataSheet, onsiteSheet]) {
+      expect(ws.pageSetup.orientation).toBe('landscape');
+      expect(ws.pageSetup.paperSize).toBe(9);
+      expect(ws.pageSetup.fitToPage).toBe(true);
+      expect(ws.pageSetup.fitToWidth).toBe(1);
+      expect(ws.pageSetup.fitToHeight).toBe(0);
+      expect(ws.pageSetup.printTitlesRow).toBe('3:3');
+      expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
+      expect(ws.getColumn(5).width).toBeGreaterThan(30);
+      expect(ws.getCell('E4').alignment?.wrapText).toBe(true);
+    }
+  });
+});
+
+describe('a workbook with an empty list', () => {
+  it('says 无扣分项 and totals 0', async () => {
+    const wb = await open(await feedbackWorkbook(generatedCard('gaoling', 1, 7), { date: '2023-03-31' }));
+    const ws = wb.getWorksheet('问题反馈清单')!;
+    expect(ws.getCell('A4').value).toBe('无扣分项');
+    expect(ws.getCell('A5').value).toBe('合计：0 项，扣 0 分。');
+    expect(wb.getWorksheet('意见反馈清单')!.getCell('A4').value).toBe(1);
+  });
+});
+
+describe('neutraliseFormula', () => {
+  it('prefixes text a spreadsheet would evaluate', () => {
+    for (const s of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(neutraliseFormula(s)).toBe(`'${s}`);
+    for (const s of ['雁塔区', '1.2.1', '', ' =x', "'=x"]) expect(neutraliseFormula(s)).toBe(s);
+  });
+});
