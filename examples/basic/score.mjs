@@ -1,5 +1,5 @@
 // Score one unit (雁塔区) against a small ruleset and print, item by item, what was earned,
-// what was deducted and why, and what to rectify. Run: npm run demo (from the repo root).
+// what was deducted and why, and what to rectify. Run: npm run start -w @safecity/example-basic.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createEngine, SafecityError } from '@safecity/engine';
 

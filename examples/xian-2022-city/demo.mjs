@@ -18,6 +18,7 @@ import { createEngine, mergeEvidence, SafecityError } from '@safecity/engine';
 import { parseJsonEvidence } from '@safecity/evidence-json';
 import { parseWorkbook } from '@safecity/evidence-excel';
 import { rulesets, units, unitById } from '@safecity/ruleset-xian-2022';
+import { cityReport, feedbackMarkdown, feedbackWorkbook } from '@safecity/report';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -97,12 +98,25 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
-// REPORT: feedback lists (意见反馈清单) and the city report go here, once @safecity/report lands:
-//   for each scorecard: feedbackMarkdown(card) → <out>/feedback/<unit>.md,
-//                       feedbackWorkbook(card) → <out>/feedback/<unit>.xlsx;
-//   cityReport(cards, { selfScores, before }) → <out>/city-report.md
-// (cards: `cards` below; selfScores: ./self-scores.json; before: none yet).
-void selfScores;
+// Feedback lists per unit (意见反馈清单 from the data check, 问题反馈清单 from the on-site check),
+// as Markdown and print-ready xlsx, and the city's self-evaluation report (自评报告).
+const DATE = '2023-03-31'; // the end of the self-inspection's checks; fixed so the output is reproducible
+const feedbackDir = join(out, 'feedback');
+mkdirSync(feedbackDir, { recursive: true });
+for (const card of cards) {
+  const options = { ruleset: rulesets[card.ruleset.id], units, date: DATE };
+  writeFileSync(join(feedbackDir, `${card.unit.id}.md`), feedbackMarkdown(card, options));
+  writeFileSync(join(feedbackDir, `${card.unit.id}.xlsx`), await feedbackWorkbook(card, options));
+}
+const report = cityReport(cards, {
+  title: '西安市创建国家安全发展示范城市自评报告（示例）',
+  city: '西安市',
+  date: '2023-04-28',
+  selfScores,
+  rulesets: Object.values(rulesets),
+});
+writeFileSync(join(out, 'city-report.html'), report.html);
+writeFileSync(join(out, 'city-report.md'), report.markdown);
 
 // The summary of all 48 units, best first.
 const width = (s) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0);
@@ -133,4 +147,5 @@ console.log(
     Object.entries(counts).map(([g, n]) => `${g} ${n}`).join(', ') +
     `; ${summary.filter((u) => u.vetoed).length} vetoed`,
 );
-console.log(`scorecards in ${join(out, 'scores')}`);
+console.log(`\nwrote ${cards.length} scorecards to ${join(out, 'scores')}, feedback lists (.md, .xlsx) to ${feedbackDir},`);
+console.log(`and the city report to ${join(out, 'city-report.html')} (+ .md)`);

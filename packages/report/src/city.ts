@@ -260,8 +260,9 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
   const stats = new Map<string, { id: string; title: string; path: string; units: Set<string>; milli: number; reasons: Map<string, number>; order: number }>();
   let order = 0;
   for (const c of list) {
-    for (const { node, ancestors } of cardItems(c)) {
-      if (!node.applicable) continue;
+    for (const { node, ancestors, bonus } of cardItems(c)) {
+      // A bonus item not earned is points not gained, not a deduction to rectify.
+      if (!node.applicable || bonus) continue;
       const ds = (node.deductions ?? []).filter((d) => d.superseded !== true && milli(d.points) > 0);
       if (ds.length === 0) continue;
       const key = `${node.id}\u0000${node.title}`;
