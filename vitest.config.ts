@@ -59,6 +59,14 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'examples',
+          root: 'examples',
+          include: ['examples.test.ts'],
+        },
+      },
     ],
   },
 });
