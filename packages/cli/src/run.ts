@@ -9,6 +9,7 @@ import { builtinRulesets } from './resolve.js';
 import { validate } from './commands/validate.js';
 import { template } from './commands/template.js';
 import { score } from './commands/score.js';
+import { feedback, report } from './commands/reports.js';
 
 const EXAMPLES = `
 Examples:
@@ -17,6 +18,8 @@ Examples:
   $ safecity template --ruleset xian-2022/municipal --unit xiaofangzhidui --out xfzd.json
   $ safecity score --ruleset xian-2022/district --evidence yanta.xlsx beilin.json --out scores/
   $ safecity score --ruleset my-ruleset.json --units my-units.json --evidence *.json --json
+  $ safecity feedback --scores scores/ --out feedback/
+  $ safecity report --scores scores/ --before scores-round1/ --self-scores self-scores.json --out report.html
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
 Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
@@ -62,6 +65,26 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option('--lang <lang>', 'language of reasons and suggestions').choices(['zh', 'en']).default('zh'))
     .option('--json', 'print JSON')
     .action((o: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; lang?: string; json?: boolean }) => score(o, io));
+
+  program
+    .command('feedback')
+    .description('write each unit\'s feedback lists (意见反馈清单, 问题反馈清单) as .md and print-ready .xlsx')
+    .requiredOption('--scores <dir>', 'folder of *.scorecard.json (from `safecity score --out`)')
+    .requiredOption('--out <dir>', 'folder to write <unit>.md and <unit>.xlsx')
+    .option('--deadline <date>', '整改时限, default 2023-04-15 (the plan\'s 4月15日)')
+    .option('--json', 'print JSON')
+    .action((o: { scores: string; out: string; deadline?: string; json?: boolean }) => feedback(o, io));
+
+  program
+    .command('report')
+    .description('write the city\'s self-evaluation report (自评报告): one self-contained .html with charts, and a .md twin')
+    .requiredOption('--scores <dir>', 'folder of *.scorecard.json')
+    .option('--before <dir>', 'scorecards of the round before rectification, to compare')
+    .option('--self-scores <file>', 'units\' self-evaluated scores: { "<unit id>": number }')
+    .option('--title <title>', 'report title')
+    .requiredOption('--out <file>', 'the .html to write (the .md is written beside it)')
+    .option('--json', 'print JSON')
+    .action((o: { scores: string; before?: string; selfScores?: string; out: string; title?: string; json?: boolean }) => report(o, io));
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

@@ -134,3 +134,33 @@ describe('template and score', () => {
     expect(JSON.parse(s.out).units[0].earned).toBe(1.5);
   });
 });
+
+describe('feedback and report', () => {
+  it('feedback lists and the city report from scored cards; bad scorecards are named', { timeout: 60_000 }, async () => {
+    const cwd = dir();
+    for (const unit of ['yanta', 'beilin']) {
+      await cli(['template', '--ruleset', 'xian-2022/district', '--unit', unit, '--out', `${unit}.json`], cwd);
+      const tpl = JSON.parse(readFileSync(join(cwd, `${unit}.json`), 'utf8'));
+      tpl.items['3.1.1.1'].planFindings = unit === 'yanta' ? 1 : 3;
+      writeFileSync(join(cwd, `${unit}.json`), JSON.stringify(tpl));
+    }
+    const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', 'beilin.json', '--out', 'scores'], cwd);
+    expect(s.code, s.err).toBe(0);
+    const f = await cli(['feedback', '--scores', 'scores', '--out', 'feedback'], cwd);
+    expect(f.code, f.err).toBe(0);
+    expect(readFileSync(join(cwd, 'feedback', 'yanta.md'), 'utf8')).toContain('意见反馈清单');
+    expect(readFileSync(join(cwd, 'feedback', 'beilin.xlsx')).subarray(0, 2).toString()).toBe('PK');
+    writeFileSync(join(cwd, 'self.json'), JSON.stringify({ yanta: 30, beilin: 5 }));
+    const r = await cli(['report', '--scores', 'scores', '--before', 'scores', '--self-scores', 'self.json', '--out', 'report/city.html'], cwd);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(join(cwd, 'report', 'city.html'), 'utf8')).toContain('<svg');
+    expect(existsSync(join(cwd, 'report', 'city.md'))).toBe(true);
+    expect(existsSync(join(cwd, 'report', 'city.rectification.md'))).toBe(true);
+    writeFileSync(join(cwd, 'scores', 'broken.scorecard.json'), '{"unit": 1}');
+    const bad = await cli(['report', '--scores', 'scores', '--out', 'x.html'], cwd);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('scores/broken.scorecard.json: not a ScoreCard');
+    expect((await cli(['report', '--scores', 'scores', '--out', 'x.pdf'], cwd)).code).toBe(2);
+    expect((await cli(['feedback', '--scores', 'nowhere', '--out', 'fb'], cwd)).err).toContain('nowhere: no such folder');
+  });
+});
