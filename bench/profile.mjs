@@ -1,16 +1,21 @@
 // Score the bench city with safecity over and over, for a CPU profile:
-//   node --cpu-prof --cpu-prof-dir=prof bench/profile.mjs [seconds] && node bench/profile-top.mjs prof
-// (or open the .cpuprofile in Chrome DevTools → Performance).
+//   node --cpu-prof --cpu-prof-dir=prof bench/profile.mjs [seconds] [--score] && node bench/profile-top.mjs prof
+// Profiles evaluate() (explanations recorded, not rendered) by default; --score profiles
+// score() (the full rendered ScoreCard). Or open the .cpuprofile in Chrome DevTools → Performance.
 import { createEngine } from '@safecity/engine';
 import { makeWorkload } from './src/workload.mjs';
 
-const seconds = Number(process.argv[2] ?? 5);
+const args = process.argv.slice(2);
+const score = args.includes('--score');
+const seconds = Number(args.find((a) => !a.startsWith('--')) ?? 5);
 const w = makeWorkload();
 const ruleset = createEngine().compile(w.ruleset);
 let cities = 0;
+let sink = 0;
 const t0 = performance.now();
 while (performance.now() - t0 < seconds * 1000) {
-  for (const ev of w.evidence) ruleset.score(ev);
+  if (score) for (const ev of w.evidence) sink += ruleset.score(ev).total;
+  else for (const ev of w.evidence) sink += ruleset.evaluate(ev).total;
   cities++;
 }
-console.log(`${cities} cities in ${seconds} s: ${((performance.now() - t0) / cities).toFixed(2)} ms per city`);
+console.log(`${score ? 'score()' : 'evaluate()'}: ${cities} cities in ${seconds} s: ${((performance.now() - t0) / cities).toFixed(3)} ms per city (checksum ${sink})`);

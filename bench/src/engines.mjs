@@ -8,10 +8,26 @@ import { Engine as RulesEngine } from 'json-rules-engine';
 
 const toMilli = (n) => Math.round(n * 1000);
 
-// ── safecity: compile once, then the full explained ScoreCard per unit ──────────────────────
+// ── safecity: compile once, then per unit either ──────────────────────────────────────────
+// evaluate(): the evidence checked, every item scored, every deduction recorded as data (item,
+// message, points, source) — the explanations, not yet rendered as text; or
+// score(): the same, then the full ScoreCard rendered (zh): every reason and suggestion written.
 export const safecity = {
   name: 'safecity',
-  label: 'safecity (full ScoreCard with explanations)',
+  label: 'safecity evaluate() (explanations recorded)',
+  prepare({ ruleset, evidence }) {
+    const compiled = createEngine().compile(ruleset);
+    return () => {
+      const totals = new Array(evidence.length);
+      for (let u = 0; u < evidence.length; u++) totals[u] = toMilli(compiled.evaluate(evidence[u]).total);
+      return totals;
+    };
+  },
+};
+
+export const safecityCard = {
+  name: 'safecity-score',
+  label: 'safecity score() (full ScoreCard rendered)',
   prepare({ ruleset, evidence }) {
     const compiled = createEngine().compile(ruleset);
     return () => {
@@ -289,4 +305,4 @@ export const jsonRulesEngine = {
 };
 
 /** Every engine, the reference (hand-written) first. */
-export const ENGINES = [hand, safecity, jsonLogicEngine, jsonLogicJs, jsonRulesEngine];
+export const ENGINES = [hand, safecity, safecityCard, jsonLogicEngine, jsonLogicJs, jsonRulesEngine];

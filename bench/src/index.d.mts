@@ -42,14 +42,25 @@ export interface BenchResult {
   machine: { node: string; nproc: number; cpu: string };
   rounds: number;
   warmup: number;
-  /** safecity's ms per city over the hand-written code's. */
+  /** What `ratioVsHand` and `ratioVsJsonLogicEngine` measure: safecity's `evaluate()`. */
+  safecityMode: 'evaluate (explanations recorded; rendered on demand)';
+  /** safecity `evaluate()`'s ms per city over the hand-written code's. */
   ratioVsHand: number;
-  /** safecity's ms per city over json-logic-engine's. */
+  /** safecity `evaluate()`'s ms per city over json-logic-engine's. */
   ratioVsJsonLogicEngine: number;
+  /** What the `…Rendered` ratios measure: safecity's `score()`. */
+  renderedMode: 'score (full ScoreCard rendered)';
+  /** safecity `score()`'s ms per city over the hand-written code's. */
+  ratioVsHandRendered: number;
+  /** safecity `score()`'s ms per city over json-logic-engine's. */
+  ratioVsJsonLogicEngineRendered: number;
   handVsJsonLogicEngine: number;
+  /** By engine name: `hand`, `safecity` (evaluate), `safecity-score` (score), `json-logic-engine`, `json-logic-js`, `json-rules-engine`. */
   engines: Record<string, EngineFigures>;
-  /** JSON.parse of safecity's cards for the city: what building objects of the card's size costs. */
+  /** JSON.parse of safecity's cards for the city: what building objects of the card's size costs; `safecityOverFloor` is score()'s. */
   cardFloor: { what: string; msPerCity: number; cardBytesPerUnit: number; safecityOverFloor: number; ratioVsHand: number };
+  /** Object.keys of every unit's values: what the evidence check costs at the very least; `safecityOverFloor` is evaluate()'s. */
+  keysFloor: { what: string; msPerCity: number; keysPerUnit: number; ratioVsHand: number; safecityOverFloor: number };
   compile: Record<string, { ms: number; items: number } | null>;
   maxRssMiB: number;
   agree: boolean;
@@ -68,6 +79,7 @@ export interface BenchOptions {
 }
 
 export const SMOKE: { units: number; items: number; rounds: number };
+export const SAFECITY_MODE: 'evaluate (explanations recorded; rendered on demand)';
 export const ENGINES: BenchEngine[];
 export function makeWorkload(options?: { units?: number; items?: number; seed?: number }): Workload;
 export function checkAgreement(workload: Workload, engines?: BenchEngine[]): Promise<{ totals: Record<string, number[]>; disagreements: Disagreement[] }>;

@@ -10,6 +10,9 @@ import { makeWorkload, DEFAULT_SEED } from './workload.mjs';
 export { makeWorkload } from './workload.mjs';
 export { ENGINES } from './engines.mjs';
 
+/** What the headline ratios (`ratioVsHand`, `ratioVsJsonLogicEngine`) measure. */
+export const SAFECITY_MODE = 'evaluate (explanations recorded; rendered on demand)';
+
 /** Smoke size: small, one round (used by the test). */
 export const SMOKE = { units: 6, items: 40, rounds: 1 };
 
@@ -72,7 +75,6 @@ export async function runBench(options = {}) {
 
   // 2. Prepare each engine (timed once) and calibrate repetitions per round.
   const runs = [];
-  let floor;
   for (const e of ENGINES) {
     const t0 = performance.now();
     const city = e.prepare(workload);
@@ -100,40 +102,48 @@ export async function runBench(options = {}) {
         };
     runs.push({ engine: e, prepareMs, reps, round, samples: [] });
   }
-  // A reference, not an engine: JSON.parse of the city's cards as safecity writes them, i.e. just
-  // building an object graph of the card's size (what a full ScoreCard costs at the very least).
-  {
-    const compiled = createEngine().compile(workload.ruleset);
-    const texts = workload.evidence.map((ev) => JSON.stringify(compiled.score(ev)));
-    const parse = () => {
-      for (const t of texts) JSON.parse(t);
-    };
-    parse();
+  // References, not engines, timed the same way:
+  // - card floor: JSON.parse of the city's cards as safecity writes them, i.e. just building an
+  //   object graph of the card's size (what a full ScoreCard costs at the very least);
+  // - keys floor: Object.keys of every unit's values, the one allocation the evidence check needs
+  //   (an undeclared field is an error), i.e. what checking the input costs at the very least.
+  const reference = (fn) => {
+    fn();
     const t1 = performance.now();
-    parse();
+    fn();
     const est = performance.now() - t1;
     const reps = minRoundMs > 0 ? Math.max(1, Math.round(minRoundMs / Math.max(est, 1e-3))) : 1;
-    floor = {
-      cardBytesPerUnit: Math.round(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / texts.length),
-      reps,
+    return {
       samples: [],
       round: async () => {
         const t = performance.now();
-        for (let k = 0; k < reps; k++) parse();
+        for (let k = 0; k < reps; k++) fn();
         return (performance.now() - t) / reps;
       },
     };
-  }
+  };
+  const compiled = createEngine().compile(workload.ruleset);
+  const texts = workload.evidence.map((ev) => JSON.stringify(compiled.score(ev)));
+  const floor = reference(() => {
+    for (const t of texts) JSON.parse(t);
+  });
+  let keyCount = 0; // read below, so the keys are not optimised away
+  const keysFloor = reference(() => {
+    for (const ev of workload.evidence) keyCount += Object.keys(ev.values).length;
+  });
+  const refs = [floor, keysFloor];
   for (let w = 0; w < warmup; w++) {
     for (const r of runs) await r.round();
-    await floor.round();
+    for (const r of refs) await r.round();
   }
+  const notes = [];
   // Measured rounds, round-robin over the engines so drift hits them all alike.
   for (let k = 0; k < rounds; k++) {
     for (const r of runs) r.samples.push(await r.round());
-    floor.samples.push(await floor.round());
+    for (const r of refs) r.samples.push(await r.round());
   }
 
+  if (keyCount === 0 && units > 0 && items > 0) notes.push('the keys floor read no keys');
   const scored = units * items;
   const ms = Object.fromEntries(runs.map((r) => [r.engine.name, median(r.samples)]));
   const engines = {};
@@ -155,7 +165,6 @@ export async function runBench(options = {}) {
   const engine = createEngine();
   const compileRounds = smoke ? 1 : 7;
   const compile = { workload: { ms: timeCompile(() => engine.compile(workload.ruleset), compileRounds), items } };
-  const notes = [];
   for (const which of ['municipal', 'district']) {
     const key = `xian-2022/${which}`;
     const file = new URL(`../../rulesets/xian-2022/${which}.json`, import.meta.url);
@@ -179,16 +188,27 @@ export async function runBench(options = {}) {
     machine: { node: process.version, nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown' },
     rounds,
     warmup,
+    safecityMode: SAFECITY_MODE,
     ratioVsHand: engines.safecity.ratioVsHand,
     ratioVsJsonLogicEngine: engines.safecity.ratioVsJsonLogicEngine,
+    renderedMode: 'score (full ScoreCard rendered)',
+    ratioVsHandRendered: engines['safecity-score'].ratioVsHand,
+    ratioVsJsonLogicEngineRendered: engines['safecity-score'].ratioVsJsonLogicEngine,
     handVsJsonLogicEngine: ms['json-logic-engine'] / ms.hand,
     engines,
     cardFloor: {
       what: "JSON.parse of safecity's cards for the city: the cost of just building objects of the card's size",
       msPerCity: median(floor.samples),
-      cardBytesPerUnit: floor.cardBytesPerUnit,
-      safecityOverFloor: ms.safecity / median(floor.samples),
+      cardBytesPerUnit: Math.round(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / texts.length),
+      safecityOverFloor: ms['safecity-score'] / median(floor.samples),
       ratioVsHand: median(floor.samples) / ms.hand,
+    },
+    keysFloor: {
+      what: "Object.keys of every unit's values: the one allocation checking the evidence needs (an undeclared field is an error)",
+      msPerCity: median(keysFloor.samples),
+      keysPerUnit: workload.evidence.reduce((n, ev) => n + Object.keys(ev.values).length, 0) / workload.evidence.length,
+      ratioVsHand: median(keysFloor.samples) / ms.hand,
+      safecityOverFloor: ms.safecity / median(keysFloor.samples),
     },
     compile,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
@@ -223,9 +243,13 @@ export function formatReport(r) {
   lines.push(`|${widths.map((x, c) => (c === 0 ? '-'.repeat(x + 2) : '-'.repeat(x + 1) + ':')).join('|')}|`);
   for (const row of rows.slice(1)) lines.push(line(row));
   lines.push('');
-  lines.push(`safecity: ${fmt(r.ratioVsHand)}× hand-written, ${fmt(r.ratioVsJsonLogicEngine)}× json-logic-engine; hand-written is ${fmt(r.handVsJsonLogicEngine, 1)}× faster than json-logic-engine`);
+  lines.push(`safecity ${r.safecityMode}: ${fmt(r.ratioVsHand)}× hand-written, ${fmt(r.ratioVsJsonLogicEngine)}× json-logic-engine`);
+  lines.push(`safecity ${r.renderedMode}: ${fmt(r.ratioVsHandRendered)}× hand-written, ${fmt(r.ratioVsJsonLogicEngineRendered)}× json-logic-engine`);
+  lines.push(`hand-written is ${fmt(r.handVsJsonLogicEngine, 1)}× faster than json-logic-engine`);
   const f = r.cardFloor;
-  lines.push(`card floor: JSON.parse of the city's ${Math.round(f.cardBytesPerUnit / 1024)} KiB-per-unit cards takes ${fmt(f.msPerCity, 3)} ms (${fmt(f.ratioVsHand)}× hand-written); safecity is ${fmt(f.safecityOverFloor)}× that`);
+  lines.push(`card floor: JSON.parse of the city's ${Math.round(f.cardBytesPerUnit / 1024)} KiB-per-unit cards takes ${fmt(f.msPerCity, 3)} ms (${fmt(f.ratioVsHand)}× hand-written); score() is ${fmt(f.safecityOverFloor)}× that`);
+  const kf = r.keysFloor;
+  lines.push(`keys floor: Object.keys of each unit's values (${fmt(kf.keysPerUnit, 0)} keys) takes ${fmt(kf.msPerCity, 3)} ms (${fmt(kf.ratioVsHand)}× hand-written); evaluate() is ${fmt(kf.safecityOverFloor)}× that`);
   const c = Object.entries(r.compile)
     .filter(([, v]) => v !== null)
     .map(([k, v]) => `${k} (${v.items} items) ${fmt(v.ms)} ms`);

@@ -9,9 +9,11 @@ import { ajvIssues, shown } from './ajv-issues.js';
 import type { LogicCompiler, LogicFn } from './logic/types.js';
 import type { EvidenceField, FieldType, Node, Ruleset, VetoEffect } from './model.js';
 import type { MergePolicy, MethodMessage, ScoringMethod } from './plugin.js';
+import { builtinMergePolicies } from './merge.js';
 import { hasAtMostThreeDecimals, toMilli, fromMilli } from './points.js';
 import { PLACEHOLDER, pick, templateParams, type Lang, type LocalText } from './text.js';
 import { contentHash } from './hash.js';
+import { kernelOf, type FieldKernel, type FieldText } from './kernel.js';
 
 /** What the compiler needs from an engine. */
 export interface CompilerParts {
@@ -57,6 +59,8 @@ export interface CompiledApplicability {
 /** A scored item (三级指标), compiled. Points are thousandths. */
 export interface CompiledItem {
   readonly kind: 'item';
+  /** Position in `CompiledModel.items` (scoring order: the tree depth first, then the bonus items). */
+  readonly index: number;
   readonly id: string;
   readonly title: LocalText;
   readonly max: number;
@@ -76,6 +80,12 @@ export interface CompiledItem {
   readonly node: Node;
   /** The item's texts per language, split into templates once (see `ItemText`). */
   readonly text: { readonly zh: ItemText; readonly en: ItemText };
+  /** `fields` as indexes into `CompiledModel.fieldNames`. */
+  readonly fieldIndexes: readonly number[];
+  /** A built-in single-field method's kernel (see kernel.ts): scored without a context, explained at render. */
+  readonly kernel: FieldKernel | undefined;
+  /** Whether the merge policy is a built-in one (with no findings it gives the rule deductions as they are). */
+  readonly builtinMerge: boolean;
 }
 
 /** A message's reason and suggestion in one language, as templates. */
@@ -97,6 +107,8 @@ export interface ItemText {
 /** A group (category / indicator), compiled. */
 export interface CompiledGroup {
   readonly kind: 'group';
+  /** Position in `CompiledModel.groups` (children before their parent). */
+  readonly index: number;
   readonly id: string;
   readonly title: LocalText;
   readonly max: number;
@@ -133,7 +145,157 @@ export interface CompiledModel {
   readonly logicFields: readonly string[];
   /** The declared field names in sorted (UTF-16) order, each with its JSON key (`"name":`). */
   readonly sortedFields: ReadonlyArray<{ readonly name: string; readonly key: string }>;
+  /** The declared field names in declared order (internalised strings: compared by identity). */
+  readonly fieldNames: readonly string[];
+  /** Field name → its index in `fieldNames`. */
+  readonly fieldIndex: ReadonlyMap<string, number>;
+  /** Each declared field's value checker, by index. */
+  readonly fieldChecks: ReadonlyArray<(v: unknown) => string | undefined>;
+  /**
+   * Each declared field's check as a code the scorer tests inline (`FIELD_*`): the same
+   * acceptance as its checker, for the common types without a range; `FIELD_OTHER` calls it.
+   */
+  readonly fieldKinds: readonly number[];
+  /**
+   * Each declared field's accepted range, `[min, max]` at `2i`, as its checker applies it: the
+   * declared minimum and maximum, an integer without a minimum from 0, otherwise ±Infinity.
+   */
+  readonly fieldRange: readonly number[];
+  /**
+   * One entry per declared field, all undefined, of generic elements: a unit's values array
+   * is a copy, so storing a number, then a boolean or a list never converts its storage.
+   */
+  readonly emptyValues: readonly unknown[];
+  /** Each declared field's title and unit for explanations, by index. */
+  readonly fieldTexts: readonly FieldText[];
+  /** `logicFields` as indexes into `fieldNames`. */
+  readonly logicFieldIndexes: readonly number[];
+  /**
+   * `{ unit, …logicFields }`, every value undefined: a unit's JsonLogic data is a copy with
+   * the values set. Made by `JSON.parse`, so V8 keeps it (and its copies) in fast mode, where
+   * reading a field is a load at a fixed offset. A field whose value is undefined reads as one
+   * not there (`var` gives its default, `missing` lists it), and no rule sees the object itself.
+   */
+  readonly logicTemplate: Readonly<Record<string, unknown>>;
+  /** Every group (tree and bonus), children before their parent. */
+  readonly groups: readonly CompiledGroup[];
+  /** The scoring plan `evaluate` runs: the tree as flat arrays. */
+  readonly plan: ScoringPlan;
 }
+
+/** How `evaluate` scores an item (`ScoringPlan.op`): a built-in kernel's id (`KERNEL_*`), or one of these. */
+export const PLAN_GENERAL = 0;
+/** A kernel that is not one of the built-in ones: called through `kernel.deduct`. */
+export const PLAN_KERNEL = 7;
+export const PLAN_LOGIC = 8;
+/** Added to the op of an item with an applicability condition. */
+export const PLAN_CONDITIONAL = 16;
+
+/**
+ * The tree as flat arrays indexed by item (and group) index, so scoring a unit reads a few
+ * small arrays instead of walking objects. A node reference is an item index (≥ 0) or
+ * `-(group index) - 1`.
+ */
+export interface ScoringPlan {
+  /** Per item: `PLAN_*` or a kernel id, plus `PLAN_CONDITIONAL` when it has an applicability condition. */
+  readonly op: Uint8Array;
+  /** Per item: the index of the field a kernel reads (−1 for the others). */
+  readonly field: Int32Array;
+  /** Per item: its max, thousandths. */
+  readonly max: readonly number[];
+  /** Per item: its method's prepared params. */
+  readonly prepared: readonly unknown[];
+  /** Per group, in `groups` order: at `groupStart[g]`, the number of children, then their references. */
+  readonly groupChildren: Int32Array;
+  readonly groupStart: Int32Array;
+  readonly groupMax: readonly number[];
+  readonly groupCapped: Uint8Array;
+  /** References of the tree's top nodes, and of the bonus bucket's. */
+  readonly roots: Int32Array;
+  readonly bonusRoots: Int32Array;
+}
+
+const ref = (n: CompiledNode): number => (n.kind === 'item' ? n.index : -n.index - 1);
+
+function scoringPlan(items: readonly CompiledItem[], groups: readonly CompiledGroup[], tree: readonly CompiledNode[], bonus: readonly CompiledNode[]): ScoringPlan {
+  const n = items.length;
+  const op = new Uint8Array(n);
+  const field = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const item = items[i] as CompiledItem;
+    let o = PLAN_GENERAL;
+    if (item.builtinMerge) {
+      if (item.kernel !== undefined) {
+        o = item.kernel.id >= 1 && item.kernel.id <= 6 ? item.kernel.id : PLAN_KERNEL;
+        field[i] = item.fieldIndexes[0] as number;
+      } else if (item.logic !== undefined) o = PLAN_LOGIC;
+    }
+    op[i] = o + (item.applicability !== undefined ? PLAN_CONDITIONAL : 0);
+  }
+  const groupStart = new Int32Array(groups.length);
+  const children: number[] = [];
+  for (const g of groups) {
+    groupStart[g.index] = children.length;
+    children.push(g.children.length, ...g.children.map(ref));
+  }
+  return {
+    op,
+    field,
+    max: Array.from(items, (i) => i.max),
+    prepared: Array.from(items, (i) => i.prepared),
+    groupChildren: Int32Array.from(children),
+    groupStart,
+    groupMax: Array.from(groups, (g) => g.max),
+    groupCapped: Uint8Array.from(groups, (g) => (g.capped ? 1 : 0)),
+    roots: Int32Array.from(tree, ref),
+    bonusRoots: Int32Array.from(bonus, ref),
+  };
+}
+
+/** Field check codes (`CompiledModel.fieldKinds`); numbers are also checked against `fieldRange`. */
+export const FIELD_OTHER = 0;
+export const FIELD_BOOLEAN = 1;
+/** An integer (≥ 0 unless the field has a minimum). */
+export const FIELD_INTEGER = 2;
+/** A finite number. */
+export const FIELD_NUMBER = 3;
+/** A rate: 0–100 with at most three decimals. */
+export const FIELD_RATE = 4;
+/** Documents: a list of distinct non-empty texts. */
+export const FIELD_DOCUMENTS = 5;
+
+function fieldKind(f: EvidenceField): number {
+  switch (f.type) {
+    case 'boolean':
+      return FIELD_BOOLEAN;
+    case 'integer':
+      return FIELD_INTEGER;
+    case 'number':
+      return FIELD_NUMBER;
+    case 'rate':
+      return FIELD_RATE;
+    case 'documents':
+      return FIELD_DOCUMENTS;
+    default:
+      return FIELD_OTHER;
+  }
+}
+
+function logicTemplate(fields: readonly string[]): Record<string, unknown> {
+  const keys: Record<string, null> = { unit: null };
+  for (const f of fields) keys[f] = null;
+  const t = JSON.parse(JSON.stringify(keys)) as Record<string, unknown>;
+  for (const k of Object.keys(t)) t[k] = undefined;
+  return t;
+}
+
+/** The same text as an internalised string (a property key), so equal names are one string. */
+function internal(s: string): string {
+  return Object.keys({ [s]: 0 })[0] as string;
+}
+
+/** The built-in merge policies: with no findings, each gives the rule deductions unchanged. */
+const BUILTIN_MERGE: ReadonlySet<MergePolicy> = new Set(Object.values(builtinMergePolicies));
 
 const ITEM_ONLY = ['content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'messages', 'suggestion', 'merge', 'monotonic'] as const;
 
@@ -273,6 +435,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     fieldCheck.set(f.name, fieldChecker(f));
   });
   const unitKinds = new Set(rs.unitKinds);
+  const fieldNames = [...fields.keys()].map(internal);
   const templates = new Map<string, Template>();
   // Every field any JsonLogic reads (compiled closures read nothing else: every var is a literal path).
   const logicFields = new Set<string>();
@@ -304,6 +467,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
   // Tree.
   const ids = new Map<string, string>();
   const items: CompiledItem[] = [];
+  const groups: CompiledGroup[] = [];
   const defaultChildrenMax = rs.childrenMax ?? 'equal';
 
   const compileNode = (node: Node, at: string, bonus: boolean): CompiledNode => {
@@ -327,7 +491,9 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       if (mode === 'cap' && sum < max) {
         issues.push({ path: `${at}/max`, message: `children's maxima sum to ${fromMilli(sum)}, less than this node's max ${fromMilli(max)}: it could never be reached` });
       }
-      return { kind: 'group', id: node.id, title: node.title, max, capped: mode === 'cap', children };
+      const group: CompiledGroup = { kind: 'group', index: groups.length, id: node.id, title: node.title, max, capped: mode === 'cap', children };
+      groups.push(group);
+      return group;
     }
     if (node.childrenMax !== undefined) issues.push({ path: `${at}/childrenMax`, message: '"childrenMax" is only for groups' });
     return compileItem(node, at, max, bonus);
@@ -447,6 +613,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
 
     const item: CompiledItem = {
       kind: 'item',
+      index: items.length,
       id: node.id,
       title: node.title,
       max,
@@ -468,6 +635,9 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
         zh: itemText(messages, node.suggestion, 'zh', templates),
         en: itemText(messages, node.suggestion, 'en', templates),
       },
+      fieldIndexes: itemFields.map((f) => fieldNames.indexOf(f)),
+      kernel: method !== undefined && itemFields.length === 1 ? kernelOf(method) : undefined,
+      builtinMerge: BUILTIN_MERGE.has(merge),
     };
     items.push(item);
     return item;
@@ -532,5 +702,22 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     unitKinds,
     logicFields: [...logicFields],
     sortedFields: [...fields.keys()].sort().map((name) => ({ name, key: `${JSON.stringify(name)}:` })),
+    fieldNames,
+    fieldIndex: new Map(fieldNames.map((n, i) => [n, i])),
+    fieldChecks: fieldNames.map((n) => fieldCheck.get(n) as (v: unknown) => string | undefined),
+    fieldKinds: fieldNames.map((n) => fieldKind(fields.get(n) as EvidenceField)),
+    fieldRange: fieldNames.flatMap((n) => {
+      const f = fields.get(n) as EvidenceField;
+      return [f.minimum ?? (f.type === 'integer' ? 0 : -Infinity), f.maximum ?? Infinity];
+    }),
+    emptyValues: new Array<unknown>(fieldNames.length).fill(undefined),
+    fieldTexts: fieldNames.map((n) => {
+      const f = fields.get(n) as EvidenceField;
+      return { title: f.title ?? { zh: n }, unit: f.unit ?? '' };
+    }),
+    logicFieldIndexes: [...logicFields].map((f) => fieldNames.indexOf(f)),
+    logicTemplate: logicTemplate([...logicFields]),
+    groups,
+    plan: scoringPlan(items, groups, tree, bonus?.items ?? []),
   };
 }

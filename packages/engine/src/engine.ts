@@ -13,8 +13,8 @@ import { FindingsSchema, RulesetSchema, type EvidenceField, type Ruleset, type U
 import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
 import { builtinMethods } from './methods/builtins.js';
 import { builtinMergePolicies } from './merge.js';
-import { scoreUnit, type ScoreOptions } from './score.js';
-import type { ScoreCard } from './scorecard.js';
+import { evaluateUnit, scoreUnit, type ScoreOptions } from './score.js';
+import type { Evaluation, ScoreCard } from './scorecard.js';
 import { fromMilli } from './points.js';
 import type { LocalText } from './text.js';
 
@@ -69,6 +69,12 @@ export interface CompiledRuleset {
   itemsFor(unit: Pick<Unit, 'id' | 'kind'>): ItemSummary[];
   /** Score one unit's evidence. Throws EvidenceError listing every problem of the input. */
   score(evidence: UnitEvidence, options?: ScoreOptions): ScoreCard;
+  /**
+   * Score one unit's evidence with every explanation recorded as data, rendered only when
+   * asked: `evaluate(e, o).toScoreCard(lang)` is the card `score(e, { ...o, lang })` gives.
+   * Throws EvidenceError, as `score` does. `options.lang` is `toScoreCard`'s default language.
+   */
+  evaluate(evidence: UnitEvidence, options?: ScoreOptions): Evaluation;
 }
 
 /** An engine: compile rulesets and JsonLogic with this engine's parts only. */
@@ -258,6 +264,9 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction): Compile
     },
     score(evidence: UnitEvidence, options: ScoreOptions = {}) {
       return scoreUnit(model, evidence, options, validateFindings);
+    },
+    evaluate(evidence: UnitEvidence, options: ScoreOptions = {}) {
+      return evaluateUnit(model, evidence, options, validateFindings);
     },
   });
 }

@@ -7,6 +7,8 @@
  * const engine = createEngine();
  * const ruleset = engine.compile(rulesetJson);
  * const card = ruleset.score({ unit, values }, { findings });
+ * const result = ruleset.evaluate({ unit, values }, { findings }); // totals now, card on demand
+ * result.total; result.toScoreCard('zh');
  * ```
  * @packageDocumentation
  */
@@ -61,7 +63,7 @@ export {
   type Applicability,
   type Scoring,
 } from './model.js';
-export type { ScoreCard, ScoreNode, Deduction, VetoResult } from './scorecard.js';
+export type { ScoreCard, ScoreNode, Deduction, VetoResult, Evaluation } from './scorecard.js';
 export {
   evidenceLayout,
   mergeEvidence,

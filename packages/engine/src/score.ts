@@ -6,16 +6,20 @@
 import type { ValidateFunction } from 'ajv';
 import { EvidenceError, ptr, type Issue } from './errors.js';
 import { ajvIssues, shown } from './ajv-issues.js';
-import type { CompiledItem, CompiledModel, CompiledNode, ItemText, Template } from './compile.js';
+import { FIELD_BOOLEAN, FIELD_INTEGER, FIELD_DOCUMENTS, FIELD_NUMBER, FIELD_RATE, PLAN_CONDITIONAL, PLAN_GENERAL, PLAN_LOGIC } from './compile.js';
+import { KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, KERNEL_THRESHOLD, KERNEL_TIERS } from './kernel.js';
+import { perFindingDeduct, perMissingDeduct, presenceDeduct, rateDeduct, thresholdDeduct, tiersDeduct } from './methods/builtins.js';
+import type { CompiledItem, CompiledModel, CompiledNode, CompiledVeto, ItemText, Template } from './compile.js';
+import type { FieldKernel, FieldText } from './kernel.js';
+import type { LogicFn } from './logic/types.js';
 import type { FieldValue, Finding, UnitEvidence } from './model.js';
-import type { DeductionDraft, MergePolicy, ScoreContext } from './plugin.js';
+import type { DeductionDraft, ScoreContext } from './plugin.js';
 import { fromMilli, toMilli, hasAtMostThreeDecimals } from './points.js';
 import { format, pick, type Lang, type LocalText } from './text.js';
 import { createHash } from 'node:crypto';
 import { contentHash, stableJson } from './hash.js';
 import { truthy } from './logic/runtime.js';
-import type { Deduction, ScoreCard, ScoreNode, VetoResult } from './scorecard.js';
-import { mergeBoth, mergeLarger, mergeOnsiteOverrides } from './merge.js';
+import type { Deduction, Evaluation, ScoreCard, ScoreNode, VetoResult } from './scorecard.js';
 
 /** Options of `ruleset.score`. */
 export interface ScoreOptions {
@@ -41,8 +45,6 @@ const isEnumerable = Object.prototype.propertyIsEnumerable;
 /** Shared empty list (never handed out: output arrays are always fresh). */
 const NONE: readonly never[] = Object.freeze([]);
 const NO_FINDINGS: ReadonlyMap<string, ItemFindings> = new Map();
-/** The built-in policies: with no findings, each gives the rule deductions unchanged. */
-const BUILTIN_MERGE: ReadonlySet<MergePolicy> = new Set([mergeBoth, mergeLarger, mergeOnsiteOverrides]);
 
 // Turning a fraction into text costs ~100 ns, and explanations and the evidence hash write the
 // same few points and rates over and over: remember them (a pure function; bounded).
@@ -170,7 +172,7 @@ interface ItemFindings {
   dataCheckGrade: { grade: string; index: number } | undefined;
 }
 
-/** A scored item, before rendering (also its own node of the result tree). */
+/** An item scored the general way, before rendering. */
 interface ItemResult {
   item: CompiledItem;
   applicable: boolean;
@@ -181,15 +183,6 @@ interface ItemResult {
   deductions: readonly DeductionDraft[];
   applied: readonly number[];
   rejections: readonly Rejection[];
-}
-
-interface GroupResult {
-  item?: undefined;
-  node: CompiledNode;
-  max: number;
-  earned: number;
-  applicable: boolean;
-  children: Array<GroupResult | ItemResult>;
 }
 
 function validateEvidence(model: CompiledModel, evidence: UnitEvidence): Issue[] {
@@ -315,46 +308,577 @@ function evidenceHash(model: CompiledModel, evidence: UnitEvidence, given: reado
   return 'sha256:' + createHash('sha256').update(json, 'utf8').digest('hex');
 }
 
+
+// ── evaluate: score now, explain later ────────────────────────────────────────────────────
+//
+// `evaluateUnit` checks the input and scores every item into one flat array of numbers per
+// unit: per item its earned thousandths (or NOT_APPLICABLE / NO_EVIDENCE), then per group its
+// max, earned and applicability. Built-in single-field methods are scored by their kernels
+// (kernel.ts) straight from the values array; JsonLogic items by their closures. Nothing about
+// an explanation is built: a rule deduction is fully determined by the item, the value it read
+// and the numbers recorded, so `toScoreCard` rebuilds each one, then renders it as before.
+// Items with findings, a plugin's method or a plugin's merge policy are scored the general way
+// (a context, deduction drafts, the merge policy) and their results kept as they are.
+
+/** An item's number in the per-unit array when it is not applicable. */
+const NOT_APPLICABLE = -1;
+/** An item's number when none of its fields was reported (it loses its max: 未提供佐证材料). */
+const NO_EVIDENCE = -2;
+
+/**
+ * The declared fields' values by field index (holes for fields not given as own enumerable
+ * properties), checked as `validateEvidence` checks them. Any problem, and the full check
+ * runs and is thrown, so errors are reported exactly as before.
+ */
+function readValues(model: CompiledModel, evidence: UnitEvidence): unknown[] {
+  if (evidence === null || typeof evidence !== 'object') return invalid(model, evidence);
+  const u = evidence.unit as unknown as Record<string, unknown> | undefined;
+  if (u === null || typeof u !== 'object') return invalid(model, evidence);
+  const id = u['id'];
+  const name = u['name'];
+  const kind = u['kind'];
+  if (typeof id !== 'string' || id.length === 0 || typeof name !== 'string' || name.length === 0 || typeof kind !== 'string' || kind.length === 0) {
+    return invalid(model, evidence);
+  }
+  if (!model.unitKinds.has(kind)) return invalid(model, evidence);
+  const values = evidence.values as unknown;
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) return invalid(model, evidence);
+  // The one allocation validation needs: which keys the values have (an undeclared one is an error).
+  const keys = Object.keys(values);
+  const names = model.fieldNames;
+  const checks = model.fieldChecks;
+  const kinds = model.fieldKinds;
+  const range = model.fieldRange;
+  const vals = model.emptyValues.slice();
+  // Keys usually come in declared order: try the next declared name before the map.
+  let next = 0;
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j] as string;
+    let i: number;
+    if (next < names.length && names[next] === k) i = next;
+    else {
+      const x = model.fieldIndex.get(k);
+      if (x === undefined) return invalid(model, evidence);
+      i = x;
+    }
+    next = i + 1;
+    const v = (values as Record<string, unknown>)[k];
+    if (v !== null) {
+      // The field's checker, inline for the common types (the same acceptance).
+      let ok: boolean;
+      switch (kinds[i]) {
+        case FIELD_BOOLEAN:
+          ok = typeof v === 'boolean';
+          break;
+        case FIELD_INTEGER:
+          ok = typeof v === 'number' && Number.isInteger(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
+          break;
+        case FIELD_NUMBER:
+          ok = typeof v === 'number' && Number.isFinite(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
+          break;
+        case FIELD_RATE:
+          ok = typeof v === 'number' && v >= 0 && v <= 100 && hasAtMostThreeDecimals(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
+          break;
+        case FIELD_DOCUMENTS:
+          ok = documentsOk(v);
+          break;
+        default:
+          ok = (checks[i] as (v: unknown) => string | undefined)(v) === undefined;
+      }
+      if (!ok) return invalid(model, evidence);
+    }
+    vals[i] = v;
+  }
+  return vals;
+}
+
+/** The documents check (`fieldChecker`): a list of non-empty texts, none listed twice. */
+function documentsOk(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) {
+    const d: unknown = v[i];
+    if (typeof d !== 'string' || d.length === 0) return false;
+    for (let j = 0; j < i; j++) if (v[j] === d) return false;
+  }
+  return true;
+}
+
+/** Throw the full check's issues (the fast check found something). */
+function invalid(model: CompiledModel, evidence: UnitEvidence): never {
+  const issues = validateEvidence(model, evidence);
+  // Only a value that changes between two reads (a getter) could get here without an issue.
+  throw new EvidenceError(issues.length > 0 ? issues : [{ path: '/values', message: 'the values changed while they were read' }]);
+}
+
+/** What a card node's item needs to render: deductions, and the points each applies. */
+interface ItemDeductions {
+  deductions: readonly DeductionDraft[];
+  applied: readonly number[];
+  rejections: readonly Rejection[];
+}
+
+const NO_DEDUCTIONS: ItemDeductions = { deductions: NONE, applied: NONE, rejections: NONE };
+
 /** Score one unit. Throws EvidenceError (all problems at once) for bad evidence or findings. */
-export function scoreUnit(
+export function evaluateUnit(
   model: CompiledModel,
   evidence: UnitEvidence,
   options: ScoreOptions,
   validateFindings: ValidateFunction,
-): ScoreCard {
-  const issues = validateEvidence(model, evidence);
-  if (issues.length > 0) throw new EvidenceError(issues);
-  const lang: Lang = options.lang ?? 'zh';
-  const given = options.findings ?? [];
+): Evaluation {
+  const vals = readValues(model, evidence);
+  const given = options.findings ?? NONE;
   // No findings (the common case): nothing to validate, sort or group.
   const findings = Array.isArray(given) && given.length === 0 ? NO_FINDINGS : groupFindings(model, given, validateFindings);
-  const hasFindings = findings.size > 0;
-  const values = evidence.values;
-  const unit = evidence.unit;
-  const unitData = { id: unit.id, name: unit.name, kind: unit.kind };
+  const ev = new UnitEvaluation(model, evidence, given, options.lang ?? 'zh', vals, findings);
+  ev.run();
+  return ev;
+}
 
-  // Data JsonLogic sees: the unit, and every reported field (null = not reported), built only
-  // when something reads it, and only with the fields JsonLogic reads at all (compiled rules
-  // read literal paths only, so no rule can tell). Field names are declared, never "unit" nor a
-  // property of Object.prototype, so plain assignment makes own data properties only: no key
-  // can reach a prototype setter.
-  let logicDataBuilt: Record<string, unknown> | undefined;
-  const logicData = (): Record<string, unknown> => {
-    if (logicDataBuilt === undefined) {
-      const data: Record<string, unknown> = { unit: unitData };
-      const names = model.logicFields;
-      for (let i = 0; i < names.length; i++) {
-        const k = names[i] as string;
-        if (!isEnumerable.call(values, k)) continue;
-        const v = values[k];
-        if (v !== null) data[k] = v;
+class UnitEvaluation implements Evaluation {
+  readonly unit: { readonly id: string; readonly name: string; readonly kind: string };
+  max = 0;
+  earned = 0;
+  bonus = 0;
+  total = 0;
+  normalized: number | undefined = undefined;
+  grade: string | null = null;
+  vetoed = false;
+
+  /** Per item: earned thousandths, NOT_APPLICABLE or NO_EVIDENCE; then per group: max, earned, applicable (0/1). */
+  private readonly num: number[];
+  /** Results of the items scored the general way, by item index. */
+  private general: Array<ItemResult | undefined> | undefined = undefined;
+  /** The bonus and normalized points in thousandths (the rest are rendered from the numbers). */
+  private bonusMilli = 0;
+  private normalizedMilli: number | undefined = undefined;
+  private band: { id: string; title: LocalText } | undefined = undefined;
+  /** The vetoes that fired, in ruleset order. */
+  private fired: CompiledVeto[] | undefined = undefined;
+  private logic: Record<string, unknown> | undefined = undefined;
+  private scorer: ((item: CompiledItem, f: ItemFindings | undefined) => ItemResult) | undefined = undefined;
+  private hash: string | undefined = undefined;
+
+  constructor(
+    private readonly model: CompiledModel,
+    private readonly evidence: UnitEvidence,
+    private readonly given: readonly Finding[],
+    private readonly lang: Lang,
+    private readonly vals: unknown[],
+    private readonly findings: ReadonlyMap<string, ItemFindings>,
+  ) {
+    const u = evidence.unit;
+    this.unit = { id: u.id, name: u.name, kind: u.kind };
+    this.num = new Array<number>(model.items.length + 3 * model.groups.length);
+  }
+
+  /** A declared field's value as `ctx.value` reads it when it is not among the values' keys (a non-enumerable own property). */
+  private unlisted(i: number): unknown {
+    const values = this.evidence.values;
+    const name = this.model.fieldNames[i] as string;
+    return hasOwn.call(values, name) ? values[name] : undefined;
+  }
+
+  /** Data JsonLogic sees: the unit, and every reported field JsonLogic reads (built once, when first read). */
+  private logicData(): Record<string, unknown> {
+    let data = this.logic;
+    if (data === undefined) {
+      // A copy of the template (every field undefined: not reported); field names are
+      // declared, never "unit" nor a property of Object.prototype, so every key is an own
+      // data property already and no assignment can reach a prototype setter.
+      data = { ...this.model.logicTemplate };
+      data['unit'] = { id: this.unit.id, name: this.unit.name, kind: this.unit.kind };
+      const idx = this.model.logicFieldIndexes;
+      const names = this.model.fieldNames;
+      const vals = this.vals;
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k] as number;
+        const v = vals[i];
+        if (v !== undefined && v !== null) data[names[i] as string] = v;
       }
-      logicDataBuilt = data;
+      this.logic = data;
     }
-    return logicDataBuilt;
-  };
+    return data;
+  }
 
-  // One context object, reused for every item.
+  private applies(item: CompiledItem): boolean {
+    const a = item.applicability;
+    if (a === undefined) return true;
+    const unit = this.unit;
+    if (a.kinds !== undefined && !a.kinds.has(unit.kind)) return false;
+    if (a.units !== undefined && !a.units.has(unit.id)) return false;
+    if (a.except !== undefined && a.except.has(unit.id)) return false;
+    if (a.when !== undefined && !truthy(a.when(this.logicData()))) return false;
+    return true;
+  }
+
+  /** Score every item, then the groups, the totals, the vetoes and the grade. */
+  run(): void {
+    const model = this.model;
+    const items = model.items;
+    const plan = model.plan;
+    const ops = plan.op;
+    const fieldOf = plan.field;
+    const maxOf = plan.max;
+    const prepared = plan.prepared;
+    const n = ops.length;
+    const num = this.num;
+    const vals = this.vals;
+    const findings = this.findings;
+    const hasFindings = findings.size > 0;
+    for (let i = 0; i < n; i++) {
+      let op = ops[i] as number;
+      if (op >= PLAN_CONDITIONAL) {
+        if (!this.applies(items[i] as CompiledItem)) {
+          num[i] = NOT_APPLICABLE;
+          continue;
+        }
+        op -= PLAN_CONDITIONAL;
+      }
+      const max = maxOf[i] as number;
+      if (op === PLAN_GENERAL || (hasFindings && findings.has((items[i] as CompiledItem).id))) {
+        const item = items[i] as CompiledItem;
+        const r = (this.scorer ??= generalScorer(model, this.evidence, () => this.logicData()))(item, findings.get(item.id));
+        (this.general ??= new Array<ItemResult | undefined>(n))[i] = r;
+        num[i] = r.earned;
+        continue;
+      }
+      if (op === PLAN_LOGIC) {
+        const item = items[i] as CompiledItem;
+        const fis = item.fieldIndexes;
+        let none = fis.length > 0;
+        for (let k = 0; none && k < fis.length; k++) {
+          const fi = fis[k] as number;
+          let v = vals[fi];
+          if (v === undefined) v = this.unlisted(fi);
+          if (v !== undefined && v !== null) none = false;
+        }
+        num[i] = none ? NO_EVIDENCE : logicEarned(item, (item.logic as LogicFn)(this.logicData()));
+        continue;
+      }
+      // A kernel: its field's value, then the points.
+      const fi = fieldOf[i] as number;
+      let v = vals[fi];
+      if (v === undefined) v = this.unlisted(fi);
+      if (v === undefined || v === null) {
+        num[i] = NO_EVIDENCE;
+        continue;
+      }
+      // The built-in kernels called directly (one call site each).
+      const pp = prepared[i] as never;
+      const value = v as FieldValue;
+      let p: number;
+      switch (op) {
+        case KERNEL_PRESENCE:
+          p = presenceDeduct(pp, value, max);
+          break;
+        case KERNEL_PER_FINDING:
+          p = perFindingDeduct(pp, value, max);
+          break;
+        case KERNEL_PER_MISSING:
+          p = perMissingDeduct(pp, value, max);
+          break;
+        case KERNEL_THRESHOLD:
+          p = thresholdDeduct(pp, value, max);
+          break;
+        case KERNEL_RATE:
+          p = rateDeduct(pp, value, max);
+          break;
+        case KERNEL_TIERS:
+          p = tiersDeduct(pp, value, max);
+          break;
+        default:
+          p = ((items[i] as CompiledItem).kernel as FieldKernel).deduct(pp, value, max);
+      }
+      if (p === 0) num[i] = max;
+      else {
+        if (!Number.isInteger(p) || p < 0) throw badPoints(items[i] as CompiledItem, p);
+        num[i] = p >= max ? 0 : max - p;
+      }
+    }
+
+    // Groups, children before parents: max, earned, applicable (0/1) at n + 3g.
+    const children = plan.groupChildren;
+    const starts = plan.groupStart;
+    const groupMax = plan.groupMax;
+    const capped = plan.groupCapped;
+    for (let g = 0; g < starts.length; g++) {
+      let at = starts[g] as number;
+      const end = at + 1 + (children[at] as number);
+      let sumMax = 0;
+      let sumEarned = 0;
+      let applicable = 0;
+      for (at++; at < end; at++) {
+        const r = children[at] as number;
+        if (r >= 0) {
+          const e = num[r] as number;
+          if (e === NOT_APPLICABLE) continue;
+          sumMax += maxOf[r] as number;
+          if (e > 0) sumEarned += e;
+          applicable = 1;
+        } else {
+          const o = n - 3 * r - 3;
+          sumMax += num[o] as number;
+          sumEarned += num[o + 1] as number;
+          applicable |= num[o + 2] as number;
+        }
+      }
+      const m = capped[g] === 1 ? Math.min(groupMax[g] as number, sumMax) : sumMax;
+      const o = n + 3 * g;
+      num[o] = m;
+      num[o + 1] = sumEarned < m ? sumEarned : m;
+      num[o + 2] = applicable;
+    }
+
+    let max = 0;
+    let earned = 0;
+    const roots = plan.roots;
+    for (let k = 0; k < roots.length; k++) {
+      max += this.maxOfRef(roots[k] as number);
+      earned += this.earnedOfRef(roots[k] as number);
+    }
+    let bonus = 0;
+    if (model.bonus !== undefined) {
+      let sum = 0;
+      const b = plan.bonusRoots;
+      for (let k = 0; k < b.length; k++) sum += this.earnedOfRef(b[k] as number);
+      bonus = Math.min(model.bonus.cap, sum);
+    }
+
+    // Vetoes (否决项).
+    let total = earned + bonus;
+    const scale = model.json.normalize?.scale;
+    let normalized = scale === undefined ? undefined : (max === 0 ? 0 : Math.round((earned * toMilli(scale)) / max)) + bonus;
+    let forcedGrade: string | undefined;
+    for (const v of model.vetoes) {
+      if (!truthy(v.when(this.logicData()))) continue;
+      (this.fired ??= []).push(v);
+      if (v.effect.type === 'zero') {
+        total = 0;
+        if (normalized !== undefined) normalized = 0;
+      } else if (v.effect.type === 'cap') {
+        const c = toMilli(v.effect.total);
+        total = Math.min(total, c);
+        if (normalized !== undefined) normalized = Math.min(normalized, c);
+      } else if (v.effect.type === 'grade') {
+        forcedGrade ??= v.effect.grade;
+      }
+    }
+    const basis = normalized ?? total;
+    let grade = forcedGrade !== undefined ? model.grades.find((g) => g.id === forcedGrade) : model.grades.find((g) => fromMilli(basis) >= g.min);
+    // A veto that sets a grade can only lower it.
+    if (forcedGrade !== undefined) {
+      const reached = model.grades.find((g) => fromMilli(basis) >= g.min);
+      if (reached !== undefined && grade !== undefined && reached.min < grade.min) grade = reached;
+    }
+
+    this.bonusMilli = bonus;
+    this.normalizedMilli = normalized;
+    this.band = grade;
+    this.max = fromMilli(max);
+    this.earned = fromMilli(earned);
+    this.bonus = fromMilli(bonus);
+    this.total = fromMilli(total);
+    this.normalized = normalized === undefined ? undefined : fromMilli(normalized);
+    this.grade = grade?.id ?? null;
+    this.vetoed = this.fired !== undefined;
+  }
+
+  /** A node reference's (see `ScoringPlan`) applicable max, thousandths. */
+  private maxOfRef(r: number): number {
+    if (r < 0) return this.num[this.model.items.length - 3 * r - 3] as number;
+    return this.num[r] === NOT_APPLICABLE ? 0 : (this.model.plan.max[r] as number);
+  }
+
+  /** A node reference's earned points, thousandths. */
+  private earnedOfRef(r: number): number {
+    if (r < 0) return this.num[this.model.items.length - 3 * r - 2] as number;
+    const e = this.num[r] as number;
+    return e > 0 ? e : 0;
+  }
+
+  private earnedOfNode(node: CompiledNode): number {
+    return this.earnedOfRef(node.kind === 'item' ? node.index : -node.index - 1);
+  }
+
+  private applicableOf(node: CompiledNode): boolean {
+    if (node.kind === 'group') return this.num[this.model.items.length + 3 * node.index + 2] === 1;
+    return this.num[node.index] !== NOT_APPLICABLE;
+  }
+
+  earnedOf(itemId: string): number | undefined {
+    const item = this.model.itemById.get(itemId);
+    return item === undefined ? undefined : fromMilli(this.earnedOfNode(item));
+  }
+
+  deductionsOf(itemId: string, lang: Lang = this.lang): Deduction[] | undefined {
+    const item = this.model.itemById.get(itemId);
+    if (item === undefined) return undefined;
+    return this.renderItem(item, renderContext(this.evidence, lang)).deductions ?? [];
+  }
+
+  /**
+   * The deductions of an item as the general path would have made them: the rule deduction a
+   * kernel, the engine (no evidence) or a JsonLogic result stands for, rebuilt from the numbers.
+   */
+  private deductionsOfItem(item: CompiledItem, e: number): ItemDeductions {
+    const r = this.general?.[item.index];
+    if (r !== undefined) return r;
+    if (e === NO_EVIDENCE) {
+      const fields = this.model.fields;
+      return {
+        deductions: [
+          {
+            points: item.max,
+            source: 'rule',
+            code: 'no-evidence',
+            data: { fields: item.fields.map((x) => fields.get(x)?.title ?? { zh: x }), points: fromMilli(item.max) },
+            fields: item.fields,
+          },
+        ],
+        applied: [item.max],
+        rejections: NONE,
+      };
+    }
+    const kernel = item.kernel;
+    if (kernel !== undefined) {
+      const fi = item.fieldIndexes[0] as number;
+      let v = this.vals[fi];
+      if (v === undefined) v = this.unlisted(fi);
+      const p = kernel.deduct(item.prepared, v as FieldValue, item.max);
+      if (p === 0) return NO_DEDUCTIONS;
+      const data = kernel.explain(item.prepared, v as FieldValue, item.max, p, this.model.fieldTexts[fi] as FieldText);
+      return { deductions: [{ points: p, source: 'rule', code: kernel.messageId, data, fields: item.fields }], applied: [item.max - e], rejections: NONE };
+    }
+    if (e >= item.max) return NO_DEDUCTIONS;
+    const points = item.max - e;
+    return {
+      deductions: [{ points, source: 'rule', code: 'logic', data: { earned: fromMilli(e), max: fromMilli(item.max), points: fromMilli(points) }, fields: item.fields }],
+      applied: [points],
+      rejections: NONE,
+    };
+  }
+
+  private renderItem(item: CompiledItem, rc: RenderContext): ScoreNode {
+    const e = this.num[item.index] as number;
+    const lang = rc.lang;
+    if (e === NOT_APPLICABLE) {
+      return {
+        id: item.id,
+        title: pick(item.title, lang),
+        max: 0,
+        earned: 0,
+        applicable: false,
+        notApplicableReason: pick(item.applicability?.reason, lang),
+      };
+    }
+    const earned = e > 0 ? e : 0;
+    const node: ScoreNode = { id: item.id, title: pick(item.title, lang), max: fromMilli(item.max), earned: fromMilli(earned), applicable: true };
+    node.method = item.methodName ?? 'logic';
+    const r = this.deductionsOfItem(item, e);
+    const text = lang === 'en' ? item.text.en : item.text.zh;
+    const applied = r.applied;
+    if (text.suggestion !== undefined) {
+      let any = false;
+      for (let i = 0; i < applied.length; i++) if ((applied[i] as number) > 0) any = true;
+      if (any) node.suggestion = fillSuggestion(text.suggestion, item, fromMilli(item.max - earned), lang);
+    }
+    const n = r.deductions.length;
+    const deductions = new Array<Deduction>(n);
+    for (let i = 0; i < n; i++) deductions[i] = renderDeduction(r.deductions[i] as DeductionDraft, applied[i] as number, item, text, r.rejections, rc);
+    node.deductions = deductions;
+    return node;
+  }
+
+  private renderNode(node: CompiledNode, rc: RenderContext): ScoreNode {
+    if (node.kind === 'item') return this.renderItem(node, rc);
+    const children = node.children;
+    const out = new Array<ScoreNode>(children.length);
+    for (let i = 0; i < children.length; i++) out[i] = this.renderNode(children[i] as CompiledNode, rc);
+    const o = this.model.items.length + 3 * node.index;
+    return {
+      id: node.id,
+      title: pick(node.title, rc.lang),
+      max: fromMilli(this.num[o] as number),
+      earned: fromMilli(this.num[o + 1] as number),
+      applicable: this.num[o + 2] === 1,
+      children: out,
+    };
+  }
+
+  toScoreCard(lang: Lang = this.lang): ScoreCard {
+    const model = this.model;
+    const rc = renderContext(this.evidence, lang);
+    const nodes = new Array<ScoreNode>(model.tree.length);
+    for (let i = 0; i < model.tree.length; i++) nodes[i] = this.renderNode(model.tree[i] as CompiledNode, rc);
+    const b = model.bonus;
+    if (b !== undefined) {
+      const children = new Array<ScoreNode>(b.items.length);
+      let applicable = false;
+      for (let i = 0; i < b.items.length; i++) {
+        children[i] = this.renderNode(b.items[i] as CompiledNode, rc);
+        if (this.applicableOf(b.items[i] as CompiledNode)) applicable = true;
+      }
+      nodes.push({ id: b.id, title: pick(b.title, lang), max: fromMilli(b.cap), earned: fromMilli(this.bonusMilli), applicable, children });
+    }
+    const vetoes: VetoResult[] = (this.fired ?? NONE).map((v) => ({ id: v.id, title: pick(v.title, lang), reason: pick(v.reason, lang), effect: v.effect.type }));
+    const grade = this.band;
+    const unit = this.unit;
+    const card: ScoreCard = {
+      ruleset: { id: model.json.id, version: model.json.version, hash: model.hash },
+      unit: { id: unit.id, name: unit.name, kind: unit.kind },
+      evidenceHash: (this.hash ??= evidenceHash(model, this.evidence, this.given)),
+      max: this.max,
+      earned: this.earned,
+      bonus: this.bonus,
+      total: this.total,
+      grade: grade?.id ?? null,
+      gradeTitle: grade ? pick(grade.title, lang) : null,
+      vetoed: vetoes.length > 0,
+      vetoes,
+      nodes,
+    };
+    if (this.normalizedMilli !== undefined) {
+      // Keep the documented key order: normalized right after total.
+      const { grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns, ...head } = card;
+      return { ...head, normalized: fromMilli(this.normalizedMilli), grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns };
+    }
+    return card;
+  }
+
+  /** The numbers, without the explanations (what `JSON.stringify` writes). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { unit: this.unit, max: this.max, earned: this.earned, bonus: this.bonus, total: this.total };
+    if (this.normalized !== undefined) out['normalized'] = this.normalized;
+    out['grade'] = this.grade;
+    out['vetoed'] = this.vetoed;
+    return out;
+  }
+}
+
+function badPoints(item: CompiledItem, points: number): Error {
+  return new Error(`scoring method "${item.methodName}" deducted ${points} (expected integer thousandths ≥ 0) on item ${item.id}`);
+}
+
+/** A JsonLogic item's result as earned thousandths within [0, max]; anything but points is an error. */
+function logicEarned(item: CompiledItem, out: unknown): number {
+  const n = typeof out === 'boolean' ? (out ? item.max : 0) : typeof out === 'number' && Number.isFinite(out) ? toMilli(out) : NaN;
+  if (Number.isNaN(n)) {
+    throw new EvidenceError([{ path: `${item.pointer}/scoring/logic`, message: `item ${item.id}'s logic gave ${shown(out)}, expected points as a number` }], 'Scoring failed');
+  }
+  return Math.max(0, Math.min(item.max, n));
+}
+
+/**
+ * The general way to score an item, for one unit: a context for the method, deduction drafts,
+ * findings and rejections, the merge policy, then bounding by the max. Made on first need.
+ */
+function generalScorer(
+  model: CompiledModel,
+  evidence: UnitEvidence,
+  logicData: () => Record<string, unknown>,
+): (item: CompiledItem, f: ItemFindings | undefined) => ItemResult {
+  const values = evidence.values;
   let current: CompiledItem | undefined;
   let currentFindings: ItemFindings | undefined;
   let rejectedFields: ReadonlySet<string> | undefined;
@@ -364,6 +888,7 @@ export function scoreUnit(
     return v === null ? undefined : v;
   };
   const rule: DeductionDraft[] = [];
+  // One context object, reused for every item.
   const ctx: ScoreContext<unknown> & { params: unknown; max: number } = {
     params: undefined,
     max: 0,
@@ -382,10 +907,8 @@ export function scoreUnit(
     },
   };
 
-  const scoreItem = (item: CompiledItem): ItemResult => {
-    const f = hasFindings ? findings.get(item.id) : undefined;
+  return (item, f) => {
     const rejections = f !== undefined ? f.rejections : NONE;
-    if (!applies(item)) return { item, applicable: false, max: 0, earned: 0, deductions: NONE, applied: NONE, rejections };
     current = item;
     currentFindings = f;
     rule.length = 0;
@@ -428,19 +951,14 @@ export function scoreUnit(
         const rejected = rejectedFields;
         data = Object.fromEntries(Object.entries(data).filter(([k]) => !rejected.has(k)));
       }
-      const out = item.logic(data);
-      const n = typeof out === 'boolean' ? (out ? item.max : 0) : typeof out === 'number' && Number.isFinite(out) ? toMilli(out) : NaN;
-      if (Number.isNaN(n)) {
-        throw new EvidenceError([{ path: `${item.pointer}/scoring/logic`, message: `item ${item.id}'s logic gave ${shown(out)}, expected points as a number` }], 'Scoring failed');
-      }
-      const earned = Math.max(0, Math.min(item.max, n));
+      const earned = logicEarned(item, item.logic(data));
       if (earned < item.max) {
         rule.push({ points: item.max - earned, source: 'rule', code: 'logic', data: { earned: fromMilli(earned), max: fromMilli(item.max), points: fromMilli(item.max - earned) }, fields: item.fields });
       }
     }
     // Without findings every built-in policy gives the rule deductions as they are.
     const merged: readonly DeductionDraft[] =
-      f === undefined && BUILTIN_MERGE.has(item.merge)
+      f === undefined && item.builtinMerge
         ? rule.length === 0 ? NONE : rule.slice()
         : item.merge({ rule: rule.slice(), dataCheck: f?.dataCheck ?? [], onsite: f?.onsite ?? [], max: item.max });
     // Bound by the max in order, so max − earned = Σ deductions exactly.
@@ -461,189 +979,80 @@ export function scoreUnit(
     rejectedFields = undefined;
     return { item, applicable: true, max: item.max, earned: left, deductions: merged, applied, rejections };
   };
+}
 
-  const applies = (item: CompiledItem): boolean => {
-    const a = item.applicability;
-    if (a === undefined) return true;
-    if (a.kinds !== undefined && !a.kinds.has(unit.kind)) return false;
-    if (a.units !== undefined && !a.units.has(unit.id)) return false;
-    if (a.except !== undefined && a.except.has(unit.id)) return false;
-    if (a.when !== undefined && !truthy(a.when(logicData()))) return false;
-    return true;
-  };
+/** What rendering needs besides the item: the language and the evidence's sources. */
+interface RenderContext {
+  lang: Lang;
+  sources: Readonly<Record<string, readonly string[]>>;
+  anySources: boolean;
+}
 
-  const walk = (node: CompiledNode): GroupResult | ItemResult => {
-    if (node.kind === 'item') return scoreItem(node);
-    const children = new Array<GroupResult | ItemResult>(node.children.length);
-    let sumMax = 0;
-    let sumEarned = 0;
-    let applicable = false;
-    for (let i = 0; i < children.length; i++) {
-      const c = walk(node.children[i] as CompiledNode);
-      children[i] = c;
-      sumMax += c.max;
-      sumEarned += c.earned;
-      if (c.applicable) applicable = true;
-    }
-    const max = node.capped ? Math.min(node.max, sumMax) : sumMax;
-    return { node, max, earned: Math.min(max, sumEarned), applicable, children };
-  };
-
-  const tree = model.tree.map(walk);
-  const max = tree.reduce((s, n) => s + n.max, 0);
-  const earned = tree.reduce((s, n) => s + n.earned, 0);
-  let bonusResult: GroupResult | undefined;
-  if (model.bonus !== undefined) {
-    const children = model.bonus.items.map(walk);
-    const sum = children.reduce((s, c) => s + c.earned, 0);
-    const cap = model.bonus.cap;
-    bonusResult = {
-      node: { kind: 'group', id: model.bonus.id, title: model.bonus.title, max: cap, capped: true, children: [] },
-      max: cap,
-      earned: Math.min(cap, sum),
-      applicable: children.some((c) => c.applicable),
-      children,
-    };
-  }
-  const bonus = bonusResult?.earned ?? 0;
-
-  // Vetoes (否决项).
-  const vetoes: VetoResult[] = [];
-  let total = earned + bonus;
-  const scale = model.json.normalize?.scale;
-  let normalized = scale === undefined ? undefined : (max === 0 ? 0 : Math.round((earned * toMilli(scale)) / max)) + bonus;
-  let forcedGrade: string | undefined;
-  for (const v of model.vetoes) {
-    if (!truthy(v.when(logicData()))) continue;
-    vetoes.push({ id: v.id, title: pick(v.title, lang), reason: pick(v.reason, lang), effect: v.effect.type });
-    if (v.effect.type === 'zero') {
-      total = 0;
-      if (normalized !== undefined) normalized = 0;
-    } else if (v.effect.type === 'cap') {
-      const c = toMilli(v.effect.total);
-      total = Math.min(total, c);
-      if (normalized !== undefined) normalized = Math.min(normalized, c);
-    } else if (v.effect.type === 'grade') {
-      forcedGrade ??= v.effect.grade;
-    }
-  }
-  const basis = normalized ?? total;
-  let grade = forcedGrade !== undefined ? model.grades.find((g) => g.id === forcedGrade) : model.grades.find((g) => fromMilli(basis) >= g.min);
-  // A veto that sets a grade can only lower it.
-  if (forcedGrade !== undefined) {
-    const reached = model.grades.find((g) => fromMilli(basis) >= g.min);
-    if (reached !== undefined && grade !== undefined && reached.min < grade.min) grade = reached;
-  }
-
+function renderContext(evidence: UnitEvidence, lang: Lang): RenderContext {
   const sources = evidence.sources ?? {};
   // Sources are looked up by own property, so any own name (even a non-enumerable one) counts.
-  const anySources = Object.getOwnPropertyNames(sources).length > 0;
-  const renderItem = (r: ItemResult): ScoreNode => {
-    const item = r.item;
-    const node: ScoreNode = {
-      id: item.id,
-      title: pick(item.title, lang),
-      max: r.applicable ? fromMilli(item.max) : 0,
-      earned: fromMilli(r.earned),
-      applicable: r.applicable,
-    };
-    if (!r.applicable) {
-      node.notApplicableReason = pick(item.applicability?.reason, lang);
-      return node;
-    }
-    node.method = item.methodName ?? 'logic';
-    const text = lang === 'en' ? item.text.en : item.text.zh;
-    if (text.suggestion !== undefined && r.applied.some((a) => a > 0)) node.suggestion = fillSuggestion(text.suggestion, item, fromMilli(item.max - r.earned), lang);
-    const n = r.deductions.length;
-    const deductions = new Array<Deduction>(n);
-    for (let i = 0; i < n; i++) deductions[i] = renderDeduction(r.deductions[i] as DeductionDraft, r.applied[i] as number, item, text, r.rejections);
-    node.deductions = deductions;
-    return node;
-  };
-  const renderDeduction = (
-    d: DeductionDraft,
-    applied: number,
-    item: CompiledItem,
-    text: ItemText,
-    rejections: readonly Rejection[],
-  ): Deduction => {
-    let reason: string;
-    let suggestion: string | undefined;
-    let cited: string[] | undefined;
-    if (d.text !== undefined) {
-      reason = d.text.reason;
-      suggestion = d.text.suggestion;
-      cited = d.text.evidence?.slice();
-    } else {
-      const t = text.messages.get(d.code);
-      if (t !== undefined) {
-        // The message's templates, split at compile time: the same text `format` gives.
-        reason = fill(t.reason, d.data, item, lang);
-        suggestion = t.suggestion === undefined ? undefined : fill(t.suggestion, d.data, item, lang);
-      } else {
-        const m = item.messages[d.code];
-        const data = { item: item.id, title: item.title, max: fromMilli(item.max), ...d.data };
-        reason = m ? format(pick(m.reason, lang), data, lang) : d.code;
-        suggestion = m?.suggestion ? format(pick(m.suggestion, lang), data, lang) : undefined;
-      }
-      if (d.code !== 'rejected' && d.fields !== undefined && rejections.length > 0) {
-        const notes = rejections.filter((x) => x.field !== undefined && d.fields!.includes(x.field));
-        for (const x of notes) {
-          reason += lang === 'zh'
-            ? `（${pick(SOURCE_TEXT[x.source], lang)}认定${pick(CHECK_TEXT[x.check], lang)}问题：${x.reason}）`
-            : ` (${pick(SOURCE_TEXT[x.source], lang)}: ${pick(CHECK_TEXT[x.check], lang)} — ${x.reason})`;
-        }
-      }
-      if (d.fields !== undefined && anySources) {
-        const refs = d.fields.flatMap((x) => (hasOwn.call(sources, x) ? (sources[x] ?? []) : []));
-        if (refs.length > 0) cited = [...new Set(refs)];
-      }
-    }
-    // Built key by key so the JSON keeps the documented order.
-    const out = { points: fromMilli(applied), reason } as Deduction;
-    if (suggestion !== undefined && suggestion !== '') out.suggestion = suggestion;
-    if (cited !== undefined && cited.length > 0) out.evidence = cited;
-    out.source = d.source;
-    out.code = d.code;
-    if (d.superseded) out.superseded = true;
-    else if (applied !== d.points) out.requested = fromMilli(d.points);
-    return out;
-  };
-  const render = (g: GroupResult | ItemResult): ScoreNode => {
-    if (g.item !== undefined) return renderItem(g);
-    const children = g.children;
-    const out = new Array<ScoreNode>(children.length);
-    for (let i = 0; i < children.length; i++) out[i] = render(children[i] as GroupResult | ItemResult);
-    return {
-      id: g.node.id,
-      title: pick(g.node.title, lang),
-      max: fromMilli(g.max),
-      earned: fromMilli(g.earned),
-      applicable: g.applicable,
-      children: out,
-    };
-  };
-  const nodes = tree.map(render);
-  if (bonusResult !== undefined) nodes.push(render(bonusResult));
+  return { lang, sources, anySources: Object.getOwnPropertyNames(sources).length > 0 };
+}
 
-  const card: ScoreCard = {
-    ruleset: { id: model.json.id, version: model.json.version, hash: model.hash },
-    unit: { id: unit.id, name: unit.name, kind: unit.kind },
-    evidenceHash: evidenceHash(model, evidence, options.findings ?? []),
-    max: fromMilli(max),
-    earned: fromMilli(earned),
-    bonus: fromMilli(bonus),
-    total: fromMilli(total),
-    grade: grade?.id ?? null,
-    gradeTitle: grade ? pick(grade.title, lang) : null,
-    vetoed: vetoes.length > 0,
-    vetoes,
-    nodes,
-  };
-  if (normalized !== undefined) {
-    // Keep the documented key order: normalized right after total.
-    const { grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns, ...head } = card;
-    return { ...head, normalized: fromMilli(normalized), grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns };
+function renderDeduction(
+  d: DeductionDraft,
+  applied: number,
+  item: CompiledItem,
+  text: ItemText,
+  rejections: readonly Rejection[],
+  rc: RenderContext,
+): Deduction {
+  const lang = rc.lang;
+  let reason: string;
+  let suggestion: string | undefined;
+  let cited: string[] | undefined;
+  if (d.text !== undefined) {
+    reason = d.text.reason;
+    suggestion = d.text.suggestion;
+    cited = d.text.evidence?.slice();
+  } else {
+    const t = text.messages.get(d.code);
+    if (t !== undefined) {
+      // The message's templates, split at compile time: the same text `format` gives.
+      reason = fill(t.reason, d.data, item, lang);
+      suggestion = t.suggestion === undefined ? undefined : fill(t.suggestion, d.data, item, lang);
+    } else {
+      const m = item.messages[d.code];
+      const data = { item: item.id, title: item.title, max: fromMilli(item.max), ...d.data };
+      reason = m ? format(pick(m.reason, lang), data, lang) : d.code;
+      suggestion = m?.suggestion ? format(pick(m.suggestion, lang), data, lang) : undefined;
+    }
+    if (d.code !== 'rejected' && d.fields !== undefined && rejections.length > 0) {
+      const notes = rejections.filter((x) => x.field !== undefined && d.fields!.includes(x.field));
+      for (const x of notes) {
+        reason += lang === 'zh'
+          ? `（${pick(SOURCE_TEXT[x.source], lang)}认定${pick(CHECK_TEXT[x.check], lang)}问题：${x.reason}）`
+          : ` (${pick(SOURCE_TEXT[x.source], lang)}: ${pick(CHECK_TEXT[x.check], lang)} — ${x.reason})`;
+      }
+    }
+    if (d.fields !== undefined && rc.anySources) {
+      const sources = rc.sources;
+      const refs = d.fields.flatMap((x) => (hasOwn.call(sources, x) ? (sources[x] ?? []) : []));
+      if (refs.length > 0) cited = [...new Set(refs)];
+    }
   }
-  return card;
+  // Built key by key so the JSON keeps the documented order.
+  const out = { points: fromMilli(applied), reason } as Deduction;
+  if (suggestion !== undefined && suggestion !== '') out.suggestion = suggestion;
+  if (cited !== undefined && cited.length > 0) out.evidence = cited;
+  out.source = d.source;
+  out.code = d.code;
+  if (d.superseded) out.superseded = true;
+  else if (applied !== d.points) out.requested = fromMilli(d.points);
+  return out;
+}
+
+/** Score one unit and render its card (`evaluateUnit(…).toScoreCard(lang)`). */
+export function scoreUnit(
+  model: CompiledModel,
+  evidence: UnitEvidence,
+  options: ScoreOptions,
+  validateFindings: ValidateFunction,
+): ScoreCard {
+  return evaluateUnit(model, evidence, options, validateFindings).toScoreCard(options.lang ?? 'zh');
 }

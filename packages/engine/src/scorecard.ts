@@ -73,3 +73,36 @@ export interface ScoreCard {
   vetoes: VetoResult[];
   nodes: ScoreNode[];
 }
+
+/**
+ * One unit's scoring, with every explanation recorded as data (which message, how many
+ * points, of which item, from which source) but no text and no card tree built yet:
+ * `ruleset.evaluate` returns it, `toScoreCard(lang)` renders the card `ruleset.score` gives.
+ * Numbers are points as the card shows them (at most three decimals).
+ *
+ * It refers to the evidence and findings it was made from: rendering reads the evidence
+ * again for the evidence hash, the sources it cites and the listed documents it names, so
+ * change neither before calling `toScoreCard`.
+ */
+export interface Evaluation {
+  readonly unit: { readonly id: string; readonly name: string; readonly kind: string };
+  /** Applicable maximum of the base tree. */
+  readonly max: number;
+  /** Points of the base tree. */
+  readonly earned: number;
+  /** Points of the bonus bucket, after its cap. */
+  readonly bonus: number;
+  /** earned + bonus, after any veto's effect. */
+  readonly total: number;
+  /** Where the ruleset normalises: earned / max × scale + bonus, after any veto's effect; else undefined. */
+  readonly normalized: number | undefined;
+  /** Id of the grade band reached (or set by a veto); null when the ruleset has no bands. */
+  readonly grade: string | null;
+  readonly vetoed: boolean;
+  /** An item's earned points as its card node shows them (0 when not applicable); undefined for an unknown id. */
+  earnedOf(itemId: string): number | undefined;
+  /** An item's deductions, rendered (as on its card node; [] when not applicable); undefined for an unknown id. */
+  deductionsOf(itemId: string, lang?: 'zh' | 'en'): Deduction[] | undefined;
+  /** The full ScoreCard, the same bytes `ruleset.score(evidence, { findings, lang })` gives. */
+  toScoreCard(lang?: 'zh' | 'en'): ScoreCard;
+}

@@ -4,11 +4,12 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
-import { defineMethod, definePlugin, type FieldRef, type Plugin } from '../plugin.js';
+import { defineMethod, definePlugin, type FieldRef, type Plugin, type ScoreContext } from '../plugin.js';
 import type { FieldType, FieldValue } from '../model.js';
 import type { Issue } from '../errors.js';
 import { toMilli, fromMilli } from '../points.js';
 import { LocalTextSchema } from '../model.js';
+import { registerKernel, KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, KERNEL_THRESHOLD, KERNEL_TIERS, type FieldKernel } from '../kernel.js';
 
 const FieldName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 const Pts = Type.Number({ minimum: 0 });
@@ -35,6 +36,19 @@ function one(field: string, types: readonly FieldType[]): FieldRef[] {
   return [{ field, path: '/field', types }];
 }
 
+/**
+ * `score` of a single-field method, written with its kernel: read the field, work out the
+ * points, and only when there are some, explain them.
+ */
+function scoreWith<P extends { field: string }>(k: FieldKernel<P>): (ctx: ScoreContext<P>) => void {
+  return (ctx) => {
+    const field = ctx.params.field;
+    const v = ctx.value(field);
+    const points = k.deduct(ctx.params, v, ctx.max);
+    if (points > 0) ctx.deduct(k.messageId, points, k.explain(ctx.params, v, ctx.max, points, { title: ctx.fieldTitle(field), unit: ctx.fieldUnit(field) }), [field]);
+  };
+}
+
 // ── presence: 有/无 ──────────────────────────────────────────────────────────────
 const PresenceParams = Type.Object(
   {
@@ -43,6 +57,17 @@ const PresenceParams = Type.Object(
   },
   { additionalProperties: false },
 );
+type PresencePrepared = { field: string; deduct: number | undefined };
+/** Points presence deducts (thousandths): the item's `deduct` (or max) when the value is absent. */
+export function presenceDeduct(p: PresencePrepared, v: FieldValue | undefined, max: number): number {
+  return isPresent(v) ? 0 : Math.min(p.deduct ?? max, max);
+}
+const presenceKernel: FieldKernel<PresencePrepared> = {
+  id: KERNEL_PRESENCE,
+  messageId: 'absent',
+  deduct: presenceDeduct,
+  explain: (_p, _v, _max, points, f) => ({ field: f.title, points: fromMilli(points) }),
+};
 export const presence = defineMethod<Static<typeof PresenceParams>, { field: string; deduct: number | undefined }>({
   meta: {
     description: { zh: '有/无：未提供即扣分', en: 'Present or absent: deduct when absent' },
@@ -58,14 +83,9 @@ export const presence = defineMethod<Static<typeof PresenceParams>, { field: str
     },
   },
   prepare: (p) => ({ field: p.field, deduct: p.deduct === undefined ? undefined : toMilli(p.deduct) }),
-  score(ctx) {
-    const { field, deduct } = ctx.params;
-    if (!isPresent(ctx.value(field))) {
-      const points = Math.min(deduct ?? ctx.max, ctx.max);
-      ctx.deduct('absent', points, { field: ctx.fieldTitle(field), points: fromMilli(points) }, [field]);
-    }
-  },
+  score: scoreWith(presenceKernel),
 });
+registerKernel(presence, presenceKernel);
 
 // ── per-finding: 每发现一处扣x分，y分扣完为止 ─────────────────────────────────────
 const PerFindingParams = Type.Object(
@@ -76,6 +96,24 @@ const PerFindingParams = Type.Object(
   },
   { additionalProperties: false },
 );
+type PerFindingPrepared = { field: string; per: number; cap: number };
+/** Points per-finding deducts: `per` a finding, at most `cap`. */
+export function perFindingDeduct(p: PerFindingPrepared, v: FieldValue | undefined, max: number): number {
+  const count = num(v) ?? 0;
+  return count <= 0 ? 0 : Math.min(count * p.per, p.cap, max);
+}
+const perFindingKernel: FieldKernel<PerFindingPrepared> = {
+  id: KERNEL_PER_FINDING,
+  messageId: 'findings',
+  deduct: perFindingDeduct,
+  explain: (p, v, max, points, f) => ({
+    field: f.title,
+    count: num(v) ?? 0,
+    per: fromMilli(p.per),
+    cap: fromMilli(Math.min(p.cap, max)),
+    points: fromMilli(points),
+  }),
+};
 export const perFinding = defineMethod<Static<typeof PerFindingParams>, { field: string; per: number; cap: number }>({
   meta: {
     description: { zh: '每发现一处扣x分，y分扣完为止', en: 'Deduct per finding, up to a cap' },
@@ -99,19 +137,9 @@ export const perFinding = defineMethod<Static<typeof PerFindingParams>, { field:
       : [];
   },
   prepare: (p, item) => ({ field: p.field, per: toMilli(p.per), cap: p.cap === undefined ? item.max : toMilli(p.cap) }),
-  score(ctx) {
-    const { field, per, cap } = ctx.params;
-    const count = num(ctx.value(field)) ?? 0;
-    if (count <= 0) return;
-    const points = Math.min(count * per, cap, ctx.max);
-    ctx.deduct(
-      'findings',
-      points,
-      { field: ctx.fieldTitle(field), count, per: fromMilli(per), cap: fromMilli(Math.min(cap, ctx.max)), points: fromMilli(points) },
-      [field],
-    );
-  },
+  score: scoreWith(perFindingKernel),
 });
+registerKernel(perFinding, perFindingKernel);
 
 // ── per-missing: 每缺一项扣x分，y分扣完为止 ──────────────────────────────────────
 const PerMissingParams = Type.Object(
@@ -123,6 +151,37 @@ const PerMissingParams = Type.Object(
   },
   { additionalProperties: false },
 );
+type PerMissingPrepared = { field: string; required: readonly string[]; per: number; cap: number };
+const missingOf = (p: PerMissingPrepared, v: FieldValue | undefined): string[] => {
+  const have = Array.isArray(v) ? (v as readonly string[]) : [];
+  return p.required.filter((r) => !have.includes(r));
+};
+/** Points per-missing deducts: `per` a missing required document, at most `cap`. */
+export function perMissingDeduct(p: PerMissingPrepared, v: FieldValue | undefined, max: number): number {
+  // Counted without building the list (the explanation lists them).
+  const have = Array.isArray(v) ? (v as readonly string[]) : NO_DOCUMENTS;
+  const required = p.required;
+  let count = 0;
+  for (let i = 0; i < required.length; i++) if (!have.includes(required[i] as string)) count++;
+  return count === 0 ? 0 : Math.min(count * p.per, p.cap, max);
+}
+const NO_DOCUMENTS: readonly string[] = [];
+const perMissingKernel: FieldKernel<PerMissingPrepared> = {
+  id: KERNEL_PER_MISSING,
+  messageId: 'missing',
+  deduct: perMissingDeduct,
+  explain(p, v, max, points, f) {
+    const missing = missingOf(p, v);
+    return {
+      field: f.title,
+      count: missing.length,
+      missing,
+      per: fromMilli(p.per),
+      cap: fromMilli(Math.min(p.cap, max)),
+      points: fromMilli(points),
+    };
+  },
+};
 export const perMissing = defineMethod<
   Static<typeof PerMissingParams>,
   { field: string; required: readonly string[]; per: number; cap: number }
@@ -161,28 +220,9 @@ export const perMissing = defineMethod<
     per: toMilli(p.per),
     cap: p.cap === undefined ? item.max : toMilli(p.cap),
   }),
-  score(ctx) {
-    const { field, required, per, cap } = ctx.params;
-    const v = ctx.value(field);
-    const have = Array.isArray(v) ? (v as readonly string[]) : [];
-    const missing = required.filter((r) => !have.includes(r));
-    if (missing.length === 0) return;
-    const points = Math.min(missing.length * per, cap, ctx.max);
-    ctx.deduct(
-      'missing',
-      points,
-      {
-        field: ctx.fieldTitle(field),
-        count: missing.length,
-        missing,
-        per: fromMilli(per),
-        cap: fromMilli(Math.min(cap, ctx.max)),
-        points: fromMilli(points),
-      },
-      [field],
-    );
-  },
+  score: scoreWith(perMissingKernel),
 });
+registerKernel(perMissing, perMissingKernel);
 
 // ── threshold: 改造率≤80%的，扣1分 ───────────────────────────────────────────────
 const Op = Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>=')]);
@@ -197,6 +237,28 @@ const ThresholdParams = Type.Object(
   },
   { additionalProperties: false, description: 'Deduct `deduct` when `field op value` holds' },
 );
+type ThresholdPrepared = { field: string; op: OpT; value: number; deduct: number };
+/** Points threshold deducts: `deduct` when `value op threshold` holds. */
+export function thresholdDeduct(p: ThresholdPrepared, value: FieldValue | undefined, max: number): number {
+  const v = num(value);
+  if (v === undefined) return 0;
+  const op = p.op;
+  const breached = op === '<' ? v < p.value : op === '<=' ? v <= p.value : op === '>' ? v > p.value : v >= p.value;
+  return breached ? Math.min(p.deduct, max) : 0;
+}
+const thresholdKernel: FieldKernel<ThresholdPrepared> = {
+  id: KERNEL_THRESHOLD,
+  messageId: 'breached',
+  deduct: thresholdDeduct,
+  explain: (p, value, _max, points, f) => ({
+    field: f.title,
+    value: num(value),
+    unit: f.unit,
+    op: OP_TEXT[p.op],
+    threshold: p.value,
+    points: fromMilli(points),
+  }),
+};
 export const threshold = defineMethod<Static<typeof ThresholdParams>, { field: string; op: OpT; value: number; deduct: number }>({
   meta: {
     description: { zh: '阈值：如“改造率≤80%的，扣1分”', en: 'Threshold: deduct a fixed amount when the condition holds' },
@@ -220,21 +282,9 @@ export const threshold = defineMethod<Static<typeof ThresholdParams>, { field: s
       : [];
   },
   prepare: (p) => ({ field: p.field, op: p.op, value: p.value, deduct: toMilli(p.deduct) }),
-  score(ctx) {
-    const { field, op, value, deduct } = ctx.params;
-    const v = num(ctx.value(field));
-    if (v === undefined) return;
-    const breached = op === '<' ? v < value : op === '<=' ? v <= value : op === '>' ? v > value : v >= value;
-    if (!breached) return;
-    const points = Math.min(deduct, ctx.max);
-    ctx.deduct(
-      'breached',
-      points,
-      { field: ctx.fieldTitle(field), value: v, unit: ctx.fieldUnit(field), op: OP_TEXT[op], threshold: value, points: fromMilli(points) },
-      [field],
-    );
-  },
+  score: scoreWith(thresholdKernel),
 });
+registerKernel(threshold, thresholdKernel);
 
 // ── rate: 达标率≥95%；完好率100% ─────────────────────────────────────────────────
 const RateParams = Type.Object(
@@ -250,6 +300,22 @@ const RateParams = Type.Object(
     description: 'Full marks at or above target; below it, `per` points per `step` percentage points (started steps count), up to `cap`; without `per`, the whole cap',
   },
 );
+type RatePrepared = { field: string; target: number; per: number | undefined; step: number; cap: number };
+/** Points rate deducts: below target, `per` a started `step`, at most `cap` (all of it without `per`). */
+export function rateDeduct(p: RatePrepared, value: FieldValue | undefined, max: number): number {
+  const v = num(value);
+  if (v === undefined) return 0;
+  const m = toMilli(v);
+  if (m >= p.target) return 0;
+  const limit = Math.min(p.cap, max);
+  return p.per === undefined ? limit : Math.min(Math.ceil((p.target - m) / p.step) * p.per, limit);
+}
+const rateKernel: FieldKernel<RatePrepared> = {
+  id: KERNEL_RATE,
+  messageId: 'below',
+  deduct: rateDeduct,
+  explain: (p, value, _max, points, f) => ({ field: f.title, value: num(value), target: fromMilli(p.target), points: fromMilli(points) }),
+};
 export const rate = defineMethod<
   Static<typeof RateParams>,
   { field: string; target: number; per: number | undefined; step: number; cap: number }
@@ -280,17 +346,9 @@ export const rate = defineMethod<
     step: toMilli(p.step ?? 1),
     cap: p.cap === undefined ? item.max : toMilli(p.cap),
   }),
-  score(ctx) {
-    const { field, target, per, step, cap } = ctx.params;
-    const v = num(ctx.value(field));
-    if (v === undefined) return;
-    const value = toMilli(v);
-    if (value >= target) return;
-    const limit = Math.min(cap, ctx.max);
-    const points = per === undefined ? limit : Math.min(Math.ceil((target - value) / step) * per, limit);
-    ctx.deduct('below', points, { field: ctx.fieldTitle(field), value: v, target: fromMilli(target), points: fromMilli(points) }, [field]);
-  },
+  score: scoreWith(rateKernel),
 });
+registerKernel(rate, rateKernel);
 
 // ── tiers: value bands → points ──────────────────────────────────────────────────
 const TiersParams = Type.Object(
@@ -304,6 +362,38 @@ const TiersParams = Type.Object(
   { additionalProperties: false },
 );
 type Band = { bound: number; points: number };
+type TiersPrepared = { field: string; by: 'atLeast' | 'atMost'; bands: Band[] };
+/** Points tiers deducts: the max less the points of the band the value falls in. */
+export function tiersDeduct(p: TiersPrepared, value: FieldValue | undefined, max: number): number {
+  const v = num(value);
+  let earned = 0;
+  if (v !== undefined) {
+    const atLeast = p.by === 'atLeast';
+    const bands = p.bands;
+    for (let i = 0; i < bands.length; i++) {
+      const b = bands[i] as Band;
+      if (atLeast ? v >= b.bound : v <= b.bound) {
+        earned = b.points;
+        break;
+      }
+    }
+  }
+  earned = Math.min(earned, max);
+  return earned >= max ? 0 : max - earned;
+}
+const tiersKernel: FieldKernel<TiersPrepared> = {
+  id: KERNEL_TIERS,
+  messageId: 'tier',
+  deduct: tiersDeduct,
+  explain: (_p, value, max, points, f) => ({
+    field: f.title,
+    value: num(value) ?? '—',
+    unit: f.unit,
+    earned: fromMilli(max - points),
+    max: fromMilli(max),
+    points: fromMilli(points),
+  }),
+};
 export const tiers = defineMethod<Static<typeof TiersParams>, { field: string; by: 'atLeast' | 'atMost'; bands: Band[] }>({
   meta: {
     description: { zh: '分档计分：按数值所在档次得分', en: 'Tiers: points by the band the value falls in' },
@@ -346,29 +436,9 @@ export const tiers = defineMethod<Static<typeof TiersParams>, { field: string; b
       .map((b) => ({ bound: b.bound, points: toMilli(b.points) }))
       .sort((a, b) => (p.by === 'atLeast' ? b.bound - a.bound : a.bound - b.bound)),
   }),
-  score(ctx) {
-    const { field, by, bands } = ctx.params;
-    const v = num(ctx.value(field));
-    let earned = 0;
-    if (v !== undefined) {
-      for (const b of bands) {
-        if (by === 'atLeast' ? v >= b.bound : v <= b.bound) {
-          earned = b.points;
-          break;
-        }
-      }
-    }
-    earned = Math.min(earned, ctx.max);
-    if (earned >= ctx.max) return;
-    const points = ctx.max - earned;
-    ctx.deduct(
-      'tier',
-      points,
-      { field: ctx.fieldTitle(field), value: v ?? '—', unit: ctx.fieldUnit(field), earned: fromMilli(earned), max: fromMilli(ctx.max), points: fromMilli(points) },
-      [field],
-    );
-  },
+  score: scoreWith(tiersKernel),
 });
+registerKernel(tiers, tiersKernel);
 
 // ── checklist: named sub-points ──────────────────────────────────────────────────
 const ChecklistParams = Type.Object(
