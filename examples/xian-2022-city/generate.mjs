@@ -151,6 +151,15 @@ const BONUS_FIELDS = ['cultureAchievements', 'rescueInnovations', 'teamHonours',
 function valueFor(f, q, info, rng, unit) {
   if (f.name === 'largerAccidentDeaths') return unit.id === VETO_UNIT ? 1 : 0;
   if (f.name === 'concealedAccident') return false;
+  if (f.name === 'standbySites') {
+    // 备检单位: 2–3 sites each unit names for the on-site spot checks (fictional names).
+    const r = rngFor(`${unit.id}/standby`);
+    const pool = unit.kind === 'municipal'
+      ? ['直属执法支队', '行业重点企业（甲）', '行业重点企业（乙）', '下属事业单位', '基层监管所']
+      : ['街道安全生产监管站', '重点社区', '工业园区管委会', '危险化学品重点企业', '大型商业综合体'];
+    const picked = pool.map((p) => [r(), p]).sort((a, b) => a[0] - b[0]).map(([, p]) => `${unit.name}${p}`);
+    return picked.slice(0, r() < 0.5 ? 2 : 3);
+  }
   if (f.name === 'largerAccidents') return unit.id === VETO_UNIT ? 1 : 0;
   if (f.name === 'deathRateDeclined' && unit.id === VETO_UNIT) return false;
   if (BONUS_FIELDS.includes(f.name)) return 0; // set per unit below
