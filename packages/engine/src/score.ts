@@ -924,7 +924,8 @@ function generalScorer(
       const rs = f!.rejections;
       rule.push({
         points: item.max,
-        source: 'rule',
+        // The check that rejected the evidence is where the points were lost (and which feedback list names it).
+        source: rs.some((r) => r.source === 'onsite') ? 'onsite' : 'data-check',
         code: 'rejected',
         data: {
           checks: rs.map((r) => ({ zh: `${pick(SOURCE_TEXT[r.source], 'zh')}·${pick(CHECK_TEXT[r.check], 'zh')}`, en: `${pick(SOURCE_TEXT[r.source], 'en')}: ${pick(CHECK_TEXT[r.check], 'en')}` })),

@@ -158,6 +158,7 @@ describe('findings of the two check methods', () => {
     const n = node({ n: 0 }, [{ item: 'i', source: 'onsite', type: 'rejected', field: 'n', check: 'authenticity', reason: '台账系补填' }]);
     expect(n.earned).toBe(0);
     expect(n.deductions![0]!.reason).toBe('佐证材料未通过核查（现场检查·真实性）：台账系补填');
+    expect(n.deductions![0]!.source).toBe('onsite'); // the check that rejected it, so it lands on the 问题反馈清单
   });
   it('no evidence at all is said plainly', () => {
     const n = node({}, []);
