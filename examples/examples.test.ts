@@ -31,4 +31,45 @@ describe('examples', () => {
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(existsSync(join(out, 'city-report.md'))).toBe(true);
   });
+
+  it('score-one-unit: scores lintong through the API, evaluates, lays out the template, and catches a bad rate', () => {
+    const out = node(['examples/score-one-unit/score.mjs']);
+    expect(out).toContain('total 4.5 / 140, normalized 3.214, grade 不合格');
+    expect(out).toContain('−0.4 [onsite] 现场抽查市政消火栓15处，其中2处出水压力不足');
+    expect(out).toContain('−1 [rule] 老旧管网改造率为78.5%（≤80%），扣1分');
+    expect(out).toContain('佐证材料未通过核查（数据核查·准确性）');
+    expect(out).toContain('== evaluate: total 4.5, normalized 3.214, grade fail, vetoed false');
+    expect(out).toContain('== evidenceLayout: 84 items, 108 fields (3 general) for 临潼区');
+    expect(out).toContain('/values/oldPipeRenovationRate: expected a rate from 0 to 100 (%), found number 120');
+  });
+
+  it('city-round: runs a round with the safecity command and writes scores, feedback lists and the report', { timeout: 60_000 }, () => {
+    const printed = node(['examples/city-round/round.mjs']);
+    expect(printed).toContain('$ npx safecity validate xian-2022/district');
+    expect(printed).toMatch(/huyi\s+鄠邑区\s+140\s+101\.9\s+0\s+101\.9\s+72\.786\s+合格/);
+    expect(printed).toContain('huyi 3.2.1.11 hazmatMonitoringRate: 74 → 100');
+    expect(printed).toMatch(/huyi\s+鄠邑区\s+140\s+109\.9\s+0\s+109\.9\s+78\.5\s+合格/);
+    expect(printed).toContain('all steps passed');
+    const out = join(root, 'examples', 'city-round', 'out');
+    expect(readdirSync(join(out, 'scores'))).toHaveLength(6);
+    expect(readdirSync(join(out, 'scores-after'))).toHaveLength(6);
+    expect(readdirSync(join(out, 'feedback')).sort()).toEqual(
+      ['beilin', 'huyi', 'lianhu', 'lintong', 'weiyang', 'yanta'].flatMap((u) => [`${u}.md`, `${u}.xlsx`]),
+    );
+    expect(existsSync(join(out, 'templates', 'lintong.xlsx'))).toBe(true);
+    expect(existsSync(join(out, 'templates', 'lintong.schema.json'))).toBe(true);
+    expect(readFileSync(join(out, 'report', 'city.html'), 'utf8')).toContain('<svg');
+    expect(readFileSync(join(out, 'report', 'city.rectification.md'), 'utf8')).toContain('已整改');
+  });
+
+  it('custom-plugin: a method and an operator on one engine; an engine without them refuses the ruleset', () => {
+    const out = node(['examples/custom-plugin/plugin.mjs']);
+    expect(out).toContain('雁塔区 (yanta): total 2.7 / 3, grade 良好');
+    expect(out).toContain('−0.3 整改超期天数：超期3天，每天扣0.1分，1分扣完为止，扣0.3分');
+    expect(out).toContain('临潼区 (lintong): total 0 / 3, grade 不合格');
+    expect(out).toContain('−2 整改完成率不在90%～100%之间，得0分（满分2分）');
+    expect(out).toContain('/tree/0/children/0/scoring/method: unknown scoring method "per-day-overdue"');
+    expect(out).toContain('/tree/0/children/1/scoring/logic/if/0/between: unknown JsonLogic operator "between"');
+    expect(node(['examples/custom-plugin/plugin.mjs', '--en'])).toContain('3 days overdue, 0.1 a day, at most 1; 0.3 deducted');
+  });
 });
