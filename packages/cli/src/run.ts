@@ -10,6 +10,8 @@ import { validate } from './commands/validate.js';
 import { template } from './commands/template.js';
 import { score } from './commands/score.js';
 import { feedback, report } from './commands/reports.js';
+import { sample, type SampleOptions } from './commands/sample.js';
+import { diff } from './commands/diff.js';
 
 const EXAMPLES = `
 Examples:
@@ -20,6 +22,8 @@ Examples:
   $ safecity score --ruleset my-ruleset.json --units my-units.json --evidence *.json --json
   $ safecity feedback --scores scores/ --out feedback/
   $ safecity report --scores scores/ --before scores-round1/ --self-scores self-scores.json --out report.html
+  $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/*.json --out onsite/
+  $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
 Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
@@ -85,6 +89,28 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--out <file>', 'the .html to write (the .md is written beside it)')
     .option('--json', 'print JSON')
     .action((o: { scores: string; before?: string; selfScores?: string; out: string; title?: string; json?: boolean }) => report(o, io));
+
+  program
+    .command('sample')
+    .description('draw units for the on-site spot checks (现场抽查), reproducibly from a seed, shared among the on-site groups; with evidence, one standby site (备检单位) each to visit')
+    .requiredOption('--units <ids...>', 'unit ids, or all, all-municipal, all-district')
+    .requiredOption('--seed <n>', 'seed of the draw (a whole number): the same seed and units give the same draw')
+    .option('--groups <n>', 'on-site groups (现场检查小组)', '3')
+    .option('--count <k>', 'how many units to draw (default: all given)')
+    .option('--evidence <files...>', 'evidence files (.json, .xlsx) naming each unit\'s standby sites (standbySites)')
+    .option('--ruleset <ruleset>', 'ruleset to read the evidence with (default: the built-in Xi\'an rubrics)')
+    .option('--allow-missing', 'draw even when a drawn unit has no evidence or fewer than 2 standby sites')
+    .option('--out <dir>', 'write group-<n>.findings.json templates and sample.json here')
+    .option('--json', 'print JSON')
+    .action((o: SampleOptions) => sample(o, io));
+
+  program
+    .command('diff')
+    .description('what changed between two editions of a ruleset: items, groups, fields, vetoes, grades (a changelog; exit 0 with differences)')
+    .argument('<rulesetA>', 'the older ruleset: id or path')
+    .argument('<rulesetB>', 'the newer ruleset: id or path')
+    .option('--json', 'print JSON')
+    .action((a: string, b: string, o: { json?: boolean }) => diff(a, b, o, io));
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

@@ -1,0 +1,305 @@
+/**
+ * `safecity sample --units U… --groups 3 --seed N [--evidence FILES…] [--ruleset R] [--count K] [--out DIR]`:
+ * draw units for the on-site spot checks (现场抽查), reproducibly from the seed, and share them
+ * round-robin among the on-site groups (现场检查第一组…). With evidence, each drawn unit's
+ * standby sites (备检单位, 2–3 per unit, field `standbySites`) are read and one is drawn to visit.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type Issue, type Unit } from '@safecity/engine';
+import { parseJsonEvidence } from '@safecity/evidence-json';
+import { parseWorkbook } from '@safecity/evidence-excel';
+import { units as xianUnits } from '@safecity/ruleset-xian-2022';
+import { loadRuleset } from '../resolve.js';
+import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
+
+export interface SampleOptions {
+  units: string[];
+  groups?: string;
+  seed: string;
+  count?: string;
+  evidence?: string[];
+  ruleset?: string;
+  out?: string;
+  allowMissing?: boolean;
+  json?: boolean;
+}
+
+/** One drawn unit, with its group and, when evidence was read, its standby sites and the site to visit. */
+export interface DrawnUnit {
+  group: number;
+  id: string;
+  name: string;
+  kind: string;
+  standbySites?: string[];
+  site?: string | null;
+}
+
+/** mulberry32: a small, fast, seeded 32-bit PRNG; the same seed gives the same stream everywhere. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a of a string, to give each unit its own stream for drawing its site. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of new TextEncoder().encode(s)) h = Math.imul(h ^ ch, 0x01000193) >>> 0;
+  return h >>> 0;
+}
+
+const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+/** 1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (up to 99). */
+function chineseNumber(n: number): string {
+  if (n < 10) return DIGITS[n] as string;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : DIGITS[tens]}十${ones === 0 ? '' : DIGITS[ones]}`;
+}
+/** 现场检查第一组 … */
+export const groupName = (n: number): string => `现场检查第${n < 100 ? chineseNumber(n) : String(n)}组`;
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] as number;
+}
+
+const GROUPS: Readonly<Record<string, (u: Unit) => boolean>> = {
+  all: () => true,
+  'all-municipal': (u) => u.kind === 'municipal',
+  'all-district': (u) => u.kind !== 'municipal',
+};
+
+/** Unit ids (or names, or all / all-municipal / all-district) → units of the Xi'an registry, sorted by id. */
+export function resolveUnits(given: readonly string[], registry: readonly Unit[] = xianUnits): Unit[] {
+  const picked = new Map<string, Unit>();
+  const unknown: string[] = [];
+  for (const token of given.flatMap((g) => g.split(',')).map((t) => t.trim()).filter((t) => t !== '')) {
+    const group = GROUPS[token];
+    if (group !== undefined) {
+      for (const u of registry.filter(group)) picked.set(u.id, u);
+      continue;
+    }
+    const unit = registry.find((u) => u.id === token || u.name === token);
+    if (unit === undefined) unknown.push(token);
+    else picked.set(unit.id, unit);
+  }
+  if (unknown.length > 0) {
+    const names = [...Object.keys(GROUPS), ...registry.map((u) => u.id)];
+    const lines = unknown.map((t) => {
+      const low = t.toLowerCase();
+      const close = registry
+        .map((u) => ({ u, d: Math.min(editDistance(low, u.id), u.name.includes(t) || u.id.includes(low) ? 0 : Infinity) }))
+        .filter((x) => x.d <= Math.max(2, Math.floor(low.length / 3)))
+        .sort((a, b) => a.d - b.d || (a.u.id < b.u.id ? -1 : 1))
+        .slice(0, 5)
+        .map((x) => `${x.u.id} (${x.u.name})`);
+      return close.length > 0 ? `unknown unit "${t}": did you mean ${close.join(', ')}?` : `unknown unit "${t}"`;
+    });
+    const anyClose = lines.some((l) => l.includes('did you mean'));
+    throw new UsageError(`${lines.join('; ')}${anyClose ? '' : `; give unit ids (${names.join(', ')})`}`);
+  }
+  if (picked.size === 0) throw new UsageError('--units: give at least one unit id, or all, all-municipal, all-district');
+  return [...picked.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function positiveInt(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${option} must be a whole number ≥ 1, got "${value}"`);
+  return Number(value);
+}
+
+/**
+ * Draw `count` of `units` (sorted by id first, so their order does not matter) with a seeded
+ * Fisher–Yates shuffle, and deal them round-robin to `groups` groups: sizes differ by at most one.
+ * Returned sorted by group, then unit id.
+ */
+export function draw(units: readonly Unit[], opts: { seed: number; count: number; groups: number }): DrawnUnit[] {
+  const pool = [...units].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rand = mulberry32(opts.seed);
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [pool[i], pool[j]] = [pool[j] as Unit, pool[i] as Unit];
+  }
+  return pool
+    .slice(0, opts.count)
+    .map((u, i) => ({ group: (i % opts.groups) + 1, id: u.id, name: u.name, kind: u.kind }))
+    .sort((a, b) => a.group - b.group || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** One of a unit's standby sites, drawn from a stream of its own (seed and unit id). */
+export function drawSite(sites: readonly string[], seed: number, unitId: string): string | null {
+  if (sites.length === 0) return null;
+  return sites[Math.floor(mulberry32((seed ^ fnv1a(unitId)) >>> 0)() * sites.length)] as string;
+}
+
+/** Read the evidence files; standby sites by unit id, with the place each came from. */
+async function readStandbySites(
+  files: readonly string[],
+  rulesets: readonly CompiledRuleset[],
+  io: Io,
+): Promise<Map<string, { sites: string[] | undefined; place: string; files: string[] }>> {
+  const problems: Problem[] = [];
+  const parts: EvidencePart[] = [];
+  const filesOf = new Map<string, string[]>();
+  const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i) => ({ place: i.path, message: i.message }));
+  for (const file of files) {
+    const ext = extname(file).toLowerCase();
+    let input: Uint8Array;
+    try {
+      input = readFileSync(resolve(io.cwd, file));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push({ place: file, message: code === 'ENOENT' ? 'no such file' : (e as Error).message });
+      continue;
+    }
+    if (ext !== '.json' && ext !== '.xlsx' && ext !== '.xls' && ext !== '.xlsm') {
+      problems.push({ place: file, message: `unsupported evidence file type "${ext || '(none)'}": give .json or .xlsx files` });
+      continue;
+    }
+    // Without --ruleset both built-in rubrics are candidates: the one the file names goes first.
+    let claimed: string | undefined;
+    if (ext === '.json') {
+      try {
+        const root = JSON.parse(Buffer.from(input).toString('utf8').replace(/^\uFEFF/, '')) as { ruleset?: { id?: unknown } };
+        if (typeof root?.ruleset?.id === 'string') claimed = root.ruleset.id;
+      } catch {
+        // parseJsonEvidence reports it, with its place.
+      }
+    }
+    const order = [...rulesets].sort((a, b) => Number(b.id === claimed) - Number(a.id === claimed));
+    let firstIssues: Problem[] | undefined;
+    for (const ruleset of order) {
+      try {
+        const parsed = ext === '.json' ? parseJsonEvidence(input, { file, ruleset, units: xianUnits }) : await parseWorkbook(input, { file, ruleset, units: xianUnits });
+        parts.push(parsed.part);
+        filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), file]);
+        firstIssues = undefined;
+        break;
+      } catch (e) {
+        if (!(e instanceof SafecityError)) throw e;
+        firstIssues ??= toProblems(e.issues);
+      }
+    }
+    if (firstIssues !== undefined) problems.push(...firstIssues);
+  }
+  const merged = mergeEvidence(parts);
+  problems.push(...toProblems(merged.issues));
+  if (problems.length > 0) throw new InputProblems(`Problems in the evidence (${files.length} file${files.length === 1 ? '' : 's'})`, problems);
+  const out = new Map<string, { sites: string[] | undefined; place: string; files: string[] }>();
+  for (const u of merged.units) {
+    const v = u.values['standbySites'];
+    const unitFiles = filesOf.get(u.unit.id) ?? [];
+    const place = u.sources?.['standbySites']?.[0] ?? unitFiles.join(', ');
+    out.set(u.unit.id, { sites: Array.isArray(v) ? [...(v as readonly string[])] : undefined, place, files: unitFiles });
+  }
+  return out;
+}
+
+/** Display width: CJK characters take two columns. */
+const width = (s: string): number => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0);
+const pad = (s: string, w: number): string => s + ' '.repeat(Math.max(0, w - width(s)));
+
+export async function sample(opts: SampleOptions, io: Io): Promise<void> {
+  if (!/^-?\d+$/.test(opts.seed.trim())) throw new UsageError(`--seed must be a whole number, got "${opts.seed}"`);
+  const seed = Number(BigInt.asUintN(32, BigInt(opts.seed.trim())));
+  const groups = positiveInt(opts.groups, '--groups', 3);
+  const pool = resolveUnits(opts.units);
+  const count = positiveInt(opts.count, '--count', pool.length);
+  if (count > pool.length) throw new UsageError(`--count ${count} is more than the ${pool.length} unit${pool.length === 1 ? '' : 's'} given`);
+  if (groups > count) throw new UsageError(`--groups ${groups} is more than the ${count} unit${count === 1 ? '' : 's'} drawn: a group would have nothing to check`);
+  if (opts.ruleset !== undefined && opts.evidence === undefined) throw new UsageError('--ruleset is used to read --evidence: give --evidence FILES… too');
+
+  const drawn = draw(pool, { seed, count, groups });
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  let rulesetIds: string[] = [];
+  if (opts.evidence !== undefined) {
+    const rulesets = opts.ruleset !== undefined ? [loadRuleset(opts.ruleset, io).ruleset] : [loadRuleset('xian-2022/district', io).ruleset, loadRuleset('xian-2022/municipal', io).ruleset];
+    rulesetIds = rulesets.map((r) => `${r.id}@${r.version}`);
+    const sites = await readStandbySites(opts.evidence, rulesets, io);
+    for (const d of drawn) {
+      const s = sites.get(d.id);
+      if (s === undefined) {
+        d.standbySites = [];
+        d.site = null;
+        problems.push({ place: `unit ${d.id}`, message: `${d.name} was drawn for the on-site check but none of the ${opts.evidence.length} evidence file${opts.evidence.length === 1 ? '' : 's'} is for it: give its evidence, with its standby sites (备检单位) in standbySites` });
+        continue;
+      }
+      d.standbySites = s.sites ?? [];
+      d.site = drawSite(d.standbySites, seed, d.id);
+      if (d.standbySites.length < 2) {
+        d.site = null;
+        problems.push({
+          place: s.sites === undefined ? `${s.files.join(', ')}#/general/standbySites` : s.place,
+          message: `${d.name} (${d.id}) names ${s.sites === undefined ? 'no' : d.standbySites.length} standby site${d.standbySites.length === 1 ? '' : 's'} (备检单位) in standbySites; the plan asks for 2–3`,
+        });
+      } else if (d.standbySites.length > 3) {
+        warnings.push({ place: s.place, message: `${d.name} (${d.id}) names ${d.standbySites.length} standby sites; the plan asks for 2–3` });
+      }
+    }
+    if (problems.length > 0 && opts.allowMissing !== true) {
+      throw new InputProblems('Drawn units without their standby sites (备检单位) — pass --allow-missing to draw anyway', problems);
+    }
+  }
+
+  const byGroup = Array.from({ length: groups }, (_, i) => ({
+    group: i + 1,
+    name: groupName(i + 1),
+    units: drawn.filter((d) => d.group === i + 1).map(({ group: _g, ...u }) => u),
+  }));
+  const withSites = opts.evidence !== undefined;
+  const result = {
+    seed,
+    prng: 'mulberry32',
+    pool: pool.map((u) => u.id),
+    count,
+    ...(withSites ? { rulesets: rulesetIds } : {}),
+    groups: byGroup,
+  };
+
+  const written: string[] = [];
+  if (opts.out !== undefined) {
+    const dir = resolve(io.cwd, opts.out);
+    mkdirSync(dir, { recursive: true });
+    const shown = opts.out.replace(/\/$/, '');
+    for (const g of byGroup) {
+      const template = Object.fromEntries(g.units.map((u) => [u.id, []]));
+      const name = `group-${g.group}.findings.json`;
+      writeFileSync(resolve(dir, name), JSON.stringify(template, null, 2) + '\n');
+      written.push(`${shown}/${name}`);
+    }
+    writeFileSync(resolve(dir, 'sample.json'), JSON.stringify(result, null, 2) + '\n');
+    written.push(`${shown}/sample.json`);
+  }
+
+  if (opts.json) {
+    io.stdout(JSON.stringify({ ok: true, ...result, warnings, problems, written }, null, 2) + '\n');
+    return;
+  }
+  for (const w of warnings) io.stderr(`warning: ${w.place}: ${w.message}\n`);
+  for (const p of problems) io.stderr(`warning (--allow-missing): ${p.place}: ${p.message}\n`);
+  io.stdout(`现场抽查 on-site spot checks · seed ${seed} · ${count} of ${pool.length} unit${pool.length === 1 ? '' : 's'} · ${groups} group${groups === 1 ? '' : 's'}\n`);
+  const head = ['group', 'unit', '单位', ...(withSites ? ['备检单位 standby sites', '抽查点位 site to visit'] : [])];
+  const rows = byGroup.flatMap((g) =>
+    g.units.map((u) => [g.name, u.id, u.name, ...(withSites ? [(u.standbySites ?? []).join('、'), u.site ?? '—'] : [])]),
+  );
+  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  for (const r of [head, ...rows]) io.stdout(r.map((c, i) => pad(c, widths[i] as number)).join('  ').trimEnd() + '\n');
+  if (written.length > 0) io.stdout(`wrote ${written.length - 1} findings template${written.length === 2 ? '' : 's'} and sample.json to ${opts.out}\n`);
+}

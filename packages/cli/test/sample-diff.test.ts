@@ -1,0 +1,271 @@
+// `safecity sample` (现场抽查: seeded draw, groups, standby sites, findings templates) and
+// `safecity diff` (what changed between two rulesets), run in-process.
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from 'vitest';
+import { run } from '../src/index.js';
+
+function cli(argv: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), isTTY: false, cwd };
+  return run(argv, io).then((code) => ({ code, out, err }));
+}
+const dir = () => mkdtempSync(join(tmpdir(), 'safecity-sample-'));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const evidenceDir = join(root, 'examples/xian-2022-city/evidence/district');
+const jsonEvidence = readdirSync(evidenceDir).filter((f) => f.endsWith('.json')).sort();
+const jsonUnits = jsonEvidence.map((f) => f.replace(/\.json$/, ''));
+const evidenceOf = (ids: readonly string[]) => ids.map((id) => join(evidenceDir, `${id}.json`));
+
+interface Drawn { id: string; name: string; standbySites?: string[]; site?: string | null }
+interface Draw { seed: number; count: number; groups: { group: number; name: string; units: Drawn[] }[]; problems: { place: string; message: string }[] }
+const sampleJson = async (argv: string[], cwd = dir()): Promise<Draw> => {
+  const r = await cli(['sample', ...argv, '--json'], cwd);
+  expect(r.code, r.err + r.out).toBe(0);
+  return JSON.parse(r.out) as Draw;
+};
+const flat = (d: Draw) => d.groups.flatMap((g) => g.units.map((u) => `${g.group}:${u.id}`));
+
+describe('sample', () => {
+  it('is reproducible from the seed, whatever the order of --units; another seed draws differently', async () => {
+    const a = await sampleJson(['--units', 'all-district', '--seed', '42', '--count', '9']);
+    const b = await sampleJson(['--units', 'all-district', '--seed', '42', '--count', '9']);
+    expect(flat(a)).toEqual(flat(b));
+    expect(flat(a)).toHaveLength(9);
+    const ids = ['yanta', 'beilin', 'lianhu', 'xincheng', 'baqiao', 'weiyang', 'yanliang', 'lintong', 'changan', 'gaoling', 'huyi', 'zhouzhi'];
+    const forward = await sampleJson(['--units', ...ids, '--seed', '7', '--count', '6']);
+    const backward = await sampleJson(['--units', ...[...ids].reverse(), '--seed', '7', '--count', '6']);
+    const commas = await sampleJson(['--units', [...ids].sort().join(','), '--seed', '7', '--count', '6']);
+    expect(flat(backward)).toEqual(flat(forward));
+    expect(flat(commas)).toEqual(flat(forward));
+    const other = await sampleJson(['--units', ...ids, '--seed', '8', '--count', '6']);
+    expect(flat(other)).not.toEqual(flat(forward));
+    // Without --count every unit is drawn: only the groups differ between seeds.
+    const all1 = await sampleJson(['--units', 'all', '--seed', '1']);
+    const all2 = await sampleJson(['--units', 'all', '--seed', '2']);
+    expect(flat(all1)).toHaveLength(48);
+    expect(flat(all1)).not.toEqual(flat(all2));
+  });
+
+  it('groups are balanced (sizes differ by at most one), named 现场检查第一组…, sorted by unit id', async () => {
+    for (const [count, groups] of [[10, 3], [48, 3], [7, 7], [20, 4], [11, 5]] as const) {
+      const d = await sampleJson(['--units', 'all', '--seed', String(count * 31), '--count', String(count), '--groups', String(groups)]);
+      const sizes = d.groups.map((g) => g.units.length);
+      expect(sizes).toHaveLength(groups);
+      expect(sizes.reduce((s, n) => s + n, 0)).toBe(count);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      for (const g of d.groups) expect(g.units.map((u) => u.id)).toEqual(g.units.map((u) => u.id).sort());
+      expect(new Set(d.groups.flatMap((g) => g.units.map((u) => u.id))).size).toBe(count);
+    }
+    const d = await sampleJson(['--units', 'all-municipal', '--seed', '3']);
+    expect(d.groups.map((g) => g.name)).toEqual(['现场检查第一组', '现场检查第二组', '现场检查第三组']);
+    expect(d.groups.flatMap((g) => g.units).every((u) => u.id !== 'yanta')).toBe(true);
+    const t = await cli(['sample', '--units', 'yanta', 'beilin', 'lianhu', 'xincheng', '--seed', '5'], dir());
+    expect(t.code).toBe(0);
+    expect(t.out).toContain('seed 5 · 4 of 4 units · 3 groups');
+    expect(t.out).toMatch(/现场检查第一组\s+\S+\s+\S+区/);
+  });
+
+  it('reads each drawn unit\'s standby sites (备检单位) from the example evidence and draws one site to visit', async () => {
+    const d = await sampleJson(['--units', ...jsonUnits, '--seed', '2023', '--count', '6', '--ruleset', 'xian-2022/district', '--evidence', ...evidenceOf(jsonUnits)]);
+    const drawn = d.groups.flatMap((g) => g.units);
+    expect(drawn).toHaveLength(6);
+    for (const u of drawn) {
+      const file = JSON.parse(readFileSync(join(evidenceDir, `${u.id}.json`), 'utf8'));
+      expect(u.standbySites).toEqual(file.general.standbySites);
+      expect(u.standbySites!.length).toBeGreaterThanOrEqual(2);
+      expect(u.standbySites).toContain(u.site);
+    }
+    // Same seed, same sites; the default rulesets (no --ruleset) read the same files.
+    const again = await sampleJson(['--units', ...[...jsonUnits].reverse(), '--seed', '2023', '--count', '6', '--evidence', ...evidenceOf(jsonUnits).reverse()]);
+    expect(again.groups).toEqual(d.groups);
+    // Excel evidence, and municipal with district units: each file read with the rubric it fits.
+    const municipal = join(root, 'examples/xian-2022-city/evidence/municipal');
+    const mixed = await sampleJson(['--units', 'yanta', 'xiaofangzhidui', 'fagaiwei', '--seed', '4', '--evidence', join(evidenceDir, 'yanta.xlsx'), join(municipal, 'xiaofangzhidui.xlsx'), join(municipal, 'fagaiwei.json')]);
+    for (const u of mixed.groups.flatMap((g) => g.units)) expect(u.standbySites).toContain(u.site);
+    const t = await cli(['sample', '--units', 'baqiao', 'lianhu', '--groups', '2', '--seed', '1', '--evidence', ...evidenceOf(['baqiao', 'lianhu'])], dir());
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toContain('备检单位 standby sites');
+    expect(t.out).toContain('灞桥区工业园区管委会、灞桥区危险化学品重点企业、灞桥区重点社区');
+  });
+
+  it('missing standby sites and a drawn unit without evidence: exit 1 with the file, unless --allow-missing', async () => {
+    const cwd = dir();
+    const lianhu = JSON.parse(readFileSync(join(evidenceDir, 'lianhu.json'), 'utf8'));
+    lianhu.general.standbySites = ['莲湖区重点社区'];
+    writeFileSync(join(cwd, 'lianhu.json'), JSON.stringify(lianhu));
+    const baqiao = JSON.parse(readFileSync(join(evidenceDir, 'baqiao.json'), 'utf8'));
+    delete baqiao.general.standbySites;
+    writeFileSync(join(cwd, 'baqiao.json'), JSON.stringify(baqiao));
+    const argv = ['sample', '--units', 'lianhu', 'baqiao', 'xincheng', 'yanta', '--seed', '9', '--evidence', 'lianhu.json', 'baqiao.json', join(evidenceDir, 'xincheng.json')];
+    const r = await cli(argv, cwd);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('lianhu.json#/general/standbySites: 莲湖区 (lianhu) names 1 standby site (备检单位)');
+    expect(r.err).toContain('baqiao.json#/general/standbySites: 灞桥区 (baqiao) names no standby sites');
+    expect(r.err).toContain('unit yanta: 雁塔区 was drawn for the on-site check but none of the 3 evidence files is for it');
+    expect(r.err).not.toContain('xincheng');
+    expect(r.err).toContain('3 problems');
+    const j = await cli([...argv, '--json'], cwd);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.out)).toMatchObject({ ok: false, problems: expect.arrayContaining([{ place: 'lianhu.json#/general/standbySites', message: expect.any(String) }]) });
+    const allowed = await cli([...argv, '--allow-missing', '--json'], cwd);
+    expect(allowed.code, allowed.err).toBe(0);
+    const body = JSON.parse(allowed.out) as Draw;
+    expect(body.problems).toHaveLength(3);
+    const units = body.groups.flatMap((g) => g.units);
+    expect(units.find((u) => u.id === 'lianhu')).toMatchObject({ standbySites: ['莲湖区重点社区'], site: null });
+    expect(units.find((u) => u.id === 'xincheng')?.site).toEqual(expect.any(String));
+    // A broken evidence file is an input problem too, with its place.
+    const missing = await cli(['sample', '--units', 'yanta', '--groups', '1', '--seed', '1', '--evidence', 'nope.json'], cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('nope.json: no such file');
+  });
+
+  it('writes one findings template per group and sample.json; `score --findings` accepts a template', { timeout: 60_000 }, async () => {
+    const cwd = dir();
+    const pick = ['baqiao', 'chanba', 'gangwu', 'gaoling', 'huyi', 'lianhu'];
+    const r = await cli(['sample', '--units', ...pick, '--seed', '11', '--evidence', ...evidenceOf(pick), '--out', 'onsite'], cwd);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('wrote 3 findings templates and sample.json to onsite');
+    const whole = JSON.parse(readFileSync(join(cwd, 'onsite', 'sample.json'), 'utf8')) as Draw;
+    expect(whole.seed).toBe(11);
+    const seen: string[] = [];
+    for (const g of whole.groups) {
+      const template = JSON.parse(readFileSync(join(cwd, 'onsite', `group-${g.group}.findings.json`), 'utf8'));
+      expect(template).toEqual(Object.fromEntries(g.units.map((u) => [u.id, []])));
+      expect(g.units.every((u) => u.site && u.standbySites?.includes(u.site))).toBe(true);
+      seen.push(...Object.keys(template));
+    }
+    expect(seen.sort()).toEqual(pick);
+    expect(existsSync(join(cwd, 'onsite', 'group-4.findings.json'))).toBe(false);
+    const group1 = whole.groups[0]!.units.map((u) => u.id);
+    const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', ...evidenceOf(group1), '--findings', 'onsite/group-1.findings.json', '--json'], cwd);
+    expect(s.code, s.err + s.out).toBe(0);
+    expect(JSON.parse(s.out).units.map((u: { unit: { id: string } }) => u.unit.id)).toEqual([...group1].sort());
+    // A filled template is applied.
+    const filled = { [group1[0]!]: [{ item: '3.1.1.1', source: 'onsite', type: 'deduction', points: 0.5, reason: '现场抽查发现问题' }] };
+    writeFileSync(join(cwd, 'onsite', 'group-1.findings.json'), JSON.stringify(filled));
+    expect((await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', ...evidenceOf(group1), '--findings', 'onsite/group-1.findings.json'], cwd)).code).toBe(0);
+  });
+
+  it('wrong usage: unknown units with close matches, bad numbers, too many groups: exit 2', async () => {
+    const u = await cli(['sample', '--units', 'yantaa', '--seed', '1'], dir());
+    expect(u.code).toBe(2);
+    expect(u.err).toContain('unknown unit "yantaa": did you mean yanta (雁塔区)?');
+    const j = await cli(['sample', '--units', 'yanta', 'zzzzzzzz', '--seed', '1', '--json'], dir());
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.out).usage).toContain('unknown unit "zzzzzzzz"; give unit ids (all, all-municipal, all-district, fagaiwei');
+    expect((await cli(['sample', '--units', 'yanta', '--seed', 'abc'], dir())).code).toBe(2);
+    expect((await cli(['sample', '--units', 'yanta', 'beilin', '--seed', '1', '--count', '3'], dir())).err).toContain('--count 3 is more than the 2 units given');
+    expect((await cli(['sample', '--units', 'yanta', 'beilin', '--seed', '1'], dir())).err).toContain('--groups 3 is more than the 2 units drawn');
+    expect((await cli(['sample', '--units', 'all', '--seed', '1', '--groups', '0'], dir())).code).toBe(2);
+    expect((await cli(['sample', '--units', 'all'], dir())).err).toContain("required option '--seed <n>' not specified");
+    // A unit may be named as the plan names it.
+    const byName = await sampleJson(['--units', '雁塔区', '碑林区', '--groups', '2', '--seed', '1']);
+    expect(flat(byName).map((x) => x.slice(2)).sort()).toEqual(['beilin', 'yanta']);
+  });
+});
+
+describe('diff', () => {
+  const district = () => JSON.parse(readFileSync(join(root, 'rulesets/xian-2022/district.json'), 'utf8'));
+  const edited = () => {
+    const rs = district();
+    rs.version = '1.1.0';
+    // 1.1.1: max 2 → 3, with its indicator 1.1 (5 → 6) and area 1 (20 → 21) adjusted.
+    rs.tree[0].max = 21;
+    rs.tree[0].children[0].max = 6;
+    rs.tree[0].children[0].children[0].max = 3;
+    // 2.3.2 removed, 2.3.3 added in its place, scored on a new field.
+    const g = rs.tree[1].children[2];
+    g.children = [g.children[0], { id: '2.3.3', title: { zh: '任务分工动态调整', en: 'Task division kept up to date' }, max: 2, content: '根据工作进展动态调整任务分工。', standard: '未动态调整的，扣2分。', scoring: { method: 'presence', params: { field: 'taskDivisionUpdated' } } }];
+    rs.fields.push({ name: 'taskDivisionUpdated', type: 'boolean', title: { zh: '任务分工动态调整文件' } });
+    return rs;
+  };
+
+  it('reports an item\'s max changed, an item removed and one added, a field added — and exits 0', async () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'next.json'), JSON.stringify(edited()));
+    const v = await cli(['validate', 'next.json'], cwd);
+    expect(v.code, v.err).toBe(0);
+    const r = await cli(['diff', 'xian-2022/district', 'next.json'], cwd);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('## xian-2022/district 1.0.0 → xian-2022/district 1.1.0');
+    expect(r.out).toContain('### 新增 (Added)');
+    expect(r.out).toContain('- 评分项 (item) `2.3.3` 任务分工动态调整 (2 分 · in 2.3)');
+    expect(r.out).toContain('- 字段 (field) `taskDivisionUpdated` 任务分工动态调整文件 (boolean)');
+    expect(r.out).toContain('### 删除 (Removed)');
+    expect(r.out).toMatch(/- 评分项 \(item\) `2\.3\.2` .* \(2 分 · in 2\.3\)/);
+    expect(r.out).toContain('### 修改 (Changed)');
+    expect(r.out).toContain('- 总分 (max): 140 → 141');
+    expect(r.out).toContain('- 评分项 (item) `1.1.1` 成立创建工作领导小组: max 2 → 3');
+    expect(r.out).toContain('- 指标 (group) `1.1` 组织领导: max 5 → 6');
+    expect(r.out).toContain('- 指标 (group) `1`');
+    expect(r.out).not.toContain('2.3`'); // 2.3 kept its max
+    const j = await cli(['diff', 'xian-2022/district', 'next.json', '--json'], cwd);
+    expect(j.code).toBe(0);
+    const d = JSON.parse(j.out);
+    expect(d).toMatchObject({
+      ok: true,
+      identical: false,
+      from: { id: 'xian-2022/district', version: '1.0.0' },
+      to: { name: 'next.json', version: '1.1.0' },
+      max: { from: 140, to: 141 },
+      items: { added: [{ id: '2.3.3' }], removed: [{ id: '2.3.2' }], changed: [{ id: '1.1.1', changes: [{ property: 'max', from: 2, to: 3 }] }] },
+      fields: { added: [{ id: 'taskDivisionUpdated' }], removed: [], changed: [] },
+      vetoes: { added: [], removed: [], changed: [] },
+    });
+    expect(d.groups.changed.map((g: { id: string }) => g.id)).toEqual(['1', '1.1']);
+    expect(d.bonusCap).toBeUndefined();
+  });
+
+  it('names every changed property: scoring params, text, field type, vetoes, grades, bonus cap', async () => {
+    const cwd = dir();
+    const rs = district();
+    rs.tree[1].children[2].children[1].scoring.params.per = 1;
+    rs.tree[0].children[0].children[0].standard = '未成立领导小组的，扣2分。';
+    rs.tree[0].children[0].children[0].checkMethods = ['data-check', 'onsite'];
+    rs.fields.find((f: { name: string }) => f.name === 'standbySites').title.zh = '备检单位';
+    rs.grades.find((g: { id: string }) => g.id === 'good').min = 85;
+    rs.vetoes.pop();
+    rs.bonus.cap = 6;
+    writeFileSync(join(cwd, 'b.json'), JSON.stringify(rs));
+    const r = await cli(['diff', 'xian-2022/district', 'b.json'], cwd);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('`2.3.2`');
+    expect(r.out).toContain('- 评分项 (item) `2.3.2` 逾期任务: params.per 0.5 → 1');
+    expect(r.out).toContain('standard 「未成立创建工作领导小组的，扣2分。」 → 「未成立领导小组的，扣2分。」');
+    expect(r.out).toContain('checkMethods data-check → data-check, onsite');
+    expect(r.out).toContain('- 字段 (field) `standbySites` 备检单位: title');
+    expect(r.out).toContain('- 等级 (grade) `good` 良好: min 80 → 85');
+    expect(r.out).toContain('- 加分上限 (bonus cap): 5 → 6');
+    expect(r.out).toMatch(/### 删除 \(Removed\)\n\n- 否决项 \(veto\) `/);
+  });
+
+  it('identical rulesets: no differences', async () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'same.json'), JSON.stringify(district()));
+    const r = await cli(['diff', 'xian-2022/district', 'same.json'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('无差异 (No differences).');
+    const j = JSON.parse((await cli(['diff', 'xian-2022/district', 'xian-2022/district', '--json'], cwd)).out);
+    expect(j).toMatchObject({ ok: true, identical: true, items: { added: [], removed: [], changed: [] } });
+  });
+
+  it('a broken or missing ruleset: exit 1 with its place; an unknown id is wrong usage', async () => {
+    const cwd = dir();
+    const rs = district();
+    rs.tree[0].children[0].children[0].scoring.method = 'nope';
+    writeFileSync(join(cwd, 'bad.json'), JSON.stringify(rs));
+    const r = await cli(['diff', 'bad.json', 'missing.json'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('bad.json#/tree/0/children/0/children/0/scoring/method: unknown scoring method "nope"');
+    expect(r.err).toContain('missing.json: no such file');
+    const j = await cli(['diff', 'xian-2022/district', 'bad.json', '--json'], cwd);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.out)).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.objectContaining({ place: 'bad.json#/tree/0/children/0/children/0/scoring/method' })]) });
+    expect((await cli(['diff', 'xian-2021/district', 'xian-2022/district'], cwd)).code).toBe(2);
+  });
+});
