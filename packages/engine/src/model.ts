@@ -204,6 +204,12 @@ const RulesetDef = Type.Object(
     bonus: Type.Optional(BonusSchema),
     vetoes: Type.Optional(Type.Array(VetoSchema)),
     grades: Type.Optional(Type.Array(GradeBandSchema)),
+    rectificationDeadline: Type.Optional(
+      Type.String({
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+        description: '整改时限: the date by which units rectify what the checks found (YYYY-MM-DD); feedback lists show it',
+      }),
+    ),
     normalize: Type.Optional(
       Type.Object(
         { scale: Type.Number({ exclusiveMinimum: 0, description: 'e.g. 100' }) },

@@ -41,7 +41,7 @@ export interface FeedbackOptions {
    * card's ruleset id and version.
    */
   ruleset?: Ruleset;
-  /** 整改时限 of every row, default `2023-04-15` (the plan's 4月15日). */
+  /** 整改时限 of every row; default the ruleset's `rectificationDeadline`, else `2023-04-15` (the plan's 4月15日). */
   deadline?: string;
   /** 责任单位 to show instead of the unit's name (e.g. a department within it). */
   responsible?: string;
@@ -127,7 +127,7 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
   const rsNodes = ruleset !== undefined ? rulesetNodes(ruleset) : undefined;
   const names = new Map((options.units ?? []).map((u) => [u.id, u.name]));
   const unitName = (id: string): UnitName => ({ id, name: names.get(id) ?? (id === card.unit.id ? card.unit.name : id) });
-  const deadline = options.deadline ?? DEFAULT_DEADLINE;
+  const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const self = options.responsible ?? card.unit.name;
   const counters: Record<FeedbackList, number> = { 'data-check': 0, onsite: 0 };
   const rows: FeedbackRow[] = [];
@@ -216,7 +216,7 @@ export const FEEDBACK_HEADERS = ['序号', '评分项', '评分项名称', '扣�
  */
 export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {}): string {
   const rows = feedbackRows(card, options);
-  const deadline = options.deadline ?? DEFAULT_DEADLINE;
+  const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const out: string[] = [];
   out.push(`# 反馈清单 · ${escapeMarkdown(card.unit.name)}`, '');
   out.push(`- 评价对象：${escapeMarkdown(card.unit.name)}（${escapeMarkdown(card.unit.id)}）`);

@@ -111,3 +111,16 @@ describe('feedbackMarkdown', () => {
     expect(clean).toMatch(/## 问题反馈清单（现场检查）\n\n无扣分项。/);
   });
 });
+
+describe('the deadline', () => {
+  it('comes from the ruleset when it declares one', async () => {
+    const { createEngine } = await import('@safecity/engine');
+    const { district, unitById } = await import('@safecity/ruleset-xian-2022');
+    const { feedbackRows } = await import('../src/index.js');
+    expect(district.rectificationDeadline).toBe('2023-04-15');
+    const card = createEngine().compile(district).score({ unit: unitById('yanta')!, values: { planFindings: 2 } });
+    const withDeadline = { ...district, rectificationDeadline: '2023-05-10' };
+    expect(feedbackRows(card, { ruleset: withDeadline }).every((r) => r.deadline === '2023-05-10')).toBe(true);
+    expect(feedbackRows(card, { ruleset: withDeadline, deadline: '2023-04-30' })[0]!.deadline).toBe('2023-04-30');
+  });
+});
