@@ -4,11 +4,10 @@
  * round-robin among the on-site groups (现场检查第一组…). With evidence, each drawn unit's
  * standby sites (备检单位, 2–3 per unit, field `standbySites`) are read and one is drawn to visit.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type Issue, type Unit } from '@safecity/engine';
-import { parseJsonEvidence } from '@safecity/evidence-json';
-import { parseWorkbook } from '@safecity/evidence-excel';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type Unit } from '@safecity/engine';
+import { parseEvidenceFile, readEvidenceFile, toProblems } from '../evidence-files.js';
 import { units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
@@ -157,21 +156,10 @@ async function readStandbySites(
   const problems: Problem[] = [];
   const parts: EvidencePart[] = [];
   const filesOf = new Map<string, string[]>();
-  const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i) => ({ place: i.path, message: i.message }));
   for (const file of files) {
-    const ext = extname(file).toLowerCase();
-    let input: Uint8Array;
-    try {
-      input = readFileSync(resolve(io.cwd, file));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      problems.push({ place: file, message: code === 'ENOENT' ? 'no such file' : (e as Error).message });
-      continue;
-    }
-    if (ext !== '.json' && ext !== '.xlsx' && ext !== '.xls' && ext !== '.xlsm') {
-      problems.push({ place: file, message: `unsupported evidence file type "${ext || '(none)'}": give .json or .xlsx files` });
-      continue;
-    }
+    const f = readEvidenceFile(file, io, problems);
+    if (f === undefined) continue;
+    const { ext, input } = f;
     // Without --ruleset both built-in rubrics are candidates: the one the file names goes first.
     let claimed: string | undefined;
     if (ext === '.json') {
@@ -186,7 +174,7 @@ async function readStandbySites(
     let firstIssues: Problem[] | undefined;
     for (const ruleset of order) {
       try {
-        const parsed = ext === '.json' ? parseJsonEvidence(input, { file, ruleset, units: xianUnits }) : await parseWorkbook(input, { file, ruleset, units: xianUnits });
+        const parsed = await parseEvidenceFile(f, ruleset, xianUnits);
         parts.push(parsed.part);
         filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), file]);
         firstIssues = undefined;

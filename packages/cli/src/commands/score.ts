@@ -3,7 +3,7 @@
  * (.json and .xlsx, mixed), check every value, score every unit, write the scorecards.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   EvidenceError,
   SafecityError,
@@ -11,15 +11,12 @@ import {
   type EvidencePart,
   type EvidenceRecord,
   type Finding,
-  type Issue,
   type ScoreCard,
 } from '@safecity/engine';
-import { parseJsonEvidence } from '@safecity/evidence-json';
-import { parseWorkbook } from '@safecity/evidence-excel';
+import { parseEvidenceFile, readEvidenceFile, toProblems } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
 
-const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i) => ({ place: i.path, message: i.message }));
 
 function readFindings(file: string, io: Io, unitIds: ReadonlySet<string>): Map<string, Finding[]> {
   let data: unknown;
@@ -54,30 +51,13 @@ export async function score(
   const records: EvidenceRecord[] = [];
   const warnings: Problem[] = [];
   const problems: Problem[] = [];
-  const units = loaded.units.length > 0 ? { units: loaded.units } : {};
   const total = opts.evidence.length;
   for (const [n, file] of opts.evidence.entries()) {
     if (io.isTTY && total > 3) io.stderr(`\r读取佐证材料 reading evidence ${n + 1}/${total} …`);
-    const ext = extname(file).toLowerCase();
-    let input: Uint8Array;
+    const f = readEvidenceFile(file, io, problems);
+    if (f === undefined) continue;
     try {
-      input = readFileSync(resolve(io.cwd, file));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      problems.push({ place: file, message: code === 'ENOENT' ? 'no such file' : (e as Error).message });
-      continue;
-    }
-    try {
-      const parsed =
-        ext === '.json'
-          ? parseJsonEvidence(input, { file, ruleset, ...units })
-          : ext === '.xlsx' || ext === '.xls' || ext === '.xlsm'
-            ? await parseWorkbook(input, { file, ruleset, ...units })
-            : undefined;
-      if (parsed === undefined) {
-        problems.push({ place: file, message: `unsupported evidence file type "${ext || '(none)'}": give .json or .xlsx files` });
-        continue;
-      }
+      const parsed = await parseEvidenceFile(f, ruleset, loaded.units);
       parts.push(parsed.part);
       records.push(...parsed.records);
       warnings.push(...toProblems(parsed.warnings));
