@@ -1,12 +1,2 @@
-import { defineConfig } from 'tsup';
-
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: { compilerOptions: { composite: false } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // Quiet on success; errors still print.
-  silent: true,
-});
+// The shared library build (see the repository root).
+export { default } from '../../tsup.library.js';

@@ -12,18 +12,10 @@ export interface UnitRef {
   kind: string;
 }
 
-/** A card's scores in one round. */
-export interface RoundScore {
-  ruleset: { id: string; version: string };
-  max: number;
-  earned: number;
-  bonus: number;
-  total: number;
-  normalized?: number;
-  grade: string | null;
-  gradeTitle: string | null;
-  vetoed: boolean;
-}
+/** A card's scores in one round: the ScoreCard's own fields, so the two never drift apart. */
+export type RoundScore = Pick<ScoreCard, 'max' | 'earned' | 'bonus' | 'total' | 'normalized' | 'grade' | 'gradeTitle' | 'vetoed'> & {
+  ruleset: Pick<ScoreCard['ruleset'], 'id' | 'version'>;
+};
 
 /** What happened to one item's deductions between the rounds. */
 export type ItemStatus = 'fixed' | 'remaining' | 'new';
