@@ -64,6 +64,8 @@ export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, dat
     const branches = new Map<string, ErrorObject[]>();
     for (const e of errors) {
       if (e === u || consumed.has(e) || !e.schemaPath.startsWith(prefix)) continue;
+      // The same union in an array (one schema path) fails separately for each element.
+      if (e.instancePath !== u.instancePath && !e.instancePath.startsWith(u.instancePath + '/')) continue;
       const n = e.schemaPath.slice(prefix.length).split('/')[0] as string;
       const list = branches.get(n) ?? [];
       list.push(e);
@@ -72,8 +74,10 @@ export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, dat
     consumed.add(u);
     for (const list of branches.values()) list.forEach((e) => consumed.add(e));
     const isLiteral = (list: ErrorObject[]) => list.length === 1 && list[0]!.keyword === 'const' && list[0]!.instancePath === u.instancePath;
+    // A branch whose tag (`type`, or a patch operation's `op`) differs is not the one meant.
+    const tag = [...branches.values()].some((l) => l.some((e) => e.keyword === 'const' && e.instancePath === `${u.instancePath}/op`)) ? 'op' : 'type';
     const tagMiss = (list: ErrorObject[]) =>
-      list.some((e) => e.keyword === 'const' && e.instancePath === `${u.instancePath}/type`);
+      list.some((e) => e.keyword === 'const' && e.instancePath === `${u.instancePath}/${tag}`);
     const all = [...branches.values()];
     if (all.length > 0 && all.every(isLiteral)) {
       const allowed = all.map((l) => JSON.stringify((l[0]!.params as { allowedValue: unknown }).allowedValue));
@@ -81,16 +85,20 @@ export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, dat
       continue;
     }
     const live = all.filter((l) => !tagMiss(l));
+    // A branch with no errors of its own here failed only inside a $ref (ajv's `verbose` gives
+    // the branches): it is the one meant, and its errors are reported as they are.
+    const refOnly = Array.isArray(u.schema) && branches.size < u.schema.length;
+    if (live.length === 0 && refOnly) continue;
     if (live.length === 1) {
       for (const e of live[0]!) out.push(one(e, data));
     } else if (live.length === 0 && all.length > 0) {
       const tags = all
-        .map((l) => l.find((e) => e.keyword === 'const' && e.instancePath === `${u.instancePath}/type`))
+        .map((l) => l.find((e) => e.keyword === 'const' && e.instancePath === `${u.instancePath}/${tag}`))
         .filter((e): e is ErrorObject => e !== undefined)
         .map((e) => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue));
       out.push({
-        path: `${u.instancePath}/type`,
-        message: `expected "type" to be one of ${tags.join(', ')}, found ${shown(at(data, `${u.instancePath}/type`))}`,
+        path: `${u.instancePath}/${tag}`,
+        message: `expected "${tag}" to be one of ${tags.join(', ')}, found ${shown(at(data, `${u.instancePath}/${tag}`))}`,
       });
     } else {
       out.push({ path: u.instancePath, message: `does not match any allowed form, found ${shown(at(data, u.instancePath))}` });

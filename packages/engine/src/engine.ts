@@ -5,11 +5,12 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { LogicError, PluginError, type Issue } from './errors.js';
+import { LogicError, PluginError, RulesetError, type Issue } from './errors.js';
 import { compileModel, type CompiledItem, type CompiledModel } from './compile.js';
 import { createLogicCompiler } from './logic/index.js';
 import type { LogicFn, LogicOperator } from './logic/types.js';
-import { FindingsSchema, RulesetSchema, type EvidenceField, type Ruleset, type UnitEvidence, type Unit } from './model.js';
+import { FindingsSchema, RulesetPatchSchema, RulesetSchema, type EvidenceField, type Ruleset, type RulesetRef, type UnitEvidence, type Unit } from './model.js';
+import { isPatch, resolveRuleset, type Migration, type Resolved, type ResolveOptions } from './edition/resolve.js';
 import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
 import { builtinMethods } from './methods/builtins.js';
 import { builtinMergePolicies } from './merge.js';
@@ -63,8 +64,15 @@ export interface CompiledRuleset {
   readonly items: readonly ItemSummary[];
   /** Declared fields no item is scored on or conditioned by (e.g. those only vetoes read). */
   readonly generalFields: readonly string[];
-  /** The ruleset as given (frozen). */
+  /** The ruleset as scored (frozen): as given, or, for a patch, the whole ruleset it resolves to. */
   readonly source: Readonly<Ruleset>;
+  /** The edition this one extends (its `extends`), or undefined for a whole ruleset. */
+  readonly extends: RulesetRef | undefined;
+  /**
+   * What the evidence of the edition this one extends becomes here: items and fields renamed
+   * or retired. Undefined for a whole ruleset. `migrateEvidence` uses it.
+   */
+  readonly migration: Migration | undefined;
   /** Items that apply to a unit by kind and id (evidence-dependent conditions are not evaluated). */
   itemsFor(unit: Pick<Unit, 'id' | 'kind'>): ItemSummary[];
   /** Score one unit's evidence. Throws EvidenceError listing every problem of the input. */
@@ -77,10 +85,23 @@ export interface CompiledRuleset {
   evaluate(evidence: UnitEvidence, options?: ScoreOptions): Evaluation;
 }
 
+/** Options of `engine.compile`: where the editions a ruleset extends come from. */
+export type CompileOptions = ResolveOptions;
+
 /** An engine: compile rulesets and JsonLogic with this engine's parts only. */
 export interface Engine {
-  /** Validate and compile a ruleset; throws RulesetError with every issue and its JSON pointer. */
-  compile(ruleset: unknown): CompiledRuleset;
+  /**
+   * Validate and compile a ruleset; throws RulesetError with every issue and its JSON pointer.
+   * A ruleset that `extends` an earlier edition is resolved first: give the earlier editions in
+   * `options.bases` (or a `resolve` function); problems point into the patch as written.
+   */
+  compile(ruleset: unknown, options?: CompileOptions): CompiledRuleset;
+  /**
+   * Resolve a ruleset file that extends an earlier edition into the whole ruleset it stands for,
+   * with its migration map, without compiling it (a whole ruleset is returned as it is).
+   * Throws RulesetError for a missing base, a cycle or an operation that names nothing.
+   */
+  resolve(ruleset: unknown, options?: CompileOptions): Resolved;
   /** Compile a JsonLogic rule into a closure; throws LogicError for unknown operators. */
   compileLogic(rule: unknown): LogicFn;
   readonly plugins: readonly string[];
@@ -153,9 +174,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   const logic = createLogicCompiler(Object.fromEntries(tables.operators) as Record<string, LogicOperator>);
   // One ajv per engine: schemas of one engine's methods never leak into another's.
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   addFormats(ajv);
   const validateRuleset = ajv.compile(RulesetSchema);
+  const validatePatch = ajv.compile(RulesetPatchSchema);
   const validateFindings = ajv.compile(FindingsSchema);
   const methods = tables.methods as Map<string, ScoringMethod>;
   const paramValidators = new Map<string, ValidateFunction>();
@@ -170,8 +192,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
 
   const engine: Engine = {
-    compile(json) {
-      return wrap(compileModel(json, parts), validateFindings);
+    compile(json, options = {}) {
+      if (!isPatch(json)) return wrap(compileModel(json, parts), validateFindings, undefined, undefined);
+      const resolved = resolveRuleset(json, { validateRuleset, validatePatch }, options);
+      let model: CompiledModel;
+      try {
+        model = compileModel(resolved.ruleset, parts);
+      } catch (e) {
+        if (!(e instanceof RulesetError)) throw e;
+        const seen = new Set<string>();
+        const issues = e.issues.map(resolved.remap).filter((i) => !seen.has(i.path + '\u0000' + i.message) && seen.add(i.path + '\u0000' + i.message));
+        throw new RulesetError(issues);
+      }
+      return wrap(model, validateFindings, resolved.extends, resolved.migration);
+    },
+    resolve(json, options = {}) {
+      return resolveRuleset(json, { validateRuleset, validatePatch }, options);
     },
     compileLogic(rule) {
       const r = logic.compile(rule);
@@ -230,7 +266,7 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-function wrap(model: CompiledModel, validateFindings: ValidateFunction): CompiledRuleset {
+function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
   const items = Object.freeze(model.items.map(summary));
   const byId = new Map(items.map((s) => [s.id, s]));
   const source = deepFreeze(structuredClone(model.json));
@@ -251,6 +287,8 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction): Compile
         .filter((n) => !model.items.some((i) => i.fields.includes(n) || (i.applicability?.fields ?? []).includes(n))),
     ),
     source,
+    extends: base,
+    migration: migration === undefined ? undefined : deepFreeze(migration),
     itemsFor(unit: Pick<Unit, 'id' | 'kind'>) {
       return model.items
         .filter((i) => {

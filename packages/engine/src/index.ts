@@ -12,7 +12,8 @@
  * ```
  * @packageDocumentation
  */
-export { createEngine, type Engine, type EngineOptions, type CompiledRuleset, type ItemSummary } from './engine.js';
+export { createEngine, type Engine, type EngineOptions, type CompileOptions, type CompiledRuleset, type ItemSummary } from './engine.js';
+export { isPatch, type ResolveOptions, type Resolved, type Migration, type ItemMigration } from './edition/resolve.js';
 export {
   definePlugin,
   defineMethod,
@@ -46,6 +47,15 @@ export {
   VetoSchema,
   VetoEffectSchema,
   GradeBandSchema,
+  RulesetPatchSchema,
+  RulesetFileSchema,
+  RulesetRefSchema,
+  PatchOpSchema,
+  MigrationMapSchema,
+  type RulesetPatch,
+  type RulesetRef,
+  type PatchOp,
+  type MigrationMap,
   type Ruleset,
   type Node,
   type EvidenceField,

@@ -108,39 +108,38 @@ export const ProvenanceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A node's properties (shared by the node schema and a patch's `update` operation). */
+const NODE_PROPS = {
+  id: Id,
+  title: LocalTextSchema,
+  max: Points,
+  // group
+  children: Type.Optional(Type.Array(Type.Ref('Node'), { minItems: 1 })),
+  childrenMax: Type.Optional(
+    Type.Union([Type.Literal('equal'), Type.Literal('cap')], {
+      description: "'equal': children's maxima sum to this max; 'cap': they may sum to more, earned is capped",
+    }),
+  ),
+  // item
+  content: Type.Optional(Type.String({ description: '评价内容, verbatim' })),
+  standard: Type.Optional(Type.String({ description: '评分标准, verbatim' })),
+  evidenceKinds: Type.Optional(Type.Array(EvidenceKindSchema, { minItems: 1 })),
+  checkMethods: Type.Optional(Type.Array(CheckMethodSchema, { minItems: 1 })),
+  applicability: Type.Optional(ApplicabilitySchema),
+  scoring: Type.Optional(ScoringSchema),
+  messages: Type.Optional(Type.Record(Type.String(), MessageOverrideSchema)),
+  suggestion: Type.Optional(LocalTextSchema),
+  merge: Type.Optional(Type.String({ minLength: 1, description: 'Merge policy for check findings' })),
+  monotonic: Type.Optional(Type.Boolean({ description: 'false: more evidence may lower the score (declared)' })),
+  provenance: Type.Optional(ProvenanceSchema),
+  lead: Type.Optional(Type.String({ description: '牵头单位 (unit id)' })),
+  partners: Type.Optional(Type.Array(Type.String(), { description: '配合单位 (unit ids)' })),
+};
 /**
  * A node of the tree: a group (category / indicator, with `children`) or a scored item
  * (三级指标, with `scoring`). Any depth.
  */
-const NodeDef = Type.Object(
-      {
-        id: Id,
-        title: LocalTextSchema,
-        max: Points,
-        // group
-        children: Type.Optional(Type.Array(Type.Ref('Node'), { minItems: 1 })),
-        childrenMax: Type.Optional(
-          Type.Union([Type.Literal('equal'), Type.Literal('cap')], {
-            description: "'equal': children's maxima sum to this max; 'cap': they may sum to more, earned is capped",
-          }),
-        ),
-        // item
-        content: Type.Optional(Type.String({ description: '评价内容, verbatim' })),
-        standard: Type.Optional(Type.String({ description: '评分标准, verbatim' })),
-        evidenceKinds: Type.Optional(Type.Array(EvidenceKindSchema, { minItems: 1 })),
-        checkMethods: Type.Optional(Type.Array(CheckMethodSchema, { minItems: 1 })),
-        applicability: Type.Optional(ApplicabilitySchema),
-        scoring: Type.Optional(ScoringSchema),
-        messages: Type.Optional(Type.Record(Type.String(), MessageOverrideSchema)),
-        suggestion: Type.Optional(LocalTextSchema),
-        merge: Type.Optional(Type.String({ minLength: 1, description: 'Merge policy for check findings' })),
-        monotonic: Type.Optional(Type.Boolean({ description: 'false: more evidence may lower the score (declared)' })),
-        provenance: Type.Optional(ProvenanceSchema),
-        lead: Type.Optional(Type.String({ description: '牵头单位 (unit id)' })),
-        partners: Type.Optional(Type.Array(Type.String(), { description: '配合单位 (unit ids)' })),
-      },
-      { additionalProperties: false },
-    );
+const NodeDef = Type.Object(NODE_PROPS, { additionalProperties: false });
 export const NodeSchema = Type.Cyclic({ Node: NodeDef }, 'Node');
 
 /** The bonus bucket (加分项 / 鼓励项, e.g. 先进经验): items add points up to the cap. */
@@ -221,6 +220,130 @@ const RulesetDef = Type.Object(
 );
 /** The whole ruleset schema; the tree's nodes are one recursive definition. */
 export const RulesetSchema = Type.Cyclic({ Node: NodeDef, Ruleset: RulesetDef }, 'Ruleset');
+
+/** A ruleset named by id and exact version, e.g. the edition a patch extends. */
+export const RulesetRefSchema = Type.Object(
+  {
+    id: RulesetDef.properties.id,
+    version: RulesetDef.properties.version,
+  },
+  { additionalProperties: false },
+);
+export type RulesetRef = Static<typeof RulesetRefSchema>;
+
+const optional = <T extends Record<string, import('typebox').TSchema>>(props: T) =>
+  Object.fromEntries(Object.entries(props).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof T]: import('typebox').TOptional<T[K]> };
+
+const { id: _nodeId, children: _children, ...NODE_SETTABLE } = NODE_PROPS;
+/** Node properties an `update` may remove (the required ones, id and children cannot be). */
+const NODE_UNSETTABLE = ['childrenMax', 'content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'scoring', 'messages', 'suggestion', 'merge', 'monotonic', 'provenance', 'lead', 'partners'] as const;
+const { name: _fieldName, ...FIELD_SETTABLE } = EvidenceFieldSchema.properties;
+const FIELD_UNSETTABLE = ['description', 'unit', 'values', 'minimum', 'maximum'] as const;
+const literals = (names: readonly string[]) => Type.Union(names.map((n) => Type.Literal(n)));
+
+/** Where an added or moved node goes: under `parent` (a group or the bonus bucket; default the top of the tree), before or after a sibling (default last). */
+const PLACE = {
+  parent: Type.Optional(Type.String({ minLength: 1, description: 'Id of a group, or of the bonus bucket; omitted: the top of the tree' })),
+  before: Type.Optional(Type.String({ minLength: 1, description: 'Id of the sibling to go before' })),
+  after: Type.Optional(Type.String({ minLength: 1, description: 'Id of the sibling to go after' })),
+};
+
+/**
+ * One operation of a patch. Items, groups and fields are named by id (not by position), so a
+ * patch reads like the change it makes and survives renumbering elsewhere in the tree.
+ */
+export const PatchOpSchema = Type.Union([
+  Type.Object({ op: Type.Literal('add'), ...PLACE, node: Type.Ref('Node') }, { additionalProperties: false, description: 'Add an item or group (新增)' }),
+  Type.Object(
+    { op: Type.Literal('remove'), id: Type.String({ minLength: 1 }), reason: Type.Optional(LocalTextSchema) },
+    { additionalProperties: false, description: 'Retire an item or group (删除); the reason is shown where last year’s evidence is not carried over' },
+  ),
+  Type.Object(
+    { op: Type.Literal('replace'), id: Type.String({ minLength: 1 }), node: Type.Ref('Node') },
+    { additionalProperties: false, description: 'Replace an item or group whole; a new id renames it' },
+  ),
+  Type.Object(
+    {
+      op: Type.Literal('update'),
+      id: Type.String({ minLength: 1 }),
+      set: Type.Optional(
+        Type.Object({ ...optional(NODE_SETTABLE), cap: Type.Optional(Points) }, { additionalProperties: false, description: 'Properties to set (cap: the bonus bucket only)' }),
+      ),
+      unset: Type.Optional(Type.Array(literals(NODE_UNSETTABLE), { minItems: 1 })),
+    },
+    { additionalProperties: false, description: 'Change some properties of an item, a group or the bonus bucket (修改)' },
+  ),
+  Type.Object({ op: Type.Literal('move'), id: Type.String({ minLength: 1 }), ...PLACE }, { additionalProperties: false, description: 'Move an item or group to another place' }),
+  Type.Object({ op: Type.Literal('rename'), id: Type.String({ minLength: 1 }), to: Id }, { additionalProperties: false, description: 'Give an item or group a new id' }),
+  Type.Object(
+    { op: Type.Literal('add-field'), field: EvidenceFieldSchema, after: Type.Optional(Type.String({ minLength: 1 })) },
+    { additionalProperties: false, description: 'Declare a new evidence field' },
+  ),
+  Type.Object({ op: Type.Literal('remove-field'), name: Type.String({ minLength: 1 }) }, { additionalProperties: false, description: 'Remove an evidence field' }),
+  Type.Object(
+    {
+      op: Type.Literal('update-field'),
+      name: Type.String({ minLength: 1 }),
+      set: Type.Optional(Type.Object(optional(FIELD_SETTABLE), { additionalProperties: false })),
+      unset: Type.Optional(Type.Array(literals(FIELD_UNSETTABLE), { minItems: 1 })),
+    },
+    { additionalProperties: false, description: 'Change an evidence field' },
+  ),
+  Type.Object(
+    { op: Type.Literal('rename-field'), name: Type.String({ minLength: 1 }), to: EvidenceFieldSchema.properties.name },
+    { additionalProperties: false, description: 'Give an evidence field a new name (last year’s values carry over under it)' },
+  ),
+]);
+
+/** How last year's evidence maps onto this edition, beyond what the operations already say. */
+export const MigrationMapSchema = Type.Object(
+  {
+    items: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String({ minLength: 1 }), Type.Null()]), {
+        description: 'Old item id → new item id (its evidence and findings go there), or null: not carried over',
+      }),
+    ),
+    fields: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String({ minLength: 1 }), Type.Null()]), {
+        description: 'Old field name → new field name, or null: not carried over',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type MigrationMap = Static<typeof MigrationMapSchema>;
+
+const { $schema: _s, id: _i, version: _v, edition: _e, title: _t, fields: _f, tree: _tr, bonus: _b, ...INHERITABLE } = RulesetDef.properties;
+
+/**
+ * A ruleset that extends an earlier edition: the base's id and exact version, a list of
+ * operations, and optionally new values for the ruleset's own properties (vetoes, grades, …:
+ * given here, they replace the base's whole).
+ */
+const RulesetPatchDef = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    id: RulesetDef.properties.id,
+    version: RulesetDef.properties.version,
+    edition: RulesetDef.properties.edition,
+    title: LocalTextSchema,
+    extends: RulesetRefSchema,
+    ...optional(INHERITABLE),
+    patch: Type.Array(PatchOpSchema),
+    migrate: Type.Optional(MigrationMapSchema),
+  },
+  { additionalProperties: false },
+);
+/** A ruleset file that extends an earlier edition (`extends` + `patch`). */
+export const RulesetPatchSchema = Type.Cyclic({ Node: NodeDef, RulesetPatch: RulesetPatchDef }, 'RulesetPatch');
+/** A ruleset file: a whole ruleset, or a patch on an earlier edition. */
+export const RulesetFileSchema = Type.Cyclic(
+  { Node: NodeDef, Ruleset: RulesetDef, RulesetPatch: RulesetPatchDef, RulesetFile: Type.Union([Type.Ref('Ruleset'), Type.Ref('RulesetPatch')]) },
+  'RulesetFile',
+);
+/** One operation of a patch (`add`, `remove`, `replace`, `update`, `move`, `rename`, and the same for fields). */
+export type PatchOp = RulesetPatch['patch'][number];
+export type RulesetPatch = Static<typeof RulesetPatchSchema>;
 
 export type LocalTextJson = Static<typeof LocalTextSchema>;
 export type Node = Static<typeof NodeSchema>;
@@ -304,7 +427,7 @@ export interface UnitEvidence {
  */
 export function rulesetJsonSchema(): Record<string, unknown> {
   const names = new Set<string>();
-  const plain = JSON.parse(JSON.stringify(RulesetSchema), function (this: unknown, key, value: unknown) {
+  const plain = JSON.parse(JSON.stringify(RulesetFileSchema), function (this: unknown, key, value: unknown) {
     if (key === '$defs' && value !== null && typeof value === 'object') for (const n of Object.keys(value)) names.add(n);
     return value;
   }) as Record<string, unknown>;
