@@ -1,18 +1,56 @@
-/** Rulesets by id (`xian-2022/district`) or path, and units by id from the ruleset's registry. */
+/**
+ * Rulesets by id (`xian-2022/district`) or path, and units by id from the ruleset's registry.
+ * An id names a ruleset package by convention: `<line>/<name>` is in `@safecity/ruleset-<line>`
+ * (its `rulesets` export), found beside the command or in the project it runs in. A ruleset
+ * that `extends` an earlier edition finds it the same way, or among the `--base` files.
+ */
 import { readFileSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
-import { createEngine, SafecityError, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
+import { createRequire } from 'node:module';
+import { join, resolve as resolvePath } from 'node:path';
+import { createEngine, isPatch, SafecityError, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
 import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { InputProblems, UsageError, type Io } from './io.js';
 
+interface Known {
+  json: unknown;
+  units: readonly Unit[];
+}
+
 /** Rulesets that ship with the command, by id. */
-const BUILTIN: Readonly<Record<string, { json: unknown; units: readonly Unit[] }>> = {
+const BUILTIN: Readonly<Record<string, Known>> = {
   'xian-2022/municipal': { json: xian['xian-2022/municipal'], units: xianUnits },
   'xian-2022/district': { json: xian['xian-2022/district'], units: xianUnits },
 };
 
 /** The ids of the rulesets that ship with the command. */
 export const builtinRulesets = Object.keys(BUILTIN);
+
+/** A ruleset package's exports, as the convention has them. */
+interface RulesetPackage {
+  rulesets?: Record<string, unknown>;
+  units?: readonly Unit[];
+}
+
+/** A ruleset by id: built in, or from an installed `@safecity/ruleset-<line>` package. */
+function findById(id: string, io: Io): Known | undefined {
+  const builtin = BUILTIN[id];
+  if (builtin !== undefined) return builtin;
+  const line = id.split('/')[0] ?? '';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(line) || !id.includes('/')) return undefined;
+  const name = `@safecity/ruleset-${line}`;
+  for (const from of [join(io.cwd, 'package.json'), import.meta.url]) {
+    let pkg: RulesetPackage;
+    try {
+      pkg = createRequire(from)(name) as RulesetPackage;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') continue;
+      throw e;
+    }
+    const json = pkg.rulesets?.[id];
+    if (json !== undefined) return { json, units: pkg.units ?? [] };
+  }
+  return undefined;
+}
 
 /** A compiled ruleset, where it came from, and the units it knows. */
 export interface LoadedRuleset {
@@ -38,24 +76,37 @@ function readJson(file: string, io: Io, what: string): unknown {
   }
 }
 
+/** Options of `loadRuleset`. */
+export interface LoadOptions {
+  /** A unit registry file (units.json) for a ruleset given as a path. */
+  units?: string;
+  engine?: Engine;
+  /** Files of earlier editions a ruleset may extend (besides those found by id). */
+  bases?: readonly string[];
+}
+
 /** Load and compile a ruleset by id or path; problems carry the file or id as their place. */
-export function loadRuleset(idOrPath: string, io: Io, options: { units?: string; engine?: Engine } = {}): LoadedRuleset {
+export function loadRuleset(idOrPath: string, io: Io, options: LoadOptions = {}): LoadedRuleset {
   const engine = options.engine ?? createEngine();
-  const builtin = BUILTIN[idOrPath];
-  const json = builtin ? builtin.json : idOrPath.endsWith('.json') ? readJson(idOrPath, io, 'ruleset') : undefined;
+  const known = idOrPath.endsWith('.json') ? undefined : findById(idOrPath, io);
+  const json = known !== undefined ? known.json : idOrPath.endsWith('.json') ? readJson(idOrPath, io, 'ruleset') : undefined;
   if (json === undefined) {
-    throw new UsageError(`unknown ruleset "${idOrPath}": give one of ${builtinRulesets.join(', ')}, or a path to a ruleset .json file`);
+    throw new UsageError(
+      `unknown ruleset "${idOrPath}": give one of ${builtinRulesets.join(', ')}, the id of a ruleset in an installed @safecity/ruleset-<name> package, or a path to a ruleset .json file`,
+    );
   }
+  const bases = (options.bases ?? []).map((b) => readJson(b, io, 'base ruleset'));
   let ruleset: CompiledRuleset;
   try {
-    ruleset = engine.compile(json);
+    ruleset = engine.compile(json, { bases, resolve: (ref) => findById(ref.id, io)?.json });
   } catch (e) {
     if (e instanceof SafecityError) {
       throw new InputProblems(`Invalid ruleset ${idOrPath}`, e.issues.map((i) => ({ place: `${idOrPath}#${i.path}`, message: i.message })));
     }
     throw e;
   }
-  let units: readonly Unit[] = builtin ? builtin.units : [];
+  // A patch evaluates the units of the edition it extends, unless it brings its own.
+  let units: readonly Unit[] = known?.units ?? (isPatch(json) && ruleset.extends !== undefined ? (findById(ruleset.extends.id, io)?.units ?? []) : []);
   if (options.units !== undefined) {
     const data = readJson(options.units, io, 'unit registry') as { units?: unknown };
     if (data === null || typeof data !== 'object' || !Array.isArray(data.units)) {

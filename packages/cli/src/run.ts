@@ -11,7 +11,7 @@ import { template } from './commands/template.js';
 import { score } from './commands/score.js';
 import { feedback, report } from './commands/reports.js';
 import { sample, type SampleOptions } from './commands/sample.js';
-import { diff } from './commands/diff.js';
+import { diff, type DiffOptions } from './commands/diff.js';
 
 const EXAMPLES = `
 Examples:
@@ -24,6 +24,7 @@ Examples:
   $ safecity report --scores scores/ --before scores-round1/ --self-scores self-scores.json --out report.html
   $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/*.json --out onsite/
   $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
+  $ safecity diff xian-2022/district xian-2023-example/district --check
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
 Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
@@ -106,11 +107,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command('diff')
-    .description('what changed between two editions of a ruleset: items, groups, fields, vetoes, grades (a changelog; exit 0 with differences)')
+    .description('what changed between two editions of a ruleset (items added, removed, renamed, moved, changed; fields, vetoes, grades, totals) and the semver bump that calls for; exit 0 with differences')
     .argument('<rulesetA>', 'the older ruleset: id or path')
     .argument('<rulesetB>', 'the newer ruleset: id or path')
+    .option('--check', "exit 1 when B's version is not bumped enough over A's for what changed")
+    .option('--base <files...>', 'earlier editions a ruleset file extends, when not installed as packages')
     .option('--json', 'print JSON')
-    .action((a: string, b: string, o: { json?: boolean }) => diff(a, b, o, io));
+    .action((a: string, b: string, o: DiffOptions) => diff(a, b, o, io));
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

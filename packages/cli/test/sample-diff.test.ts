@@ -193,17 +193,21 @@ describe('diff', () => {
     const r = await cli(['diff', 'xian-2022/district', 'next.json'], cwd);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('## xian-2022/district 1.0.0 → xian-2022/district 1.1.0');
-    expect(r.out).toContain('### 新增 (Added)');
-    expect(r.out).toContain('- 评分项 (item) `2.3.3` 任务分工动态调整 (2 分 · in 2.3)');
-    expect(r.out).toContain('- 字段 (field) `taskDivisionUpdated` 任务分工动态调整文件 (boolean)');
-    expect(r.out).toContain('### 删除 (Removed)');
-    expect(r.out).toMatch(/- 评分项 \(item\) `2\.3\.2` .* \(2 分 · in 2\.3\)/);
-    expect(r.out).toContain('### 修改 (Changed)');
-    expect(r.out).toContain('- 总分 (max): 140 → 141');
-    expect(r.out).toContain('- 评分项 (item) `1.1.1` 成立创建工作领导小组: max 2 → 3');
-    expect(r.out).toContain('- 指标 (group) `1.1` 组织领导: max 5 → 6');
-    expect(r.out).toContain('- 指标 (group) `1`');
+    expect(r.out).toContain('版本判定 (semver verdict): **major**');
+    expect(r.out).toContain('- ruleset max changed (140 → 141)\n- item 2.3.2 removed\n');
+    expect(r.out).toContain('| 新增 added | 评分项 item | `2.3.3` | 任务分工动态调整 | 2 分 · in 2.3 | minor |');
+    expect(r.out).toContain('| 新增 added | 字段 field | `taskDivisionUpdated` | 任务分工动态调整文件 | boolean | minor |');
+    expect(r.out).toMatch(/\| 删除 removed \| 评分项 item \| `2\.3\.2` \| .* \| 2 分 · in 2\.3 \| major \|/);
+    expect(r.out).toContain('| 修改 changed | 细则 ruleset |  |  | max 140 → 141 | major |');
+    expect(r.out).toContain('| 修改 changed | 评分项 item | `1.1.1` | 成立创建工作领导小组 | max 2 → 3 | minor |');
+    expect(r.out).toContain('| 修改 changed | 指标 group | `1.1` | 组织领导 | max 5 → 6 | minor |');
+    expect(r.out).toContain('| 修改 changed | 指标 group | `1` |');
     expect(r.out).not.toContain('2.3`'); // 2.3 kept its max
+    expect(r.out).toContain('✗ xian-2022/district 1.1.0 over xian-2022/district 1.0.0: a minor bump, but the changes need major (ruleset max changed (140 → 141); item 2.3.2 removed)');
+    // --check turns an insufficient bump into a failure naming the file.
+    const checked = await cli(['diff', 'xian-2022/district', 'next.json', '--check'], cwd);
+    expect(checked.code).toBe(1);
+    expect(checked.err).toContain('next.json: xian-2022/district 1.1.0 over xian-2022/district 1.0.0: a minor bump, but the changes need major');
     const j = await cli(['diff', 'xian-2022/district', 'next.json', '--json'], cwd);
     expect(j.code).toBe(0);
     const d = JSON.parse(j.out);
@@ -212,13 +216,23 @@ describe('diff', () => {
       identical: false,
       from: { id: 'xian-2022/district', version: '1.0.0' },
       to: { name: 'next.json', version: '1.1.0' },
-      max: { from: 140, to: 141 },
-      items: { added: [{ id: '2.3.3' }], removed: [{ id: '2.3.2' }], changed: [{ id: '1.1.1', changes: [{ property: 'max', from: 2, to: 3 }] }] },
+      ruleset: [{ property: 'max', from: 140, to: 141, bump: 'major' }],
+      items: { added: [{ id: '2.3.3', bump: 'minor' }], removed: [{ id: '2.3.2', bump: 'major' }], renamed: [], moved: [], changed: [{ id: '1.1.1', changes: [{ property: 'max', from: 2, to: 3, bump: 'minor' }] }] },
       fields: { added: [{ id: 'taskDivisionUpdated' }], removed: [], changed: [] },
       vetoes: { added: [], removed: [], changed: [] },
+      verdict: { bump: 'major' },
+      version: { ok: false, required: 'major', actual: 'minor' },
     });
     expect(d.groups.changed.map((g: { id: string }) => g.id)).toEqual(['1', '1.1']);
-    expect(d.bonusCap).toBeUndefined();
+    expect(d.verdict.reasons).toEqual([
+      { bump: 'major', reason: 'ruleset max changed (140 → 141)' },
+      { bump: 'major', reason: 'item 2.3.2 removed' },
+      { bump: 'minor', reason: 'item 2.3.3 added' },
+      { bump: 'minor', reason: 'item 1.1.1: max changed' },
+      { bump: 'minor', reason: 'group 1: max changed' },
+      { bump: 'minor', reason: 'group 1.1: max changed' },
+      { bump: 'minor', reason: 'field taskDivisionUpdated added' },
+    ]);
   });
 
   it('names every changed property: scoring params, text, field type, vetoes, grades, bonus cap', async () => {
@@ -235,13 +249,24 @@ describe('diff', () => {
     const r = await cli(['diff', 'xian-2022/district', 'b.json'], cwd);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('`2.3.2`');
-    expect(r.out).toContain('- 评分项 (item) `2.3.2` 逾期任务: params.per 0.5 → 1');
+    expect(r.out).toContain('| 修改 changed | 评分项 item | `2.3.2` | 逾期任务 | params.per 0.5 → 1 | minor |');
     expect(r.out).toContain('standard 「未成立创建工作领导小组的，扣2分。」 → 「未成立领导小组的，扣2分。」');
     expect(r.out).toContain('checkMethods data-check → data-check, onsite');
-    expect(r.out).toContain('- 字段 (field) `standbySites` 备检单位: title');
-    expect(r.out).toContain('- 等级 (grade) `good` 良好: min 80 → 85');
-    expect(r.out).toContain('- 加分上限 (bonus cap): 5 → 6');
-    expect(r.out).toMatch(/### 删除 \(Removed\)\n\n- 否决项 \(veto\) `/);
+    expect(r.out).toContain('| 修改 changed | 字段 field | `standbySites` | 备检单位 | title 「备检单位（2–3个，名称及地址）」 → 「备检单位」 | patch |');
+    expect(r.out).toContain('| 修改 changed | 等级 grade | `good` | 良好 | min 80 → 85 | minor |');
+    expect(r.out).toContain('| 修改 changed | 细则 ruleset |  |  | bonusCap 5 → 6 | major |');
+    expect(r.out).toContain('| 删除 removed | 否决项 veto | `concealed-accident` | 瞒报、谎报生产安全事故 | effect zero | minor |');
+    expect(r.out).toContain('✗ xian-2022/district 1.0.0 over xian-2022/district 1.0.0: the version is unchanged, but the changes need major (ruleset bonusCap changed (5 → 6))');
+  });
+
+  it('wording only is a patch; the verdict follows the policy', async () => {
+    const cwd = dir();
+    const rs = district();
+    rs.version = '1.0.1';
+    rs.tree[0].children[0].children[0].standard = '未成立领导小组的，扣2分。';
+    writeFileSync(join(cwd, 'wording.json'), JSON.stringify(rs));
+    const j = JSON.parse((await cli(['diff', 'xian-2022/district', 'wording.json', '--json', '--check'], cwd)).out);
+    expect(j).toMatchObject({ ok: true, verdict: { bump: 'patch', reasons: [{ bump: 'patch', reason: 'item 1.1.1: standard changed' }] }, version: { ok: true, required: 'patch', actual: 'patch' } });
   });
 
   it('identical rulesets: no differences', async () => {
@@ -251,7 +276,7 @@ describe('diff', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('无差异 (No differences).');
     const j = JSON.parse((await cli(['diff', 'xian-2022/district', 'xian-2022/district', '--json'], cwd)).out);
-    expect(j).toMatchObject({ ok: true, identical: true, items: { added: [], removed: [], changed: [] } });
+    expect(j).toMatchObject({ ok: true, identical: true, items: { added: [], removed: [], changed: [] }, verdict: { bump: 'none', reasons: [] } });
   });
 
   it('a broken or missing ruleset: exit 1 with its place; an unknown id is wrong usage', async () => {

@@ -13,6 +13,26 @@
  * @packageDocumentation
  */
 export { createEngine, type Engine, type EngineOptions, type CompileOptions, type CompiledRuleset, type ItemSummary } from './engine.js';
+export {
+  diffRulesets,
+  diffMarkdown,
+  describeChange,
+  checkVersion,
+  versionBump,
+  atLeast,
+  VERSION_POLICY,
+  type RulesetDiff,
+  type DiffSide,
+  type Bump,
+  type Verdict,
+  type VersionCheck,
+  type Change,
+  type Entry,
+  type Changed,
+  type Renamed,
+  type Moved,
+  type Section,
+} from './edition/diff.js';
 export { isPatch, type ResolveOptions, type Resolved, type Migration, type ItemMigration } from './edition/resolve.js';
 export {
   definePlugin,
