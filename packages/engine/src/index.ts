@@ -33,6 +33,15 @@ export {
   type Moved,
   type Section,
 } from './edition/diff.js';
+export {
+  migrateEvidence,
+  type MigrateOptions,
+  type MigratedEvidence,
+  type MigrationReport,
+  type ValueNotCarried,
+  type FindingNotCarried,
+  type NotCarriedReason,
+} from './edition/migrate.js';
 export { isPatch, type ResolveOptions, type Resolved, type Migration, type ItemMigration } from './edition/resolve.js';
 export {
   definePlugin,
