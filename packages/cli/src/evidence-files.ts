@@ -1,10 +1,10 @@
 /** Reading evidence files for the commands: .json and .xlsx, every problem with its file. */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { CompiledRuleset, EvidencePart, EvidenceRecord, Issue, Unit } from '@safecity/engine';
+import { SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
 import { parseJsonEvidence } from '@safecity/evidence-json';
 import { parseWorkbook } from '@safecity/evidence-excel';
-import type { Io, Problem } from './io.js';
+import { InputProblems, type Io, type Problem } from './io.js';
 
 /** An evidence file read from disk, not yet parsed. */
 export interface EvidenceFile {
@@ -44,4 +44,63 @@ export async function parseEvidenceFile(
 ): Promise<{ part: EvidencePart; records: EvidenceRecord[]; warnings: Issue[] }> {
   const options = { file: f.file, ruleset, ...(units !== undefined && units.length > 0 ? { units } : {}) };
   return f.ext === '.json' ? parseJsonEvidence(f.input, options) : parseWorkbook(f.input, options);
+}
+
+/**
+ * Read and parse every evidence file, then merge them by unit: every problem of every file at
+ * once (InputProblems), or each unit's evidence, every record, and the warnings.
+ */
+export async function readAllEvidence(
+  files: readonly string[],
+  ruleset: CompiledRuleset,
+  units: readonly Unit[] | undefined,
+  io: Io,
+): Promise<{ units: UnitEvidence[]; records: EvidenceRecord[]; warnings: Problem[] }> {
+  const parts: EvidencePart[] = [];
+  const records: EvidenceRecord[] = [];
+  const warnings: Problem[] = [];
+  const problems: Problem[] = [];
+  const total = files.length;
+  for (const [n, file] of files.entries()) {
+    if (io.isTTY && total > 3) io.stderr(`\r读取佐证材料 reading evidence ${n + 1}/${total} …`);
+    const f = readEvidenceFile(file, io, problems);
+    if (f === undefined) continue;
+    try {
+      const parsed = await parseEvidenceFile(f, ruleset, units);
+      parts.push(parsed.part);
+      records.push(...parsed.records);
+      warnings.push(...toProblems(parsed.warnings));
+    } catch (e) {
+      if (e instanceof SafecityError) problems.push(...toProblems(e.issues));
+      else throw e;
+    }
+  }
+  if (io.isTTY && total > 3) io.stderr('\r' + ' '.repeat(40) + '\r');
+  const merged = mergeEvidence(parts);
+  problems.push(...toProblems(merged.issues));
+  if (problems.length > 0) throw new InputProblems(`Problems in the evidence (${total} file${total === 1 ? '' : 's'})`, problems);
+  return { units: merged.units, records, warnings };
+}
+
+/** Read a findings file: `{ "<unit id>": [finding, …] }`, for units that have evidence. */
+export function readFindings(file: string, io: Io, unitIds: ReadonlySet<string>): Map<string, Finding[]> {
+  let data: unknown;
+  try {
+    const text = readFileSync(resolve(io.cwd, file), 'utf8');
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new InputProblems('Cannot read the findings', [{ place: file, message: (e as Error).message }]);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputProblems('Invalid findings', [{ place: file, message: 'expected an object of findings by unit id: { "yanta": [ { item, source, type, … } ] }' }]);
+  }
+  const out = new Map<string, Finding[]>();
+  const problems: Problem[] = [];
+  for (const [unit, list] of Object.entries(data)) {
+    if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `no evidence was given for unit "${unit}"` });
+    else if (!Array.isArray(list)) problems.push({ place: `${file}#/${unit}`, message: 'expected an array of findings' });
+    else out.set(unit, list as Finding[]);
+  }
+  if (problems.length > 0) throw new InputProblems('Invalid findings', problems);
+  return out;
 }

@@ -12,6 +12,7 @@ import { score } from './commands/score.js';
 import { feedback, report } from './commands/reports.js';
 import { sample, type SampleOptions } from './commands/sample.js';
 import { diff, type DiffOptions } from './commands/diff.js';
+import { migrate, type MigrateCommandOptions } from './commands/migrate.js';
 
 const EXAMPLES = `
 Examples:
@@ -25,6 +26,7 @@ Examples:
   $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/*.json --out onsite/
   $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
   $ safecity diff xian-2022/district xian-2023-example/district --check
+  $ safecity migrate --from xian-2022/district --to xian-2023-example/district --evidence evidence/*.json --out evidence-2023/
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
 Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
@@ -114,6 +116,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--base <files...>', 'earlier editions a ruleset file extends, when not installed as packages')
     .option('--json', 'print JSON')
     .action((a: string, b: string, o: DiffOptions) => diff(a, b, o, io));
+
+  program
+    .command('migrate')
+    .description("carry last year's evidence over to a new edition: writes each unit's evidence for the new edition (.json), the findings by their new item ids, and a report of what did not carry over and why (migration.md)")
+    .requiredOption('--from <ruleset>', 'the edition the evidence was written for: id or path')
+    .requiredOption('--to <ruleset>', 'the new edition: id or path')
+    .requiredOption('--evidence <files...>', "last year's evidence files (.json, .xlsx)")
+    .requiredOption('--out <dir>', 'folder to write <unit>.json, findings.json, migration.md and migration.json')
+    .option('--findings <file>', "last year's findings by unit, to carry to the renamed items")
+    .option('--base <files...>', 'earlier editions a ruleset file extends, when not installed as packages')
+    .option('--json', 'print JSON')
+    .action((o: MigrateCommandOptions) => migrate(o, io));
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

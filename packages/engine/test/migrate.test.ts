@@ -100,3 +100,17 @@ describe('migrateEvidence', () => {
     expect(() => migrateEvidence({ unit: { ...unit, kind: 'municipal' }, values: { a: true } }, b2023, { from: b2022 })).toThrow(EvidenceError);
   });
 });
+
+describe('migrateEvidence: items that no longer apply to the unit', () => {
+  it('a value whose items now apply to other units is reported, not carried', () => {
+    const narrowed = engine.compile(
+      patch([{ op: 'update', id: 'i3', set: { applicability: { units: ['beilin'], reason: { zh: '仅碑林区' } } } }]),
+      { bases: [base] },
+    );
+    const m = migrateEvidence({ unit, values: { c: true, a: true } }, narrowed, { from: b2022 });
+    expect(m.report.carried).toEqual([{ field: 'a', from: 'a' }]);
+    expect(m.report.notCarried).toEqual([
+      { field: 'c', value: true, reason: 'not-applicable', items: ['i3'], message: { zh: '2023版中“c”所属的评分项不适用于雁塔区', en: 'In the 2023 edition the items scored on "c" do not apply to 雁塔区' } },
+    ]);
+  });
+});

@@ -12,7 +12,7 @@
  * ```
  * @packageDocumentation
  */
-export { evidenceJsonSchema, jsonTemplate, type JsonTemplateOptions } from './schema.js';
+export { evidenceJsonSchema, jsonTemplate, jsonEvidence, type JsonTemplateOptions } from './schema.js';
 export {
   parseJsonEvidence,
   readJsonEvidence,

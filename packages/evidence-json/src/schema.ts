@@ -3,7 +3,7 @@
  * engine's `evidenceLayout` — never written by hand per ruleset.
  * @module
  */
-import { evidenceLayout, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type Unit } from '@safecity/engine';
+import { evidenceLayout, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type Unit, type UnitEvidence } from '@safecity/engine';
 
 /** What a field of this type expects, in words (used in schema descriptions and in error messages). */
 export function expectedText(f: EvidenceField): string {
@@ -178,4 +178,22 @@ export function jsonTemplate(ruleset: CompiledRuleset, unit: Unit, options: Json
     items: Object.fromEntries(layout.items.map((it) => [it.id, nulls(it.fields)])),
     general: nulls(layout.general),
   };
+}
+
+/**
+ * A filled evidence file for one unit: the template with the unit's values in place (a field
+ * scored by several items is written under each). What `parseJsonEvidence` reads back as the
+ * same values; `safecity migrate` writes last year's evidence this way for the new edition.
+ */
+export function jsonEvidence(ruleset: CompiledRuleset, evidence: UnitEvidence, options: JsonTemplateOptions = {}): Record<string, unknown> {
+  const doc = jsonTemplate(ruleset, evidence.unit, options);
+  const fill = (group: Record<string, unknown>) => {
+    for (const name of Object.keys(group)) {
+      const v = evidence.values[name];
+      if (v !== undefined) group[name] = Array.isArray(v) ? v.slice() : v;
+    }
+  };
+  for (const fields of Object.values(doc['items'] as Record<string, Record<string, unknown>>)) fill(fields);
+  fill(doc['general'] as Record<string, unknown>);
+  return doc;
 }

@@ -2,43 +2,12 @@
  * `safecity score --ruleset R --evidence FILES… [--findings F] [--out DIR]`: read evidence
  * (.json and .xlsx, mixed), check every value, score every unit, write the scorecards.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  EvidenceError,
-  SafecityError,
-  mergeEvidence,
-  type EvidencePart,
-  type EvidenceRecord,
-  type Finding,
-  type ScoreCard,
-} from '@safecity/engine';
-import { parseEvidenceFile, readEvidenceFile, toProblems } from '../evidence-files.js';
+import { EvidenceError, type Finding, type ScoreCard } from '@safecity/engine';
+import { readAllEvidence, readFindings } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
-
-
-function readFindings(file: string, io: Io, unitIds: ReadonlySet<string>): Map<string, Finding[]> {
-  let data: unknown;
-  try {
-    const text = readFileSync(resolve(io.cwd, file), 'utf8');
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new InputProblems('Cannot read the findings', [{ place: file, message: (e as Error).message }]);
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputProblems('Invalid findings', [{ place: file, message: 'expected an object of findings by unit id: { "yanta": [ { item, source, type, … } ] }' }]);
-  }
-  const out = new Map<string, Finding[]>();
-  const problems: Problem[] = [];
-  for (const [unit, list] of Object.entries(data)) {
-    if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `no evidence was given for unit "${unit}"` });
-    else if (!Array.isArray(list)) problems.push({ place: `${file}#/${unit}`, message: 'expected an array of findings' });
-    else out.set(unit, list as Finding[]);
-  }
-  if (problems.length > 0) throw new InputProblems('Invalid findings', problems);
-  return out;
-}
 
 export async function score(
   opts: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; lang?: string; json?: boolean },
@@ -47,33 +16,11 @@ export async function score(
   const loaded = loadRuleset(opts.ruleset, io, opts.units === undefined ? {} : { units: opts.units });
   const { ruleset } = loaded;
   const lang = opts.lang === 'en' ? 'en' : 'zh';
-  const parts: EvidencePart[] = [];
-  const records: EvidenceRecord[] = [];
-  const warnings: Problem[] = [];
+  const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io);
   const problems: Problem[] = [];
-  const total = opts.evidence.length;
-  for (const [n, file] of opts.evidence.entries()) {
-    if (io.isTTY && total > 3) io.stderr(`\r读取佐证材料 reading evidence ${n + 1}/${total} …`);
-    const f = readEvidenceFile(file, io, problems);
-    if (f === undefined) continue;
-    try {
-      const parsed = await parseEvidenceFile(f, ruleset, loaded.units);
-      parts.push(parsed.part);
-      records.push(...parsed.records);
-      warnings.push(...toProblems(parsed.warnings));
-    } catch (e) {
-      if (e instanceof SafecityError) problems.push(...toProblems(e.issues));
-      else throw e;
-    }
-  }
-  if (io.isTTY && total > 3) io.stderr('\r' + ' '.repeat(40) + '\r');
-  const merged = mergeEvidence(parts);
-  problems.push(...toProblems(merged.issues));
-  if (problems.length > 0) throw new InputProblems(`Problems in the evidence (${opts.evidence.length} file${opts.evidence.length === 1 ? '' : 's'})`, problems);
-
-  const findings = opts.findings === undefined ? new Map<string, Finding[]>() : readFindings(opts.findings, io, new Set(merged.units.map((u) => u.unit.id)));
+  const findings = opts.findings === undefined ? new Map<string, Finding[]>() : readFindings(opts.findings, io, new Set(units.map((u) => u.unit.id)));
   const cards: ScoreCard[] = [];
-  for (const evidence of merged.units) {
+  for (const evidence of units) {
     try {
       cards.push(ruleset.score(evidence, { findings: findings.get(evidence.unit.id) ?? [], lang }));
     } catch (e) {

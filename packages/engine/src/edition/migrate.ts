@@ -143,8 +143,28 @@ export function migrateEvidence(evidence: UnitEvidence, to: CompiledRuleset, opt
     }
   }
 
-  // What the unit's items ask for now and nothing from last year answers.
+  // A value no item of this unit is scored on any more (its items now apply to other units).
   const applicable = to.itemsFor(evidence.unit);
+  const used = new Set([...to.generalFields, ...applicable.flatMap((i) => [...i.fields, ...i.conditionFields])]);
+  for (const c of [...carried]) {
+    if (used.has(c.field)) continue;
+    notCarried.push({
+      field: c.from,
+      value: values[c.field] as FieldValue,
+      reason: 'not-applicable',
+      items: oldItemsOf(c.from),
+      ...(sources[c.field] !== undefined ? { sources: sources[c.field] } : {}),
+      message: {
+        zh: `${to.edition}版中“${fieldTitle(to.fields, c.field)}”所属的评分项不适用于${evidence.unit.name}`,
+        en: `In the ${to.edition} edition the items scored on "${fieldTitleEn(to.fields, c.field)}" do not apply to ${evidence.unit.nameEn ?? evidence.unit.name}`,
+      },
+    });
+    delete values[c.field];
+    delete sources[c.field];
+    carried.splice(carried.indexOf(c), 1);
+  }
+
+  // What the unit's items ask for now and nothing from last year answers.
   const missing: MigrationReport['missing'] = [];
   for (const f of to.fields) {
     if (values[f.name] !== undefined) continue;

@@ -1,0 +1,119 @@
+/**
+ * `safecity migrate --from A --to B --evidence FILES… --out DIR [--findings F]`: carry last
+ * year's evidence (read under edition A, .json and .xlsx) over to edition B. Writes each unit's
+ * evidence as a B evidence file (JSON, with its schema) ready to complete and score, the
+ * findings by their new item ids, and a report (migration.md, migration.json) of everything
+ * that did not carry over and why, and of what B asks for that last year's evidence lacks.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EvidenceError, migrateEvidence, type Finding, type MigrationReport } from '@safecity/engine';
+import { evidenceJsonSchema, jsonEvidence } from '@safecity/evidence-json';
+import { readAllEvidence, readFindings } from '../evidence-files.js';
+import { loadRuleset } from '../resolve.js';
+import { InputProblems, type Io, type Problem } from '../io.js';
+
+export interface MigrateCommandOptions {
+  from: string;
+  to: string;
+  evidence: string[];
+  out: string;
+  findings?: string;
+  base?: string[];
+  json?: boolean;
+}
+
+const shownValue = (v: unknown): string => (Array.isArray(v) ? v.join('、') : typeof v === 'boolean' ? (v ? '是' : '否') : String(v));
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** The reports as one Markdown document: per unit, what did not carry and what is missing. */
+export function migrationMarkdown(reports: readonly MigrationReport[]): string {
+  const first = reports[0];
+  const lines = [`# 佐证材料迁移报告 Evidence migration`, ''];
+  if (first === undefined) return [...lines, '（无单位 no units）', ''].join('\n');
+  lines.push(`${first.from.id} ${first.from.version} → ${first.to.id} ${first.to.version} · ${reports.length} 个单位 units`, '');
+  lines.push('| 单位 Unit | 沿用 carried | 未沿用 not carried | 需补充 missing | 核查意见 findings carried / not |', '|---|---|---|---|---|');
+  for (const r of reports) lines.push(`| ${r.unit.name} (${r.unit.id}) | ${r.carried.length} | ${r.notCarried.length} | ${r.missing.length} | ${r.findings.carried} / ${r.findings.notCarried.length} |`);
+  for (const r of reports) {
+    if (r.notCarried.length + r.missing.length + r.findings.notCarried.length === 0) continue;
+    lines.push('', `## ${r.unit.name} (${r.unit.id})`, '');
+    if (r.notCarried.length > 0) {
+      lines.push('未沿用的填报值 (values not carried over):', '', '| 字段 Field | 原值 Value | 原评分项 Items | 原因 Reason | 来源 Source |', '|---|---|---|---|---|');
+      for (const n of r.notCarried) lines.push(`| \`${n.field}\` | ${cell(shownValue(n.value))} | ${n.items.join(', ')} | ${cell(n.message.zh)} | ${cell((n.sources ?? []).join(', '))} |`);
+      lines.push('');
+    }
+    if (r.missing.length > 0) {
+      lines.push('新版需要补充 (to report under the new edition):', '');
+      for (const m of r.missing) lines.push(`- \`${m.field}\`: ${m.message.zh}`);
+      lines.push('');
+    }
+    if (r.findings.notCarried.length > 0) {
+      lines.push('未沿用的核查意见 (findings not carried over):', '');
+      for (const f of r.findings.notCarried) lines.push(`- #${f.index} (${f.finding.item}, ${f.finding.source}): ${f.message.zh}`);
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void> {
+  const bases = opts.base ?? [];
+  const from = loadRuleset(opts.from, io, { bases });
+  const to = loadRuleset(opts.to, io, { bases });
+  const { units } = await readAllEvidence(opts.evidence, from.ruleset, from.units, io);
+  const findings = opts.findings === undefined ? new Map<string, Finding[]>() : readFindings(opts.findings, io, new Set(units.map((u) => u.unit.id)));
+
+  const problems: Problem[] = [];
+  const done: Array<{ unitId: string; doc: Record<string, unknown>; schema: Record<string, unknown>; findings: Finding[]; report: MigrationReport }> = [];
+  for (const evidence of units) {
+    try {
+      const m = migrateEvidence(evidence, to.ruleset, { from: from.ruleset, findings: findings.get(evidence.unit.id) ?? [] });
+      const id = evidence.unit.id;
+      done.push({
+        unitId: id,
+        doc: jsonEvidence(to.ruleset, m.evidence, { schemaRef: `./${id}.evidence.schema.json` }),
+        schema: evidenceJsonSchema(to.ruleset, m.evidence.unit),
+        findings: m.findings,
+        report: m.report,
+      });
+    } catch (e) {
+      if (!(e instanceof EvidenceError)) throw e;
+      problems.push(...e.issues.map((i) => ({ place: `unit ${evidence.unit.id}${i.path}`, message: i.message })));
+    }
+  }
+  if (problems.length > 0) throw new InputProblems(`Cannot migrate to ${to.ruleset.id} ${to.ruleset.version}`, problems);
+
+  const dir = resolve(io.cwd, opts.out);
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, body: string) => {
+    writeFileSync(resolve(dir, name), body);
+    written.push(`${opts.out.replace(/\/$/, '')}/${name}`);
+  };
+  for (const d of done) {
+    write(`${d.unitId}.json`, JSON.stringify(d.doc, null, 2) + '\n');
+    write(`${d.unitId}.evidence.schema.json`, JSON.stringify(d.schema, null, 2) + '\n');
+  }
+  if (opts.findings !== undefined) write('findings.json', JSON.stringify(Object.fromEntries(done.map((d) => [d.unitId, d.findings])), null, 2) + '\n');
+  const reports = done.map((d) => d.report);
+  write('migration.md', migrationMarkdown(reports));
+  write('migration.json', JSON.stringify({ from: { id: from.ruleset.id, version: from.ruleset.version }, to: { id: to.ruleset.id, version: to.ruleset.version }, units: reports }, null, 2) + '\n');
+
+  const count = (f: (r: MigrationReport) => number) => reports.reduce((s, r) => s + f(r), 0);
+  const summary = {
+    units: reports.length,
+    carried: count((r) => r.carried.length),
+    notCarried: count((r) => r.notCarried.length),
+    missing: count((r) => r.missing.length),
+    findingsCarried: count((r) => r.findings.carried),
+    findingsNotCarried: count((r) => r.findings.notCarried.length),
+  };
+  if (opts.json) {
+    io.stdout(JSON.stringify({ ok: true, from: { id: from.ruleset.id, version: from.ruleset.version }, to: { id: to.ruleset.id, version: to.ruleset.version }, ...summary, reports, written }, null, 2) + '\n');
+    return;
+  }
+  io.stdout(`${from.ruleset.id} ${from.ruleset.version} → ${to.ruleset.id} ${to.ruleset.version} · ${summary.units} unit${summary.units === 1 ? '' : 's'}\n`);
+  io.stdout(`  values carried over ${summary.carried}, not carried ${summary.notCarried} (see migration.md), to complete ${summary.missing}\n`);
+  if (opts.findings !== undefined) io.stdout(`  findings carried over ${summary.findingsCarried}, not carried ${summary.findingsNotCarried}\n`);
+  io.stdout(`wrote ${written.length} files to ${opts.out}\n`);
+}
