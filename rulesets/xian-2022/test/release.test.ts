@@ -1,0 +1,7 @@
+// The release checks (rulesets/release-check.ts): the version follows what changed since the
+// version kept under released/, and the package version is the rulesets' version.
+import { releaseChecks } from '../../release-check.js';
+import district from '../district.json' with { type: 'json' };
+import municipal from '../municipal.json' with { type: 'json' };
+
+releaseChecks({ packageUrl: new URL('../', import.meta.url), rulesets: { 'district.json': district, 'municipal.json': municipal } });
