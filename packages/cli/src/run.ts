@@ -48,8 +48,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('validate')
     .description('check a ruleset (评价细则): every problem with its JSON pointer')
     .argument('<ruleset>', `a ruleset id (${builtinRulesets.join(', ')}) or a path to a .json`)
+    .option('--base <files...>', 'earlier editions the ruleset extends, when not installed as packages')
     .option('--json', 'print JSON')
-    .action((ruleset: string, o: { json?: boolean }) => validate(ruleset, o, io));
+    .action((ruleset: string, o: { json?: boolean; base?: string[] }) => validate(ruleset, o, io));
 
   program
     .command('template')

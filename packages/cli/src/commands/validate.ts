@@ -1,9 +1,9 @@
-/** `safecity validate <ruleset>`: compile a ruleset and list every problem with its JSON pointer. */
+/** `safecity validate <ruleset>`: compile a ruleset (resolving what it extends) and list every problem with its JSON pointer. */
 import { loadRuleset } from '../resolve.js';
 import type { Io } from '../io.js';
 
-export function validate(ruleset: string, opts: { json?: boolean }, io: Io): void {
-  const { ruleset: r } = loadRuleset(ruleset, io);
+export function validate(ruleset: string, opts: { json?: boolean; base?: string[] }, io: Io): void {
+  const { ruleset: r } = loadRuleset(ruleset, io, { bases: opts.base ?? [] });
   const summary = {
     ok: true,
     ruleset: { id: r.id, version: r.version, hash: r.hash },
@@ -11,10 +11,16 @@ export function validate(ruleset: string, opts: { json?: boolean }, io: Io): voi
     max: r.max,
     bonusCap: r.bonusCap,
     unitKinds: r.unitKinds,
+    ...(r.extends !== undefined ? { extends: r.extends, migration: r.migration } : {}),
   };
   if (opts.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
   else {
     io.stdout(`✓ ${r.id} ${r.version}: ${r.items.length} scored items, max ${r.max}${r.bonusCap ? ` + bonus ${r.bonusCap}` : ''}, for ${r.unitKinds.join(', ')}\n`);
     io.stdout(`  hash ${r.hash}\n`);
+    if (r.extends !== undefined && r.migration !== undefined) {
+      const items = Object.values(r.migration.items);
+      const renamed = items.filter((i) => i.to !== null).length;
+      io.stdout(`  extends ${r.extends.id} ${r.extends.version}: ${renamed} item${renamed === 1 ? '' : 's'} renamed, ${items.length - renamed} retired since (see \`safecity diff ${r.extends.id} …\`)\n`);
+    }
   }
 }
