@@ -22,6 +22,15 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'ruleset-xian-2023-example',
+          root: 'rulesets/xian-2023-example',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
+        },
+      },
       { extends: true, test: { name: 'bench', root: 'bench', include: ['test/**/*.test.ts'] } },
       {
         extends: true,
