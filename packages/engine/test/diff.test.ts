@@ -161,3 +161,13 @@ describe('versions', () => {
     );
   });
 });
+
+describe('diffRulesets: a retired id given to another item', () => {
+  it('reports the retirement and the rename, not a change of the same item', () => {
+    const d = diffRulesets(b2022, next([{ op: 'remove', id: 'i1' }, { op: 'rename', id: 'i2', to: 'i1' }, { op: 'update', id: 'i1', set: { max: 10 } }]));
+    expect(d.items.removed.map((e) => e.id)).toEqual(['i1']);
+    expect(d.items.renamed.map((e) => [e.from, e.id])).toEqual([['i2', 'i1']]);
+    expect(d.items.changed).toEqual([]);
+    expect(d.items.added).toEqual([]);
+  });
+});

@@ -50,7 +50,7 @@ describe('extends: operations', () => {
     expect(r.max).toBe(20);
     expect(r.bonusCap).toBe(3);
     expect(r.migration?.items).toEqual({
-      i1: { to: 'i1a', pointer: '/patch' },
+      i1: { to: 'i1a', pointer: '/patch/5' },
       i4: { to: null, reason: { zh: '并入i3' }, pointer: '/patch/3' },
     });
     expect(r.migration?.fields).toEqual({ d: null });
@@ -65,7 +65,7 @@ describe('extends: operations', () => {
         { op: 'replace', id: 'g2', node: { id: 'g2', title: { zh: '组二（新）' }, max: 10, children: [item('i3', 10, 'c')] } },
       ]),
     );
-    expect(r.migration?.items).toEqual({ i2: { to: 'i2x', pointer: '/patch' }, i4: { to: null, pointer: '/patch/1' } });
+    expect(r.migration?.items).toEqual({ i2: { to: 'i2x', pointer: '/patch/0' }, i4: { to: null, pointer: '/patch/1' } });
   });
 
   it('moves an item between groups and a group to the top', () => {
@@ -223,7 +223,7 @@ describe('extends: errors point into the patch', () => {
     ).toEqual([
       '/patch/1/set/scoring/method: unknown scoring method "presense"; this engine has checklist, expert-grade, per-finding, per-missing, presence, rate, threshold, tiers',
       '/patch/0/node/scoring/params/field: "nofield" names no declared evidence field',
-      '/extends: children\'s maxima sum to 11, but this node\'s max is 10 (childrenMax "equal") (group g1, inherited from test/district@1.0.0 at #/tree/0/max)',
+      '/patch/0: children\'s maxima sum to 11, but this node\'s max is 10 (childrenMax "equal") (group g1, inherited from test/district@1.0.0 at #/tree/0/max; changed by /patch/0)',
     ]);
   });
 
@@ -233,4 +233,54 @@ describe('extends: errors point into the patch', () => {
       '/version: version 0.9.0 must be above the version it extends (1.0.0)',
     ]);
   });
+
+  it('an inherited node no operation touched is reported at /extends', () => {
+    expect(issuesOf(patch([{ op: 'remove-field', name: 'c' }]))).toEqual([
+      '/extends: "c" names no declared evidence field ("c": /patch/0 removed it) (item i3, inherited from test/district@1.0.0 at #/tree/1/children/0/scoring/params/field)',
+    ]);
+  });
+
+  it('an id or field an earlier operation took away: the message says which operation', () => {
+    expect(
+      issuesOf(
+        patch([
+          { op: 'rename', id: 'i1', to: 'i1a' },
+          { op: 'update', id: 'i1', set: { max: 3 } },
+          { op: 'remove', id: 'i4' },
+          { op: 'move', id: 'i4', parent: 'g1' },
+          { op: 'rename-field', name: 'a', to: 'a2' },
+          { op: 'update-field', name: 'a', set: { title: { zh: 'A' } } },
+        ]),
+      ),
+    ).toEqual([
+      '/patch/1/id: no item or group "i1" any more: /patch/0 renamed it to "i1a"',
+      '/patch/3/id: no item or group "i4" any more: /patch/2 removed it',
+      '/patch/5/name: no field "a" any more: /patch/4 renamed it to "a2"',
+    ]);
+  });
+
+  it('points added to a group by an operation: reported at the last operation that changed the group', () => {
+    expect(issuesOf(patch([{ op: 'add-field', field: field('f') }, { op: 'add', parent: 'g2', node: item('i5', 1, 'f') }]))).toEqual([
+      '/patch/1: children\'s maxima sum to 11, but this node\'s max is 10 (childrenMax "equal") (group g2, inherited from test/district@1.0.0 at #/tree/1/max; changed by /patch/1)',
+    ]);
+  });
 });
+
+describe('extends: a retired id given to another item', () => {
+  it('the retired item stays retired (with its reason); the other is renamed to its id', () => {
+    const r = compile(
+      patch([
+        { op: 'remove', id: 'i1', reason: { zh: '取消' } },
+        { op: 'rename', id: 'i2', to: 'i1' },
+        { op: 'update', id: 'i1', set: { max: 10 } },
+      ]),
+    );
+    expect(r.migration?.items).toEqual({ i1: { to: null, reason: { zh: '取消' }, pointer: '/patch/0' }, i2: { to: 'i1', pointer: '/patch/1' } });
+  });
+
+  it('a new item under a retired id is a new item', () => {
+    const r = compile(patch([{ op: 'remove', id: 'i4' }, { op: 'add', parent: 'g2', node: item('i4', 5, 'd') }]));
+    expect(r.migration?.items).toEqual({ i4: { to: null, pointer: '/patch/0' } });
+  });
+});
+

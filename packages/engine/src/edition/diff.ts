@@ -189,6 +189,7 @@ interface Kinds<T> {
   added: Bump;
   removed: Bump;
   renamed?: ReadonlyMap<string, string>;
+  retired?: ReadonlySet<string>;
   parentOf?: (x: T) => string;
   sameParent?: (from: string, to: string) => boolean;
 }
@@ -196,11 +197,14 @@ interface Kinds<T> {
 function section<T>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>, k: Kinds<T>): Section {
   const s: Section = { added: [], removed: [], renamed: [], moved: [], changed: [] };
   const renamedTo = new Set<string>();
+  // An id the migration map retires is removed, even when another item now wears it.
+  const retired = k.retired ?? new Set<string>();
+  const kept = (id: string) => b.has(id) && !retired.has(id);
   for (const [id, x] of a) {
-    if (b.has(id)) continue;
+    if (kept(id)) continue;
     const to = k.renamed?.get(id);
     const y = to !== undefined ? b.get(to) : undefined;
-    if (to !== undefined && y !== undefined && !a.has(to)) {
+    if (to !== undefined && y !== undefined && (!a.has(to) || retired.has(to))) {
       renamedTo.add(to);
       const changes = k.compare(x, y);
       s.renamed.push({ id: to, from: id, ...k.entry(y), changes, bump: 'major' });
@@ -208,7 +212,7 @@ function section<T>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>, k: Kin
     } else s.removed.push({ id, ...k.entry(x), bump: k.removed });
   }
   for (const [id, y] of b) {
-    const x = a.get(id);
+    const x = retired.has(id) ? undefined : a.get(id);
     if (x === undefined) {
       if (!renamedTo.has(id)) s.added.push({ id, ...k.entry(y), bump: k.added });
       continue;
@@ -226,6 +230,9 @@ function pushMove<T>(s: Section, id: string, x: T, y: T, k: Kinds<T>): void {
   const toParent = k.parentOf(y);
   if (!(k.sameParent ?? ((p, q) => p === q))(fromParent, toParent)) s.moved.push({ id, ...k.entry(y), fromParent, toParent, bump: 'minor' });
 }
+
+const retirements = (m: Readonly<Record<string, { to: string | null } | string | null>> | undefined): Set<string> =>
+  new Set(Object.entries(m ?? {}).filter(([, v]) => (v !== null && typeof v === 'object' ? v.to : v) === null).map(([id]) => id));
 
 const renames = (m: Readonly<Record<string, { to: string | null } | string | null>> | undefined): Map<string, string> => {
   const out = new Map<string, string>();
@@ -252,8 +259,9 @@ export function diffRulesets(a: DiffSide, b: DiffSide): RulesetDiff {
   const fb = flatten(rb);
   const pick = (m: Map<string, Flat>, group: boolean) => new Map([...m].filter(([, f]) => f.group === group));
   const entry = (f: Flat): Omit<Entry, 'id' | 'bump'> => ({ title: f.node.title.zh, detail: `${f.node.max} 分${f.parent ? ` · in ${f.parent}` : ''}` });
-  const nodeKinds = (props: ReadonlyArray<Prop<Node>>, renamed: Map<string, string>): Kinds<Flat> => ({
+  const nodeKinds = (props: ReadonlyArray<Prop<Node>>, renamed: Map<string, string>, retired: Set<string>): Kinds<Flat> => ({
     entry,
+    retired,
     compare: (x, y) => changesOf(props, x.node, y.node),
     added: 'minor',
     removed: 'major',
@@ -263,8 +271,8 @@ export function diffRulesets(a: DiffSide, b: DiffSide): RulesetDiff {
     sameParent: (from, to) => (renamesGroups.get(from) ?? from) === to,
   });
   const renamesGroups = renames(migration?.groups);
-  const items = section(pick(fa, false), pick(fb, false), nodeKinds(ITEM_PROPS, renames(migration?.items)));
-  const groups = section(pick(fa, true), pick(fb, true), nodeKinds(GROUP_PROPS, renamesGroups));
+  const items = section(pick(fa, false), pick(fb, false), nodeKinds(ITEM_PROPS, renames(migration?.items), retirements(migration?.items)));
+  const groups = section(pick(fa, true), pick(fb, true), nodeKinds(GROUP_PROPS, renamesGroups, retirements(migration?.groups)));
 
   const fieldsOf = (r: Ruleset) => new Map(r.fields.map((f) => [f.name, f]));
   const fields = section(fieldsOf(ra), fieldsOf(rb), {
@@ -273,6 +281,7 @@ export function diffRulesets(a: DiffSide, b: DiffSide): RulesetDiff {
     added: 'minor',
     removed: 'major',
     renamed: renames(migration?.fields),
+    retired: retirements(migration?.fields),
   });
   const vetoesOf = (r: Ruleset) => new Map((r.vetoes ?? []).map((v) => [v.id, v]));
   const vetoes = section(vetoesOf(ra), vetoesOf(rb), {

@@ -219,9 +219,26 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
     { id: n.id, pointer: `${at}/id` },
     ...((n.children as Node[] | undefined) ?? []).flatMap((c, i) => subtreeIds(c, `${at}/children/${i}`)),
   ];
+  /** Ids and field names an earlier operation took away: what it did, and where. */
+  const goneIds = new Map<string, string>();
+  const goneFields = new Map<string, string>();
   const unknownNode = (id: string, at: string): void => {
-    issues.push({ path: at, message: `no item or group "${id}" in ${baseKey}${id === flat.bonus?.id ? '' : ' (after the operations before this one)'}` });
+    const gone = goneIds.get(id);
+    issues.push({ path: at, message: gone !== undefined ? `no item or group "${id}" any more: ${gone}` : `no item or group "${id}" in ${baseKey} (after the operations before this one)` });
   };
+  const unknownField = (name: string, at: string): void => {
+    const gone = goneFields.get(name);
+    issues.push({ path: at, message: gone !== undefined ? `no field "${name}" any more: ${gone}` : `no field "${name}" in ${baseKey} (after the operations before this one)` });
+  };
+  /** Operations that changed a group's list of children (add, remove, move, replace). */
+  const childrenBy = new WeakMap<object, string[]>();
+  const touchChildren = (parentId: string, at: string): void => {
+    const target: object | undefined = parentId === '' ? undefined : flat.bonus !== undefined && parentId === flat.bonus.id ? flat.bonus : find(parentId)?.node;
+    if (target === undefined) return;
+    childrenBy.set(target, [...(childrenBy.get(target) ?? []), at]);
+  };
+  /** The operation that gave a base node or field its present id (rename, or replace with a new id). */
+  const renamedBy = new WeakMap<object, string>();
   /** The children list an `add` or `move` puts a node into, or undefined (an issue is recorded). */
   const container = (parent: string | undefined, at: string): { list: Node[]; id: string; node?: Node } | undefined => {
     if (parent === undefined) return { list: flat.tree, id: '' };
@@ -298,7 +315,9 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
         if (pos === undefined || clashes(op.node, `${at}/node`)) return;
         const node = structuredClone(op.node);
         markPatch(node, `${at}/node`);
+        for (const { id } of subtreeIds(node, '')) goneIds.delete(id);
         c.list.splice(pos, 0, node);
+        touchChildren(c.id, at);
         return;
       }
       case 'remove': {
@@ -306,7 +325,11 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
         if (p === undefined) return unknownNode(op.id, `${at}/id`);
         if (wouldEmpty(p, `${at}/id`, 'removing')) return;
         p.siblings.splice(p.index, 1);
-        for (const { id } of subtreeIds(p.node, '')) retiredReason.set(id, { ...(op.reason ? { reason: op.reason } : {}), pointer: at });
+        touchChildren(p.parent, at);
+        for (const { id } of subtreeIds(p.node, '')) {
+          retiredReason.set(id, { ...(op.reason ? { reason: op.reason } : {}), pointer: at });
+          goneIds.set(id, `${at} removed it`);
+        }
         return;
       }
       case 'replace': {
@@ -329,8 +352,14 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
           (n.children as Node[] | undefined)?.forEach((c) => carry(c, oldById.get(c.id)));
         };
         carry(node, p.node);
-        for (const id of old) if (!subtreeIds(node, '').some((x) => x.id === id)) retiredReason.set(id, { pointer: at });
+        for (const id of old) {
+          if (subtreeIds(node, '').some((x) => x.id === id)) continue;
+          retiredReason.set(id, { pointer: at });
+          goneIds.set(id, `${at} replaced it`);
+        }
+        if (node.id !== op.id) renamedBy.set(node, at);
         p.siblings.splice(p.index, 1, node);
+        touchChildren(p.parent, at);
         return;
       }
       case 'update': {
@@ -365,6 +394,8 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
           return;
         }
         c.list.splice(pos, 0, p.node);
+        touchChildren(p.parent, at);
+        touchChildren(c.id, at);
         return;
       }
       case 'rename': {
@@ -374,7 +405,10 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
           issues.push({ path: `${at}/to`, message: `id "${op.to}" is already used in this edition` });
           return;
         }
+        goneIds.set(p.node.id, `${at} renamed it to "${op.to}"`);
+        goneIds.delete(op.to);
         p.node.id = op.to;
+        renamedBy.set(p.node, at);
         const by = setBy.get(p.node) ?? new Map<string, string>();
         by.set('id', `${at}/to`);
         setBy.set(p.node, by);
@@ -389,35 +423,40 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
         if (op.after !== undefined) {
           const j = fieldIndex(op.after);
           if (j < 0) {
-            issues.push({ path: `${at}/after`, message: `no field "${op.after}" in ${baseKey} (after the operations before this one)` });
+            unknownField(op.after, `${at}/after`);
             return;
           }
           pos = j + 1;
         }
         const field = structuredClone(op.field);
+        goneFields.delete(field.name);
         origin.set(field, { kind: 'patch', pointer: `${at}/field` });
         flat.fields.splice(pos, 0, field);
         return;
       }
       case 'remove-field': {
         const j = fieldIndex(op.name);
-        if (j < 0) return void issues.push({ path: `${at}/name`, message: `no field "${op.name}" in ${baseKey} (after the operations before this one)` });
+        if (j < 0) return unknownField(op.name, `${at}/name`);
         flat.fields.splice(j, 1);
+        goneFields.set(op.name, `${at} removed it`);
         return;
       }
       case 'update-field': {
         const j = fieldIndex(op.name);
-        if (j < 0) return void issues.push({ path: `${at}/name`, message: `no field "${op.name}" in ${baseKey} (after the operations before this one)` });
+        if (j < 0) return unknownField(op.name, `${at}/name`);
         if (op.set === undefined && op.unset === undefined) return void issues.push({ path: at, message: 'an update needs "set" or "unset"' });
         applySet(flat.fields[j] as EvidenceField, op.set as Record<string, unknown> | undefined, op.unset, at);
         return;
       }
       case 'rename-field': {
         const j = fieldIndex(op.name);
-        if (j < 0) return void issues.push({ path: `${at}/name`, message: `no field "${op.name}" in ${baseKey} (after the operations before this one)` });
+        if (j < 0) return unknownField(op.name, `${at}/name`);
         if (fieldIndex(op.to) >= 0) return void issues.push({ path: `${at}/to`, message: `field "${op.to}" is already declared` });
         const f = flat.fields[j] as EvidenceField;
+        goneFields.set(f.name, `${at} renamed it to "${op.to}"`);
+        goneFields.delete(op.to);
         f.name = op.to;
+        renamedBy.set(f, at);
         const by = setBy.get(f) ?? new Map<string, string>();
         by.set('name', `${at}/to`);
         setBy.set(f, by);
@@ -443,7 +482,6 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
     });
   walk(flat.tree);
   if (flat.bonus !== undefined) walk(flat.bonus.items);
-  const finalIds = new Set(finalNodes.map((n) => n.id));
   const finalItems = new Set(finalNodes.filter((n) => !Array.isArray(n.children)).map((n) => n.id));
   const becameOf = new Map<string, string>();
   for (const n of finalNodes) {
@@ -453,11 +491,14 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
   const items: Record<string, ItemMigration> = {};
   const groups: Record<string, string | null> = {};
   for (const [id, isItem] of baseIsItem) {
-    const to = becameOf.get(id) ?? (finalIds.has(id) ? id : null);
+    // Every base node that survives is tracked (moves, updates and renames keep the object), so
+    // a base id now worn by another node (re-used after a removal or rename) is not the same item.
+    const to = becameOf.get(id) ?? null;
     if (to === id) continue;
     if (isItem) {
       const why = retiredReason.get(id);
-      items[id] = to === null ? { to, ...(why?.reason ? { reason: why.reason } : {}), pointer: why?.pointer ?? '/patch' } : { to, pointer: '/patch' };
+      const by = finalNodes.find((n) => n.id === to && baseIdOf.get(n) === id);
+      items[id] = to === null ? { to, ...(why?.reason ? { reason: why.reason } : {}), pointer: why?.pointer ?? '/patch' } : { to, pointer: (by && renamedBy.get(by)) ?? '/patch' };
     } else groups[id] = to;
   }
   const fields: Record<string, string | null> = {};
@@ -468,7 +509,7 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
   }
   const finalFields = new Set(flat.fields.map((f) => f.name));
   for (const f of baseRuleset.fields) {
-    const to = finalFieldOf.get(f.name) ?? (finalFields.has(f.name) ? f.name : null);
+    const to = finalFieldOf.get(f.name) ?? null;
     if (to !== f.name) fields[f.name] = to;
   }
   // The explicit map says what the operations cannot (an item split, merged or retired into another).
@@ -492,12 +533,20 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
     ruleset,
     extends: { ...doc.extends },
     migration: { from: { ...doc.extends }, items, fields, groups },
-    remap: remapper(ruleset, doc, baseKey, origin, setBy),
+    remap: remapper(ruleset, doc, baseKey, origin, setBy, childrenBy, goneFields),
   };
 }
 
 /** Maps a pointer into the resolved ruleset back to the patch file, or names the inherited place. */
-function remapper(ruleset: Ruleset, doc: RulesetPatch, baseKey: string, origin: WeakMap<object, Origin>, setBy: WeakMap<object, Map<string, string>>): (i: Issue) => Issue {
+function remapper(
+  ruleset: Ruleset,
+  doc: RulesetPatch,
+  baseKey: string,
+  origin: WeakMap<object, Origin>,
+  setBy: WeakMap<object, Map<string, string>>,
+  childrenBy: WeakMap<object, string[]>,
+  goneFields: ReadonlyMap<string, string>,
+): (i: Issue) => Issue {
   const places: Array<{ at: string; target: object; what: string }> = [];
   const walk = (nodes: readonly Node[], at: string): void =>
     nodes.forEach((n, i) => {
@@ -511,25 +560,30 @@ function remapper(ruleset: Ruleset, doc: RulesetPatch, baseKey: string, origin: 
   }
   ruleset.fields.forEach((f, i) => places.push({ at: `/fields/${i}`, target: f, what: `field ${f.name}` }));
   places.sort((a, b) => b.at.length - a.at.length);
-  const inherited = (message: string, where: string, basePointer: string): Issue => ({
-    path: '/extends',
-    message: `${message} (${where}, inherited from ${baseKey} at #${basePointer})`,
-  });
+  // A field an operation removed or renamed, named in a message: say which operation.
+  const why = (message: string): string => {
+    const notes = [...goneFields].filter(([name]) => message.includes(`"${name}"`)).map(([name, what]) => `"${name}": ${what}`);
+    return notes.length === 0 ? message : `${message} (${notes.join('; ')})`;
+  };
+  const opOf = (pointer: string): string => pointer.replace(/\/(set|to|node)(\/.*)?$/, '');
   return (issue) => {
     const p = issue.path;
+    const message = why(issue.message);
     const place = places.find((x) => p === x.at || p.startsWith(x.at + '/'));
     if (place === undefined) {
       const top = p.split('/')[1] ?? '';
-      return top === '' || has(doc, top) ? issue : inherited(issue.message, `ruleset property ${top}`, p);
+      return top === '' || has(doc, top) ? { path: p, message } : { path: '/extends', message: `${message} (ruleset property ${top}, inherited from ${baseKey} at #${p})` };
     }
     const rest = p.slice(place.at.length);
     const prop = (rest.split('/')[1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
     const set = setBy.get(place.target)?.get(prop);
-    if (set !== undefined) return { path: set + rest.slice(1 + prop.length), message: issue.message };
+    if (set !== undefined) return { path: set + rest.slice(1 + prop.length), message };
     const o = origin.get(place.target);
-    if (o === undefined || o.kind === 'patch') return { path: (o?.pointer ?? place.at) + rest, message: issue.message };
-    const changed = setBy.get(place.target);
-    const note = changed !== undefined && changed.size > 0 ? `${place.what}, changed by ${[...new Set([...changed.values()].map((s) => s.replace(/\/(set|to)(\/.*)?$/, '')))].join(', ')}` : place.what;
-    return inherited(issue.message, note, o.pointer + rest);
+    if (o === undefined || o.kind === 'patch') return { path: (o?.pointer ?? place.at) + rest, message };
+    // Inherited: point at the operations that changed it (its properties, its children), if any.
+    const ops = [...new Set([...(setBy.get(place.target)?.values() ?? []), ...(childrenBy.get(place.target) ?? [])].map(opOf))].sort((x, y) => Number(x.split('/')[2]) - Number(y.split('/')[2]));
+    const inherited = `${place.what}, inherited from ${baseKey} at #${o.pointer}${rest}`;
+    if (ops.length === 0) return { path: '/extends', message: `${message} (${inherited})` };
+    return { path: ops[ops.length - 1] as string, message: `${message} (${inherited}; changed by ${ops.join(', ')})` };
   };
 }
