@@ -32,6 +32,17 @@ describe('examples', () => {
     expect(existsSync(join(out, 'city-report.md'))).toBe(true);
   });
 
+  it('next-edition: the 2023 example extends 2022, needs a major version, and last year\'s evidence carries over with a report', { timeout: 60_000 }, () => {
+    const out = node(['examples/next-edition/next.mjs']);
+    expect(out).toContain('== xian-2023-example/district 2.0.0 extends xian-2022/district 1.0.0');
+    expect(out).toContain('84 → 85 scored items, max 140 → 140, bonus cap 5 → 5');
+    expect(out).toContain('verdict major: item 3.1.2.8 removed; item 3.2.3.20 renamed to 3.2.3.58.1; field utilityTunnelPlan removed');
+    expect(out).toContain('✓ xian-2023-example/district 2.0.0 over xian-2022/district 1.0.0: a major bump');
+    expect(out).toMatch(/baqiao\s+灞桥区\s+79\.393\s+→ 76\.821\s+carried 107, not carried 1; to complete 6 new \+ 0 left blank last year/);
+    expect(out).toContain('20 districts, 18 values not carried over:');
+    expect(out).toContain('18 × 评分项3.1.2.8在2023版中已删除');
+  });
+
   it('score-one-unit: scores lintong through the API, evaluates, lays out the template, and catches a bad rate', () => {
     const out = node(['examples/score-one-unit/score.mjs']);
     expect(out).toContain('total 4.5 / 140, normalized 3.214, grade 不合格');

@@ -61,8 +61,8 @@ describe('migrateEvidence', () => {
       },
     ]);
     expect(m.report.missing).toEqual([
-      { field: 'b', items: ['i2'], message: { zh: '评分项i2需要“b的次数”，去年的材料中没有', en: 'Item i2 needs "times of b", which last year\'s evidence does not have' } },
-      { field: 'f', items: ['i5'], message: { zh: '评分项i5需要“f”，去年的材料中没有', en: 'Item i5 needs "f", which last year\'s evidence does not have' } },
+      { field: 'b', added: false, items: ['i2'], message: { zh: '评分项i2需要“b的次数”，去年的材料中没有', en: 'Item i2 needs "times of b", which last year\'s evidence does not have' } },
+      { field: 'f', added: true, items: ['i5'], message: { zh: '评分项i5需要新增的“f”', en: 'Item i5 needs "f", new in this edition' } },
     ]);
     expect(m.findings).toEqual([
       { item: 'i1a', source: 'onsite', type: 'deduction', points: 1, reason: '现场未见' },

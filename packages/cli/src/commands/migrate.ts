@@ -44,7 +44,7 @@ export function migrationMarkdown(reports: readonly MigrationReport[]): string {
     }
     if (r.missing.length > 0) {
       lines.push('新版需要补充 (to report under the new edition):', '');
-      for (const m of r.missing) lines.push(`- \`${m.field}\`: ${m.message.zh}`);
+      for (const m of r.missing) lines.push(`- \`${m.field}\`${m.added ? ' (新增 new)' : ''}: ${m.message.zh}`);
       lines.push('');
     }
     if (r.findings.notCarried.length > 0) {

@@ -42,8 +42,11 @@ export interface MigrationReport {
   /** Values carried over: their name now, and last year's name. */
   carried: Array<{ field: string; from: string }>;
   notCarried: ValueNotCarried[];
-  /** Fields the unit's items need now that last year's evidence has no value for (new items, mostly). */
-  missing: Array<{ field: string; items: readonly string[]; message: LocalText }>;
+  /**
+   * Fields the unit's items need now that last year's evidence has no value for: `added` when
+   * the field is new in this edition, else one the unit left blank last year too.
+   */
+  missing: Array<{ field: string; added: boolean; items: readonly string[]; message: LocalText }>;
   findings: { carried: number; renamed: number; notCarried: FindingNotCarried[] };
 }
 
@@ -170,10 +173,14 @@ export function migrateEvidence(evidence: UnitEvidence, to: CompiledRuleset, opt
     if (values[f.name] !== undefined) continue;
     const items = applicable.filter((i) => i.fields.includes(f.name) || i.conditionFields.includes(f.name)).map((i) => i.id);
     if (items.length === 0) continue;
+    const added = !from.fields.some((x) => x.name === f.name) && !Object.values(fieldMap).includes(f.name);
     missing.push({
       field: f.name,
+      added,
       items,
-      message: { zh: `评分项${items.join('、')}需要“${f.title.zh}”，去年的材料中没有`, en: `Item ${items.join(', ')} needs "${f.title.en ?? f.title.zh}", which last year's evidence does not have` },
+      message: added
+        ? { zh: `评分项${items.join('、')}需要新增的“${f.title.zh}”`, en: `Item ${items.join(', ')} needs "${f.title.en ?? f.title.zh}", new in this edition` }
+        : { zh: `评分项${items.join('、')}需要“${f.title.zh}”，去年的材料中没有`, en: `Item ${items.join(', ')} needs "${f.title.en ?? f.title.zh}", which last year's evidence does not have` },
     });
   }
 
