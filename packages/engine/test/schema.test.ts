@@ -19,4 +19,13 @@ describe('schema/ruleset.schema.json', () => {
     expect(validate(broken)).toBe(false);
     expect(validate.errors?.[0]?.instancePath).toBe('/tree/0/children/0/children/0/max');
   });
+  it('accepts a patch on an earlier edition (the example 2023 district rubric), refuses a broken operation', () => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(shipped);
+    const patch = JSON.parse(readFileSync(new URL('../../../rulesets/xian-2023-example/district.json', import.meta.url), 'utf8'));
+    expect(validate(patch), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const broken = structuredClone(patch);
+    broken.patch[0].op = 'insert';
+    expect(validate(broken)).toBe(false);
+    expect(validate.errors?.some((e) => e.instancePath === '/patch/0/op')).toBe(true);
+  });
 });
