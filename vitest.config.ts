@@ -3,6 +3,9 @@ import { defineConfig, defaultServerConditions } from 'vite';
 export default defineConfig({
   ssr: { resolve: { conditions: ['@safecity/source', ...defaultServerConditions] } },
   test: {
+    // Property tests run hundreds of generated cases; on a busy 2-core CI machine the default 5 s
+    // is too tight. No test asserts time; this only stops a slow run from failing.
+    testTimeout: 60_000,
     projects: [
       {
         extends: true,

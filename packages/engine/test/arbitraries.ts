@@ -189,6 +189,8 @@ const arbTiers: fc.Arbitrary<ProtoItem> = fc
         // Worst band first: ascending bounds for atLeast, descending for atMost; points never decrease.
         const b = bounds.slice().sort((x, y) => (by === 'atLeast' ? x - y : y - x));
         const p = points.slice().sort((x, y) => x - y);
+        // The best band gives the max (the compiler refuses a max no band reaches).
+        p[p.length - 1] = max;
         const bands = shuffle(
           b.map((bound, i) => ({ bound, points: pts(p[i] as number) })),
           prng(seed),

@@ -416,6 +416,9 @@ export const tiers = defineMethod<Static<typeof TiersParams>, { field: string; b
     p.bands.forEach((b, i) => {
       if (toMilli(b.points) > item.max) issues.push({ path: `/bands/${i}/points`, message: `band points ${b.points} exceed the item's max ${fromMilli(item.max)}` });
     });
+    // A max no band reaches is a slip (e.g. a max raised in a new edition without a new band).
+    const best = Math.max(...p.bands.map((b) => toMilli(b.points)));
+    if (best < item.max) issues.push({ path: '/bands', message: `no band gives the item's max ${fromMilli(item.max)} (the best gives ${fromMilli(best)}): the item could never earn full marks` });
     // Better bands must never give fewer points, else the method is not monotone.
     const sorted = p.bands.map((b, i) => ({ ...b, i })).sort((a, b) => (p.by === 'atLeast' ? a.bound - b.bound : b.bound - a.bound));
     for (let k = 1; k < sorted.length; k++) {
