@@ -60,6 +60,7 @@ const cases: Array<[string, (r: R) => unknown, Array<[string, RegExp]>]> = [
   ['enum field without values', (r) => { r.fields.push({ name: 'level', type: 'enum', title: { zh: '等级' } }); }, [['/fields/9', /an enum field needs "values"/]]],
   ['a field named like an Object.prototype property', (r) => { r.fields.push({ name: 'constructor', type: 'integer', title: { zh: 'x' } }); }, [['/fields/9/name', /"constructor" is reserved/]]],
   ['tiers that are not monotone', (r) => { item(r, 'bonus.culture').scoring.params.bands = [{ bound: 1, points: 1 }, { bound: 3, points: 0.5 }]; }, [['/bonus/items/0/scoring/params/bands/1/points', /a better band gives fewer points/]]],
+  ['a max no tier reaches (e.g. raised in a new edition without a new band)', (r) => { item(r, 'bonus.culture').max = 2; }, [['/bonus/items/0/scoring/params/bands', /no band gives the item's max 2 \(the best gives 1\.5\): the item could never earn full marks/]]],
   ['unknown merge policy', (r) => { item(r, '1.2.5').merge = 'average'; }, [['/tree/0/children/1/children/2/merge', /unknown merge policy "average"/]]],
   ['item-only property on a group', (r) => { item(r, '1.1').content = 'x'; }, [['/tree/0/children/0/content', /"content" is only for items/]]],
 ];
