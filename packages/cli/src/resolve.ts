@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve as resolvePath } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { createEngine, isPatch, SafecityError, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
 import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { InputProblems, UsageError, type Io } from './io.js';
@@ -41,9 +41,14 @@ function findById(id: string, io: Io): Known | undefined {
   for (const from of [join(io.cwd, 'package.json'), import.meta.url]) {
     let pkg: RulesetPackage;
     try {
-      pkg = createRequire(from)(name) as RulesetPackage;
+      // Its CommonJS build (`main`), whatever export conditions this process runs with.
+      const require = createRequire(from);
+      const manifest = require.resolve(`${name}/package.json`);
+      const main = (JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string }).main ?? 'index.js';
+      pkg = require(join(dirname(manifest), main)) as RulesetPackage;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') continue;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') continue;
       throw e;
     }
     const json = pkg.rulesets?.[id];

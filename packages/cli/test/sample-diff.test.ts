@@ -2,6 +2,7 @@
 // `safecity diff` (what changed between two rulesets), run in-process.
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
@@ -267,6 +268,30 @@ describe('diff', () => {
     writeFileSync(join(cwd, 'wording.json'), JSON.stringify(rs));
     const j = JSON.parse((await cli(['diff', 'xian-2022/district', 'wording.json', '--json', '--check'], cwd)).out);
     expect(j).toMatchObject({ ok: true, verdict: { bump: 'patch', reasons: [{ bump: 'patch', reason: 'item 1.1.1: standard changed' }] }, version: { ok: true, required: 'patch', actual: 'patch' } });
+  });
+
+  it('finds an installed ruleset package by id, and the base a patch extends: the 2023 example needs and has a major bump', async () => {
+    // Run as a user runs it (the built command in a child process): in this test process, Node's
+    // own require would see vitest's source export condition and load TypeScript.
+    const cwd = dir();
+    const bin = join(root, 'packages/cli/bin/safecity.js');
+    const cli = (argv: string[], at: string) =>
+      new Promise<{ code: number; out: string; err: string }>((done) =>
+        execFile(process.execPath, [bin, ...argv], { cwd: at, env: { ...process.env, NODE_OPTIONS: '' } }, (e, out, err) => done({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err })),
+      );
+    const v = await cli(['validate', 'xian-2023-example/district'], cwd);
+    expect(v.code, v.err).toBe(0);
+    expect(v.out).toContain('✓ xian-2023-example/district 2.0.0: 85 scored items, max 140 + bonus 5');
+    expect(v.out).toContain('extends xian-2022/district 1.0.0: 1 item renamed, 1 retired since');
+    const j = await cli(['diff', 'xian-2022/district', 'xian-2023-example/district', '--check', '--json'], cwd);
+    expect(j.code, j.err).toBe(0);
+    expect(JSON.parse(j.out)).toMatchObject({
+      ok: true,
+      verdict: { bump: 'major' },
+      version: { ok: true, required: 'major', actual: 'major' },
+      items: { removed: [{ id: '3.1.2.8' }], renamed: [{ from: '3.2.3.20', id: '3.2.3.58.1' }] },
+    });
+    expect((await cli(['validate', 'xian-2099/district'], cwd)).err).toContain('unknown ruleset "xian-2099/district"');
   });
 
   it('identical rulesets: no differences', async () => {
