@@ -5,17 +5,18 @@
  *   requires (`checkVersion`, by `VERSION_POLICY`): the latest version kept under `released/`
  *   (see scripts/snapshot-release.mjs), or, before a first release, the edition it `extends`.
  *   A released version changed in place fails: its changes need a bump it does not have;
- * - the package version, with its pending changesets applied, is the rulesets' version;
+ * - the version the package releases as — its version with the pending changesets applied, as
+ *   `changeset version` will (dependents and peer ranges included) — is the rulesets' version;
  * - a self-check: an unbumped change to the ruleset does fail the first check.
  *
  * Test support for this repository's ruleset packages; not published.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import readChangesets from '@changesets/read';
+import getReleasePlan from '@changesets/get-release-plan';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { checkVersion, createEngine, isPatch, type Bump, type CompiledRuleset } from '@safecity/engine';
+import { checkVersion, createEngine, isPatch, type CompiledRuleset } from '@safecity/engine';
 
 export interface ReleaseCheckOptions {
   /** The package folder (`new URL('..', import.meta.url)` from its test folder). */
@@ -27,7 +28,6 @@ export interface ReleaseCheckOptions {
 }
 
 const read = (url: URL): unknown => JSON.parse(readFileSync(url, 'utf8'));
-const ORDER: readonly Bump[] = ['none', 'patch', 'minor', 'major'];
 
 /** The frozen versions under `released/`, newest first. */
 function releasedVersions(packageUrl: URL): string[] {
@@ -76,16 +76,16 @@ export function releaseChecks(options: ReleaseCheckOptions): void {
       });
     }
 
-    it('the package version, with its pending changesets, is the rulesets’ version', async () => {
+    it('the version the package releases as (with the pending changesets) is the rulesets’ version', async () => {
+      // What `changeset version` will do, dependents and peer ranges included.
       const root = fileURLToPath(new URL('../../', options.packageUrl));
-      const pending = (await readChangesets(root)).flatMap((c) => c.releases).filter((r) => r.name === pkg.name);
-      const bump = pending.reduce<Bump>((m, r) => (ORDER.indexOf(r.type as Bump) > ORDER.indexOf(m) ? (r.type as Bump) : m), 'none');
-      const expected = bump === 'none' ? pkg.version : semver.inc(pkg.version, bump);
+      const release = (await getReleasePlan(root)).releases.find((r) => r.name === pkg.name && r.type !== 'none');
+      const expected = release?.newVersion ?? pkg.version;
       for (const [file, json] of Object.entries(options.rulesets)) {
         const version = (json as { version: string }).version;
         expect(
           version,
-          `${file} is ${version}, but ${pkg.name} ${pkg.version}${bump === 'none' ? '' : ` with its pending ${bump} changeset`} releases as ${expected}: set the ruleset's version or the changeset's bump to match`,
+          `${file} is ${version}, but ${pkg.name} ${pkg.version}${release ? ` releases as ${expected} (a ${release.type} bump from ${release.changesets.length > 0 ? `changesets ${release.changesets.join(', ')}` : 'its dependencies'})` : ''}: set the ruleset's version or the changeset's bump to match`,
         ).toBe(expected);
       }
     });
