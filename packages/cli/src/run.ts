@@ -59,8 +59,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--unit <id>', 'unit id, e.g. yanta or xiaofangzhidui')
     .requiredOption('--out <file>', 'output file: .xlsx or .json')
     .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
+    .option('--base <files...>', 'earlier editions the ruleset extends, when not installed as packages')
     .option('--json', 'print JSON')
-    .action((o: { ruleset: string; unit: string; out: string; units?: string; json?: boolean }) => template(o, io));
+    .action((o: { ruleset: string; unit: string; out: string; units?: string; base?: string[]; json?: boolean }) => template(o, io));
 
   program
     .command('score')
@@ -70,9 +71,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--findings <file>', 'data-check and on-site findings: { "<unit id>": [finding, …] }')
     .option('--out <dir>', 'write <unit>.scorecard.json files here')
     .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
+    .option('--base <files...>', 'earlier editions the ruleset extends, when not installed as packages')
     .addOption(new Option('--lang <lang>', 'language of reasons and suggestions').choices(['zh', 'en']).default('zh'))
     .option('--json', 'print JSON')
-    .action((o: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; lang?: string; json?: boolean }) => score(o, io));
+    .action((o: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean }) => score(o, io));
 
   program
     .command('feedback')

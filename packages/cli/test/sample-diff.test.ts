@@ -294,6 +294,22 @@ describe('diff', () => {
     expect((await cli(['validate', 'xian-2099/district'], cwd)).err).toContain('unknown ruleset "xian-2099/district"');
   });
 
+  it('a ruleset file extending a local file: not available until given with --base', async () => {
+    const cwd = dir();
+    const base = JSON.parse(readFileSync(join(root, 'examples/basic/ruleset.json'), 'utf8'));
+    writeFileSync(join(cwd, 'base.json'), JSON.stringify(base));
+    const next = { id: base.id, version: '1.1.0', edition: base.edition + 1, title: { zh: '下一版' }, extends: { id: base.id, version: base.version }, patch: [{ op: 'update', id: base.tree[0].id, set: { title: { zh: '改名' } } }] };
+    writeFileSync(join(cwd, 'next.json'), JSON.stringify(next));
+    const missing = await cli(['validate', 'next.json'], cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(`next.json#/extends: base ${base.id}@${base.version} is not available`);
+    const ok = await cli(['validate', 'next.json', '--base', 'base.json'], cwd);
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toContain(`extends ${base.id} ${base.version}: 0 items renamed, 0 retired since`);
+    const d = await cli(['diff', 'base.json', 'next.json', '--base', 'base.json', '--check', '--json'], cwd);
+    expect(JSON.parse(d.out)).toMatchObject({ ok: true, verdict: { bump: 'patch' }, version: { ok: true, required: 'patch', actual: 'minor' } });
+  });
+
   it('identical rulesets: no differences', async () => {
     const cwd = dir();
     writeFileSync(join(cwd, 'same.json'), JSON.stringify(district()));

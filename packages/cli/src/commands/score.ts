@@ -10,10 +10,10 @@ import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
 
 export async function score(
-  opts: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; lang?: string; json?: boolean },
+  opts: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean },
   io: Io,
 ): Promise<void> {
-  const loaded = loadRuleset(opts.ruleset, io, opts.units === undefined ? {} : { units: opts.units });
+  const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
   const { ruleset } = loaded;
   const lang = opts.lang === 'en' ? 'en' : 'zh';
   const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io);

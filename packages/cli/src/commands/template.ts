@@ -7,10 +7,10 @@ import { excelTemplate } from '@safecity/evidence-excel';
 import { findUnit, loadRuleset } from '../resolve.js';
 import { UsageError, type Io } from '../io.js';
 
-export async function template(opts: { ruleset: string; unit: string; out: string; units?: string; json?: boolean }, io: Io): Promise<void> {
+export async function template(opts: { ruleset: string; unit: string; out: string; units?: string; base?: string[]; json?: boolean }, io: Io): Promise<void> {
   const ext = extname(opts.out).toLowerCase();
   if (ext !== '.xlsx' && ext !== '.json') throw new UsageError(`--out must end in .xlsx or .json, found "${opts.out}"`);
-  const loaded = loadRuleset(opts.ruleset, io, opts.units === undefined ? {} : { units: opts.units });
+  const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
   const unit = findUnit(loaded, opts.unit);
   const out = resolve(io.cwd, opts.out);
   mkdirSync(dirname(out), { recursive: true });
