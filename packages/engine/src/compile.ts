@@ -86,6 +86,14 @@ export interface CompiledItem {
   readonly kernel: FieldKernel | undefined;
   /** Whether the merge policy is a built-in one (with no findings it gives the rule deductions as they are). */
   readonly builtinMerge: boolean;
+  /** On an item with a lead (责任唯一): whose part this is — the lead's indicator or a partner's contribution. */
+  readonly role: 'lead' | 'partner' | undefined;
+  /** On the lead's item: how a partner is scored instead (the same item, its own scoring, fields and texts). */
+  readonly partner: CompiledItem | undefined;
+  /** On an item with a `partner` scoring: the partner units. */
+  readonly partners: ReadonlySet<string> | undefined;
+  /** The check methods the item lists (`checkMethods`); undefined when it lists none (any is accepted). */
+  readonly checkMethods: ReadonlySet<string> | undefined;
 }
 
 /** A message's reason and suggestion in one language, as templates. */
@@ -123,6 +131,8 @@ export interface CompiledVeto {
   readonly id: string;
   readonly title: LocalText;
   readonly when: LogicFn;
+  /** The evidence fields `when` reads (their sources are cited on the card). */
+  readonly fields: readonly string[];
   readonly reason: LocalText;
   readonly effect: VetoEffect;
 }
@@ -181,6 +191,8 @@ export interface CompiledModel {
   readonly groups: readonly CompiledGroup[];
   /** The scoring plan `evaluate` runs: the tree as flat arrays. */
   readonly plan: ScoringPlan;
+  /** `normalize.coverage`, compiled: the node's reference, `min` in thousandths, `rate` in thousandths of a percent. */
+  readonly coverage: { node: string; title: LocalText; ref: number | undefined; min: number; rate: number } | undefined;
 }
 
 /** How `evaluate` scores an item (`ScoringPlan.op`): a built-in kernel's id (`KERNEL_*`), or one of these. */
@@ -224,7 +236,8 @@ function scoringPlan(items: readonly CompiledItem[], groups: readonly CompiledGr
   for (let i = 0; i < n; i++) {
     const item = items[i] as CompiledItem;
     let o = PLAN_GENERAL;
-    if (item.builtinMerge) {
+    // An item with a partner scoring is scored by role, the general way.
+    if (item.builtinMerge && item.partner === undefined) {
       if (item.kernel !== undefined) {
         o = item.kernel.id >= 1 && item.kernel.id <= 6 ? item.kernel.id : PLAN_KERNEL;
         field[i] = item.fieldIndexes[0] as number;
@@ -297,7 +310,7 @@ function internal(s: string): string {
 /** The built-in merge policies: with no findings, each gives the rule deductions unchanged. */
 const BUILTIN_MERGE: ReadonlySet<MergePolicy> = new Set(Object.values(builtinMergePolicies));
 
-const ITEM_ONLY = ['content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'messages', 'suggestion', 'merge', 'monotonic'] as const;
+const ITEM_ONLY = ['content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'messages', 'suggestion', 'merge', 'monotonic', 'partner'] as const;
 
 function isDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
@@ -343,6 +356,42 @@ function fieldChecker(f: EvidenceField): (v: unknown) => string | undefined {
         return dup >= 0 ? `document "${String(v[dup])}" is listed twice` : undefined;
       };
   }
+}
+
+/** Which field types an aggregate's result can be declared as, by what it reads and how it combines. */
+function checkAggregate(f: EvidenceField, at: string): Issue[] {
+  const a = f.aggregate!;
+  const issues: Issue[] = [];
+  const reads = 'node' in a.of ? 'node' : 'field' in a.of ? 'field' : 'score' in a.of ? 'score' : 'veto';
+  let types: readonly string[];
+  switch (a.op) {
+    case 'pooled':
+      types = reads === 'node' ? ['rate'] : [];
+      if (reads !== 'node') issues.push({ path: `${at}/op`, message: '"pooled" (Σ earned ÷ Σ max) is of an item or group: "of": { "node": … }' });
+      break;
+    case 'share':
+      types = ['rate'];
+      break;
+    case 'count':
+      types = ['integer'];
+      break;
+    case 'any':
+      types = ['boolean'];
+      break;
+    case 'sum':
+      types = reads === 'node' ? [] : reads === 'veto' ? ['integer'] : ['integer', 'number'];
+      if (reads === 'node') issues.push({ path: `${at}/op`, message: 'a sum of score rates means nothing; use "mean", "pooled", "min" or "max"' });
+      break;
+    default:
+      types = reads === 'node' ? ['rate'] : reads === 'veto' ? ['integer'] : ['integer', 'number', 'rate'];
+  }
+  if (a.op === 'mean' && types.includes('integer')) types = types.filter((t) => t !== 'integer');
+  if (types.length > 0 && !types.includes(f.type)) {
+    issues.push({ path: at.replace(/\/aggregate$/, '/type'), message: `field "${f.name}" is ${f.type}, but its aggregate (${a.op} of ${reads}) gives ${types.join(' or ')}` });
+  }
+  if (a.from.lead === true && reads !== 'node') issues.push({ path: `${at}/from/lead`, message: '"lead" picks the lead of each item under "of": { "node": … }' });
+  if (a.bar !== undefined && a.op !== 'share' && a.op !== 'count') issues.push({ path: `${at}/bar`, message: `"bar" is for "share" and "count", not "${a.op}"` });
+  return issues;
 }
 
 function checkPoints(n: number, path: string, issues: Issue[]): void {
@@ -499,8 +548,28 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     return compileItem(node, at, max, bonus);
   };
 
-  const compileItem = (node: Node, at: string, max: number, bonus: boolean): CompiledItem => {
-    const scoring = node.scoring ?? {};
+  /** What scores an item for one role: its method or logic, the fields they read, its texts. */
+  interface Variant {
+    methodName: string | undefined;
+    method: ScoringMethod | undefined;
+    prepared: unknown;
+    logic: LogicFn | undefined;
+    fields: string[];
+    grades: Set<string> | undefined;
+    messages: Record<string, MethodMessage>;
+    suggestion: LocalText | undefined;
+    monotonic: boolean;
+    text: { readonly zh: ItemText; readonly en: ItemText };
+    kernel: FieldKernel | undefined;
+    fieldIndexes: number[];
+  }
+
+  const compileVariant = (
+    spec: { id: string; scoring?: Node['scoring']; messages?: Node['messages']; suggestion?: LocalText; monotonic?: boolean },
+    at: string,
+    max: number,
+  ): Variant => {
+    const scoring = spec.scoring ?? {};
     let method: ScoringMethod | undefined;
     let prepared: unknown;
     let logic: LogicFn | undefined;
@@ -522,7 +591,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
         if (!validate(params)) {
           issues.push(...ajvIssues(validate.errors, params, `${sAt}/params`));
         } else {
-          const info = { id: node.id, max };
+          const info = { id: spec.id, max };
           for (const i of method.check?.(params, info) ?? []) issues.push({ path: `${sAt}/params${i.path}`, message: i.message });
           for (const ref of method.meta.fields(params)) {
             const f = fields.get(ref.field);
@@ -550,7 +619,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
 
     // Message overrides: known ids, known template params.
     const messages: Record<string, MethodMessage> = { ...messagesBase };
-    for (const [id, o] of Object.entries(node.messages ?? {})) {
+    for (const [id, o] of Object.entries(spec.messages ?? {})) {
       const base = messagesBase[id];
       const mAt = `${at}/messages/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (base === undefined) {
@@ -572,13 +641,34 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       messages[id] = { reason: o.reason ?? base.reason, suggestion: o.suggestion ?? base.suggestion, data: base.data } as MethodMessage;
     }
     for (const lang of ['zh', 'en'] as const) {
-      const t = node.suggestion?.[lang];
+      const t = spec.suggestion?.[lang];
       if (t !== undefined) {
         for (const p of templateParams(t)) {
           if (!COMMON_DATA.includes(p)) issues.push({ path: `${at}/suggestion/${lang}`, message: `unknown template parameter {${p}}; an item suggestion has ${COMMON_DATA.map((k) => `{${k}}`).join(', ')}` });
         }
       }
     }
+    return {
+      methodName: scoring.method,
+      method,
+      prepared,
+      logic,
+      fields: itemFields,
+      grades,
+      messages,
+      suggestion: spec.suggestion,
+      monotonic: spec.monotonic ?? (method ? method.meta.monotonic : false),
+      text: {
+        zh: itemText(messages, spec.suggestion, 'zh', templates),
+        en: itemText(messages, spec.suggestion, 'en', templates),
+      },
+      kernel: method !== undefined && itemFields.length === 1 ? kernelOf(method) : undefined,
+      fieldIndexes: itemFields.map((f) => fieldNames.indexOf(f)),
+    };
+  };
+
+  const compileItem = (node: Node, at: string, max: number, bonus: boolean): CompiledItem => {
+    const main = compileVariant(node, at, max);
 
     // Applicability.
     let applicability: CompiledApplicability | undefined;
@@ -593,6 +683,10 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
         const r = checkLogic(a.when, `${at}/applicability/when`);
         when = r.fn;
         whenFields = r.vars;
+      }
+      if (node.partner !== undefined && a.units !== undefined) {
+        const missing = [node.lead, ...(node.partners ?? [])].filter((u): u is string => u !== undefined && !a.units!.includes(u));
+        if (missing.length > 0) issues.push({ path: `${at}/applicability/units`, message: `the lead and partners must be among the units the item applies to; missing ${missing.join(', ')}` });
       }
       applicability = {
         fields: whenFields,
@@ -611,33 +705,68 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       else merge = m;
     }
 
-    const item: CompiledItem = {
-      kind: 'item',
+    // 责任唯一: one value per city-wide indicator, reported by its lead; partners are judged on
+    // their own contribution, so an item that names partners must say how.
+    const partnerIds = node.partners ?? [];
+    if (node.lead !== undefined && partnerIds.includes(node.lead)) {
+      issues.push({ path: `${at}/partners`, message: `"${node.lead}" is the lead (牵头单位); it cannot also be a partner` });
+    }
+    const dup = partnerIds.find((p, i) => partnerIds.indexOf(p) !== i);
+    if (dup !== undefined) issues.push({ path: `${at}/partners`, message: `partner "${dup}" is listed twice` });
+    if (node.partner !== undefined && node.lead === undefined) {
+      issues.push({ path: `${at}/partner`, message: 'a partner scoring needs the item\'s "lead" (牵头单位)' });
+    }
+    if (node.partner !== undefined && partnerIds.length === 0) {
+      issues.push({ path: `${at}/partner`, message: 'a partner scoring needs "partners" (配合单位) to apply to' });
+    }
+    if (node.partner === undefined && partnerIds.length > 0) {
+      issues.push({
+        path: `${at}/partners`,
+        message:
+          'an item with partners (配合单位) needs "partner": how a partner is judged on its own contribution (责任唯一: the indicator\'s value is the lead\'s alone)',
+      });
+    }
+    const checkMethods = node.checkMethods !== undefined ? new Set<string>(node.checkMethods) : undefined;
+    const common = {
+      kind: 'item' as const,
       index: items.length,
       id: node.id,
       title: node.title,
       max,
-      pointer: at,
       bonus,
-      methodName: scoring.method,
-      method,
-      prepared,
-      logic,
-      fields: itemFields,
       applicability,
       merge,
-      messages,
-      suggestion: node.suggestion,
-      grades,
-      monotonic: node.monotonic ?? (method ? method.meta.monotonic : false),
       node,
-      text: {
-        zh: itemText(messages, node.suggestion, 'zh', templates),
-        en: itemText(messages, node.suggestion, 'en', templates),
-      },
-      fieldIndexes: itemFields.map((f) => fieldNames.indexOf(f)),
-      kernel: method !== undefined && itemFields.length === 1 ? kernelOf(method) : undefined,
       builtinMerge: BUILTIN_MERGE.has(merge),
+      checkMethods,
+    };
+    const variant = (v: Variant) => ({
+      methodName: v.methodName,
+      method: v.method,
+      prepared: v.prepared,
+      logic: v.logic,
+      fields: v.fields,
+      messages: v.messages,
+      suggestion: v.suggestion,
+      grades: v.grades,
+      monotonic: v.monotonic,
+      text: v.text,
+      fieldIndexes: v.fieldIndexes,
+      kernel: v.kernel,
+    });
+    let partner: CompiledItem | undefined;
+    if (node.partner !== undefined) {
+      const p = node.partner;
+      const v = compileVariant({ id: node.id, scoring: p.scoring, messages: p.messages, suggestion: p.suggestion, monotonic: node.monotonic }, `${at}/partner`, max);
+      partner = { ...common, ...variant(v), pointer: `${at}/partner`, role: 'partner', partner: undefined, partners: undefined };
+    }
+    const item: CompiledItem = {
+      ...common,
+      ...variant(main),
+      pointer: at,
+      role: node.lead !== undefined ? 'lead' : undefined,
+      partner,
+      partners: partner !== undefined ? new Set(partnerIds) : undefined,
     };
     items.push(item);
     return item;
@@ -676,12 +805,33 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     const at = `/vetoes/${i}`;
     if (vetoIds.has(v.id)) issues.push({ path: `${at}/id`, message: `veto "${v.id}" is declared twice` });
     vetoIds.add(v.id);
-    const fn = checkLogic(v.when, `${at}/when`).fn;
+    const { fn, vars } = checkLogic(v.when, `${at}/when`);
     if (v.effect.type === 'grade' && !gradeIds.has(v.effect.grade)) {
       issues.push({ path: `${at}/effect/grade`, message: `grade "${v.effect.grade}" is not one of the ruleset's grades (${[...gradeIds].join(', ') || 'none declared'})` });
     }
     if (v.effect.type === 'cap') checkPoints(v.effect.total, `${at}/effect/total`, issues);
-    return { id: v.id, title: v.title, when: fn, reason: v.reason, effect: v.effect };
+    return { id: v.id, title: v.title, when: fn, fields: vars, reason: v.reason, effect: v.effect };
+  });
+
+  // Coverage (normalize.coverage): a node of the base tree.
+  const coverage = rs.normalize?.coverage;
+  if (coverage !== undefined) {
+    checkPoints(coverage.min, '/normalize/coverage/min', issues);
+    const at = ids.get(coverage.node);
+    if (at === undefined) issues.push({ path: '/normalize/coverage/node', message: `"${coverage.node}" names no item or group of the tree` });
+    else if (!at.startsWith('/tree/')) issues.push({ path: '/normalize/coverage/node', message: `"${coverage.node}" is in the bonus bucket; coverage is of the base tree` });
+  }
+
+  // Fields computed from other units' results (a city ruleset).
+  rs.fields.forEach((f, i) => {
+    if (f.aggregate !== undefined) issues.push(...checkAggregate(f, `/fields/${i}/aggregate`));
+  });
+  (rs.consistency ?? []).forEach((c, i) => {
+    const at = `/consistency/${i}`;
+    if ((c.figure.unit === undefined) === (c.figure.leadOf === undefined)) {
+      issues.push({ path: `${at}/figure`, message: 'name the figure\'s unit with either "unit" or "leadOf" (an item whose lead reports it)' });
+    }
+    if (rs.consistency!.findIndex((x) => x.id === c.id) !== i) issues.push({ path: `${at}/id`, message: `consistency check "${c.id}" is declared twice` });
   });
 
   if (issues.length > 0) throw new RulesetError(issues);
@@ -713,11 +863,22 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     emptyValues: new Array<unknown>(fieldNames.length).fill(undefined),
     fieldTexts: fieldNames.map((n) => {
       const f = fields.get(n) as EvidenceField;
-      return { title: f.title ?? { zh: n }, unit: f.unit ?? '' };
+      const t: { title: LocalText; unit: string; type: string; negative?: LocalText; count?: LocalText } = { title: f.title ?? { zh: n }, unit: f.unit ?? '', type: f.type };
+      if (f.negative !== undefined) t.negative = f.negative;
+      if (f.count !== undefined) t.count = f.count;
+      return t;
     }),
     logicFieldIndexes: [...logicFields].map((f) => fieldNames.indexOf(f)),
     logicTemplate: logicTemplate([...logicFields]),
     groups,
     plan: scoringPlan(items, groups, tree, bonus?.items ?? []),
+    coverage: compiledCoverage(rs, items, groups),
   };
+}
+
+function compiledCoverage(rs: Ruleset, items: readonly CompiledItem[], groups: readonly CompiledGroup[]): CompiledModel['coverage'] {
+  const c = rs.normalize?.coverage;
+  if (c === undefined) return undefined;
+  const node: CompiledNode | undefined = items.find((i) => i.id === c.node) ?? groups.find((g) => g.id === c.node);
+  return { node: c.node, title: node?.title ?? { zh: c.node }, ref: node === undefined ? undefined : ref(node), min: toMilli(c.min), rate: toMilli(c.rate) };
 }

@@ -45,6 +45,11 @@ export interface ItemSummary {
   standard?: string;
   evidenceKinds: readonly string[];
   checkMethods: readonly string[];
+  /** On an item with a lead (责任唯一): `lead` for the indicator itself, `partner` for a partner's own contribution (its own fields and standard). */
+  role?: 'lead' | 'partner';
+  /** The lead unit (牵头单位) and the partners (配合单位), where the item names them. */
+  lead?: string;
+  partners?: readonly string[];
 }
 
 /** A ruleset compiled by one engine: pure functions, built once. */
@@ -73,7 +78,10 @@ export interface CompiledRuleset {
    * or retired. Undefined for a whole ruleset. `migrateEvidence` uses it.
    */
   readonly migration: Migration | undefined;
-  /** Items that apply to a unit by kind and id (evidence-dependent conditions are not evaluated). */
+  /**
+   * Items that apply to a unit by kind and id (evidence-dependent conditions are not evaluated),
+   * as they are scored for it: for a partner (配合单位) of an item, the partner's own scoring.
+   */
   itemsFor(unit: Pick<Unit, 'id' | 'kind'>): ItemSummary[];
   /** Score one unit's evidence. Throws EvidenceError listing every problem of the input. */
   score(evidence: UnitEvidence, options?: ScoreOptions): ScoreCard;
@@ -253,8 +261,13 @@ function summary(i: CompiledItem): ItemSummary {
     evidenceKinds: i.node.evidenceKinds ?? [],
     checkMethods: i.node.checkMethods ?? [],
   };
-  if (i.node.content !== undefined) s.content = i.node.content;
-  if (i.node.standard !== undefined) s.standard = i.node.standard;
+  const content = i.role === 'partner' ? i.node.partner?.content : i.node.content;
+  const standard = i.role === 'partner' ? i.node.partner?.standard : i.node.standard;
+  if (content !== undefined) s.content = content;
+  if (standard !== undefined) s.standard = standard;
+  if (i.role !== undefined) s.role = i.role;
+  if (i.node.lead !== undefined) s.lead = i.node.lead;
+  if (i.node.partners !== undefined) s.partners = Object.freeze(i.node.partners.slice());
   return Object.freeze(s);
 }
 
@@ -269,6 +282,9 @@ function deepFreeze<T>(v: T): T {
 function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
   const items = Object.freeze(model.items.map(summary));
   const byId = new Map(items.map((s) => [s.id, s]));
+  const partnerSummary = new Map(model.items.filter((i) => i.partner !== undefined).map((i) => [i.id, summary(i.partner as CompiledItem)]));
+  // Every field an item reads (in any role) or its applicability condition reads.
+  const read = new Set(model.items.flatMap((i) => [...i.fields, ...(i.partner?.fields ?? []), ...(i.applicability?.fields ?? [])]));
   const source = deepFreeze(structuredClone(model.json));
   return Object.freeze({
     id: model.json.id,
@@ -282,9 +298,7 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
     fields: Object.freeze(model.json.fields.slice()),
     items,
     generalFields: Object.freeze(
-      model.json.fields
-        .map((f) => f.name)
-        .filter((n) => !model.items.some((i) => i.fields.includes(n) || (i.applicability?.fields ?? []).includes(n))),
+      model.json.fields.map((f) => f.name).filter((n) => !read.has(n)),
     ),
     source,
     extends: base,
@@ -298,7 +312,7 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
           if (a.units !== undefined && !a.units.has(unit.id)) return false;
           return !(a.except !== undefined && a.except.has(unit.id));
         })
-        .map((i) => byId.get(i.id) as ItemSummary);
+        .map((i) => (i.partners?.has(unit.id) === true ? (partnerSummary.get(i.id) as ItemSummary) : (byId.get(i.id) as ItemSummary)));
     },
     score(evidence: UnitEvidence, options: ScoreOptions = {}) {
       return scoreUnit(model, evidence, options, validateFindings);

@@ -22,6 +22,14 @@ export interface LayoutItem {
   checkMethods: readonly string[];
   /** The fields to fill for this item (its scoring fields, then its condition fields), each listed once in the file. */
   fields: readonly EvidenceField[];
+  /** Whose part of a city-wide indicator the unit reports (责任唯一): `lead` or `partner`. */
+  role?: 'lead' | 'partner';
+  /**
+   * For a partner: the lead's figures for the indicator. A partner is not scored on them; an
+   * adapter accepts one a partner reports anyway (with a warning), so that a figure contradicting
+   * the lead's can be reported (`responsibilityConflicts`).
+   */
+  leadFields?: readonly EvidenceField[];
 }
 
 /** What one unit's evidence file asks for, in ruleset order. */
@@ -41,6 +49,7 @@ export function evidenceLayout(ruleset: CompiledRuleset, unit: Unit): EvidenceLa
   const byName = new Map(ruleset.fields.map((f) => [f.name, f]));
   const seen = new Set<string>();
   const items: LayoutItem[] = [];
+  const leadItems = new Map(ruleset.items.map((i) => [i.id, i]));
   for (const i of ruleset.itemsFor(unit)) {
     const fields: EvidenceField[] = [];
     for (const name of [...i.fields, ...i.conditionFields]) {
@@ -59,6 +68,11 @@ export function evidenceLayout(ruleset: CompiledRuleset, unit: Unit): EvidenceLa
     };
     if (i.content !== undefined) item.content = i.content;
     if (i.standard !== undefined) item.standard = i.standard;
+    if (i.role !== undefined) item.role = i.role;
+    if (i.role === 'partner') {
+      const own = new Set(i.fields);
+      item.leadFields = (leadItems.get(i.id)?.fields ?? []).filter((n) => !own.has(n)).map((n) => byName.get(n) as EvidenceField);
+    }
     items.push(item);
   }
   const general = ruleset.generalFields.filter((n) => !seen.has(n)).map((n) => byName.get(n) as EvidenceField);

@@ -81,6 +81,14 @@ export {
   RulesetRefSchema,
   PatchOpSchema,
   MigrationMapSchema,
+  PartnerSchema,
+  AggregateSchema,
+  ComparisonSchema,
+  ConsistencySchema,
+  CoverageSchema,
+  type Partner,
+  type Aggregate,
+  type Consistency,
   type RulesetPatch,
   type RulesetRef,
   type PatchOp,
@@ -102,7 +110,9 @@ export {
   type Applicability,
   type Scoring,
 } from './model.js';
-export type { ScoreCard, ScoreNode, Deduction, VetoResult, Evaluation } from './scorecard.js';
+export type { ScoreCard, ScoreNode, Deduction, VetoResult, Evaluation, Coverage } from './scorecard.js';
+export type { FieldText } from './kernel.js';
+export { responsibilityConflicts, type ResponsibilityConflict, type ReportedFigure } from './responsibility.js';
 export {
   evidenceLayout,
   mergeEvidence,

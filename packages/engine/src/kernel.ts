@@ -13,6 +13,12 @@ import type { LocalText } from './text.js';
 export interface FieldText {
   readonly title: LocalText;
   readonly unit: string;
+  /** The field's type (boolean, integer, documents, …). */
+  readonly type?: string;
+  /** How 否 / none reads (the field's `negative`). */
+  readonly negative?: LocalText;
+  /** How a count reads, a template with {count} (the field's `count`). */
+  readonly count?: LocalText;
 }
 
 /**

@@ -20,4 +20,16 @@ export const mergeLarger: MergePolicy = ({ rule, dataCheck, onsite }) => {
 export const mergeOnsiteOverrides: MergePolicy = ({ rule, dataCheck, onsite }) =>
   onsite.length > 0 ? [...rule, ...dataCheck.map((d) => ({ ...d, superseded: true })), ...onsite] : [...rule, ...dataCheck];
 
-export const builtinMergePolicies = { both: mergeBoth, larger: mergeLarger, 'onsite-overrides': mergeOnsiteOverrides } as const;
+/**
+ * A check's own count replaces the unit's: when the data check or the on-site check made a
+ * deduction on the item, the deductions the rule worked out from the unit's own figure are kept
+ * for the record only (superseded), so the same problem is not deducted twice (the unit reported
+ * 3 faulty hydrants, the group found 2 of them). Without findings the rule deductions apply.
+ * Deductions from rejected evidence or an assessor's grade are never set aside.
+ */
+export const mergeReplace: MergePolicy = ({ rule, dataCheck, onsite }) =>
+  dataCheck.length + onsite.length > 0
+    ? [...rule.map((d) => (d.source === 'rule' && d.code !== 'rejected' ? { ...d, superseded: true } : d)), ...dataCheck, ...onsite]
+    : [...rule];
+
+export const builtinMergePolicies = { both: mergeBoth, larger: mergeLarger, 'onsite-overrides': mergeOnsiteOverrides, replace: mergeReplace } as const;

@@ -34,6 +34,58 @@ export const FieldTypeSchema = Type.Union([
 ]);
 export type FieldType = Static<typeof FieldTypeSchema>;
 
+/** Comparison of a value with a bar. */
+export const ComparisonSchema = Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>='), Type.Literal('=')]);
+
+/**
+ * A field of a ruleset whose evidence is other units' results (the city's own rubric): how
+ * its value is computed from the units' scorecards and evidence. Declared as data; the
+ * engine's `roundEvidence` computes it, and cites the units it came from.
+ */
+export const AggregateSchema = Type.Object(
+  {
+    from: Type.Object(
+      {
+        ruleset: Type.Optional(Type.String({ minLength: 1, description: 'Only cards scored under this ruleset id, e.g. "xian-2022/district"' })),
+        kinds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Only units of these kinds' })),
+        units: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Only these units' })),
+        lead: Type.Optional(
+          Type.Boolean({ description: 'Per item under `of.node`, only the unit that leads it (the item\'s `lead`, 牵头单位): one value per city-wide indicator' }),
+        ),
+      },
+      { additionalProperties: false, description: 'Which units\' results' },
+    ),
+    of: Type.Union(
+      [
+        Type.Object({ node: Type.String({ minLength: 1, description: 'An item or group id: its earned points as % of its applicable max (units where it does not apply are left out)' }) }, { additionalProperties: false }),
+        Type.Object({ field: Type.String({ minLength: 1, description: 'A reported evidence field (units that did not report it are left out)' }) }, { additionalProperties: false }),
+        Type.Object({ score: Type.Union([Type.Literal('normalized'), Type.Literal('total'), Type.Literal('earned')]) }, { additionalProperties: false }),
+        Type.Object({ veto: Type.String({ minLength: 1, description: 'A veto id, or "*" for any: 1 when it fired, else 0' }) }, { additionalProperties: false }),
+      ],
+      { description: 'What is read of each unit' },
+    ),
+    op: Type.Union(
+      [
+        Type.Literal('sum'),
+        Type.Literal('mean'),
+        Type.Literal('pooled'),
+        Type.Literal('min'),
+        Type.Literal('max'),
+        Type.Literal('share'),
+        Type.Literal('count'),
+        Type.Literal('any'),
+      ],
+      {
+        description:
+          "sum, mean, min, max of the values; pooled: Σ earned ÷ Σ applicable max × 100 (of.node only); share: % of units meeting `bar`; count: units meeting `bar` (all units with a value without one); any: whether any unit's value is true or above 0",
+      },
+    ),
+    bar: Type.Optional(Type.Object({ op: ComparisonSchema, value: Type.Number() }, { additionalProperties: false, description: 'The bar a unit meets (share, count)' })),
+  },
+  { additionalProperties: false },
+);
+export type Aggregate = Static<typeof AggregateSchema>;
+
 /** A declared evidence field: what a unit reports, with its type and unit of measure. */
 export const EvidenceFieldSchema = Type.Object(
   {
@@ -45,6 +97,19 @@ export const EvidenceFieldSchema = Type.Object(
     values: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Allowed values (enum fields)' })),
     minimum: Type.Optional(Type.Number()),
     maximum: Type.Optional(Type.Number()),
+    negative: Type.Optional(
+      Type.Object(LocalTextSchema.properties, {
+        additionalProperties: false,
+        description: 'How the answer 否 (false, 0 or none) reads in a deduction, e.g. "道路交通事故万车死亡率较上年未下降"; without it: "{title}：否"',
+      }),
+    ),
+    count: Type.Optional(
+      Type.Object(LocalTextSchema.properties, {
+        additionalProperties: false,
+        description: 'How a count of this field reads, with {count}: e.g. zh "{count}项", en "{count} overdue tasks"; without it: zh "{count}{unit}" (unit default 处), en "{count}"',
+      }),
+    ),
+    aggregate: Type.Optional(AggregateSchema),
   },
   { additionalProperties: false },
 );
@@ -108,6 +173,24 @@ export const ProvenanceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * How a partner unit (配合单位) of a city-wide indicator is judged (责任唯一): on its own
+ * contribution, never on the lead's indicator. The item's own `scoring` is the lead's; a unit in
+ * `partners` is scored by this instead, and the fields the lead's scoring reads are not read
+ * for it (a partner's own figure for the indicator is not scored).
+ */
+export const PartnerSchema = Type.Object(
+  {
+    content: Type.Optional(Type.String({ description: '配合单位的评价内容: what is asked of a partner' })),
+    standard: Type.String({ minLength: 1, description: '配合单位的评分标准' }),
+    scoring: ScoringSchema,
+    messages: Type.Optional(Type.Record(Type.String(), MessageOverrideSchema)),
+    suggestion: Type.Optional(LocalTextSchema),
+  },
+  { additionalProperties: false },
+);
+export type Partner = Static<typeof PartnerSchema>;
+
 /** A node's properties (shared by the node schema and a patch's `update` operation). */
 const NODE_PROPS = {
   id: Id,
@@ -134,6 +217,7 @@ const NODE_PROPS = {
   provenance: Type.Optional(ProvenanceSchema),
   lead: Type.Optional(Type.String({ description: '牵头单位 (unit id)' })),
   partners: Type.Optional(Type.Array(Type.String(), { description: '配合单位 (unit ids)' })),
+  partner: Type.Optional(PartnerSchema),
 };
 /**
  * A node of the tree: a group (category / indicator, with `children`) or a scored item
@@ -184,6 +268,66 @@ export const GradeBandSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * How `normalized` weighs thin coverage: a unit with fewer than `min` applicable points under
+ * `node` (e.g. 工作成效) has the shortfall counted at `rate` % — neither earned nor lost, but
+ * assumed at that rate — so a unit judged on a handful of points cannot top the ranking on them.
+ */
+export const CoverageSchema = Type.Object(
+  {
+    node: Id,
+    min: Type.Number({ exclusiveMinimum: 0, description: 'Applicable points under `node` below which coverage is thin' }),
+    rate: Type.Number({ minimum: 0, maximum: 100, description: 'The score rate (%) the shortfall is counted at' }),
+    reason: Type.Optional(LocalTextSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** One end of a consistency check: a figure reported by one unit. */
+const FigureSchema = Type.Object(
+  {
+    ruleset: Type.String({ minLength: 1, description: 'The ruleset id the unit is scored under' }),
+    unit: Type.Optional(Type.String({ minLength: 1, description: 'The unit id' })),
+    leadOf: Type.Optional(Type.String({ minLength: 1, description: 'Or: the lead unit (牵头单位) of this item of that ruleset' })),
+    field: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A cross-unit consistency check (数据核查·准确性) of a round: a city-wide figure against the
+ * sum or range of other units' figures. A figure that fails is reported with both places, and
+ * may become a data-check rejection of the figure on the reporting unit's card.
+ */
+export const ConsistencySchema = Type.Object(
+  {
+    id: Id,
+    title: LocalTextSchema,
+    figure: FigureSchema,
+    against: Type.Object(
+      {
+        ruleset: Type.Optional(Type.String({ minLength: 1 })),
+        kinds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+        field: Type.String({ minLength: 1 }),
+        op: Type.Union([Type.Literal('sum'), Type.Literal('min'), Type.Literal('max')], { description: 'What of the units\' figures the figure is compared with' }),
+      },
+      { additionalProperties: false },
+    ),
+    expect: Type.Union([Type.Literal('>='), Type.Literal('<='), Type.Literal('='), Type.Literal('within')], {
+      description: "figure op against; 'within': between the units' lowest and highest figure",
+    }),
+    finding: Type.Optional(
+      Type.Object(
+        { item: Type.String({ minLength: 1, description: 'The item of the figure\'s ruleset that reads it' }) },
+        { additionalProperties: false, description: 'When it fails: a data-check rejection (准确性) of the figure on this item of the reporting unit' },
+      ),
+    ),
+    provenance: Type.Optional(ProvenanceSchema),
+  },
+  { additionalProperties: false },
+);
+export type Consistency = Static<typeof ConsistencySchema>;
+
 /** A ruleset (评价细则): one rubric, one edition, one package version. */
 const RulesetDef = Type.Object(
   {
@@ -203,6 +347,7 @@ const RulesetDef = Type.Object(
     bonus: Type.Optional(BonusSchema),
     vetoes: Type.Optional(Type.Array(VetoSchema)),
     grades: Type.Optional(Type.Array(GradeBandSchema)),
+    consistency: Type.Optional(Type.Array(ConsistencySchema, { description: 'Cross-unit consistency checks of a round (a city ruleset)' })),
     rectificationDeadline: Type.Optional(
       Type.String({
         pattern: '^\\d{4}-\\d{2}-\\d{2}$',
@@ -211,7 +356,10 @@ const RulesetDef = Type.Object(
     ),
     normalize: Type.Optional(
       Type.Object(
-        { scale: Type.Number({ exclusiveMinimum: 0, description: 'e.g. 100' }) },
+        {
+          scale: Type.Number({ exclusiveMinimum: 0, description: 'e.g. 100' }),
+          coverage: Type.Optional(CoverageSchema),
+        },
         { additionalProperties: false, description: 'Rescale earned points over applicable items' },
       ),
     ),
@@ -236,9 +384,9 @@ const optional = <T extends Record<string, import('typebox').TSchema>>(props: T)
 
 const { id: _nodeId, children: _children, ...NODE_SETTABLE } = NODE_PROPS;
 /** Node properties an `update` may remove (the required ones, id and children cannot be). */
-const NODE_UNSETTABLE = ['childrenMax', 'content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'scoring', 'messages', 'suggestion', 'merge', 'monotonic', 'provenance', 'lead', 'partners'] as const;
+const NODE_UNSETTABLE = ['childrenMax', 'content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'scoring', 'messages', 'suggestion', 'merge', 'monotonic', 'provenance', 'lead', 'partners', 'partner'] as const;
 const { name: _fieldName, ...FIELD_SETTABLE } = EvidenceFieldSchema.properties;
-const FIELD_UNSETTABLE = ['description', 'unit', 'values', 'minimum', 'maximum'] as const;
+const FIELD_UNSETTABLE = ['description', 'unit', 'values', 'minimum', 'maximum', 'negative', 'count', 'aggregate'] as const;
 const literals = (names: readonly string[]) => Type.Union(names.map((n) => Type.Literal(n)));
 
 /** Where an added or moved node goes: under `parent` (a group or the bonus bucket; default the top of the tree), before or after a sibling (default last). */

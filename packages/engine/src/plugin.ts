@@ -3,6 +3,7 @@
  * scoring methods are themselves a plugin.
  * @module
  */
+import type { FieldText } from './kernel.js';
 import type { TSchema } from 'typebox';
 import type { LogicOperator } from './logic/types.js';
 import type { FieldType, FieldValue } from './model.js';
@@ -54,11 +55,15 @@ export interface ScoreContext<P = unknown> {
   fieldTitle(field: string): LocalText;
   /** The unit of measure of a declared field ('' when none). */
   fieldUnit(field: string): string;
+  /** How a declared field reads in explanations: title, unit, type, and its declared `negative` and `count` wording. */
+  fieldText(field: string): FieldText;
+  /** Who gave the item's grade: the on-site check (over the data check's), or undefined when ungraded. */
+  gradeSource(): 'data-check' | 'onsite' | undefined;
   /**
    * Record a deduction of `points` thousandths, explained by message `messageId` with `data`;
    * `fields` are the evidence fields it concerns (their sources are cited).
    */
-  deduct(messageId: string, points: number, data: Readonly<Record<string, unknown>>, fields?: readonly string[]): void;
+  deduct(messageId: string, points: number, data: Readonly<Record<string, unknown>>, fields?: readonly string[], source?: 'rule' | 'data-check' | 'onsite'): void;
 }
 
 /**

@@ -20,3 +20,59 @@ export function fromMilli(milli: number): number {
 export function hasAtMostThreeDecimals(n: number): boolean {
   return Number.isFinite(n) && Math.abs(n * SCALE - Math.round(n * SCALE)) < 1e-6;
 }
+
+/**
+ * `a ÷ b` rounded half-up to an integer, for integers `a ≥ 0`, `b > 0`: exact, so no float
+ * error decides a half.
+ */
+export function roundDiv(a: number, b: number): number {
+  const q = Math.floor(a / b);
+  const r = a - q * b;
+  return 2 * r >= b ? q + 1 : q;
+}
+
+/**
+ * Points given with any number of decimals (a JsonLogic result) → integer thousandths,
+ * rounded half-up as the decimal text reads: 0.5005 → 501 and 0.5035 → 504, where rounding
+ * the binary value would give 500 for the first (0.5005 is stored as 0.50049999…).
+ */
+export function roundToMilli(points: number): number {
+  const m = points * SCALE;
+  // Exact for points with at most three decimals (the common case).
+  if (Number.isInteger(m) || Math.abs(m - Math.round(m)) < 1e-7) return Math.round(m);
+  return decimalRound(points);
+}
+
+/** Round by the shortest decimal text of the number (what `String(n)` writes), half-up. */
+function decimalRound(n: number): number {
+  const negative = n < 0;
+  const text = String(Math.abs(n));
+  // mantissa digits and the power of ten of its last digit
+  const [mant, expPart] = text.split('e') as [string, string | undefined];
+  let exp = expPart === undefined ? 0 : Number(expPart);
+  const dot = mant.indexOf('.');
+  let digits = mant;
+  if (dot >= 0) {
+    digits = mant.slice(0, dot) + mant.slice(dot + 1);
+    exp -= mant.length - dot - 1;
+  }
+  // value = digits × 10^exp; thousandths = digits × 10^(exp + 3)
+  const shift = exp + 3;
+  let result: number;
+  if (shift >= 0) result = Number(digits + '0'.repeat(shift));
+  else {
+    const cut = digits.length + shift;
+    const whole = cut > 0 ? digits.slice(0, cut) : '0';
+    const next = cut >= 0 ? digits.charCodeAt(cut) - 48 : 0;
+    result = Number(whole) + (next >= 5 ? 1 : 0);
+  }
+  // Half-up: towards +∞ (as `Math.round` and `normalized` round).
+  if (!negative) return result;
+  if (shift >= 0) return -result;
+  const cut = digits.length + shift;
+  const whole = cut > 0 ? Number(digits.slice(0, cut)) : 0;
+  const rest = cut >= 0 ? digits.slice(cut) : digits;
+  const isHalf = rest.charCodeAt(0) === 53 && /^5?0*$/.test(rest);
+  const above = rest.charCodeAt(0) > 53 || (rest.charCodeAt(0) === 53 && !isHalf);
+  return -(whole + (above ? 1 : 0));
+}

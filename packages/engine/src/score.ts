@@ -14,7 +14,7 @@ import type { FieldKernel, FieldText } from './kernel.js';
 import type { LogicFn } from './logic/types.js';
 import type { FieldValue, Finding, UnitEvidence } from './model.js';
 import type { DeductionDraft, ScoreContext } from './plugin.js';
-import { fromMilli, toMilli, hasAtMostThreeDecimals } from './points.js';
+import { fromMilli, toMilli, hasAtMostThreeDecimals, roundToMilli, roundDiv } from './points.js';
 import { format, pick, type Lang, type LocalText } from './text.js';
 import { createHash } from 'node:crypto';
 import { contentHash, stableJson } from './hash.js';
@@ -215,24 +215,49 @@ function validateEvidence(model: CompiledModel, evidence: UnitEvidence): Issue[]
   return issues;
 }
 
-function groupFindings(model: CompiledModel, findings: readonly Finding[], validate: ValidateFunction): Map<string, ItemFindings> {
+/** The item as it is scored for a unit: a partner's own scoring on an item it is a partner of (责任唯一), else the item. */
+export function variantFor(item: CompiledItem, unitId: string): CompiledItem {
+  const p = item.partner;
+  return p !== undefined && item.partners!.has(unitId) ? p : item;
+}
+
+const CHECK_NAMES: Record<string, string> = { 'data-check': '数据核查 (data-check)', onsite: '现场检查 (onsite)' };
+
+function groupFindings(model: CompiledModel, findings: readonly Finding[], validate: ValidateFunction, unitId: string): Map<string, ItemFindings> {
   if (!validate(findings)) throw new EvidenceError(ajvIssues(validate.errors, findings, ''), 'Invalid findings');
   const issues: Issue[] = [];
   // Sort so the card does not depend on the order findings were listed in.
   const sorted = findings.map((f, i) => ({ f, i, key: stableJson(f) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
   const out = new Map<string, ItemFindings>();
   for (const { f, i } of sorted) {
-    const item = model.itemById.get(f.item);
-    if (item === undefined) {
+    const listed = model.itemById.get(f.item);
+    if (listed === undefined) {
       issues.push({ path: `/${i}/item`, message: `"${f.item}" is not an item of ${model.json.id}@${model.json.version}` });
       continue;
     }
+    // A check can only find on an item it examines: the item lists the check methods it is scored by.
+    if (listed.checkMethods !== undefined && !listed.checkMethods.has(f.source)) {
+      issues.push({
+        path: `/${i}/source`,
+        message: `item ${f.item} is checked by ${[...listed.checkMethods].map((c) => CHECK_NAMES[c] ?? c).join(' and ')} only; this ${f.type} finding comes from ${CHECK_NAMES[f.source] ?? f.source}`,
+      });
+      continue;
+    }
+    const item = variantFor(listed, unitId);
     let g = out.get(f.item);
     if (g === undefined) {
       g = { dataCheck: [], onsite: [], rejections: [], grade: undefined, onsiteGrade: undefined, dataCheckGrade: undefined };
       out.set(f.item, g);
     }
     if (f.type === 'rejected') {
+      if (item.fields.length === 0) {
+        // Nothing to take out of the scoring: an item scored by an assessor's grade reads no evidence.
+        issues.push({
+          path: `/${i}`,
+          message: `item ${f.item} reads no evidence fields (method ${item.methodName ?? 'logic'}): a rejection has nothing to take out of its scoring; give a grade or a deduction instead`,
+        });
+        continue;
+      }
       if (f.field !== undefined && !item.fields.includes(f.field)) {
         issues.push({ path: `/${i}/field`, message: `item ${f.item} does not read "${f.field}" (it reads ${item.fields.join(', ') || 'no fields'})` });
         continue;
@@ -429,7 +454,7 @@ export function evaluateUnit(
   const vals = readValues(model, evidence);
   const given = options.findings ?? NONE;
   // No findings (the common case): nothing to validate, sort or group.
-  const findings = Array.isArray(given) && given.length === 0 ? NO_FINDINGS : groupFindings(model, given, validateFindings);
+  const findings = Array.isArray(given) && given.length === 0 ? NO_FINDINGS : groupFindings(model, given, validateFindings, (evidence.unit as { id: string }).id);
   const ev = new UnitEvaluation(model, evidence, given, options.lang ?? 'zh', vals, findings);
   ev.run();
   return ev;
@@ -453,6 +478,8 @@ class UnitEvaluation implements Evaluation {
   private bonusMilli = 0;
   private normalizedMilli: number | undefined = undefined;
   private band: { id: string; title: LocalText } | undefined = undefined;
+  /** The applicable max under the coverage node (thousandths), when the ruleset weighs coverage. */
+  private coverageMax = 0;
   /** The vetoes that fired, in ruleset order. */
   private fired: CompiledVeto[] | undefined = undefined;
   private logic: Record<string, unknown> | undefined = undefined;
@@ -538,7 +565,8 @@ class UnitEvaluation implements Evaluation {
       const max = maxOf[i] as number;
       if (op === PLAN_GENERAL || (hasFindings && findings.has((items[i] as CompiledItem).id))) {
         const item = items[i] as CompiledItem;
-        const r = (this.scorer ??= generalScorer(model, this.evidence, () => this.logicData()))(item, findings.get(item.id));
+        const scored = item.partner !== undefined ? variantFor(item, this.unit.id) : item;
+        const r = (this.scorer ??= generalScorer(model, this.evidence, () => this.logicData()))(scored, findings.get(item.id));
         (this.general ??= new Array<ItemResult | undefined>(n))[i] = r;
         num[i] = r.earned;
         continue;
@@ -648,8 +676,24 @@ class UnitEvaluation implements Evaluation {
     // Vetoes (否决项).
     let total = earned + bonus;
     const scale = model.json.normalize?.scale;
-    let normalized = scale === undefined ? undefined : (max === 0 ? 0 : Math.round((earned * toMilli(scale)) / max)) + bonus;
-    let forcedGrade: string | undefined;
+    let normalized: number | undefined;
+    if (scale !== undefined) {
+      // Thin coverage: the shortfall under the node is counted at the declared rate (neither earned nor lost).
+      let shortfall = 0;
+      let assumed = 0;
+      const cov = model.coverage;
+      if (cov !== undefined) {
+        const applicableMax = cov.ref === undefined ? 0 : this.maxOfRef(cov.ref);
+        this.coverageMax = applicableMax;
+        if (applicableMax < cov.min) {
+          shortfall = cov.min - applicableMax;
+          assumed = roundDiv(shortfall * cov.rate, 100_000);
+        }
+      }
+      const base = max + shortfall;
+      normalized = (base === 0 ? 0 : roundDiv((earned + assumed) * toMilli(scale), base)) + bonus;
+    }
+    let forcedGrade: { id: string; title: LocalText; min: number } | undefined;
     for (const v of model.vetoes) {
       if (!truthy(v.when(this.logicData()))) continue;
       (this.fired ??= []).push(v);
@@ -661,16 +705,15 @@ class UnitEvaluation implements Evaluation {
         total = Math.min(total, c);
         if (normalized !== undefined) normalized = Math.min(normalized, c);
       } else if (v.effect.type === 'grade') {
-        forcedGrade ??= v.effect.grade;
+        // Every grade veto that fires applies: the lowest grade imposed stands, whatever their order.
+        const g = model.grades.find((x) => x.id === (v.effect as { grade: string }).grade);
+        if (g !== undefined && (forcedGrade === undefined || g.min < forcedGrade.min)) forcedGrade = g;
       }
     }
     const basis = normalized ?? total;
-    let grade = forcedGrade !== undefined ? model.grades.find((g) => g.id === forcedGrade) : model.grades.find((g) => fromMilli(basis) >= g.min);
+    let grade = model.grades.find((g) => fromMilli(basis) >= g.min);
     // A veto that sets a grade can only lower it.
-    if (forcedGrade !== undefined) {
-      const reached = model.grades.find((g) => fromMilli(basis) >= g.min);
-      if (reached !== undefined && grade !== undefined && reached.min < grade.min) grade = reached;
-    }
+    if (forcedGrade !== undefined && (grade === undefined || forcedGrade.min < grade.min)) grade = forcedGrade;
 
     this.bonusMilli = bonus;
     this.normalizedMilli = normalized;
@@ -774,18 +817,21 @@ class UnitEvaluation implements Evaluation {
     }
     const earned = e > 0 ? e : 0;
     const node: ScoreNode = { id: item.id, title: pick(item.title, lang), max: fromMilli(item.max), earned: fromMilli(earned), applicable: true };
-    node.method = item.methodName ?? 'logic';
+    // The item as scored for this unit: a partner's own scoring (责任唯一), else the item.
+    const v = this.general?.[item.index]?.item ?? item;
+    if (v.role !== undefined) node.role = v.role;
+    node.method = v.methodName ?? 'logic';
     const r = this.deductionsOfItem(item, e);
-    const text = lang === 'en' ? item.text.en : item.text.zh;
+    const text = lang === 'en' ? v.text.en : v.text.zh;
     const applied = r.applied;
     if (text.suggestion !== undefined) {
       let any = false;
       for (let i = 0; i < applied.length; i++) if ((applied[i] as number) > 0) any = true;
-      if (any) node.suggestion = fillSuggestion(text.suggestion, item, fromMilli(item.max - earned), lang);
+      if (any) node.suggestion = fillSuggestion(text.suggestion, v, fromMilli(item.max - earned), lang);
     }
     const n = r.deductions.length;
     const deductions = new Array<Deduction>(n);
-    for (let i = 0; i < n; i++) deductions[i] = renderDeduction(r.deductions[i] as DeductionDraft, applied[i] as number, item, text, r.rejections, rc);
+    for (let i = 0; i < n; i++) deductions[i] = renderDeduction(r.deductions[i] as DeductionDraft, applied[i] as number, v, text, r.rejections, rc);
     node.deductions = deductions;
     return node;
   }
@@ -821,7 +867,15 @@ class UnitEvaluation implements Evaluation {
       }
       nodes.push({ id: b.id, title: pick(b.title, lang), max: fromMilli(b.cap), earned: fromMilli(this.bonusMilli), applicable, children });
     }
-    const vetoes: VetoResult[] = (this.fired ?? NONE).map((v) => ({ id: v.id, title: pick(v.title, lang), reason: pick(v.reason, lang), effect: v.effect.type }));
+    const vetoes: VetoResult[] = (this.fired ?? NONE).map((v) => {
+      const out: VetoResult = { id: v.id, title: pick(v.title, lang), reason: pick(v.reason, lang), effect: v.effect.type };
+      // Where what the veto read came from (a unit's file and place; for a city, the units).
+      if (rc.anySources) {
+        const refs = v.fields.flatMap((x) => (hasOwn.call(rc.sources, x) ? (rc.sources[x] ?? []) : []));
+        if (refs.length > 0) out.evidence = [...new Set(refs)];
+      }
+      return out;
+    });
     const grade = this.band;
     const unit = this.unit;
     const card: ScoreCard = {
@@ -839,9 +893,19 @@ class UnitEvaluation implements Evaluation {
       nodes,
     };
     if (this.normalizedMilli !== undefined) {
-      // Keep the documented key order: normalized right after total.
+      // Keep the documented key order: normalized (and coverage) right after total.
       const { grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns, ...head } = card;
-      return { ...head, normalized: fromMilli(this.normalizedMilli), grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns };
+      const cov = model.coverage;
+      if (cov === undefined) return { ...head, normalized: fromMilli(this.normalizedMilli), grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns };
+      const coverage = {
+        node: cov.node,
+        title: pick(cov.title, lang),
+        max: fromMilli(this.coverageMax),
+        min: fromMilli(cov.min),
+        rate: fromMilli(cov.rate),
+        thin: this.coverageMax < cov.min,
+      };
+      return { ...head, normalized: fromMilli(this.normalizedMilli), coverage, grade: g, gradeTitle, vetoed, vetoes: vs, nodes: ns };
     }
     return card;
   }
@@ -862,7 +926,7 @@ function badPoints(item: CompiledItem, points: number): Error {
 
 /** A JsonLogic item's result as earned thousandths within [0, max]; anything but points is an error. */
 function logicEarned(item: CompiledItem, out: unknown): number {
-  const n = typeof out === 'boolean' ? (out ? item.max : 0) : typeof out === 'number' && Number.isFinite(out) ? toMilli(out) : NaN;
+  const n = typeof out === 'boolean' ? (out ? item.max : 0) : typeof out === 'number' && Number.isFinite(out) ? roundToMilli(out) : NaN;
   if (Number.isNaN(n)) {
     throw new EvidenceError([{ path: `${item.pointer}/scoring/logic`, message: `item ${item.id}'s logic gave ${shown(out)}, expected points as a number` }], 'Scoring failed');
   }
@@ -894,14 +958,19 @@ function generalScorer(
     max: 0,
     value: get,
     grade: () => currentFindings?.grade,
+    gradeSource: () => (currentFindings?.onsiteGrade !== undefined ? 'onsite' : currentFindings?.dataCheckGrade !== undefined ? 'data-check' : undefined),
     fieldTitle: (f) => model.fields.get(f)?.title ?? { zh: f },
     fieldUnit: (f) => model.fields.get(f)?.unit ?? '',
-    deduct(code, points, data, fields) {
+    fieldText: (f) => {
+      const i = model.fieldIndex.get(f);
+      return i === undefined ? { title: { zh: f }, unit: '' } : (model.fieldTexts[i] as FieldText);
+    },
+    deduct(code, points, data, fields, source) {
       if (!Number.isInteger(points) || points < 0) {
         throw new Error(`scoring method "${current?.methodName}" deducted ${points} (expected integer thousandths ≥ 0) on item ${current?.id}`);
       }
       if (points === 0) return;
-      const d: DeductionDraft = { points, source: 'rule', code, data };
+      const d: DeductionDraft = { points, source: source === 'data-check' || source === 'onsite' ? source : 'rule', code, data };
       if (fields !== undefined) d.fields = fields;
       rule.push(d);
     },

@@ -34,6 +34,11 @@ export interface ScoreNode {
   applicable: boolean;
   /** Why the node is 不适用. */
   notApplicableReason?: string;
+  /**
+   * Whose part of a city-wide indicator the unit is scored on (责任唯一), on items that declare
+   * a lead: `lead` (牵头单位: the indicator itself) or `partner` (配合单位: its own contribution).
+   */
+  role?: 'lead' | 'partner';
   /** Scoring method of an item (`logic` for a JsonLogic expression). */
   method?: string;
   /** 整改建议 that applies to the whole item. */
@@ -48,6 +53,23 @@ export interface VetoResult {
   title: string;
   reason: string;
   effect: 'zero' | 'cap' | 'grade' | 'flag';
+  /** Where the evidence the veto read came from (file and place, or for a city the units), when known. */
+  evidence?: string[];
+}
+
+/**
+ * Thin coverage (`normalize.coverage`): the applicable points under `node` and, when below
+ * `min`, the shortfall counted at `rate` % in `normalized`.
+ */
+export interface Coverage {
+  node: string;
+  title: string;
+  /** Applicable points under the node. */
+  max: number;
+  min: number;
+  rate: number;
+  /** Whether `max < min`: the shortfall `min − max` was counted at `rate` %. */
+  thin: boolean;
 }
 
 /** The scorecard of one unit under one ruleset. */
@@ -66,6 +88,8 @@ export interface ScoreCard {
   total: number;
   /** earned / max × scale + bonus, after any veto's effect, where the ruleset normalises. */
   normalized?: number;
+  /** Where the ruleset weighs coverage (`normalize.coverage`): how much of the node applies. */
+  coverage?: Coverage;
   /** Id of the grade band reached (or set by a veto); null when the ruleset has no bands. */
   grade: string | null;
   gradeTitle: string | null;

@@ -497,8 +497,9 @@ export function arbFinding(item: ItemInfo, kinds: { rejections?: boolean; grades
     (d): Finding => ({ item: item.id, source: d.source, type: 'deduction', points: pts(d.points), reason: d.reason }),
   );
   const options: Array<{ weight: number; arbitrary: fc.Arbitrary<Finding> }> = [{ weight: 4, arbitrary: deduction }];
-  if (kinds.rejections !== false) {
-    const field = item.fields.length > 0 ? fc.option(fc.constantFrom(...item.fields), { nil: undefined, freq: 4 }) : fc.constant(undefined);
+  // A rejection takes evidence out of the scoring: only of an item that reads some.
+  if (kinds.rejections !== false && item.fields.length > 0) {
+    const field = fc.option(fc.constantFrom(...item.fields), { nil: undefined, freq: 4 });
     const rejection = fc.record({ source: arbSource, field, check: arbCheck }).map((r): Finding => {
       const f: Finding = { item: item.id, source: r.source, type: 'rejected', check: r.check, reason: '材料不实' };
       return r.field === undefined ? f : { ...f, field: r.field };

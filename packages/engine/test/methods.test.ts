@@ -122,7 +122,7 @@ describe('presence: 有/无', () => {
   it('a partial deduction when the param says so', () => {
     const r = scoreItem('presence', { field: 'b', deduct: 0.4 }, 1, [field('b', 'boolean')], { b: false });
     expect(r.earned).toBe(0.6);
-    expect(r.node.deductions![0]).toMatchObject({ points: 0.4, reason: '未提供b', code: 'absent' });
+    expect(r.node.deductions![0]).toMatchObject({ points: 0.4, reason: 'b：否，扣0.4分', code: 'absent' });
   });
 });
 

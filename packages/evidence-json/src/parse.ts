@@ -458,6 +458,12 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
   const home = new Map<string, string>();
   for (const it of layout?.items ?? []) for (const f of it.fields) home.set(f.name, pointer('items', it.id));
   for (const f of layout?.general ?? []) home.set(f.name, '/general');
+  /** A partner's item → the lead's figures it may report for cross-checking only (not scored). */
+  const leadFigure = new Map<string, { item: string; lead: string | undefined }>();
+  for (const it of layout?.items ?? []) {
+    const rsItem = ruleset.items.find((x) => x.id === it.id);
+    for (const f of it.leadFields ?? []) if (!home.has(f.name)) leadFigure.set(f.name, { item: it.id, lead: rsItem?.lead });
+  }
 
   const values = Object.create(null) as Record<string, FieldValue>;
   const sources = Object.create(null) as Record<string, string[]>;
@@ -496,7 +502,7 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
         (suggestion !== undefined ? `；是否应为 ${JSON.stringify(suggestion)}？` : '') +
         (expected !== undefined ? (expected.length > 0 ? `；${of}字段：${expected.map((x) => x.name).join('、')}` : `；${where}没有要填的字段`) : '');
     } else if (layout !== undefined) {
-      const h = home.get(name);
+      const h = home.get(name) ?? (leadFigure.get(name)?.item === item ? containerPtr : undefined);
       if (h === undefined) problem = `字段${fieldLabel(f)}只用于对本单位不适用的评分项，不应填写`;
       else if (h !== containerPtr) {
         const homeText = h === '/general' ? '基本情况 /general' : `评分项 ${h.slice('/items/'.length)}（${h}）`;
@@ -529,6 +535,15 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
     }
     values[name] = Array.isArray(v) ? (v as string[]).slice() : (v as FieldValue);
     sources[name] = [place(p)];
+    const lf = leadFigure.get(name);
+    if (lf !== undefined && !home.has(name)) {
+      // 责任唯一: the indicator's value is the lead's; a partner's own figure is kept only to be compared.
+      const leadName = lf.lead === undefined ? '牵头单位' : (options.units?.find((u) => u.id === lf.lead)?.name ?? lf.lead);
+      const note = `字段${fieldLabel(f)}是评分项 ${lf.item} 的城市指标，由${leadName}报送并据以计分；本单位为配合单位，不按此数计分，仅用于与牵头单位的数据核对`;
+      warnings.push({ path: place(p), message: note });
+      record(p, item, name, 'accepted', note);
+      return;
+    }
     record(p, item, name, 'accepted');
   };
 

@@ -86,8 +86,14 @@ export function fieldJsonSchema(f: EvidenceField): Record<string, unknown> {
   return s;
 }
 
-function fieldsObject(fields: readonly EvidenceField[], title: string, description: string): Record<string, unknown> {
+function fieldsObject(fields: readonly EvidenceField[], title: string, description: string, leadFields: readonly EvidenceField[] = []): Record<string, unknown> {
   const properties = Object.fromEntries(fields.map((f) => [f.name, fieldJsonSchema(f)]));
+  // A partner may give the lead's figure for the indicator, to be compared only (not scored).
+  for (const f of leadFields) {
+    if (Object.prototype.hasOwnProperty.call(properties, f.name)) continue;
+    const s = fieldJsonSchema(f);
+    properties[f.name] = { ...s, description: `（选填，不计分）牵头单位报送的城市指标，配合单位填写仅用于数据核对。${typeof s['description'] === 'string' ? s['description'] : ''}` };
+  }
   return { title, description, type: 'object', additionalProperties: false, properties };
 }
 
@@ -108,7 +114,7 @@ export function layoutJsonSchema(layout: EvidenceLayout, rulesetTitle: string): 
       const text = [it.content, it.standard !== undefined ? `评分标准：${it.standard}` : undefined, `分值 ${it.max}${it.bonus ? '（加分项）' : ''}`]
         .filter((x): x is string => x !== undefined)
         .join('\n');
-      return [it.id, fieldsObject(it.fields, `${it.id} ${it.title.zh}`, text)];
+      return [it.id, fieldsObject(it.fields, `${it.id} ${it.title.zh}`, text, it.leadFields)];
     }),
   );
   const { unit, ruleset } = layout;

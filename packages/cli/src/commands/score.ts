@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EvidenceError, type Finding, type ScoreCard } from '@safecity/engine';
+import { EvidenceError, responsibilityConflicts, type Finding, type ScoreCard } from '@safecity/engine';
 import { readAllEvidence, readFindings } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
@@ -30,6 +30,9 @@ export async function score(
     }
   }
   if (problems.length > 0) throw new InputProblems('Problems found while scoring', problems);
+  // 责任唯一: a partner's own figure for a city-wide indicator is not scored; one that contradicts
+  // the lead's is reported with both places for the data check to settle.
+  const conflicts = responsibilityConflicts(ruleset, units);
 
   const written: string[] = [];
   if (opts.out !== undefined) {
@@ -45,11 +48,13 @@ export async function score(
   const empty = records.filter((r) => r.status === 'empty').length;
   if (opts.json) {
     const summary = cards.map((c) => ({ unit: c.unit, max: c.max, earned: c.earned, bonus: c.bonus, total: c.total, normalized: c.normalized, grade: c.grade, vetoed: c.vetoed }));
-    const body = { ok: true, ruleset: { id: ruleset.id, version: ruleset.version, hash: ruleset.hash }, records: { accepted, empty }, warnings, units: summary, written, ...(opts.out === undefined ? { cards } : {}) };
+    const inconsistencies = conflicts.map((c) => ({ item: c.item, field: c.field, lead: c.lead, partner: c.partner, message: c.message[lang] ?? c.message.zh }));
+    const body = { ok: true, ruleset: { id: ruleset.id, version: ruleset.version, hash: ruleset.hash }, records: { accepted, empty }, warnings, inconsistencies, units: summary, written, ...(opts.out === undefined ? { cards } : {}) };
     io.stdout(JSON.stringify(body, null, 2) + '\n');
     return;
   }
   for (const w of warnings) io.stderr(`warning: ${w.place}: ${w.message}\n`);
+  for (const c of conflicts) io.stderr(`inconsistency (责任唯一): ${c.message[lang] ?? c.message.zh}\n`);
   const rows = cards.map((c) => [c.unit.id, c.unit.name, String(c.max), String(c.earned), String(c.bonus), String(c.total), c.normalized === undefined ? '' : String(c.normalized), (c.gradeTitle ?? '') + (c.vetoed ? ' (否决)' : '')]);
   const head = ['unit', '单位', 'max', 'earned', 'bonus', 'total', 'normalized', 'grade'];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0))));

@@ -9,7 +9,8 @@ import type { FieldType, FieldValue } from '../model.js';
 import type { Issue } from '../errors.js';
 import { toMilli, fromMilli } from '../points.js';
 import { LocalTextSchema } from '../model.js';
-import { registerKernel, KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, KERNEL_THRESHOLD, KERNEL_TIERS, type FieldKernel } from '../kernel.js';
+import type { LocalText } from '../text.js';
+import { registerKernel, KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, KERNEL_THRESHOLD, KERNEL_TIERS, type FieldKernel, type FieldText } from '../kernel.js';
 
 const FieldName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 const Pts = Type.Number({ minimum: 0 });
@@ -45,7 +46,7 @@ function scoreWith<P extends { field: string }>(k: FieldKernel<P>): (ctx: ScoreC
     const field = ctx.params.field;
     const v = ctx.value(field);
     const points = k.deduct(ctx.params, v, ctx.max);
-    if (points > 0) ctx.deduct(k.messageId, points, k.explain(ctx.params, v, ctx.max, points, { title: ctx.fieldTitle(field), unit: ctx.fieldUnit(field) }), [field]);
+    if (points > 0) ctx.deduct(k.messageId, points, k.explain(ctx.params, v, ctx.max, points, ctx.fieldText(field)), [field]);
   };
 }
 
@@ -62,11 +63,35 @@ type PresencePrepared = { field: string; deduct: number | undefined };
 export function presenceDeduct(p: PresencePrepared, v: FieldValue | undefined, max: number): number {
   return isPresent(v) ? 0 : Math.min(p.deduct ?? max, max);
 }
+/**
+ * What a reported "absent" value says, in the field's own words: its declared `negative` (e.g.
+ * 道路交通事故万车死亡率较上年未下降), else by type — 否 for a yes/no field, 未提供 for an empty
+ * document list (nothing was submitted), the number for a count. Never 未提供 for a 否: a unit
+ * that answered is not a unit that did not submit (that is the engine's `no-evidence`).
+ */
+export function negativeStatement(f: FieldText, v: FieldValue | undefined): LocalText {
+  if (f.negative !== undefined) return f.negative;
+  const zh = f.title.zh;
+  const en = f.title.en ?? f.title.zh;
+  if (typeof v === 'boolean' || f.type === 'boolean') return { zh: `${zh}：否`, en: `${en}: no` };
+  if (typeof v === 'number') return { zh: `${zh}为${v}${f.unit}`, en: `${en}: ${v}${f.unit}` };
+  return { zh: `未提供${zh}`, en: `No ${en} provided` };
+}
+
+/** How a count of a field reads: its declared `count` (a template with {count}), else {count} and its unit (处 by default). */
+export function countText(f: FieldText, count: number): LocalText {
+  const c = String(count);
+  if (f.count !== undefined) {
+    return { zh: f.count.zh.split('{count}').join(c), en: (f.count.en ?? f.count.zh).split('{count}').join(c) };
+  }
+  return { zh: `${c}${f.unit || '处'}`, en: count === 1 ? '1 finding' : `${c} findings` };
+}
+
 const presenceKernel: FieldKernel<PresencePrepared> = {
   id: KERNEL_PRESENCE,
   messageId: 'absent',
   deduct: presenceDeduct,
-  explain: (_p, _v, _max, points, f) => ({ field: f.title, points: fromMilli(points) }),
+  explain: (_p, v, _max, points, f) => ({ field: f.title, statement: negativeStatement(f, v), points: fromMilli(points) }),
 };
 export const presence = defineMethod<Static<typeof PresenceParams>, { field: string; deduct: number | undefined }>({
   meta: {
@@ -77,9 +102,9 @@ export const presence = defineMethod<Static<typeof PresenceParams>, { field: str
   params: PresenceParams,
   messages: {
     absent: {
-      reason: { zh: '未提供{field}', en: 'No {field} provided' },
-      suggestion: { zh: '补充{field}并提交佐证材料', en: 'Provide {field} with its evidence' },
-      data: ['field', 'points'],
+      reason: { zh: '{statement}，扣{points}分', en: '{statement}; {points} deducted' },
+      suggestion: { zh: '落实“{field}”并提交佐证材料', en: 'Achieve "{field}" and submit its evidence' },
+      data: ['field', 'statement', 'points'],
     },
   },
   prepare: (p) => ({ field: p.field, deduct: p.deduct === undefined ? undefined : toMilli(p.deduct) }),
@@ -109,6 +134,8 @@ const perFindingKernel: FieldKernel<PerFindingPrepared> = {
   explain: (p, v, max, points, f) => ({
     field: f.title,
     count: num(v) ?? 0,
+    found: countText(f, num(v) ?? 0),
+    measure: f.unit || '处',
     per: fromMilli(p.per),
     cap: fromMilli(Math.min(p.cap, max)),
     points: fromMilli(points),
@@ -124,11 +151,11 @@ export const perFinding = defineMethod<Static<typeof PerFindingParams>, { field:
   messages: {
     findings: {
       reason: {
-        zh: '{field}：发现{count}处，每处扣{per}分，{cap}分扣完为止，扣{points}分',
-        en: '{count} findings in {field}: {per} each, at most {cap}; {points} deducted',
+        zh: '{field}：发现{found}，每{measure}扣{per}分，{cap}分扣完为止，扣{points}分',
+        en: '{field}: {found}, {per} each, at most {cap}; {points} deducted',
       },
-      suggestion: { zh: '逐一整改{field}（{count}处）', en: 'Rectify the {count} findings in {field}' },
-      data: ['field', 'count', 'per', 'cap', 'points'],
+      suggestion: { zh: '逐一整改{field}（{found}）', en: 'Rectify {field} ({found})' },
+      data: ['field', 'count', 'found', 'measure', 'per', 'cap', 'points'],
     },
   },
   check(p, item) {
@@ -293,22 +320,40 @@ const RateParams = Type.Object(
     target: Type.Number({ minimum: 0, maximum: 100 }),
     per: Type.Optional(Positive),
     step: Type.Optional(Positive),
+    steps: Type.Optional(
+      Type.Union([Type.Literal('started'), Type.Literal('complete'), Type.Literal('linear')], {
+        description:
+          "How a part of a step counts: 'started' (default: 不足一个步长的按一个步长计), 'complete' (only whole steps deduct), 'linear' (in proportion, rounded half-up to thousandths of a point)",
+      }),
+    ),
     cap: Type.Optional(Positive),
   },
   {
     additionalProperties: false,
-    description: 'Full marks at or above target; below it, `per` points per `step` percentage points (started steps count), up to `cap`; without `per`, the whole cap',
+    description: 'Full marks at or above target; below it, `per` points per `step` percentage points (how a part of a step counts: `steps`), up to `cap`; without `per`, the whole cap',
   },
 );
-type RatePrepared = { field: string; target: number; per: number | undefined; step: number; cap: number };
-/** Points rate deducts: below target, `per` a started `step`, at most `cap` (all of it without `per`). */
+type RateSteps = 'started' | 'complete' | 'linear';
+type RatePrepared = { field: string; target: number; per: number | undefined; step: number; steps: RateSteps; cap: number };
+/** Points rate deducts: below target, `per` a `step` (started, complete or in proportion), at most `cap` (all of it without `per`). */
 export function rateDeduct(p: RatePrepared, value: FieldValue | undefined, max: number): number {
   const v = num(value);
   if (v === undefined) return 0;
   const m = toMilli(v);
   if (m >= p.target) return 0;
   const limit = Math.min(p.cap, max);
-  return p.per === undefined ? limit : Math.min(Math.ceil((p.target - m) / p.step) * p.per, limit);
+  if (p.per === undefined) return limit;
+  const gap = p.target - m;
+  let points: number;
+  if (p.steps === 'started') points = Math.ceil(gap / p.step) * p.per;
+  else if (p.steps === 'complete') points = Math.floor(gap / p.step) * p.per;
+  else {
+    // gap × per ÷ step, rounded half-up, in integers (exact: no float decides a half).
+    const a = gap * p.per;
+    const q = Math.floor(a / p.step);
+    points = 2 * (a - q * p.step) >= p.step ? q + 1 : q;
+  }
+  return Math.min(points, limit);
 }
 const rateKernel: FieldKernel<RatePrepared> = {
   id: KERNEL_RATE,
@@ -318,7 +363,7 @@ const rateKernel: FieldKernel<RatePrepared> = {
 };
 export const rate = defineMethod<
   Static<typeof RateParams>,
-  { field: string; target: number; per: number | undefined; step: number; cap: number }
+  { field: string; target: number; per: number | undefined; step: number; steps: RateSteps; cap: number }
 >({
   meta: {
     description: { zh: '比率：达标率≥目标值得满分，每低一定百分点扣分，扣完为止', en: 'Rate at or above a target; less per point below' },
@@ -344,6 +389,7 @@ export const rate = defineMethod<
     target: toMilli(p.target),
     per: p.per === undefined ? undefined : toMilli(p.per),
     step: toMilli(p.step ?? 1),
+    steps: p.steps ?? 'started',
     cap: p.cap === undefined ? item.max : toMilli(p.cap),
   }),
   score: scoreWith(rateKernel),
@@ -505,9 +551,9 @@ export const expertGrade = defineMethod<Static<typeof ExpertGradeParams>, { grad
   params: ExpertGradeParams,
   messages: {
     graded: {
-      reason: { zh: '专家评定为“{grade}”，得{earned}分（满分{max}分）', en: 'Graded "{grade}" by the assessors: {earned} of {max}' },
+      reason: { zh: '{by}专家评定为“{grade}”，得{earned}分（满分{max}分）', en: 'Graded "{grade}" by the {by} assessors: {earned} of {max}' },
       suggestion: { zh: '对照评价内容补强薄弱环节', en: 'Strengthen the weak points against the criteria' },
-      data: ['grade', 'earned', 'max', 'points'],
+      data: ['grade', 'by', 'earned', 'max', 'points'],
     },
     ungraded: {
       reason: { zh: '尚无专家评定等级', en: 'Not yet graded by the assessors' },
@@ -528,7 +574,15 @@ export const expertGrade = defineMethod<Static<typeof ExpertGradeParams>, { grad
     }
     const earned = Math.round(ctx.max * (grades[g] as number));
     if (earned >= ctx.max) return;
-    ctx.deduct('graded', ctx.max - earned, { grade: g, earned: fromMilli(earned), max: fromMilli(ctx.max), points: fromMilli(ctx.max - earned) });
+    // The points are the assessors' finding: the deduction is theirs, on their check's list.
+    const by = ctx.gradeSource();
+    ctx.deduct(
+      'graded',
+      ctx.max - earned,
+      { grade: g, by: by === 'onsite' ? { zh: '现场检查组', en: 'on-site check' } : by === 'data-check' ? { zh: '数据核查组', en: 'data check' } : { zh: '', en: '' }, earned: fromMilli(earned), max: fromMilli(ctx.max), points: fromMilli(ctx.max - earned) },
+      undefined,
+      by,
+    );
   },
 });
 
