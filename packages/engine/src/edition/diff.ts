@@ -19,21 +19,22 @@ export const atLeast = (a: Bump, b: Bump): boolean => ORDER.indexOf(a) >= ORDER.
 /**
  * The version policy, as data (the docs and `safecity diff` print it):
  * - **patch**: wording only — titles, 评价内容, 评分标准 text, reasons, suggestions, provenance,
- *   evidence kinds and check methods, lead and partner units, the rectification deadline. No
- *   score can change.
+ *   evidence kinds, how a field's 否 and count read, the rectification deadline. No score can
+ *   change.
  * - **minor**: new items, groups, fields, vetoes or grades; points moved between items or
  *   groups with the totals kept; items moved; scoring methods, params, logic, applicability,
- *   merge policies, veto conditions and grade thresholds changed; a field loosened. The same
- *   evidence may score differently, but last year's evidence still fits.
+ *   merge policies, lead and partner units and how partners are scored, a check method added,
+ *   veto conditions, grade thresholds, coverage and consistency checks changed; a field
+ *   loosened. The same evidence may score differently, but last year's evidence still fits.
  * - **major**: items, groups, fields or grades removed or renamed; the totals changed (the
  *   ruleset's max, the bonus cap, the normalisation scale); a field's type or unit changed or
- *   its accepted values narrowed; a unit kind dropped. Evidence, findings or reports keyed
- *   by the old names no longer fit.
+ *   its accepted values narrowed; a check method dropped from an item; a unit kind dropped.
+ *   Evidence, findings or reports keyed by the old names no longer fit.
  */
 export const VERSION_POLICY: Readonly<Record<Exclude<Bump, 'none'>, string>> = {
   patch: 'wording only (titles, 评价内容, 评分标准 text, reasons, suggestions, provenance): no score can change',
-  minor: 'new items, fields, vetoes or grades; points moved with the totals kept; items moved; scoring rules changed; fields loosened',
-  major: 'items, groups, fields or grades removed or renamed; totals changed (max, bonus cap, scale); a field’s type or unit changed or narrowed; a unit kind dropped',
+  minor: 'new items, fields, vetoes or grades; points moved with the totals kept; items moved; scoring rules changed (lead and partners, coverage and consistency checks included); a check method added; fields loosened',
+  major: 'items, groups, fields or grades removed or renamed; totals changed (max, bonus cap, scale); a field’s type or unit changed or narrowed; a check method dropped; a unit kind dropped',
 };
 
 /** One property that changed, with its old and new value (absent: not set) and the bump it needs. */
@@ -136,9 +137,18 @@ const ITEM_PROPS: ReadonlyArray<Prop<Node>> = [
   ['messages', (n) => n.messages, 'patch'],
   ['suggestion', (n) => n.suggestion, 'patch'],
   ['evidenceKinds', (n) => n.evidenceKinds, 'patch'],
-  ['checkMethods', (n) => n.checkMethods, 'patch'],
-  ['lead', (n) => n.lead, 'patch'],
-  ['partners', (n) => n.partners, 'patch'],
+  // A check method dropped: that check's findings on the item no longer fit.
+  // (No list accepts both.)
+  ['checkMethods', (n) => n.checkMethods, (a, b) => {
+    const all = ['data-check', 'onsite'];
+    const was = Array.isArray(a) ? a : all;
+    const now = Array.isArray(b) ? b : all;
+    return was.some((m) => !now.includes(m)) ? 'major' : 'minor';
+  }],
+  // Who leads and who partners decides how each unit is scored (责任唯一).
+  ['lead', (n) => n.lead, 'minor'],
+  ['partners', (n) => n.partners, 'minor'],
+  ['partner', (n) => n.partner, 'minor'],
   ['monotonic', (n) => n.monotonic, 'patch'],
   ['provenance', (n) => n.provenance, 'patch'],
 ];
@@ -155,8 +165,11 @@ const FIELD_PROPS: ReadonlyArray<Prop<EvidenceField>> = [
   ['values', (f) => f.values, (a, b) => (Array.isArray(a) && (!Array.isArray(b) || a.some((v) => !b.includes(v))) ? 'major' : 'minor')],
   ['minimum', (f) => f.minimum, (a, b) => (num(b) !== undefined && (num(a) === undefined || (num(b) as number) > (num(a) as number)) ? 'major' : 'minor')],
   ['maximum', (f) => f.maximum, (a, b) => (num(b) !== undefined && (num(a) === undefined || (num(b) as number) < (num(a) as number)) ? 'major' : 'minor')],
+  ['aggregate', (f) => f.aggregate, 'minor'],
   ['title', (f) => f.title, 'patch'],
   ['description', (f) => f.description, 'patch'],
+  ['negative', (f) => f.negative, 'patch'],
+  ['count', (f) => f.count, 'patch'],
 ];
 const VETO_PROPS: ReadonlyArray<Prop<Veto>> = [
   ['when', (v) => v.when, 'minor'],
@@ -307,7 +320,9 @@ export function diffRulesets(a: DiffSide, b: DiffSide): RulesetDiff {
     [
       ['max', (x) => x.max, 'major'],
       ['bonusCap', (x) => x.cap, 'major'],
-      ['normalize', (x) => x.r.normalize, 'major'],
+      ['normalize', (x) => x.r.normalize?.scale, 'major'],
+      ['coverage', (x) => x.r.normalize?.coverage, 'minor'],
+      ['consistency', (x) => x.r.consistency, 'minor'],
       ['unitKinds', (x) => x.r.unitKinds, kindsDropped ? 'major' : 'minor'],
       ['childrenMax', (x) => x.r.childrenMax, 'minor'],
       ['id', (x) => x.r.id, 'patch'],
