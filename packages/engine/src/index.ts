@@ -129,3 +129,4 @@ export { builtinMethods } from './methods/builtins.js';
 export { builtinMergePolicies } from './merge.js';
 export { toMilli, fromMilli } from './points.js';
 export { contentHash, stableJson } from './hash.js';
+export { roundEvidence, checkConsistency, type Round, type Inconsistency, type ConsistencyFigure, type ConsistencyResult } from './round.js';
