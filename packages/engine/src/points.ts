@@ -32,6 +32,20 @@ export function roundDiv(a: number, b: number): number {
 }
 
 /**
+ * `a × b ÷ c` rounded half-up, for integers `a, b ≥ 0`, `c > 0`: exact (through BigInt when the
+ * product leaves the safe integers).
+ */
+export function mulDivRound(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (p <= Number.MAX_SAFE_INTEGER) return roundDiv(p, c);
+  const bp = BigInt(a) * BigInt(b);
+  const bc = BigInt(c);
+  const q = bp / bc;
+  const r = bp - q * bc;
+  return Number(2n * r >= bc ? q + 1n : q);
+}
+
+/**
  * Points given with any number of decimals (a JsonLogic result) → integer thousandths,
  * rounded half-up as the decimal text reads: 0.5005 → 501 and 0.5035 → 504, where rounding
  * the binary value would give 500 for the first (0.5005 is stored as 0.50049999…).

@@ -14,7 +14,7 @@ import type { FieldKernel, FieldText } from './kernel.js';
 import type { LogicFn } from './logic/types.js';
 import type { FieldValue, Finding, UnitEvidence } from './model.js';
 import type { DeductionDraft, ScoreContext } from './plugin.js';
-import { fromMilli, toMilli, hasAtMostThreeDecimals, roundToMilli, roundDiv } from './points.js';
+import { fromMilli, toMilli, hasAtMostThreeDecimals, roundToMilli, mulDivRound } from './points.js';
 import { format, pick, type Lang, type LocalText } from './text.js';
 import { createHash } from 'node:crypto';
 import { contentHash, stableJson } from './hash.js';
@@ -680,18 +680,20 @@ class UnitEvaluation implements Evaluation {
     if (scale !== undefined) {
       // Thin coverage: the shortfall under the node is counted at the declared rate (neither earned nor lost).
       let shortfall = 0;
-      let assumed = 0;
+      let rate = 0;
       const cov = model.coverage;
       if (cov !== undefined) {
         const applicableMax = cov.ref === undefined ? 0 : this.maxOfRef(cov.ref);
         this.coverageMax = applicableMax;
         if (applicableMax < cov.min) {
           shortfall = cov.min - applicableMax;
-          assumed = roundDiv(shortfall * cov.rate, 100_000);
+          rate = cov.rate;
         }
       }
+      // (earned + shortfall × rate%) ÷ (max + shortfall) × scale, one exact rounding (rate in
+      // thousandths of a percent, so the numerator is scaled by 100 000).
       const base = max + shortfall;
-      normalized = (base === 0 ? 0 : roundDiv((earned + assumed) * toMilli(scale), base)) + bonus;
+      normalized = (base === 0 ? 0 : mulDivRound(earned * 100_000 + shortfall * rate, toMilli(scale), base * 100_000)) + bonus;
     }
     let forcedGrade: { id: string; title: LocalText; min: number } | undefined;
     for (const v of model.vetoes) {

@@ -92,6 +92,10 @@ export interface ProtoItem {
   make: (fields: readonly string[]) => Scoring;
   applicability?: readonly string[];
   merge?: string;
+  /** The check methods the item lists (findings are generated from these only). */
+  checkMethods?: readonly ('data-check' | 'onsite')[];
+  /** 责任唯一: lead `yanta`, partner `lintong`, scored by this prototype's scoring (its own fields). */
+  partner?: { fieldTypes: FieldType[]; make: (fields: readonly string[]) => Scoring };
 }
 export interface ProtoGroup {
   kind: 'group';
@@ -155,10 +159,11 @@ const arbRate: fc.Arbitrary<ProtoItem> = arbItemMax(1).chain((max) =>
     .record({
       target: fc.oneof(fc.integer({ min: 0, max: 100 }), twoDecimals(0, 100)),
       per: optional(arbMilli(1, 2000), 3),
-      step: optional(fc.constantFrom(0.5, 1, 2, 2.5, 5), 2),
+      step: optional(fc.constantFrom(0.5, 1, 2, 2.5, 5, 100), 2),
+      steps: optional(fc.constantFrom('started', 'complete', 'linear'), 2),
       cap: optional(arbMilli(1, max)),
     })
-    .map(({ target, per, step, cap }) => ({
+    .map(({ target, per, step, steps, cap }) => ({
       kind: 'item' as const,
       method: 'rate' as const,
       max,
@@ -170,6 +175,7 @@ const arbRate: fc.Arbitrary<ProtoItem> = arbItemMax(1).chain((max) =>
           target,
           ...(per === undefined ? {} : { per: pts(per) }),
           ...(step === undefined ? {} : { step }),
+          ...(steps === undefined ? {} : { steps }),
           ...(cap === undefined ? {} : { cap: pts(cap) }),
         },
       }),
@@ -282,16 +288,30 @@ const ITEM_ARBS: Record<MethodName | 'logic', fc.Arbitrary<ProtoItem>> = {
 export function arbProtoItem(method?: MethodName | 'logic', extras = true): fc.Arbitrary<ProtoItem> {
   const base = method !== undefined ? ITEM_ARBS[method] : fc.oneof(...Object.values(ITEM_ARBS));
   if (!extras) return base;
+  // A partner's own scoring: a method reading a field (not a grade, so findings fit both roles),
+  // with params that fit any max.
+  const partnerArb: fc.Arbitrary<NonNullable<ProtoItem['partner']>> = fc.oneof(
+    fc.constant<NonNullable<ProtoItem['partner']>>({ fieldTypes: ['boolean'], make: ([f]) => ({ method: 'presence', params: { field: f } }) }),
+    arbMilli(1, 2000).map((per) => ({ fieldTypes: ['integer' as FieldType], make: ([f]: readonly string[]) => ({ method: 'per-finding', params: { field: f, per: pts(per) } }) })),
+    fc
+      .record({ target: fc.integer({ min: 0, max: 100 }), per: arbMilli(1, 1000), step: fc.constantFrom(1, 5, 10), steps: fc.constantFrom('started', 'complete', 'linear') })
+      .map((r) => ({ fieldTypes: ['rate' as FieldType], make: ([f]: readonly string[]) => ({ method: 'rate', params: { field: f, ...r, per: pts(r.per) } }) })),
+  );
   return fc
     .record({
       item: base,
       applicability: optional(fc.constantFrom<readonly string[]>(['district'], ['county'], ['district', 'county']), 5),
-      merge: optional(fc.constantFrom('both', 'larger', 'onsite-overrides'), 4),
+      merge: optional(fc.constantFrom('both', 'larger', 'onsite-overrides', 'replace'), 4),
+      checkMethods: optional(fc.constantFrom<readonly ('data-check' | 'onsite')[]>(['data-check'], ['onsite'], ['data-check', 'onsite']), 3),
+      partner: optional(partnerArb, 4),
     })
-    .map(({ item, applicability, merge }) => ({
+    .map(({ item, applicability, merge, checkMethods, partner }) => ({
       ...item,
       ...(applicability === undefined ? {} : { applicability }),
       ...(merge === undefined ? {} : { merge }),
+      ...(checkMethods === undefined ? {} : { checkMethods }),
+      // Only on items that read fields, and with a partner scoring that can score the same max.
+      ...(partner === undefined || item.fieldTypes.length === 0 || item.method === 'logic' ? {} : { partner }),
     }));
 }
 
@@ -324,6 +344,17 @@ function buildNode(p: Proto, id: string, b: Builder): { node: Json; max: number 
     const node: Json = { id, title: { zh: `指标${id}` }, max: pts(p.max), scoring: p.make(names) };
     if (p.applicability !== undefined) node['applicability'] = { kinds: [...p.applicability], reason: { zh: '不适用于该类单位', en: 'Not for this kind of unit' } };
     if (p.merge !== undefined) node['merge'] = p.merge;
+    if (p.checkMethods !== undefined) node['checkMethods'] = [...p.checkMethods];
+    if (p.partner !== undefined) {
+      const own = p.partner.fieldTypes.map((type) => {
+        const name = `f${b.fields.length}`;
+        b.fields.push({ name, type, title: { zh: `配合字段${name}` }, ...(type === 'rate' ? { unit: '%' } : {}) });
+        return name;
+      });
+      node['lead'] = 'yanta';
+      node['partners'] = ['lintong'];
+      node['partner'] = { standard: '按本单位承担的配合任务计分', scoring: p.partner.make(own) };
+    }
     return { node, max: p.max };
   }
   const children = p.children.map((c, i) => buildNode(c, `${id}.${i + 1}`, b));
@@ -353,6 +384,7 @@ export function arbRuleset(options: RulesetOptions = {}): fc.Arbitrary<Ruleset> 
       bonus: optional(fc.record({ cap: arbMilli(0, 5000), items: fc.array(arbProto(2), { minLength: 1, maxLength: 3 }) }), 2),
       grades: optional(fc.uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 4 }), 2),
       normalize: optional(fc.constantFrom(100, 10, 1000, 1), 2),
+      coverage: optional(fc.record({ min: arbMilli(1, 20000), rate: fc.integer({ min: 0, max: 100 }) }), 2),
     })
     .chain((r) => fc.record({ r: fc.constant(r), tree: fc.array(arbProto(r.depth), { minLength: 1, maxLength: 3 }) }))
     .map(({ r, tree }) => {
@@ -377,7 +409,10 @@ export function arbRuleset(options: RulesetOptions = {}): fc.Arbitrary<Ruleset> 
       if (r.grades !== undefined) {
         rs['grades'] = r.grades.map((min, i) => ({ id: `g${i}`, title: { zh: `等级${i}` }, min }));
       }
-      if (r.normalize !== undefined) rs['normalize'] = { scale: r.normalize };
+      if (r.normalize !== undefined) {
+        // Coverage of the first top-level node (thin when its applicable max is below min).
+        rs['normalize'] = r.coverage === undefined ? { scale: r.normalize } : { scale: r.normalize, coverage: { node: '1', min: pts(r.coverage.min), rate: r.coverage.rate } };
+      }
       return rs as unknown as Ruleset;
     });
 }
@@ -403,6 +438,10 @@ export interface ItemInfo {
   fields: string[];
   /** Grades an assessor may give (expert-grade items). */
   grades?: string[];
+  /** A partner's own fields, on an item with a partner scoring (责任唯一). */
+  partnerFields?: string[];
+  /** The check methods the item lists, when it lists some. */
+  checkMethods?: ('data-check' | 'onsite')[];
 }
 
 function logicVars(rule: unknown, out: string[]): string[] {
@@ -427,13 +466,28 @@ export function itemsOf(rs: Ruleset): ItemInfo[] {
     }
     const s = n['scoring'] as Scoring;
     const params = (s.params ?? {}) as Json;
-    let fields: string[] = [];
-    let grades: string[] | undefined;
-    if (s.logic !== undefined) fields = logicVars(s.logic, []);
-    else if (s.method === 'checklist') fields = [...new Set((params['points'] as Json[]).map((c) => c['field'] as string))];
-    else if (s.method === 'expert-grade') grades = Object.keys((params['grades'] as Json | undefined) ?? DEFAULT_GRADES);
-    else fields = [params['field'] as string];
-    out.push({ id: n['id'] as string, node: n, bonus, method: s.method ?? 'logic', params, fields, ...(grades ? { grades } : {}) });
+    const fieldsOf = (sc: Scoring): string[] => {
+      const ps = (sc.params ?? {}) as Json;
+      if (sc.logic !== undefined) return logicVars(sc.logic, []);
+      if (sc.method === 'checklist') return [...new Set((ps['points'] as Json[]).map((c) => c['field'] as string))];
+      if (sc.method === 'expert-grade') return [];
+      return [ps['field'] as string];
+    };
+    const fields = fieldsOf(s);
+    const grades = s.method === 'expert-grade' ? Object.keys((params['grades'] as Json | undefined) ?? DEFAULT_GRADES) : undefined;
+    const partner = n['partner'] as { scoring: Scoring } | undefined;
+    const cm = n['checkMethods'] as ('data-check' | 'onsite')[] | undefined;
+    out.push({
+      id: n['id'] as string,
+      node: n,
+      bonus,
+      method: s.method ?? 'logic',
+      params,
+      fields,
+      ...(grades ? { grades } : {}),
+      ...(partner ? { partnerFields: fieldsOf(partner.scoring) } : {}),
+      ...(cm ? { checkMethods: cm } : {}),
+    });
   };
   for (const n of rs.tree as unknown as Json[]) visit(n, false);
   for (const n of (rs.bonus?.items ?? []) as unknown as Json[]) visit(n, true);
@@ -488,18 +542,21 @@ export function arbEvidence(rs: Ruleset): fc.Arbitrary<UnitEvidence> {
 
 // ── findings ──────────────────────────────────────────────────────────────────────
 
-const arbSource = fc.constantFrom<'data-check' | 'onsite'>('data-check', 'onsite');
+const arbSourceAny = fc.constantFrom<'data-check' | 'onsite'>('data-check', 'onsite');
 const arbCheck = fc.constantFrom<'authenticity' | 'accuracy' | 'completeness' | 'compliance'>('authenticity', 'accuracy', 'completeness', 'compliance');
 
 /** One finding about one item: a deduction, a rejection of a field it reads, or a grade. */
 export function arbFinding(item: ItemInfo, kinds: { rejections?: boolean; grades?: boolean } = {}): fc.Arbitrary<Finding> {
+  // Only from the checks the item lists.
+  const arbSource = item.checkMethods !== undefined ? fc.constantFrom(...item.checkMethods) : arbSourceAny;
   const deduction = fc.record({ source: arbSource, points: arbMilli(1, 3000), reason: fc.constantFrom('现场发现问题', '台账不全', 'x') }).map(
     (d): Finding => ({ item: item.id, source: d.source, type: 'deduction', points: pts(d.points), reason: d.reason }),
   );
   const options: Array<{ weight: number; arbitrary: fc.Arbitrary<Finding> }> = [{ weight: 4, arbitrary: deduction }];
   // A rejection takes evidence out of the scoring: only of an item that reads some.
-  if (kinds.rejections !== false && item.fields.length > 0) {
-    const field = fc.option(fc.constantFrom(...item.fields), { nil: undefined, freq: 4 });
+  if (kinds.rejections !== false && item.fields.length > 0 && (item.partnerFields === undefined || item.partnerFields.length > 0)) {
+    // On an item scored by role, the fields depend on the unit: reject all its evidence.
+    const field = item.partnerFields !== undefined ? fc.constant(undefined) : fc.option(fc.constantFrom(...item.fields), { nil: undefined, freq: 4 });
     const rejection = fc.record({ source: arbSource, field, check: arbCheck }).map((r): Finding => {
       const f: Finding = { item: item.id, source: r.source, type: 'rejected', check: r.check, reason: '材料不实' };
       return r.field === undefined ? f : { ...f, field: r.field };

@@ -302,10 +302,16 @@ describe('invariants (DESIGN.md)', () => {
         const scale = s.ruleset.normalize?.scale;
         if (scale === undefined) expect(card.normalized).toBeUndefined();
         else {
-          const expected = card.max === 0 ? card.bonus : (card.earned / card.max) * scale + card.bonus;
+          // With coverage: the shortfall under the node is counted at the declared rate.
+          const cov = s.ruleset.normalize?.coverage;
+          const nodeMax = cov === undefined ? 0 : (card.nodes.find((n) => n.id === cov.node)?.max ?? 0);
+          const short = cov === undefined ? 0 : Math.max(0, cov.min - nodeMax);
+          if (cov !== undefined) expect(card.coverage).toMatchObject({ node: cov.node, max: nodeMax, min: cov.min, rate: cov.rate, thin: short > 0 });
+          const base = card.max + short;
+          const expected = base === 0 ? card.bonus : ((card.earned + (short * (cov?.rate ?? 0)) / 100) / base) * scale + card.bonus;
           expect(card.normalized).toBeDefined();
           expect(Math.abs((card.normalized as number) - expected)).toBeLessThanOrEqual(0.001);
-          if (card.max === 0) expect(m(card.normalized as number)).toBe(m(card.bonus));
+          if (base === 0) expect(m(card.normalized as number)).toBe(m(card.bonus));
         }
       }),
       RUNS,
