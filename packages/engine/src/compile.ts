@@ -200,6 +200,8 @@ export const PLAN_GENERAL = 0;
 /** A kernel that is not one of the built-in ones: called through `kernel.deduct`. */
 export const PLAN_KERNEL = 7;
 export const PLAN_LOGIC = 8;
+/** An item scored by role (责任唯一): the lead's or a partner's scoring, chosen per unit. */
+export const PLAN_ROLE = 9;
 /** Added to the op of an item with an applicability condition. */
 export const PLAN_CONDITIONAL = 16;
 
@@ -236,8 +238,8 @@ function scoringPlan(items: readonly CompiledItem[], groups: readonly CompiledGr
   for (let i = 0; i < n; i++) {
     const item = items[i] as CompiledItem;
     let o = PLAN_GENERAL;
-    // An item with a partner scoring is scored by role, the general way.
-    if (item.builtinMerge && item.partner === undefined) {
+    if (item.partner !== undefined) o = PLAN_ROLE;
+    else if (item.builtinMerge) {
       if (item.kernel !== undefined) {
         o = item.kernel.id >= 1 && item.kernel.id <= 6 ? item.kernel.id : PLAN_KERNEL;
         field[i] = item.fieldIndexes[0] as number;

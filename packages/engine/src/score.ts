@@ -6,7 +6,7 @@
 import type { ValidateFunction } from 'ajv';
 import { EvidenceError, ptr, type Issue } from './errors.js';
 import { ajvIssues, shown } from './ajv-issues.js';
-import { FIELD_BOOLEAN, FIELD_INTEGER, FIELD_DOCUMENTS, FIELD_NUMBER, FIELD_RATE, PLAN_CONDITIONAL, PLAN_GENERAL, PLAN_LOGIC } from './compile.js';
+import { FIELD_BOOLEAN, FIELD_INTEGER, FIELD_DOCUMENTS, FIELD_NUMBER, FIELD_RATE, PLAN_CONDITIONAL, PLAN_GENERAL, PLAN_LOGIC, PLAN_ROLE } from './compile.js';
 import { KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, KERNEL_THRESHOLD, KERNEL_TIERS } from './kernel.js';
 import { perFindingDeduct, perMissingDeduct, presenceDeduct, rateDeduct, thresholdDeduct, tiersDeduct } from './methods/builtins.js';
 import type { CompiledItem, CompiledModel, CompiledNode, CompiledVeto, ItemText, Template } from './compile.js';
@@ -563,10 +563,20 @@ class UnitEvaluation implements Evaluation {
         op -= PLAN_CONDITIONAL;
       }
       const max = maxOf[i] as number;
+      if (op === PLAN_ROLE) {
+        // 责任唯一: the lead's scoring or the partner's, then scored as that one is.
+        const item = items[i] as CompiledItem;
+        const v = variantFor(item, this.unit.id);
+        if (!v.builtinMerge || (hasFindings && findings.has(item.id)) || (v.kernel === undefined && v.logic === undefined)) {
+          const r = (this.scorer ??= generalScorer(model, this.evidence, () => this.logicData()))(v, findings.get(item.id));
+          (this.general ??= new Array<ItemResult | undefined>(n))[i] = r;
+          num[i] = r.earned;
+        } else num[i] = this.scoreVariant(v);
+        continue;
+      }
       if (op === PLAN_GENERAL || (hasFindings && findings.has((items[i] as CompiledItem).id))) {
         const item = items[i] as CompiledItem;
-        const scored = item.partner !== undefined ? variantFor(item, this.unit.id) : item;
-        const r = (this.scorer ??= generalScorer(model, this.evidence, () => this.logicData()))(scored, findings.get(item.id));
+        const r = (this.scorer ??= generalScorer(model, this.evidence, () => this.logicData()))(item, findings.get(item.id));
         (this.general ??= new Array<ItemResult | undefined>(n))[i] = r;
         num[i] = r.earned;
         continue;
@@ -729,6 +739,33 @@ class UnitEvaluation implements Evaluation {
     this.vetoed = this.fired !== undefined;
   }
 
+  /** Earned thousandths (or NO_EVIDENCE) of an item variant with a kernel or logic and no findings. */
+  private scoreVariant(v: CompiledItem): number {
+    const fis = v.fieldIndexes;
+    let none = fis.length > 0;
+    for (let k = 0; none && k < fis.length; k++) {
+      const fi = fis[k] as number;
+      let x = this.vals[fi];
+      if (x === undefined) x = this.unlisted(fi);
+      if (x !== undefined && x !== null) none = false;
+    }
+    if (none) return NO_EVIDENCE;
+    if (v.kernel !== undefined) {
+      const fi = fis[0] as number;
+      let x = this.vals[fi];
+      if (x === undefined) x = this.unlisted(fi);
+      const p = v.kernel.deduct(v.prepared, x as FieldValue, v.max);
+      if (!Number.isInteger(p) || p < 0) throw badPoints(v, p);
+      return p >= v.max ? 0 : v.max - p;
+    }
+    return logicEarned(v, (v.logic as LogicFn)(this.logicData()));
+  }
+
+  /** The item as it is scored for this unit (a partner's own scoring on an item it partners). */
+  private scoredAs(item: CompiledItem): CompiledItem {
+    return item.partner !== undefined ? variantFor(item, this.unit.id) : item;
+  }
+
   /** A node reference's (see `ScoringPlan`) applicable max, thousandths. */
   private maxOfRef(r: number): number {
     if (r < 0) return this.num[this.model.items.length - 3 * r - 3] as number;
@@ -766,9 +803,10 @@ class UnitEvaluation implements Evaluation {
    * The deductions of an item as the general path would have made them: the rule deduction a
    * kernel, the engine (no evidence) or a JsonLogic result stands for, rebuilt from the numbers.
    */
-  private deductionsOfItem(item: CompiledItem, e: number): ItemDeductions {
-    const r = this.general?.[item.index];
+  private deductionsOfItem(listed: CompiledItem, e: number): ItemDeductions {
+    const r = this.general?.[listed.index];
     if (r !== undefined) return r;
+    const item = this.scoredAs(listed);
     if (e === NO_EVIDENCE) {
       const fields = this.model.fields;
       return {
@@ -820,7 +858,7 @@ class UnitEvaluation implements Evaluation {
     const earned = e > 0 ? e : 0;
     const node: ScoreNode = { id: item.id, title: pick(item.title, lang), max: fromMilli(item.max), earned: fromMilli(earned), applicable: true };
     // The item as scored for this unit: a partner's own scoring (责任唯一), else the item.
-    const v = this.general?.[item.index]?.item ?? item;
+    const v = this.general?.[item.index]?.item ?? this.scoredAs(item);
     if (v.role !== undefined) node.role = v.role;
     node.method = v.methodName ?? 'logic';
     const r = this.deductionsOfItem(item, e);

@@ -153,7 +153,9 @@ describe('evaluate(e, o).toScoreCard(lang) is score(e, { ...o, lang })', () => {
             if (k % 2 === 1) {
               for (let j = 0; j < 3; j++) {
                 const item = rs.items[Math.floor(rnd() * rs.items.length)]!;
-                findings.push({ item: item.id, source: rnd() < 0.5 ? 'onsite' : 'data-check', type: 'deduction', points: 0.5, reason: '现场发现问题' });
+                // From a check the item lists (a finding from another is refused).
+                const methods = item.checkMethods.length > 0 ? item.checkMethods : ['data-check', 'onsite'];
+                findings.push({ item: item.id, source: methods[Math.floor(rnd() * methods.length)] as 'onsite' | 'data-check', type: 'deduction', points: 0.5, reason: '现场发现问题' });
               }
             }
             expectSame(rs, { unit: { id: u.id, name: u.name, kind: u.kind }, values, sources }, findings, ids);
@@ -231,7 +233,7 @@ describe('evaluate', () => {
     const inverted = {
       ...builtinMethods.methods!['presence']!,
       score(ctx: Parameters<(typeof halve)['score']>[0]) {
-        ctx.deduct('absent', ctx.max, { field: ctx.fieldTitle(ctx.params.field), points: ctx.max / 1000 }, [ctx.params.field]);
+        ctx.deduct('absent', ctx.max, { field: ctx.fieldTitle(ctx.params.field), statement: { zh: `未提供${ctx.fieldTitle(ctx.params.field).zh}` }, points: ctx.max / 1000 }, [ctx.params.field]);
       },
     };
     const plugin = definePlugin({ name: 'test', methods: { halve, 'presence-copy': inverted } });
@@ -249,7 +251,7 @@ describe('evaluate', () => {
     expect(e.earnedOf('h')).toBe(1);
     // The built-in presence would keep the max for 3 (present); the copy's score takes it all.
     expect(e.earnedOf('c')).toBe(0);
-    expect(e.deductionsOf('c')?.[0]?.reason).toBe('未提供n');
+    expect(e.deductionsOf('c')?.[0]?.reason).toBe('未提供n，扣2分');
     expect(JSON.stringify(e.toScoreCard())).toBe(JSON.stringify(withPlugin.score(evidence)));
     expect(e.deductionsOf('h')?.[0]?.reason).toBe('n为3，扣一半');
   });
