@@ -1,0 +1,69 @@
+// 责任唯一 at the command: a partner's figure for a city-wide indicator that contradicts the
+// lead's is printed as an inconsistency naming both files; the partner is not scored on it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '@safecity/engine';
+import { jsonTemplate } from '@safecity/evidence-json';
+import { run } from '../src/index.js';
+
+function cli(argv: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), isTTY: false, cwd };
+  return run(argv, io).then((code) => ({ code, out, err }));
+}
+
+const units = [
+  { id: 'chengguanju', name: '市城管局', kind: 'municipal' },
+  { id: 'shuiwuju', name: '市水务局', kind: 'municipal' },
+];
+const ruleset = {
+  id: 'test/partner',
+  version: '1.0.0',
+  edition: 2022,
+  title: { zh: '配合测试细则' },
+  unitKinds: ['municipal'],
+  fields: [
+    { name: 'renovationRate', type: 'rate', title: { zh: '老旧管网改造率' }, unit: '%' },
+    { name: 'partnerTaskRate', type: 'rate', title: { zh: '本部门承担的改造配合任务完成率' }, unit: '%' },
+  ],
+  tree: [
+    {
+      id: '3.1.2.4.2',
+      title: { zh: '老旧管网改造' },
+      max: 1,
+      scoring: { method: 'threshold', params: { field: 'renovationRate', op: '<=', value: 80, deduct: 1 } },
+      lead: 'chengguanju',
+      partners: ['shuiwuju'],
+      partner: { standard: '配合任务完成率100%得满分，每低10个百分点扣0.2分', scoring: { method: 'rate', params: { field: 'partnerTaskRate', target: 100, per: 0.2, step: 10, steps: 'complete' } } },
+    },
+  ],
+};
+
+describe('safecity score: a partner’s figure that contradicts the lead’s', () => {
+  it('is printed with both files, exit 0, and the partner is scored on its own part', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'safecity-partner-'));
+    writeFileSync(join(cwd, 'ruleset.json'), JSON.stringify(ruleset));
+    writeFileSync(join(cwd, 'units.json'), JSON.stringify({ units }));
+    const rs = createEngine().compile(ruleset);
+    const lead = jsonTemplate(rs, units[0]!) as any;
+    lead.items['3.1.2.4.2'].renovationRate = 85;
+    const partner = jsonTemplate(rs, units[1]!) as any;
+    partner.items['3.1.2.4.2'].partnerTaskRate = 90;
+    partner.items['3.1.2.4.2'].renovationRate = 74;
+    writeFileSync(join(cwd, 'chengguanju.json'), JSON.stringify(lead));
+    writeFileSync(join(cwd, 'shuiwuju.json'), JSON.stringify(partner));
+    const r = await cli(['score', '--ruleset', 'ruleset.json', '--units', 'units.json', '--evidence', 'chengguanju.json', 'shuiwuju.json'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      'inconsistency (责任唯一): 3.1.2.4.2“老旧管网改造”由市城管局牵头，老旧管网改造率以牵头单位报送的85%为准（chengguanju.json#/items/3.1.2.4.2/renovationRate）；配合单位市水务局报送74%（shuiwuju.json#/items/3.1.2.4.2/renovationRate），二者不一致（配合单位不按此数计分），请核实',
+    );
+    expect(r.out).toMatch(/shuiwuju\s+市水务局\s+1\s+0\.8/);
+    const j = await cli(['score', '--ruleset', 'ruleset.json', '--units', 'units.json', '--evidence', 'chengguanju.json', 'shuiwuju.json', '--json'], cwd);
+    const body = JSON.parse(j.out);
+    expect(body.inconsistencies).toHaveLength(1);
+    expect(body.inconsistencies[0]).toMatchObject({ item: '3.1.2.4.2', field: 'renovationRate', lead: { unit: { id: 'chengguanju' }, value: 85 }, partner: { unit: { id: 'shuiwuju' }, value: 74 } });
+  });
+});
