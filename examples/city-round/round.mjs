@@ -1,6 +1,7 @@
 // An evaluation round with the `safecity` command, step by step, as an evaluator would run it:
 // validate the rubric, write a unit's templates, score six districts' evidence with the check
-// findings, write the feedback lists, score a rectification round, and write the city report.
+// findings, write the feedback lists, score a rectification round, write the city report, and
+// check the units' self-scores against the evaluated scores on the same (normalised) scale.
 // The command runs in-process (`run(argv, io)` from '@safecity/cli'); each step prints the
 // equivalent shell command. Everything is written to examples/city-round/out/ (gitignored).
 // Run from the repo root: npm run start -w @safecity/example-city-round
@@ -97,5 +98,29 @@ await safecity('score the round after rectification (same findings)', ['score', 
 const selfScores = Object.fromEntries(Object.entries(readJson(`${CITY}/self-scores.json`)).filter(([id]) => UNITS.includes(id)));
 writeJson('out/self-scores.json', selfScores);
 await safecity('the city report (自评报告)', ['report', '--scores', 'out/scores-after', '--before', 'out/scores', '--self-scores', 'out/self-scores.json', '--out', 'out/report/city.html']);
+
+// 7. The self-scores against the evaluated scores, like with like: the units self-evaluate on the
+// normalised 100 scale (折算得分), so they are compared with the card's `normalized`, never with
+// its raw `total` (points out of up to 140); the report's section 自评与评估得分对比 does the same.
+step += 1;
+console.log(`\n── ${step}. self-scores against the evaluated scores after rectification (both 折算得分, 百分制)`);
+const TOLERANCE = 5;
+const fmt = (n) => String(Math.round(n * 100) / 100);
+for (const id of UNITS) {
+  const card = readJson(`out/scores-after/${id}.scorecard.json`);
+  const self = selfScores[id];
+  if (typeof self !== 'number') {
+    console.log(`  ${id.padEnd(8)} ${card.unit.name}: no self-score`);
+    continue;
+  }
+  // a card without a normalised score has nothing on the self-score's scale to compare with
+  if (typeof card.normalized !== 'number') {
+    console.log(`  ${id.padEnd(8)} ${card.unit.name}: self ${fmt(self)}, no normalised score to compare with`);
+    continue;
+  }
+  const gap = Math.round((self - card.normalized) * 1000) / 1000;
+  const flag = Math.abs(gap) > TOLERANCE ? (gap > 0 ? '  自评偏高' : '  自评偏低') : '';
+  console.log(`  ${id.padEnd(8)} ${card.unit.name}: self ${fmt(self)}, evaluated ${fmt(card.normalized)}, gap ${gap > 0 ? '+' : ''}${fmt(gap)}${flag}`);
+}
 
 console.log('\nall steps passed; open examples/city-round/out/report/city.html in a browser');

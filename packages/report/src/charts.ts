@@ -46,14 +46,14 @@ export function areaBarsSvg(areas: readonly { title: string; percent: number }[]
   );
 }
 
-/** Horizontal bars of every unit's score, best on top, coloured by grade. */
-export function rankingBarsSvg(rows: readonly { name: string; score: number; grade: string | null; vetoed: boolean }[], scoreName: string): string {
+/** Horizontal bars of every unit's score (of one ranking group), best on top, coloured by grade; `title` default `各单位{scoreName}排名`. */
+export function rankingBarsSvg(rows: readonly { name: string; score: number; grade: string | null; vetoed: boolean }[], scoreName: string, title?: string): string {
   const height = Math.max(160, 70 + rows.length * 24);
   const reversed = [...rows].reverse();
   const max = Math.max(100, ...rows.map((r) => r.score));
   return renderSvg(
     {
-      title: { text: `各单位${scoreName}排名`, left: 'center', textStyle: { fontSize: 15, fontFamily: CHART_FONT } },
+      title: { text: title ?? `各单位${scoreName}排名`, left: 'center', textStyle: { fontSize: 15, fontFamily: CHART_FONT } },
       grid: { left: 110, right: 56, top: 40, bottom: 24 },
       xAxis: { type: 'value', min: 0, max: Math.ceil(max / 20) * 20 },
       yAxis: { type: 'category', data: reversed.map((r) => r.name), axisLabel: { interval: 0, fontSize: 12 } },

@@ -8,40 +8,85 @@ import type { Ruleset, ScoreCard, VetoResult } from '@safecity/engine';
 import { areaBarsSvg, beforeAfterSvg, CHART_FONT, radarSvg, rankingBarsSvg } from './charts.js';
 import { compareRounds, type RoundComparison } from './compare.js';
 import {
+  assertCard,
   assertCards,
+  bonusNodeId,
   cardItems,
+  findNode,
   escapeHtml,
   escapeMarkdown,
   escapeMarkdownCell,
+  fmtDate,
   fmtPct,
   fmtPoints,
   fmtSigned,
   milli,
   points,
   rankScore,
+  rulesetOf,
   today,
 } from './util.js';
+
+/**
+ * A finding of a cross-unit consistency check (数据核查·准确性), as the report lists it. (The
+ * engine's `checkConsistency` gives richer objects: map each to its id, title, `message.zh` and
+ * the places of its figure and of the units compared with.)
+ */
+export interface InconsistencyRow {
+  /** The check's id. */
+  id: string;
+  /** 核查项: what was checked, e.g. 道路交通事故死亡人数（市公安局与各区县之和）. */
+  title: string;
+  /** 情况: what was found, in plain words. */
+  message: string;
+  /** 涉及位置: the figures' places (unit and field, file and cell). */
+  places: string[];
+}
 
 /** Options of {@link cityReport} and {@link cityReportData}. */
 export interface CityReportOptions {
   /** Report title; default `{city}国家安全发展示范城市创建自检评估自评报告`. */
   title?: string;
-  /** City name, e.g. `西安市`. */
-  city?: string;
-  /** Date of the report (`YYYY-MM-DD`); default today. */
+  /**
+   * The city: its name (e.g. `西安市`), or its own ScoreCard on the national rubric (unit kind
+   * `city`, as the city ruleset scores the units' results), which adds the section
+   * 城市自评结果（国家评价细则） near the top — total, normalised score and grade, first-level
+   * nodes, vetoes with the units they came from, the items that lost the most points with the
+   * units each lost them from — and names the city by the card's unit name.
+   */
+  city?: string | ScoreCard;
+  /** Date of the report (`YYYY-MM-DD`, shown as 2023年4月28日); default today. */
   date?: string;
   /** Cards of the round before rectification: adds the before/after section. */
   before?: ScoreCard[];
-  /** Each unit's own self-evaluated total (unit id → points): adds the self-score check. */
+  /**
+   * Each unit's own self-evaluated score (unit id → points), on the scale of
+   * `selfScoreScale`: adds the self-score check.
+   */
   selfScores?: Record<string, number>;
-  /** The rulesets the cards were scored under: their titles are shown, and their grade bands order the grades. */
+  /**
+   * The scale the self scores are on, and so what they are compared with: `normalized` (the
+   * normalised score, 折算得分 on the 100 scale) or `total` (raw points). Default `normalized`
+   * when every card has a normalised score, else `total`.
+   */
+  selfScoreScale?: 'normalized' | 'total';
+  /**
+   * The rulesets the cards were scored under (source JSON): their titles name the ranking
+   * groups, their grade bands order the grades, their `normalize.coverage` names the node shown
+   * on its own 100 scale (工作成效), their `bonus` names the bonus bucket and its cap.
+   */
   rulesets?: Ruleset[];
-  /** How many units get a radar chart (the first in ranking order); default 12. */
+  /** How many units of each ranking group get a radar chart (the first in ranking order); default 12. */
   radarUnits?: number;
-  /** How many of the most deducted items to list; default 10. */
+  /** How many of the most deducted items to list (and of the city card's items that lost most); default 10. */
   topItems?: number;
-  /** A self score differing from the evaluated total by more than this is flagged; default 5. */
+  /** A self score differing from the evaluated score by more than this is flagged; default 5. */
   selfScoreTolerance?: number;
+  /**
+   * Findings of the round's cross-unit consistency checks (数据一致性核查): when not empty,
+   * adds the section 数据一致性核查 (核查项, 情况, 涉及位置).
+   */
+  inconsistencies?: InconsistencyRow[];
 }
 
 /** The report in its two forms. */
@@ -73,9 +118,16 @@ export interface AreaAverage {
   bonus: boolean;
 }
 
-/** One row of the ranking. */
+/** How many units reached a grade. */
+export interface GradeCount {
+  grade: string | null;
+  title: string;
+  count: number;
+}
+
+/** One row of a ranking. */
 export interface RankingRow {
-  /** 1-based position. */
+  /** 1-based position within its group. */
   rank: number;
   unit: ReportUnit;
   /** The ranking score: normalized, else total. */
@@ -84,12 +136,42 @@ export interface RankingRow {
   normalized?: number;
   max: number;
   earned: number;
+  /** The bonus, never above its cap. */
   bonus: number;
   grade: string | null;
   gradeTitle: string | null;
   vetoed: boolean;
   /** Percent per area, aligned with {@link CityReportData.areas} (null where not applicable). */
   areaPercents: (number | null)[];
+  /**
+   * The group's coverage node (工作成效) on its own 100 scale: `earned` of its applicable
+   * `max` (适用分值), `percent` = earned ÷ max × 100 (null when nothing of it applies).
+   */
+  effect?: { id: string; title: string; earned: number; max: number; percent: number | null };
+  /** Thin coverage (`card.coverage.thin`): the node's applicable points are below the ruleset's minimum. */
+  thin: boolean;
+}
+
+/** The units scored under one ruleset, ranked and averaged among themselves. */
+export interface RankingGroup {
+  /** The ruleset (by id; the versions seen are in {@link CityReportData.rulesets}). */
+  ruleset: { id: string; title?: string };
+  /** Short name of the group: the ruleset title's part after `·` (市级成员单位, 区县（开发区）), else its title, else its id. */
+  name: string;
+  units: number;
+  /** `折算得分` when every card of the group is normalised, else `总分`. */
+  scoreName: string;
+  /** Average ranking score of the group (null without cards). */
+  averageScore: number | null;
+  grades: GradeCount[];
+  /** By normalized, then total, ties by unit id. */
+  ranking: RankingRow[];
+  /** The node shown on its own 100 scale (the ruleset's `normalize.coverage.node`, else the top-level node 工作成效), when there is one. */
+  effect?: { id: string; title: string };
+  /** The thin-coverage rule (from the ruleset, else the cards), when declared. */
+  coverage?: { node: string; title: string; min: number; rate: number };
+  /** Units with thin coverage. */
+  thin: number;
 }
 
 /** An item deducted in one or more units. */
@@ -107,10 +189,11 @@ export interface DeductedItem {
   reasonCount: number;
 }
 
-/** A unit's self score against the evaluated total. */
+/** A unit's self score against the evaluated score on the same scale. */
 export interface SelfScoreRow {
   unit: ReportUnit;
   self: number;
+  /** The evaluated score on the compared scale (`normalized` or `total`). */
   evaluated: number;
   /** self − evaluated. */
   difference: number;
@@ -118,31 +201,70 @@ export interface SelfScoreRow {
   flagged: boolean;
 }
 
+/** The city's own result on the national rubric (from `options.city` as a card). */
+export interface CityResult {
+  unit: ReportUnit;
+  ruleset: { id: string; version: string; title?: string };
+  max: number;
+  earned: number;
+  bonus: number;
+  total: number;
+  normalized?: number;
+  grade: string | null;
+  gradeTitle: string | null;
+  vetoed: boolean;
+  /** First-level nodes: earned of the applicable max, and the percentage (null when not applicable). */
+  areas: { id: string; title: string; earned: number; max: number; percent: number | null; bonus: boolean }[];
+  /** Vetoes with their reasons and where what they read came from (for a city: the units). */
+  vetoes: { id: string; title: string; reason: string; evidence: string[] }[];
+  /** The base items that lost the most points (max − earned), with the reasons and the units (the deductions' evidence). */
+  lostItems: { id: string; title: string; path: string; lost: number; reasons: string[]; units: string[] }[];
+}
+
 /** Everything the report shows, computed (the HTML and Markdown render this). */
 export interface CityReportData {
   title: string;
+  /** The city's name (from `options.city`, or the city card's unit name). */
   city?: string;
   date: string;
   rulesets: { id: string; version: string; hash: string; title?: string }[];
   /** Units evaluated, and per kind. */
   units: number;
   byKind: { kind: string; title: string; count: number }[];
-  /** What the ranking score is: `折算得分` when every card is normalised, else `总分`. */
+  /** What the scores are, over all groups: `折算得分` when every card is normalised, else `总分`. */
   scoreName: string;
-  /** Average ranking score (null without cards). */
-  averageScore: number | null;
-  grades: { grade: string | null; title: string; count: number }[];
+  /**
+   * One group per ruleset id (市级成员单位, 区县（开发区）): units scored under different
+   * rubrics are never ranked or averaged together. In the order of `options.rulesets`, then
+   * of first appearance.
+   */
+  groups: RankingGroup[];
   vetoed: { unit: ReportUnit; vetoes: VetoResult[] }[];
   areas: AreaAverage[];
-  ranking: RankingRow[];
   topItems: DeductedItem[];
+  /** Present when `options.city` is a card. */
+  cityResult?: CityResult;
+  /** Present when `inconsistencies` was given and is not empty. */
+  inconsistencies?: InconsistencyRow[];
   /** Present when `selfScores` was given. */
-  selfScores?: { rows: SelfScoreRow[]; tolerance: number; withoutCard: string[]; withoutSelfScore: ReportUnit[] };
+  selfScores?: {
+    rows: SelfScoreRow[];
+    tolerance: number;
+    /** What the self scores are compared with. */
+    scale: 'normalized' | 'total';
+    withoutCard: string[];
+    withoutSelfScore: ReportUnit[];
+    /** Units whose card has no score on the scale (no `normalized`): not compared. */
+    notComparable: ReportUnit[];
+  };
   /** Present when `before` was given. */
   rectification?: RoundComparison;
+  /** Per ranking group, the average score before and after rectification of the units in both rounds. */
+  rectificationGroups?: { name: string; units: number; averageBefore: number | null; averageAfter: number | null }[];
 }
 
 const KIND_TITLES: Record<string, string> = {
+  city: '市',
   municipal: '市级成员单位',
   district: '区',
   county: '县',
@@ -151,27 +273,67 @@ const KIND_TITLES: Record<string, string> = {
 
 const unitOf = (c: ScoreCard): ReportUnit => ({ id: c.unit.id, name: c.unit.name, kind: c.unit.kind });
 const pct = (earned: number, max: number): number => (earned / max) * 100;
+const byId = (a: ScoreCard, b: ScoreCard) => (a.unit.id < b.unit.id ? -1 : a.unit.id > b.unit.id ? 1 : 0);
+const average = (cards: readonly ScoreCard[]): number | null =>
+  cards.length === 0 ? null : Math.round(cards.reduce((s, c) => s + milli(rankScore(c)), 0) / cards.length) / 1000;
+
+/** The ruleset of a card from a list: same id and version, else same id. */
+function rulesetFor(card: Pick<ScoreCard, 'ruleset'>, rulesets: readonly Ruleset[] | undefined): Ruleset | undefined {
+  return rulesetOf(card, rulesets) ?? rulesets?.find((r) => r.id === card.ruleset.id);
+}
+
+/** Grades of some cards, ordered by the rulesets' bands when given, else by the best score reaching them. */
+function gradeCounts(cards: readonly ScoreCard[], rulesets: readonly Ruleset[] | undefined): GradeCount[] {
+  const bandOrder = new Map<string, number>();
+  for (const r of rulesets ?? []) for (const [i, g] of (r.grades ?? []).entries()) if (!bandOrder.has(g.id)) bandOrder.set(g.id, i);
+  const gradeMap = new Map<string, GradeCount & { best: number }>();
+  for (const c of cards) {
+    const key = c.grade ?? '';
+    const g = gradeMap.get(key) ?? { grade: c.grade, title: c.gradeTitle ?? c.grade ?? '无等级', count: 0, best: -Infinity };
+    g.count += 1;
+    g.best = Math.max(g.best, rankScore(c));
+    gradeMap.set(key, g);
+  }
+  return [...gradeMap.values()]
+    .sort((a, b) => {
+      const oa = a.grade !== null ? bandOrder.get(a.grade) : undefined;
+      const ob = b.grade !== null ? bandOrder.get(b.grade) : undefined;
+      if (oa !== undefined && ob !== undefined) return oa - ob;
+      return b.best - a.best;
+    })
+    .map(({ grade, title, count }) => ({ grade, title, count }));
+}
+
+/** Group name from a ruleset title: the part after the last `·` (市级成员单位), else the title. */
+function groupName(title: string | undefined, id: string): string {
+  if (title === undefined) return id;
+  const i = title.lastIndexOf('·');
+  return i >= 0 && i < title.length - 1 ? title.slice(i + 1) : title;
+}
 
 /**
  * Compute the content of the self-evaluation report from the cards (the figures
- * {@link cityReport} renders): summary, area averages, ranking (by normalized, then total,
- * ties by unit id), most deducted items, self scores, rectification.
+ * {@link cityReport} renders): summary, the city's own result, area averages, one ranking per
+ * ruleset (by normalized, then total, ties by unit id), most deducted items, consistency
+ * findings, self scores, rectification.
  *
- * @throws TypeError when `cards` (or `before`) is not an array of ScoreCards, or has a unit twice.
+ * @throws TypeError when `cards` (or `before`, or `options.city` as a card) is not a ScoreCard
+ * array (a ScoreCard), or has a unit twice.
  */
 export function cityReportData(cards: readonly ScoreCard[], options: CityReportOptions = {}): CityReportData {
   const list = assertCards(cards, 'cards');
-  const city = options.city;
+  const cityCard = typeof options.city === 'object' && options.city !== null ? assertCard(options.city, 'options.city') : undefined;
+  const city = typeof options.city === 'string' ? options.city : cityCard?.unit.name;
   const title = options.title ?? `${city ?? ''}国家安全发展示范城市创建自检评估自评报告`;
   const date = options.date ?? today();
+  const rsList = options.rulesets;
 
   // rulesets used
-  const rsTitles = new Map((options.rulesets ?? []).map((r) => [`${r.id}@${r.version}`, r.title.zh]));
   const rulesets: CityReportData['rulesets'] = [];
   for (const c of list) {
     if (rulesets.some((r) => r.id === c.ruleset.id && r.version === c.ruleset.version)) continue;
     const r: CityReportData['rulesets'][number] = { id: c.ruleset.id, version: c.ruleset.version, hash: c.ruleset.hash };
-    const t = rsTitles.get(`${c.ruleset.id}@${c.ruleset.version}`);
+    const t = rulesetOf(c, rsList)?.title.zh;
     if (t !== undefined) r.title = t;
     rulesets.push(r);
   }
@@ -183,27 +345,6 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
 
   const allNormalised = list.length > 0 && list.every((c) => c.normalized !== undefined);
   const scoreName = allNormalised ? '折算得分' : '总分';
-  const averageScore = list.length === 0 ? null : Math.round(list.reduce((s, c) => s + milli(rankScore(c)), 0) / list.length) / 1000;
-
-  // grades, ordered by the rulesets' bands when given, else by the best score reaching them
-  const bandOrder = new Map<string, number>();
-  for (const r of options.rulesets ?? []) for (const [i, g] of (r.grades ?? []).entries()) if (!bandOrder.has(g.id)) bandOrder.set(g.id, i);
-  const gradeMap = new Map<string, { grade: string | null; title: string; count: number; best: number }>();
-  for (const c of list) {
-    const key = c.grade ?? '';
-    const g = gradeMap.get(key) ?? { grade: c.grade, title: c.gradeTitle ?? c.grade ?? '无等级', count: 0, best: -Infinity };
-    g.count += 1;
-    g.best = Math.max(g.best, rankScore(c));
-    gradeMap.set(key, g);
-  }
-  const grades = [...gradeMap.values()]
-    .sort((a, b) => {
-      const oa = a.grade !== null ? bandOrder.get(a.grade) : undefined;
-      const ob = b.grade !== null ? bandOrder.get(b.grade) : undefined;
-      if (oa !== undefined && ob !== undefined) return oa - ob;
-      return b.best - a.best;
-    })
-    .map(({ grade, title: t, count }) => ({ grade, title: t, count }));
 
   const vetoed = list.filter((c) => c.vetoed).map((c) => ({ unit: unitOf(c), vetoes: c.vetoes }));
 
@@ -213,11 +354,16 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
   const perCardArea = new Map<string, Map<string, number>>();
   for (const c of list) {
     const m = new Map<string, number>();
-    const bonusIds = new Set(cardItems(c).filter((v) => v.bonus).map((v) => v.ancestors[0]?.id ?? v.node.id));
+    const rs = rulesetOf(c, rsList);
+    const bonusId = bonusNodeId(c, rs);
+    const cap = rs?.bonus?.cap;
     for (const n of c.nodes) {
       if (!areaTitles.includes(n.title)) areaTitles.push(n.title);
-      if (bonusIds.has(n.id)) areaBonus.set(n.title, true);
-      if (n.applicable && n.max > 0) m.set(n.title, pct(n.earned, n.max));
+      const isBonus = n.id === bonusId;
+      if (isBonus) areaBonus.set(n.title, true);
+      // the bonus bucket as % of its cap, never above it
+      if (isBonus && cap !== undefined && cap > 0) m.set(n.title, pct(Math.min(c.bonus, cap), cap));
+      else if (n.applicable && n.max > 0) m.set(n.title, pct(Math.min(n.earned, n.max), n.max));
     }
     perCardArea.set(c.unit.id, m);
   }
@@ -234,41 +380,89 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
     };
   });
 
-  // ranking
-  const sorted = [...list].sort(
-    (a, b) => milli(rankScore(b)) - milli(rankScore(a)) || milli(b.total) - milli(a.total) || (a.unit.id < b.unit.id ? -1 : a.unit.id > b.unit.id ? 1 : 0),
-  );
-  const ranking: RankingRow[] = sorted.map((c, i) => {
-    const row: RankingRow = {
-      rank: i + 1,
-      unit: unitOf(c),
-      score: rankScore(c),
-      total: c.total,
-      max: c.max,
-      earned: c.earned,
-      bonus: c.bonus,
-      grade: c.grade,
-      gradeTitle: c.gradeTitle,
-      vetoed: c.vetoed,
-      areaPercents: areaTitles.map((t) => perCardArea.get(c.unit.id)!.get(t) ?? null),
+  // ranking groups: one per ruleset id
+  const groupCards = new Map<string, ScoreCard[]>();
+  for (const c of list) {
+    const g = groupCards.get(c.ruleset.id);
+    if (g === undefined) groupCards.set(c.ruleset.id, [c]);
+    else g.push(c);
+  }
+  const order = (id: string): number => {
+    const i = (rsList ?? []).findIndex((r) => r.id === id);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const groupIds = [...groupCards.keys()].sort((a, b) => order(a) - order(b));
+  const groups: RankingGroup[] = groupIds.map((id) => {
+    const gc = groupCards.get(id)!;
+    const rs = rulesetFor(gc[0]!, rsList);
+    const rsTitle = rs?.title.zh;
+    // the node shown on its own 100 scale: the ruleset's coverage node, else the cards', else 工作成效
+    const declared = rs?.normalize?.coverage;
+    const cardCoverage = gc.find((c) => c.coverage !== undefined)?.coverage;
+    let effectId = declared?.node ?? cardCoverage?.node;
+    if (effectId === undefined) effectId = gc.flatMap((c) => c.nodes).find((n) => n.title === '工作成效')?.id;
+    let effect: RankingGroup['effect'];
+    if (effectId !== undefined) {
+      const found = gc.map((c) => findNode(c.nodes, effectId!)).find((f) => f !== undefined);
+      effect = { id: effectId, title: found?.node.title ?? cardCoverage?.title ?? effectId };
+    }
+    let coverage: RankingGroup['coverage'];
+    if (declared !== undefined) coverage = { node: declared.node, title: effect?.title ?? declared.node, min: declared.min, rate: declared.rate };
+    else if (cardCoverage !== undefined) coverage = { node: cardCoverage.node, title: cardCoverage.title, min: cardCoverage.min, rate: cardCoverage.rate };
+
+    const sorted = [...gc].sort((a, b) => milli(rankScore(b)) - milli(rankScore(a)) || milli(b.total) - milli(a.total) || byId(a, b));
+    const ranking: RankingRow[] = sorted.map((c, i) => {
+      const cap = rulesetOf(c, rsList)?.bonus?.cap;
+      const row: RankingRow = {
+        rank: i + 1,
+        unit: unitOf(c),
+        score: rankScore(c),
+        total: c.total,
+        max: c.max,
+        earned: c.earned,
+        bonus: cap !== undefined ? Math.min(c.bonus, cap) : c.bonus,
+        grade: c.grade,
+        gradeTitle: c.gradeTitle,
+        vetoed: c.vetoed,
+        areaPercents: areaTitles.map((t) => perCardArea.get(c.unit.id)!.get(t) ?? null),
+        thin: c.coverage?.thin === true,
+      };
+      if (c.normalized !== undefined) row.normalized = c.normalized;
+      if (effect !== undefined) {
+        const n = findNode(c.nodes, effect.id)?.node;
+        const max = n !== undefined && n.applicable ? n.max : 0;
+        const earned = n !== undefined && n.applicable ? n.earned : 0;
+        row.effect = { id: effect.id, title: effect.title, earned, max, percent: max > 0 ? pct(Math.min(earned, max), max) : null };
+      }
+      return row;
+    });
+    const group: RankingGroup = {
+      ruleset: rsTitle !== undefined ? { id, title: rsTitle } : { id },
+      name: groupName(rsTitle, id),
+      units: gc.length,
+      scoreName: gc.every((c) => c.normalized !== undefined) ? '折算得分' : '总分',
+      averageScore: average(gc),
+      grades: gradeCounts(gc, rs !== undefined ? [rs] : rsList),
+      ranking,
+      thin: ranking.filter((r) => r.thin).length,
     };
-    if (c.normalized !== undefined) row.normalized = c.normalized;
-    return row;
+    if (effect !== undefined) group.effect = effect;
+    if (coverage !== undefined) group.coverage = coverage;
+    return group;
   });
 
-  // most deducted items
+  // most deducted items (of the base tree: a bonus not earned is not a deduction)
   const stats = new Map<string, { id: string; title: string; path: string; units: Set<string>; milli: number; reasons: Map<string, number>; order: number }>();
-  let order = 0;
+  let seq = 0;
   for (const c of list) {
-    for (const { node, ancestors, bonus } of cardItems(c)) {
-      // A bonus item not earned is points not gained, not a deduction to rectify.
+    for (const { node, ancestors, bonus } of cardItems(c, rulesetOf(c, rsList))) {
       if (!node.applicable || bonus) continue;
       const ds = (node.deductions ?? []).filter((d) => d.superseded !== true && milli(d.points) > 0);
       if (ds.length === 0) continue;
       const key = `${node.id}\u0000${node.title}`;
       let s = stats.get(key);
       if (s === undefined) {
-        s = { id: node.id, title: node.title, path: [...ancestors, node].map((n) => n.title).join(' › '), units: new Set(), milli: 0, reasons: new Map(), order: order++ };
+        s = { id: node.id, title: node.title, path: [...ancestors, node].map((n) => n.title).join(' › '), units: new Set(), milli: 0, reasons: new Map(), order: seq++ };
         stats.set(key, s);
       }
       s.units.add(c.unit.id);
@@ -278,9 +472,10 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
       }
     }
   }
+  const topN = Math.max(0, options.topItems ?? 10);
   const topItems: DeductedItem[] = [...stats.values()]
     .sort((a, b) => b.units.size - a.units.size || b.milli - a.milli || a.order - b.order)
-    .slice(0, Math.max(0, options.topItems ?? 10))
+    .slice(0, topN)
     .map((s) => {
       let reason = '';
       let reasonCount = 0;
@@ -288,42 +483,105 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
       return { id: s.id, title: s.title, path: s.path, units: s.units.size, points: points(s.milli), reason, reasonCount };
     });
 
-  const data: CityReportData = {
-    title,
-    date,
-    rulesets,
-    units: list.length,
-    byKind,
-    scoreName,
-    averageScore,
-    grades,
-    vetoed,
-    areas,
-    ranking,
-    topItems,
-  };
+  const data: CityReportData = { title, date, rulesets, units: list.length, byKind, scoreName, groups, vetoed, areas, topItems };
   if (city !== undefined) data.city = city;
+  if (cityCard !== undefined) data.cityResult = cityResult(cityCard, rsList, topN);
+  if (options.inconsistencies !== undefined && options.inconsistencies.length > 0)
+    data.inconsistencies = options.inconsistencies.map((x) => ({ id: x.id, title: x.title, message: x.message, places: [...x.places] }));
 
+  const cardById = new Map(list.map((c) => [c.unit.id, c]));
+  const rankedCards = groups.flatMap((g) => g.ranking.map((r) => cardById.get(r.unit.id)!));
   if (options.selfScores !== undefined) {
     const tolerance = options.selfScoreTolerance ?? 5;
+    const scale = options.selfScoreScale ?? (allNormalised ? 'normalized' : 'total');
     const self = options.selfScores;
     const rows: SelfScoreRow[] = [];
-    for (const c of sorted) {
+    const notComparable: ReportUnit[] = [];
+    for (const c of rankedCards) {
       const v = Object.prototype.hasOwnProperty.call(self, c.unit.id) ? self[c.unit.id] : undefined;
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      const difference = points(milli(v) - milli(c.total));
-      rows.push({ unit: unitOf(c), self: v, evaluated: c.total, difference, flagged: Math.abs(difference) > tolerance });
+      const evaluated = scale === 'normalized' ? c.normalized : c.total;
+      if (evaluated === undefined) {
+        notComparable.push(unitOf(c));
+        continue;
+      }
+      const difference = points(milli(v) - milli(evaluated));
+      rows.push({ unit: unitOf(c), self: v, evaluated, difference, flagged: Math.abs(difference) > tolerance });
     }
     const ids = new Set(list.map((c) => c.unit.id));
     data.selfScores = {
       rows,
       tolerance,
+      scale,
       withoutCard: Object.keys(self).filter((id) => !ids.has(id)).sort(),
-      withoutSelfScore: sorted.filter((c) => typeof self[c.unit.id] !== 'number').map(unitOf),
+      withoutSelfScore: rankedCards.filter((c) => typeof self[c.unit.id] !== 'number').map(unitOf),
+      notComparable,
     };
   }
-  if (options.before !== undefined) data.rectification = compareRounds(options.before, list);
+  if (options.before !== undefined) {
+    const comparison = compareRounds(options.before, list, rsList !== undefined ? { rulesets: rsList } : {});
+    data.rectification = comparison;
+    const before = assertCards(options.before, 'before');
+    data.rectificationGroups = groups.map((g) => {
+      const ids = new Set(comparison.units.filter((u) => groupCards.get(g.ruleset.id)!.some((c) => c.unit.id === u.unit.id)).map((u) => u.unit.id));
+      return {
+        name: g.name,
+        units: ids.size,
+        averageBefore: average(before.filter((c) => ids.has(c.unit.id))),
+        averageAfter: average(list.filter((c) => ids.has(c.unit.id))),
+      };
+    });
+  }
   return data;
+}
+
+/** The city's own result from its card. */
+function cityResult(card: ScoreCard, rulesets: readonly Ruleset[] | undefined, topN: number): CityResult {
+  const rs = rulesetFor(card, rulesets);
+  const bonusId = bonusNodeId(card, rulesetOf(card, rulesets));
+  const cap = rs?.bonus?.cap;
+  const areas = card.nodes.map((n) => {
+    const isBonus = n.id === bonusId;
+    const max = isBonus && cap !== undefined ? cap : n.applicable ? n.max : 0;
+    const earned = isBonus ? Math.min(card.bonus, max) : n.applicable ? Math.min(n.earned, n.max) : 0;
+    return { id: n.id, title: n.title, earned, max, percent: max > 0 ? pct(earned, max) : null, bonus: isBonus };
+  });
+  const lost: (CityResult['lostItems'][number] & { order: number })[] = [];
+  for (const [i, { node, ancestors, bonus }] of cardItems(card, rulesetOf(card, rulesets)).entries()) {
+    if (!node.applicable || bonus) continue;
+    const l = milli(node.max) - milli(node.earned);
+    if (!(l > 0)) continue;
+    const ds = (node.deductions ?? []).filter((d) => d.superseded !== true && milli(d.points) > 0);
+    lost.push({
+      id: node.id,
+      title: node.title,
+      path: [...ancestors, node].map((n) => n.title).join(' › '),
+      lost: points(l),
+      reasons: [...new Set(ds.map((d) => d.reason))],
+      units: [...new Set(ds.flatMap((d) => d.evidence ?? []))],
+      order: i,
+    });
+  }
+  const lostItems = lost
+    .sort((a, b) => milli(b.lost) - milli(a.lost) || a.order - b.order)
+    .slice(0, topN)
+    .map(({ order: _o, ...x }) => x);
+  const result: CityResult = {
+    unit: unitOf(card),
+    ruleset: rs !== undefined ? { id: card.ruleset.id, version: card.ruleset.version, title: rs.title.zh } : { id: card.ruleset.id, version: card.ruleset.version },
+    max: card.max,
+    earned: card.earned,
+    bonus: cap !== undefined ? Math.min(card.bonus, cap) : card.bonus,
+    total: card.total,
+    grade: card.grade,
+    gradeTitle: card.gradeTitle,
+    vetoed: card.vetoed,
+    areas,
+    vetoes: card.vetoes.map((v) => ({ id: v.id, title: v.title, reason: v.reason, evidence: [...(v.evidence ?? [])] })),
+    lostItems,
+  };
+  if (card.normalized !== undefined) result.normalized = card.normalized;
+  return result;
 }
 
 const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
@@ -338,17 +596,23 @@ interface Section {
 /**
  * The city's self-evaluation report (自评报告) from every unit's card.
  *
- * Sections: summary (units, average score, grade distribution, vetoed units with reasons);
- * average score rate per area (工作机制, 创建路径, 工作成效, 先进经验 — as % of each unit's
- * applicable maximum); the ranking of all units (by normalized, then total, ties by unit
- * id); the most deducted items (units, points, most common reason); self score against
- * the evaluated total (when `selfScores` is given; differences over 5 points flagged);
- * before/after rectification (when `before` is given).
+ * Sections: summary (units, per ranking group its average score and grade distribution,
+ * vetoed units with reasons); the city's own result on the national rubric (when
+ * `options.city` is its card); average score rate per area (工作机制, 创建路径, 工作成效,
+ * 先进经验 — as % of each unit's applicable maximum); one ranking per ruleset (市级成员单位
+ * and 区县（开发区） are scored under different rubrics and never ranked together: by
+ * normalized, then total, ties by unit id), with 工作成效 on its own 100 scale and its
+ * applicable points, units with thin coverage marked ※ and the rule explained; the most
+ * deducted items (units, points, most common reason); the consistency checks' findings (when
+ * `inconsistencies` is given); self score against the evaluated score on the same scale (when
+ * `selfScores` is given; differences over 5 points flagged); before/after rectification
+ * (when `before` is given).
  *
  * The HTML is one self-contained, print-friendly file: inline CSS, charts as inline SVG
- * rendered on the server by ECharts (area bars, ranking bars, a radar per unit for the
- * first `radarUnits`, before/after bars), no scripts, no external fonts or URLs. All text
- * from the cards is escaped. The Markdown has the same sections as tables, without charts.
+ * rendered on the server by ECharts (area bars, ranking bars per group, a radar per unit for
+ * the first `radarUnits` of each group, before/after bars), no scripts, no external fonts or
+ * URLs. All text from the cards is escaped. The Markdown has the same sections as tables,
+ * without charts. Points are shown with at most two decimals, dates as 2023年4月28日.
  */
 export function cityReport(cards: readonly ScoreCard[], options: CityReportOptions = {}): CityReport {
   const data = cityReportData(cards, options);
@@ -356,38 +620,46 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
   const add = (id: string, title: string, html: string, markdown: string) => sections.push({ id, title, html, markdown });
   const sn = data.scoreName;
   const score = (n: number | null) => (n === null ? '—' : fmtPoints(n));
+  const gradeText = (grades: readonly GradeCount[]) => grades.map((g) => `${g.title} ${g.count} 个`).join('，');
+  const multi = data.groups.length > 1;
 
-  // ---- 1. summary
+  // ---- summary
   {
     const kindText = data.byKind.map((k) => `${k.title} ${k.count} 个`).join('，');
-    const gradeText = data.grades.map((g) => `${g.title} ${g.count} 个`).join('，');
     const best = [...data.areas].filter((a) => a.units > 0 && !a.bonus).sort((a, b) => b.percent - a.percent);
     const sentences: string[] = [];
-    sentences.push(`本次自检评估共评价 ${data.units} 个单位${kindText ? `（${kindText}）` : ''}，平均${sn} ${score(data.averageScore)} 分。`);
-    if (gradeText) sentences.push(`评价等级：${gradeText}。`);
+    sentences.push(`本次自检评估共评价 ${data.units} 个单位${kindText ? `（${kindText}）` : ''}。`);
+    if (multi) sentences.push(`各类单位按各自的评价细则评分，分别排名、分别平均：`);
+    const groupSentences = data.groups.map((g) => {
+      const gt = gradeText(g.grades);
+      return `${g.name} ${g.units} 个，平均${g.scoreName} ${score(g.averageScore)} 分${gt ? `，评价等级：${gt}` : ''}`;
+    });
+    if (groupSentences.length > 0) sentences.push(`${groupSentences.join('；')}。`);
     if (best.length > 1) sentences.push(`得分率最高的评价领域为“${best[0]!.title}”（${fmtPct(best[0]!.percent)}），最低的为“${best[best.length - 1]!.title}”（${fmtPct(best[best.length - 1]!.percent)}）。`);
     const top = data.topItems[0];
     if (top !== undefined) sentences.push(`扣分最集中的评分项为 ${top.id}“${top.title}”（${top.units} 个单位扣分，共扣 ${fmtPoints(top.points)} 分）。`);
     sentences.push(data.vetoed.length > 0 ? `触发否决项的单位 ${data.vetoed.length} 个。` : '无单位触发否决项。');
 
-    const facts: [string, string][] = [
-      ['评价单位', `${data.units} 个${kindText ? `（${kindText}）` : ''}`],
-      [`平均${sn}`, score(data.averageScore)],
-      ['等级分布', gradeText || '—'],
-      ['否决单位', data.vetoed.length > 0 ? `${data.vetoed.length} 个` : '无'],
-      ['评价细则', data.rulesets.map((r) => `${r.title ?? r.id} ${r.version}`).join('；') || '—'],
-    ];
+    const facts: [string, string][] = [['评价单位', `${data.units} 个${kindText ? `（${kindText}）` : ''}`]];
+    for (const g of data.groups) {
+      const suffix = multi ? `（${g.name}）` : '';
+      facts.push([`平均${g.scoreName}${suffix}`, score(g.averageScore)]);
+      facts.push([`等级分布${suffix}`, gradeText(g.grades) || '—']);
+    }
+    if (data.groups.length === 0) facts.push([`平均${sn}`, '—'], ['等级分布', '—']);
+    facts.push(['否决单位', data.vetoed.length > 0 ? `${data.vetoed.length} 个` : '无']);
+    facts.push(['评价细则', data.rulesets.map((r) => `${r.title ?? r.id} ${r.version}`).join('；') || '—']);
     let html = `<p>${escapeHtml(sentences.join(''))}</p>\n<table class="facts"><tbody>\n${facts
       .map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
       .join('\n')}\n</tbody></table>\n`;
     let md = `${escapeMarkdown(sentences.join(''))}\n\n| 项目 | 情况 |\n|---|---|\n${facts.map(([k, v]) => `| ${escapeMarkdownCell(k)} | ${escapeMarkdownCell(v)} |`).join('\n')}\n`;
-    if (data.grades.length > 0) {
-      html += `<h3>等级分布</h3>\n<table class="compact"><thead><tr><th>等级</th><th class="num">单位数</th><th class="num">占比</th></tr></thead><tbody>\n${data.grades
-        .map((g) => `<tr><td>${escapeHtml(g.title)}</td><td class="num">${g.count}</td><td class="num">${fmtPct((g.count / data.units) * 100)}</td></tr>`)
-        .join('\n')}\n</tbody></table>\n`;
-      md += `\n**等级分布**\n\n| 等级 | 单位数 | 占比 |\n|---|---:|---:|\n${data.grades
-        .map((g) => `| ${escapeMarkdownCell(g.title)} | ${g.count} | ${fmtPct((g.count / data.units) * 100)} |`)
-        .join('\n')}\n`;
+    for (const g of data.groups) {
+      if (g.grades.length === 0) continue;
+      const h = `等级分布（${g.name}）`;
+      const head = ['等级', '单位数', '占比'];
+      const rows = g.grades.map((x) => [x.title, String(x.count), fmtPct((x.count / g.units) * 100)]);
+      html += `<h3>${escapeHtml(h)}</h3>\n${htmlTable(head, rows, [1, 2], 'compact')}`;
+      md += `\n**${escapeMarkdown(h)}**\n\n${mdTable(head, rows, [1, 2])}`;
     }
     if (data.vetoed.length > 0) {
       const rows = data.vetoed.flatMap((v) => v.vetoes.map((x) => [v.unit.name, x.title, x.reason] as const));
@@ -399,7 +671,36 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     add('summary', '总体情况', html, md);
   }
 
-  // ---- 2. areas
+  // ---- the city's own result
+  if (data.cityResult !== undefined) {
+    const c = data.cityResult;
+    const rubric = c.ruleset.title ?? `${c.ruleset.id} ${c.ruleset.version}`;
+    const parts = [`${c.unit.name}按${c.ruleset.title !== undefined ? `《${rubric}》` : `评价细则 ${rubric} `}自评：总分 ${fmtPoints(c.total)} 分（基础得分 ${fmtPoints(c.earned)} / 适用满分 ${fmtPoints(c.max)}，加分 ${fmtPoints(c.bonus)}）`];
+    if (c.normalized !== undefined) parts.push(`折算得分 ${fmtPoints(c.normalized)} 分`);
+    if (c.gradeTitle !== null) parts.push(`评价等级“${c.gradeTitle}”`);
+    let text = `${parts.join('，')}。`;
+    text += c.vetoes.length > 0 ? `触发否决项 ${c.vetoes.length} 项：${c.vetoes.map((v) => v.title).join('、')}。` : '未触发否决项。';
+    const areaHead = ['一级指标', '得分 / 适用满分', '得分率'];
+    const areaRows = c.areas.map((a) => [a.bonus ? `${a.title}（上限 ${fmtPoints(a.max)} 分）` : a.title, a.max > 0 ? `${fmtPoints(a.earned)} / ${fmtPoints(a.max)}` : '不适用', a.percent === null ? '—' : fmtPct(a.percent)]);
+    let html = `<p>${escapeHtml(text)}</p>\n${htmlTable(areaHead, areaRows, [1, 2])}`;
+    let md = `${escapeMarkdown(text)}\n\n${mdTable(areaHead, areaRows, [1, 2])}`;
+    if (c.vetoes.length > 0) {
+      const head = ['否决项', '原因', '涉及单位（依据）'];
+      const rows = c.vetoes.map((v) => [v.title, v.reason, v.evidence.join('\n') || '—']);
+      html += `<h3>否决项</h3>\n${htmlTable(head, rows)}`;
+      md += `\n**否决项**\n\n${mdTable(head, rows)}`;
+    }
+    if (c.lostItems.length > 0) {
+      const head = ['评分项', '评分项名称', '失分', '扣分原因', '失分来自'];
+      const rows = c.lostItems.map((i) => [i.id, i.path, fmtPoints(i.lost), i.reasons.join('\n'), i.units.join('、') || '—']);
+      const h = '失分最多的评分项';
+      html += `<h3>${h}</h3>\n${htmlTable(head, rows, [2])}`;
+      md += `\n**${h}**\n\n${mdTable(head, rows, [2])}`;
+    }
+    add('city', '城市自评结果（国家评价细则）', html, md);
+  }
+
+  // ---- areas
   {
     const chart = data.areas.length > 0 && data.units > 0 ? figure(areaBarsSvg(data.areas.map((a) => ({ title: a.title, percent: a.percent }))), '各评价领域平均得分率') : '';
     const head = ['评价领域', '参评单位', '平均得分率', '最低', '最高'];
@@ -408,50 +709,93 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     add('areas', '各评价领域得分率', `<p class="note">${escapeHtml(note)}</p>\n${chart}${htmlTable(head, rows, [1, 2, 3, 4])}`, `${note}\n\n${mdTable(head, rows, [1, 2, 3, 4])}`);
   }
 
-  // ---- 3. ranking
+  // ---- rankings, one per ruleset
   {
-    const chart =
-      data.ranking.length > 0
-        ? figure(rankingBarsSvg(data.ranking.map((r) => ({ name: r.unit.name, score: r.score, grade: r.grade, vetoed: r.vetoed })), sn), `各单位${sn}排名`)
-        : '';
-    const head = ['排名', '单位', '类别', sn, '总分', '基础得分 / 适用满分', '加分', '等级', '否决'];
-    const rows = data.ranking.map((r) => [
-      String(r.rank),
-      r.unit.name,
-      KIND_TITLES[r.unit.kind] ?? r.unit.kind,
-      fmtPoints(r.score),
-      fmtPoints(r.total),
-      `${fmtPoints(r.earned)} / ${fmtPoints(r.max)}`,
-      fmtPoints(r.bonus),
-      r.gradeTitle ?? '—',
-      r.vetoed ? '是' : '',
-    ]);
-    const note = `按${sn}从高到低排列，${sn}相同时按总分，再按单位编号。`;
-    add('ranking', '单位得分排名', `<p class="note">${escapeHtml(note)}</p>\n${chart}${htmlTable(head, rows, [0, 3, 4, 5, 6])}`, `${note}\n\n${mdTable(head, rows, [0, 3, 4, 5, 6])}`);
+    let html = '';
+    let md = '';
+    if (multi) {
+      const intro = `${data.groups.map((g) => g.name).join('与')}按不同的评价细则评分，分别排名。`;
+      html += `<p class="note">${escapeHtml(intro)}</p>\n`;
+      md += `${escapeMarkdown(intro)}\n\n`;
+    }
+    for (const [gi, g] of data.groups.entries()) {
+      const gsn = g.scoreName;
+      const effectHead = g.effect !== undefined ? [`${g.effect.title}（百分制）`, '适用分值'] : [];
+      const head = ['排名', '单位', '类别', gsn, ...effectHead, '总分', '基础得分 / 适用满分', '加分', '等级', '否决'];
+      const e = effectHead.length;
+      const numeric = [0, 3, ...effectHead.map((_, i) => 4 + i), 4 + e, 5 + e, 6 + e];
+      const rows = g.ranking.map((r) => [
+        String(r.rank),
+        r.unit.name,
+        KIND_TITLES[r.unit.kind] ?? r.unit.kind,
+        fmtPoints(r.score),
+        ...(r.effect !== undefined ? [r.effect.percent === null ? '不适用' : fmtPct(r.effect.percent), `${fmtPoints(r.effect.max)}${r.thin ? '※' : ''}`] : e > 0 ? ['—', '—'] : []),
+        fmtPoints(r.total),
+        `${fmtPoints(r.earned)} / ${fmtPoints(r.max)}`,
+        fmtPoints(r.bonus),
+        r.gradeTitle ?? '—',
+        r.vetoed ? '是' : '',
+      ]);
+      const notes = [`按${gsn}从高到低排列，${gsn}相同时按总分，再按单位编号；本组 ${g.units} 个单位，平均${gsn} ${score(g.averageScore)} 分。`];
+      if (g.effect !== undefined) notes.push(`“${g.effect.title}（百分制）”为该项得分占其适用分值的百分比。`);
+      const thinNote =
+        g.thin > 0 && g.coverage !== undefined
+          ? `※ ${g.coverage.title}适用分值不足${fmtPoints(g.coverage.min)}分的单位，不足部分按${fmtPoints(g.coverage.rate)}%得分率计入折算得分（本组 ${g.thin} 个）。`
+          : g.thin > 0
+            ? `※ ${g.effect?.title ?? '该项'}适用分值不足规定分值的单位，不足部分按规定得分率计入折算得分（本组 ${g.thin} 个）。`
+            : undefined;
+      const chart =
+        g.ranking.length > 0
+          ? figure(
+              rankingBarsSvg(g.ranking.map((r) => ({ name: r.unit.name, score: r.score, grade: r.grade, vetoed: r.vetoed })), gsn, multi ? `${g.name}${gsn}排名` : undefined),
+              multi ? `${g.name}${gsn}排名` : `各单位${gsn}排名`,
+            )
+          : '';
+      if (multi) {
+        const h = `（${NUMERALS[gi] ?? String(gi + 1)}）${g.name}`;
+        html += `<h3>${escapeHtml(h)}</h3>\n`;
+        md += `### ${escapeMarkdown(h)}\n\n`;
+      }
+      html += `<p class="note">${escapeHtml(notes.join(''))}</p>\n${chart}${htmlTable(head, rows, numeric)}`;
+      md += `${escapeMarkdown(notes.join(''))}\n\n${mdTable(head, rows, numeric)}`;
+      if (thinNote !== undefined) {
+        html += `<p class="note thin">${escapeHtml(thinNote)}</p>\n`;
+        md += `\n${escapeMarkdown(thinNote)}\n`;
+      }
+      md += '\n';
+    }
+    if (data.groups.length === 0) {
+      html += '<p>无评价结果。</p>\n';
+      md += '无评价结果。\n';
+    }
+    add('ranking', '单位得分排名', html, md);
   }
 
-  // ---- 4. radars
+  // ---- radars, per group
   {
-    const n = Math.max(0, Math.min(options.radarUnits ?? 12, data.ranking.length));
-    if (n > 0 && data.areas.length >= 3) {
+    const per = Math.max(0, options.radarUnits ?? 12);
+    const ranked = data.groups.flatMap((g) => g.ranking.map((r) => ({ g, r })));
+    if (ranked.length > 0 && per > 0 && data.areas.length >= 3) {
       const titles = data.areas.map((a) => a.title);
-      const figs = data.ranking
-        .slice(0, n)
-        .map((r) => figure(radarSvg(r.unit.name, titles, r.areaPercents), `${r.unit.name}各评价领域得分率`, 'radar'))
-        .join('');
-      const note = n < data.ranking.length ? `按排名列出前 ${n} 个单位（共 ${data.ranking.length} 个），各轴为该领域得分率（%）。` : '各轴为该领域得分率（%）。';
-      const head = ['单位', ...titles];
-      const rows = data.ranking.map((r) => [r.unit.name, ...r.areaPercents.map((p) => (p === null ? '不适用' : fmtPct(p)))]);
+      const shown = data.groups.flatMap((g) => g.ranking.slice(0, per));
+      const figs = shown.map((r) => figure(radarSvg(r.unit.name, titles, r.areaPercents), `${r.unit.name}各评价领域得分率`, 'radar')).join('');
+      const note =
+        shown.length < ranked.length
+          ? `${multi ? '每组' : ''}按排名列出前 ${per} 个单位（共 ${ranked.length} 个），各轴为该领域得分率（%）。`
+          : '各轴为该领域得分率（%）。';
+      const head = [...(multi ? ['组别'] : []), '单位', ...titles];
+      const off = multi ? 2 : 1;
+      const rows = ranked.map(({ g, r }) => [...(multi ? [g.name] : []), r.unit.name, ...r.areaPercents.map((p) => (p === null ? '不适用' : fmtPct(p)))]);
       add(
         'units',
         '各单位评价领域得分率',
-        `<p class="note">${escapeHtml(note)}</p>\n<div class="radar-grid">${figs}</div>\n${htmlTable(head, rows, titles.map((_, i) => i + 1))}`,
-        `${mdTable(head, rows, titles.map((_, i) => i + 1))}`,
+        `<p class="note">${escapeHtml(note)}</p>\n<div class="radar-grid">${figs}</div>\n${htmlTable(head, rows, titles.map((_, i) => i + off))}`,
+        `${mdTable(head, rows, titles.map((_, i) => i + off))}`,
       );
     }
   }
 
-  // ---- 5. most deducted items
+  // ---- most deducted items
   {
     const head = ['评分项', '评分项名称', '扣分单位数', '合计扣分', '最常见扣分原因'];
     const rows = data.topItems.map((i) => [i.id, i.path, String(i.units), fmtPoints(i.points), i.reasonCount > 1 ? `${i.reason}（${i.reasonCount} 次）` : i.reason]);
@@ -464,15 +808,34 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     );
   }
 
-  // ---- 6. self scores
+  // ---- consistency checks
+  if (data.inconsistencies !== undefined) {
+    const head = ['核查项', '情况', '涉及位置'];
+    const rows = data.inconsistencies.map((x) => [x.title, x.message, x.places.join('\n') || '—']);
+    const note = `跨单位数据一致性核查发现 ${rows.length} 处不一致，请相关单位核实更正。`;
+    add('consistency', '数据一致性核查', `<p class="note">${escapeHtml(note)}</p>\n${htmlTable(head, rows)}`, `${escapeMarkdown(note)}\n\n${mdTable(head, rows)}`);
+  }
+
+  // ---- self scores
   if (data.selfScores !== undefined) {
     const s = data.selfScores;
-    const head = ['单位', '自评得分', '评估得分（总分）', '差值（自评 − 评估）', '说明'];
+    const scaleName = s.scale === 'normalized' ? '折算，百分制' : '总分';
+    const head = ['单位', `自评得分（${scaleName}）`, `评估得分（${scaleName}）`, '差值（自评 − 评估）', '说明'];
     const rows = s.rows.map((r) => [r.unit.name, fmtPoints(r.self), fmtPoints(r.evaluated), fmtSigned(r.difference), r.flagged ? (r.difference > 0 ? '自评偏高' : '自评偏低') : '']);
     const flagged = s.rows.filter((r) => r.flagged).length;
-    const notes = [`差值超过 ${fmtPoints(s.tolerance)} 分的单位 ${flagged} 个，已标出。`];
+    const notes = [
+      s.scale === 'normalized'
+        ? '自评得分与评估得分均按折算得分（百分制）比较。'
+        : '自评得分与评估得分均按总分（未折算）比较。',
+      `差值超过 ${fmtPoints(s.tolerance)} 分的单位 ${flagged} 个，已标出。`,
+    ];
     if (s.withoutSelfScore.length > 0) notes.push(`未报送自评得分：${s.withoutSelfScore.map((u) => u.name).join('、')}。`);
-    if (s.withoutCard.length > 0) notes.push(`有自评得分但无评估结果：${s.withoutCard.join('、')}。`);
+    if (s.withoutCard.length > 0) {
+      // units are named, never shown by id, where any card given names them
+      const names = new Map([...(options.before ?? []), ...(typeof options.city === 'object' ? [options.city] : [])].map((c) => [c.unit.id, c.unit.name]));
+      notes.push(`有自评得分但无评估结果：${s.withoutCard.map((id) => names.get(id) ?? id).join('、')}。`);
+    }
+    if (s.notComparable.length > 0) notes.push(`评估结果无折算得分，未比较：${s.notComparable.map((u) => u.name).join('、')}。`);
     const htmlRows = s.rows.map((r, i) => ({ cells: rows[i]!, flagged: r.flagged }));
     add(
       'self',
@@ -482,12 +845,16 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     );
   }
 
-  // ---- 7. rectification
+  // ---- rectification
   if (data.rectification !== undefined) {
     const c = data.rectification;
     const t = c.totals;
+    const averages = (data.rectificationGroups ?? [])
+      .filter((g) => g.units > 0)
+      .map((g) => `${multi ? g.name : ''}平均${sn} ${score(g.averageBefore)} → ${score(g.averageAfter)}`)
+      .join('，');
     const summary =
-      `整改前后均有评价结果的单位 ${t.units} 个：平均${sn} ${score(t.averageBefore)} → ${score(t.averageAfter)}；` +
+      `整改前后均有评价结果的单位 ${t.units} 个${averages ? `：${averages}` : ''}；` +
       `挽回 ${fmtPoints(t.regained)} 分，新失 ${fmtPoints(t.lost)} 分；已整改 ${t.fixed} 项，仍扣分 ${t.remaining} 项，新增扣分 ${t.newDeductions} 项。` +
       (c.onlyBefore.length > 0 ? `仅有整改前结果（未复核）：${c.onlyBefore.map((u) => u.name).join('、')}。` : '') +
       (c.onlyAfter.length > 0 ? `仅有整改后结果：${c.onlyAfter.map((u) => u.name).join('、')}。` : '');
@@ -523,7 +890,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
   }
 
   const numbered = sections.map((s, i) => ({ ...s, heading: `${NUMERALS[i] ?? String(i + 1)}、${s.title}` }));
-  const metaParts = [data.city, data.date].filter((x): x is string => x !== undefined && x !== '');
+  const metaParts = [data.city, fmtDate(data.date)].filter((x): x is string => x !== undefined && x !== '');
   const footer = `本报告由 safecity 根据各单位评分卡生成。评价细则：${data.rulesets.map((r) => `${r.id} ${r.version}（${r.hash}）`).join('；') || '—'}。`;
 
   const html = `<!DOCTYPE html>
@@ -575,7 +942,7 @@ function htmlTable(head: readonly string[], rows: readonly HtmlRow[], numeric: r
     .map((r) => {
       const cells = 'cells' in r ? r.cells : r;
       const flagged = 'cells' in r && r.flagged;
-      return `<tr${flagged ? ' class="flag"' : ''}>${cells.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`;
+      return `<tr${flagged ? ' class="flag"' : ''}>${cells.map((c, i) => `<td${cls(i)}>${escapeHtml(c).replace(/\r\n?|\n/g, '<br>')}</td>`).join('')}</tr>`;
     })
     .join('\n');
   return `<table${cls0 ? ` class="${cls0}"` : ''}><thead><tr>${head.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table>\n`;
@@ -605,6 +972,7 @@ h3 { font-size: 15px; margin: 16px 0 6px; break-after: avoid; page-break-after: 
 nav ol { margin: 0 0 12px; padding-left: 20px; display: flex; flex-wrap: wrap; gap: 2px 24px; }
 nav a { color: #2f5d9e; text-decoration: none; }
 .note { color: #555; font-size: 13px; }
+.note.thin { color: #8a4b00; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 13px; }
 th, td { border: 1px solid #b9c2cf; padding: 4px 7px; vertical-align: top; text-align: left; }
 thead th { background: #e7ecf3; }

@@ -2,8 +2,20 @@
  * Before/after rectification (整改 / 复核): what was fixed, what remains, what is new.
  * @module
  */
-import type { ScoreCard, ScoreNode } from '@safecity/engine';
-import { assertCards, cardItems, deductedMilli, escapeMarkdown, escapeMarkdownCell, fmtPoints, fmtSigned, milli, points, rankScore } from './util.js';
+import type { Ruleset, ScoreCard, ScoreNode } from '@safecity/engine';
+import {
+  assertCards,
+  cardItems,
+  deductedMilli,
+  escapeMarkdown,
+  escapeMarkdownCell,
+  fmtPoints,
+  fmtSigned,
+  milli,
+  points,
+  rankScore,
+  rulesetOf,
+} from './util.js';
 
 /** A unit as the comparison names it. */
 export interface UnitRef {
@@ -20,15 +32,13 @@ export type RoundScore = Pick<ScoreCard, 'max' | 'earned' | 'bonus' | 'total' | 
 /** What happened to one item's deductions between the rounds. */
 export type ItemStatus = 'fixed' | 'remaining' | 'new';
 
-/** One item that had deductions in either round. */
+/** One item of the base tree (not the bonus bucket) that had deductions in either round. */
 export interface ItemChange {
   id: string;
   /** The item's title. */
   title: string;
   /** Full path of titles, `工作成效 › … › item`. */
   path: string;
-  /** In the bonus bucket (加分项). */
-  bonus: boolean;
   /**
    * `fixed`: deducted before, no deduction after (整改到位); `remaining`: deducted in both
    * rounds (仍扣分, perhaps fewer points); `new`: deducted only after (新增扣分).
@@ -55,18 +65,22 @@ export interface UnitComparison {
   unit: UnitRef;
   before: RoundScore;
   after: RoundScore;
-  /** after − before of the card's totals (after any veto's effect). */
+  /** after − before of the card's totals (after any veto's effect); `bonus` is of the capped bonus. */
   change: { total: number; earned: number; bonus: number; normalized?: number };
-  /** Points regained over items (Σ of item increases) and lost (Σ of item decreases, positive). */
+  /**
+   * Points regained over the base tree's items (Σ of item increases) and lost (Σ of item
+   * decreases, positive). Bonus items are not counted: a bonus is never a deduction, and its
+   * change, within its cap, is `change.bonus`.
+   */
   regained: number;
   lost: number;
   /** Items whose deductions are gone. */
   fixed: ItemChange[];
-  /** Items still deducted. */
+  /** Items still deducted (仍扣分). */
   remaining: ItemChange[];
   /** Items deducted only after. */
   newDeductions: ItemChange[];
-  /** Every item with a deduction in either round, in tree order. */
+  /** Every base-tree item with a deduction in either round, in tree order (bonus items never). */
   items: ItemChange[];
 }
 
@@ -116,21 +130,21 @@ const unitRef = (c: ScoreCard): UnitRef => ({ id: c.unit.id, name: c.unit.name, 
 interface ItemInfo {
   node: ScoreNode;
   path: string;
-  bonus: boolean;
 }
 
-function itemsOf(card: ScoreCard): Map<string, ItemInfo> {
+/** The base tree's items of a card (the bonus bucket's are left out). */
+function itemsOf(card: ScoreCard, ruleset: Ruleset | undefined): Map<string, ItemInfo> {
   const m = new Map<string, ItemInfo>();
-  for (const v of cardItems(card)) m.set(v.node.id, { node: v.node, path: [...v.ancestors, v.node].map((n) => n.title).join(' › '), bonus: v.bonus });
+  for (const v of cardItems(card, ruleset)) if (!v.bonus) m.set(v.node.id, { node: v.node, path: [...v.ancestors, v.node].map((n) => n.title).join(' › ') });
   return m;
 }
 
 const reasons = (n: ScoreNode | undefined): string[] =>
   (n?.deductions ?? []).filter((d) => d.superseded !== true && milli(d.points) > 0).map((d) => d.reason);
 
-function compareUnit(before: ScoreCard, after: ScoreCard): UnitComparison {
-  const b = itemsOf(before);
-  const a = itemsOf(after);
+function compareUnit(before: ScoreCard, after: ScoreCard, rulesets: readonly Ruleset[] | undefined): UnitComparison {
+  const b = itemsOf(before, rulesetOf(before, rulesets));
+  const a = itemsOf(after, rulesetOf(after, rulesets));
   const ids = [...a.keys()];
   for (const id of b.keys()) if (!a.has(id)) ids.push(id);
   const items: ItemChange[] = [];
@@ -151,7 +165,6 @@ function compareUnit(before: ScoreCard, after: ScoreCard): UnitComparison {
       id,
       title: info.node.title,
       path: info.path,
-      bonus: info.bonus,
       status: db > 0 && da === 0 ? 'fixed' : db > 0 ? 'remaining' : 'new',
       earnedBefore: ib?.node.earned ?? null,
       earnedAfter: ia?.node.earned ?? null,
@@ -185,15 +198,27 @@ function compareUnit(before: ScoreCard, after: ScoreCard): UnitComparison {
   };
 }
 
+/** Options of {@link compareRounds}. */
+export interface CompareOptions {
+  /**
+   * The rulesets the cards were scored under (source JSON): they name each card's bonus
+   * bucket (加分项) for sure; without them it is recognised on the card (the top-level node
+   * left out of `max`, or titled 加分项).
+   */
+  rulesets?: readonly Ruleset[];
+}
+
 /**
  * Compare two rounds of cards (before and after rectification, 整改前 / 整改后), unit by unit
  * (matched by unit id) and item by item (matched by item id): earned before and after,
  * points regained and lost, items fixed (deductions gone), remaining (still deducted) and
- * new deductions, and totals per unit. Units in only one round are listed apart.
+ * new deductions, and totals per unit. Units in only one round are listed apart. Only the
+ * base tree's items are compared: a bonus item (加分项) not earned is not a deduction, so it
+ * is never fixed, remaining or new; the bonus's change (within its cap) is `change.bonus`.
  *
  * @throws TypeError when a round is not an array of ScoreCards or has a unit twice.
  */
-export function compareRounds(before: readonly ScoreCard[], after: readonly ScoreCard[]): RoundComparison {
+export function compareRounds(before: readonly ScoreCard[], after: readonly ScoreCard[], options: CompareOptions = {}): RoundComparison {
   const bs = assertCards(before, 'before');
   const as = assertCards(after, 'after');
   const byId = new Map(bs.map((c) => [c.unit.id, c]));
@@ -203,7 +228,7 @@ export function compareRounds(before: readonly ScoreCard[], after: readonly Scor
   for (const a of as) {
     const b = byId.get(a.unit.id);
     if (b === undefined) onlyAfter.push(unitRef(a));
-    else units.push(compareUnit(b, a));
+    else units.push(compareUnit(b, a, options.rulesets));
   }
   const onlyBefore = bs.filter((c) => !afterIds.has(c.unit.id)).map(unitRef);
   const sum = (f: (u: UnitComparison) => number) => points(units.reduce((s, u) => s + milli(f(u)), 0));

@@ -6,9 +6,11 @@
 import type { Deduction, Node, Ruleset, ScoreCard, Unit } from '@safecity/engine';
 import {
   assertCard,
+  bonusNodeId,
   cardItems,
   escapeMarkdown,
   escapeMarkdownCell,
+  fmtDate,
   fmtPoints,
   milli,
   points,
@@ -69,8 +71,6 @@ export interface FeedbackRow {
   itemTitle: string;
   /** The same path as a list, top-level first, the item last. */
   path: string[];
-  /** Whether the item is in the bonus bucket (加分项): its deduction is points not gained, not lost. */
-  bonus: boolean;
   /** 扣分: points deducted (0 for a superseded deduction). */
   points: number;
   /** What the deduction asked for when bounding by the item's max (or a merge policy) cut it. */
@@ -87,8 +87,18 @@ export interface FeedbackRow {
   code: string;
   /** Kept for the record by a merge policy; counts 0 points. */
   superseded: boolean;
-  /** 责任单位: the unit itself (or `options.responsible`), with the lead unit of a municipal item. */
+  /**
+   * 责任单位: the unit itself (or `options.responsible`); on an item with a lead unit (责任唯一)
+   * marked with its part: `市城管局（牵头）`, or `市水务局（配合，牵头单位：市城管局）` for a
+   * partner (配合单位).
+   */
   responsible: string;
+  /**
+   * The unit's part in an item with a lead unit: `lead` (scored on the city-wide indicator
+   * itself) or `partner` (配合单位, scored on its own contribution). From the card's
+   * `node.role`, else from the ruleset's `lead` and `partners`.
+   */
+  role?: 'lead' | 'partner';
   /** 牵头单位 of the item, from the ruleset. */
   lead?: UnitName;
   /** 配合单位 of the item, from the ruleset. */
@@ -103,17 +113,18 @@ export interface FeedbackTotals {
   rows: number;
   /** Points deducted, all rows. */
   points: number;
-  /** Of which in the bonus bucket (points not gained). */
-  bonusPoints: number;
   /** Superseded rows (kept for the record). */
   superseded: number;
 }
 
 /**
  * The rows of both feedback lists for one card: one per deduction with points > 0, and
- * one per superseded deduction (marked, 0 points), in tree order. Rule deductions and
- * data-check findings go to 意见反馈清单 (`list: 'data-check'`), on-site findings to
- * 问题反馈清单 (`list: 'onsite'`). Not-applicable items have no rows.
+ * one per superseded deduction (marked, 0 points), in tree order. Each deduction goes to the
+ * list of whoever made it (its `source`): rule deductions and data-check findings to
+ * 意见反馈清单 (`list: 'data-check'`), on-site findings — an on-site group's expert grade
+ * included — to 问题反馈清单 (`list: 'onsite'`). Not-applicable items have no rows, and
+ * neither do the items of the bonus bucket (加分项): a bonus not earned is neither a
+ * deduction nor a problem to rectify.
  *
  * @throws TypeError when `card` is not a ScoreCard, or `options.ruleset` is another ruleset.
  */
@@ -133,14 +144,18 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
   const rows: FeedbackRow[] = [];
 
   for (const { node, ancestors, bonus } of cardItems(card, ruleset)) {
-    if (!node.applicable) continue;
+    if (!node.applicable || bonus) continue;
     const title = (n: { id: string; title: string }): string => rsNodes?.get(n.id)?.title.zh ?? n.title;
     const path = [...ancestors.map(title), title(node)];
     const rsNode: Node | undefined = rsNodes?.get(node.id);
     const lead = rsNode?.lead !== undefined ? unitName(rsNode.lead) : undefined;
     const partners = rsNode?.partners !== undefined && rsNode.partners.length > 0 ? rsNode.partners.map(unitName) : undefined;
+    const role: FeedbackRow['role'] =
+      node.role ?? (lead === undefined ? undefined : lead.id === card.unit.id ? 'lead' : partners?.some((p) => p.id === card.unit.id) ? 'partner' : undefined);
     let responsible = self;
-    if (lead !== undefined) responsible = lead.id === card.unit.id ? `${self}（牵头）` : `${self}（牵头单位：${lead.name}）`;
+    if (role === 'lead') responsible = `${self}（牵头）`;
+    else if (role === 'partner') responsible = lead !== undefined && lead.id !== card.unit.id ? `${self}（配合，牵头单位：${lead.name}）` : `${self}（配合）`;
+    else if (lead !== undefined) responsible = lead.id === card.unit.id ? `${self}（牵头）` : `${self}（牵头单位：${lead.name}）`;
     for (const d of node.deductions ?? []) {
       const superseded = d.superseded === true;
       if (!superseded && !(milli(d.points) > 0)) continue;
@@ -152,7 +167,6 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
         itemId: node.id,
         itemTitle: path.join(' › '),
         path,
-        bonus,
         points: superseded ? 0 : d.points,
         reason: d.reason,
         suggestion: d.suggestion ?? node.suggestion ?? rsNode?.suggestion?.zh ?? '',
@@ -164,6 +178,7 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
         deadline,
       };
       if (d.requested !== undefined) row.requested = d.requested;
+      if (role !== undefined) row.role = role;
       if (lead !== undefined) row.lead = lead;
       if (partners !== undefined) row.partners = partners;
       rows.push(row);
@@ -176,7 +191,6 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
 export function feedbackTotals(rows: readonly FeedbackRow[], list: FeedbackList): FeedbackTotals {
   let n = 0;
   let all = 0;
-  let bonus = 0;
   let superseded = 0;
   for (const r of rows) {
     if (r.list !== list) continue;
@@ -186,9 +200,8 @@ export function feedbackTotals(rows: readonly FeedbackRow[], list: FeedbackList)
     }
     n += 1;
     all += milli(r.points);
-    if (r.bonus) bonus += milli(r.points);
   }
-  return { rows: n, points: points(all), bonusPoints: points(bonus), superseded };
+  return { rows: n, points: points(all), superseded };
 }
 
 /** The text of a row's 扣分原因, marked when superseded. */
@@ -198,12 +211,63 @@ export function rowReason(row: FeedbackRow): string {
   return `${prefix}${row.reason}${bounded}`;
 }
 
-/** The card's score in one line: total, base and bonus, normalised, grade. */
-export function scoreLine(card: ScoreCard): string {
-  const parts = [`总分 ${fmtPoints(card.total)}（基础 ${fmtPoints(card.earned)} / ${fmtPoints(card.max)}，加分 ${fmtPoints(card.bonus)}）`];
+/**
+ * The bonus bucket's cap (加分项上限): the ruleset's `bonus.cap` when given, else the maximum
+ * of the card's bonus node; undefined when there is no bonus bucket.
+ */
+export function bonusCap(card: ScoreCard, ruleset?: Ruleset): number | undefined {
+  if (ruleset !== undefined) return ruleset.bonus?.cap;
+  const id = bonusNodeId(card);
+  return id === undefined ? undefined : card.nodes.find((n) => n.id === id)?.max;
+}
+
+/** The card's score in one line: total, base and bonus (never above its cap), normalised, grade; at most two decimals. */
+export function scoreLine(card: ScoreCard, ruleset?: Ruleset): string {
+  const cap = bonusCap(card, ruleset);
+  const bonus = cap !== undefined ? Math.min(card.bonus, cap) : card.bonus;
+  const parts = [`总分 ${fmtPoints(card.total)}（基础 ${fmtPoints(card.earned)} / ${fmtPoints(card.max)}，加分 ${fmtPoints(bonus)}）`];
   if (card.normalized !== undefined) parts.push(`折算 ${fmtPoints(card.normalized)}`);
   if (card.gradeTitle !== null) parts.push(`等级 ${card.gradeTitle}`);
   return parts.join('；');
+}
+
+/**
+ * The bonus in one neutral line, `得3分（上限5分）`, when the card has a bonus bucket (a bonus
+ * not earned is not a deduction: the lists have no rows for it); undefined without one.
+ */
+export function bonusLine(card: ScoreCard, ruleset?: Ruleset): string | undefined {
+  const cap = bonusCap(card, ruleset);
+  return cap === undefined ? undefined : `得${fmtPoints(Math.min(card.bonus, cap))}分（上限${fmtPoints(cap)}分）`;
+}
+
+/**
+ * The rubric a card was scored under, for people: the ruleset's title and version when the
+ * ruleset is given, else its id and version.
+ */
+export function rulesetLine(card: ScoreCard, ruleset?: Ruleset): string {
+  return ruleset !== undefined ? `${ruleset.title.zh}（版本 ${card.ruleset.version}）` : `${card.ruleset.id} ${card.ruleset.version}`;
+}
+
+/**
+ * An evidence place for people: a JSON pointer into a unit's JSON evidence
+ * (`…/yanta.json#/items/1.2.1/policyDocs`, `…#/values/policyDocs`) becomes the file's name
+ * and the field's title (`yanta.json：评分项 1.2.1「创建配套政策文件」`); other places (a
+ * workbook's sheet and cell, a photo) are kept as they are.
+ */
+export function placeText(place: string, fields?: ReadonlyMap<string, string>): string {
+  const m = /^(.*?)#\/(?:items\/([^/]+)\/)?(?:values\/)?([^/]+)$/.exec(place);
+  if (m === null) return place;
+  const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+  const file = m[1]!.split('/').pop() ?? m[1]!;
+  const item = m[2] !== undefined ? unescape(m[2]) : undefined;
+  const field = unescape(m[3]!);
+  const title = fields?.get(field) ?? field;
+  return `${file}：${item !== undefined ? `评分项 ${item}` : ''}「${title}」`;
+}
+
+/** Evidence field name → title (zh) of a ruleset. */
+export function fieldTitles(ruleset?: Ruleset): Map<string, string> {
+  return new Map((ruleset?.fields ?? []).map((f) => [f.name, f.title.zh]));
 }
 
 /** The header of a feedback table, in order (the workbook adds 整改情况). */
@@ -218,13 +282,16 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
   const rows = feedbackRows(card, options);
   const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const out: string[] = [];
+  const fields = fieldTitles(options.ruleset);
   out.push(`# 反馈清单 · ${escapeMarkdown(card.unit.name)}`, '');
-  out.push(`- 评价对象：${escapeMarkdown(card.unit.name)}（${escapeMarkdown(card.unit.id)}）`);
-  out.push(`- 评价细则：${escapeMarkdown(card.ruleset.id)} ${escapeMarkdown(card.ruleset.version)}`);
-  out.push(`- 得分：${scoreLine(card)}`);
+  out.push(`- 评价对象：${escapeMarkdown(card.unit.name)}`);
+  out.push(`- 评价细则：${escapeMarkdown(rulesetLine(card, options.ruleset))}`);
+  out.push(`- 得分：${escapeMarkdown(scoreLine(card, options.ruleset))}`);
+  const bonus = bonusLine(card, options.ruleset);
+  if (bonus !== undefined) out.push(`- 加分项：${escapeMarkdown(bonus)}`);
   for (const v of card.vetoes) out.push(`- 否决项：${escapeMarkdown(v.title)}——${escapeMarkdown(v.reason)}`);
-  if (options.date !== undefined) out.push(`- 日期：${escapeMarkdown(options.date)}`);
-  out.push(`- 整改时限：${escapeMarkdown(deadline)}`, '');
+  if (options.date !== undefined) out.push(`- 日期：${escapeMarkdown(fmtDate(options.date))}`);
+  out.push(`- 整改时限：${escapeMarkdown(fmtDate(deadline))}`, '');
   for (const list of ['data-check', 'onsite'] as const) {
     const listRows = rows.filter((r) => r.list === list);
     out.push(`## ${FEEDBACK_LIST_TITLES[list]}（${FEEDBACK_LIST_SOURCES[list]}）`, '');
@@ -238,13 +305,13 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
       const cells = [
         String(r.no),
         r.itemId,
-        r.bonus ? `${r.itemTitle}（加分项）` : r.itemTitle,
+        r.itemTitle,
         fmtPoints(r.points),
         rowReason(r),
         r.suggestion,
-        r.evidence.join('\n'),
+        r.evidence.map((e) => placeText(e, fields)).join('\n'),
         r.responsible,
-        r.deadline,
+        fmtDate(r.deadline),
       ];
       out.push(`| ${cells.map(escapeMarkdownCell).join(' | ')} |`);
     }
@@ -256,7 +323,6 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
 /** 合计 of one list as a sentence. */
 export function totalsLine(t: FeedbackTotals): string {
   let s = `合计：${t.rows} 项，扣 ${fmtPoints(t.points)} 分`;
-  if (t.bonusPoints > 0) s += `（其中加分项未得 ${fmtPoints(t.bonusPoints)} 分）`;
   if (t.superseded > 0) s += `；另有 ${t.superseded} 项已被取代，不计分`;
   return `${s}。`;
 }

@@ -10,7 +10,7 @@
  * ```ts
  * import { feedbackWorkbook, cityReport } from '@safecity/report';
  * const xlsx = await feedbackWorkbook(card, { ruleset, deadline: '2023-04-15' });
- * const { html, markdown } = cityReport(cards, { city: '西安市', before, selfScores });
+ * const { html, markdown } = cityReport(cards, { city: '西安市', before, selfScores, rulesets: [municipal, district] });
  * ```
  * @packageDocumentation
  */
@@ -40,6 +40,7 @@ export {
   type UnitRef,
   type ComparisonTotals,
   type CompareMarkdownOptions,
+  type CompareOptions,
 } from './compare.js';
 export {
   cityReport,
@@ -49,8 +50,12 @@ export {
   type CityReportData,
   type AreaAverage,
   type RankingRow,
+  type RankingGroup,
+  type GradeCount,
+  type CityResult,
+  type InconsistencyRow,
   type DeductedItem,
   type SelfScoreRow,
   type ReportUnit,
 } from './city.js';
-export { escapeHtml, escapeMarkdown, escapeMarkdownCell, neutraliseFormula } from './util.js';
+export { escapeHtml, escapeMarkdown, escapeMarkdownCell, fmtDate, neutraliseFormula } from './util.js';

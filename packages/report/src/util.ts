@@ -15,16 +15,33 @@ export function points(m: number): number {
   return m / 1000;
 }
 
-/** Points as text: at most three decimals, no trailing zeros (`1.5`, `0.25`, `2`). */
+/**
+ * Points as text for people: at most two decimals (documents read by officials never show
+ * three), no trailing zeros (`1.5`, `0.25`, `2`, `87.45` for 87.451).
+ */
 export function fmtPoints(n: number): string {
-  const m = milli(n);
-  return String(m / 1000);
+  return String(hundredths(n) / 100 || 0);
 }
 
-/** A signed change in points: `+1.5`, `-0.25`, `0`. */
-export function fmtSigned(n: number): string {
+/** Points in integer hundredths, half away from zero (so −3.795 shows as −3.8, like 3.795 as 3.8). */
+function hundredths(n: number): number {
   const m = milli(n);
-  return m > 0 ? `+${m / 1000}` : String(m / 1000);
+  return Math.sign(m) * Math.round(Math.abs(m) / 10);
+}
+
+/** A signed change in points, at most two decimals: `+1.5`, `-0.25`, `0`. */
+export function fmtSigned(n: number): string {
+  const c = hundredths(n);
+  return c > 0 ? `+${c / 100}` : String(c / 100 || 0);
+}
+
+/**
+ * A date as officials write it: `2023-04-15` → `2023年4月15日`. Text that is not a
+ * `YYYY-MM-DD` date is returned as it is.
+ */
+export function fmtDate(text: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return m === null ? text : `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
 }
 
 /** A percentage with one decimal (`86.3%`). */
@@ -83,16 +100,36 @@ export interface ItemVisit {
 /**
  * The id of the card's bonus bucket: from the ruleset when given, else the last top-level
  * node when the others' maxima add up to the card's max and it does not (the format puts
- * the bucket last and leaves it out of `max`).
+ * the bucket last and leaves it out of `max`), else a top-level node whose title says
+ * 加分项.
  */
 export function bonusNodeId(card: ScoreCard, ruleset?: Ruleset): string | undefined {
   if (ruleset !== undefined) return ruleset.bonus?.id;
+  const titled = card.nodes.find((n) => /加分项|鼓励项/.test(n.title));
   const nodes = card.nodes;
-  if (nodes.length < 2) return undefined;
+  if (nodes.length < 2) return titled?.id;
   const all = nodes.reduce((s, n) => s + milli(n.max), 0);
-  if (all === milli(card.max)) return undefined;
+  if (all === milli(card.max)) return titled?.id;
   const last = nodes[nodes.length - 1]!;
-  return all - milli(last.max) === milli(card.max) ? last.id : undefined;
+  return all - milli(last.max) === milli(card.max) ? last.id : titled?.id;
+}
+
+/**
+ * The ruleset a card was scored under, from a list: the one with the card's id and version,
+ * else undefined (a ruleset of another version may have other items).
+ */
+export function rulesetOf(card: Pick<ScoreCard, 'ruleset'>, rulesets: readonly Ruleset[] | undefined): Ruleset | undefined {
+  return rulesets?.find((r) => r.id === card.ruleset.id && r.version === card.ruleset.version);
+}
+
+/** A node of a card's tree by id (depth first), with its ancestors. */
+export function findNode(nodes: readonly ScoreNode[], id: string, ancestors: ScoreNode[] = []): { node: ScoreNode; ancestors: ScoreNode[] } | undefined {
+  for (const n of nodes) {
+    if (n.id === id) return { node: n, ancestors };
+    const found = findNode(n.children ?? [], id, [...ancestors, n]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Every item (leaf node) of a card in tree order. */

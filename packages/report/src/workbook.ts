@@ -5,19 +5,23 @@
 import ExcelJS from 'exceljs';
 import type { ScoreCard } from '@safecity/engine';
 import {
+  bonusLine,
   DEFAULT_DEADLINE,
   FEEDBACK_HEADERS,
   FEEDBACK_LIST_SOURCES,
   FEEDBACK_LIST_TITLES,
   feedbackRows,
   feedbackTotals,
+  fieldTitles,
+  placeText,
   rowReason,
+  rulesetLine,
   scoreLine,
   totalsLine,
   type FeedbackList,
   type FeedbackOptions,
 } from './feedback.js';
-import { neutraliseFormula, today } from './util.js';
+import { fmtDate, neutraliseFormula, today } from './util.js';
 
 /** Column headers of both sheets, in order. */
 export const WORKBOOK_HEADERS: readonly string[] = [...FEEDBACK_HEADERS, '整改情况（由单位填写）'];
@@ -40,12 +44,15 @@ const FONT = 'SimSun';
  * Every text cell is neutralised against formula injection: text starting with `=`, `+`,
  * `-`, `@`, a tab or a carriage return is written with a leading `'`.
  *
- * `options.date` (shown in the title) defaults to today.
+ * `options.date` (shown in the title) defaults to today; dates are written as officials write
+ * them (2023年4月15日), evidence places in JSON as the file and the field's title. Bonus
+ * items (加分项) have no rows (see {@link feedbackRows}).
  */
 export async function feedbackWorkbook(card: ScoreCard, options: FeedbackOptions = {}): Promise<Uint8Array> {
   const rows = feedbackRows(card, options);
   const date = options.date ?? today();
-  const deadline = options.deadline ?? DEFAULT_DEADLINE;
+  const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
+  const fields = fieldTitles(options.ruleset);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'safecity';
   const created = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : undefined;
@@ -83,12 +90,13 @@ export async function feedbackWorkbook(card: ScoreCard, options: FeedbackOptions
 
     ws.mergeCells(`A2:${lastCol}2`);
     const info = [
-      `评价对象：${card.unit.name}（${card.unit.id}）`,
-      `评价细则：${card.ruleset.id} ${card.ruleset.version}`,
-      `得分：${scoreLine(card)}`,
+      `评价对象：${card.unit.name}`,
+      `评价细则：${rulesetLine(card, options.ruleset)}`,
+      `得分：${scoreLine(card, options.ruleset)}`,
+      ...[bonusLine(card, options.ruleset)].filter((b) => b !== undefined).map((b) => `加分项：${b}`),
       ...card.vetoes.map((v) => `否决项：${v.title}——${v.reason}`),
-      `日期：${date}`,
-      `整改时限：${deadline}`,
+      `日期：${fmtDate(date)}`,
+      `整改时限：${fmtDate(deadline)}`,
     ].join('    ');
     const i = ws.getCell('A2');
     i.value = text(info);
@@ -113,13 +121,13 @@ export async function feedbackWorkbook(card: ScoreCard, options: FeedbackOptions
       x.values = [
         row.no,
         text(row.itemId),
-        text(row.bonus ? `${row.itemTitle}（加分项）` : row.itemTitle),
-        row.points,
+        text(row.itemTitle),
+        Math.round(row.points * 100) / 100,
         text(rowReason(row)),
         text(row.suggestion),
-        text(row.evidence.join('\n')),
+        text(row.evidence.map((e) => placeText(e, fields)).join('\n')),
         text(row.responsible),
-        text(row.deadline),
+        text(fmtDate(row.deadline)),
         '',
       ];
       x.eachCell({ includeEmpty: true }, (c, col) => {
@@ -127,7 +135,8 @@ export async function feedbackWorkbook(card: ScoreCard, options: FeedbackOptions
         c.alignment = { vertical: 'top', wrapText: true, horizontal: col === 1 || col === 4 ? 'center' : 'left' };
         c.border = BORDER;
       });
-      x.getCell(4).numFmt = '0.###';
+      // General, not 0.##: Excel shows 2 as "2." under 0.##
+      x.getCell(4).numFmt = 'General';
       r += 1;
     }
     if (listRows.length === 0) {

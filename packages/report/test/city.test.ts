@@ -15,12 +15,15 @@ describe('cityReportData', () => {
       { kind: 'development-zone', title: '开发区', count: 1 },
     ]);
     expect(data.scoreName).toBe('折算得分');
+    // one rubric: one group
+    expect(data.groups.map((g) => [g.ruleset.id, g.name, g.units])).toEqual([['xian-2022/district', '区县（开发区）', 11]]);
+    const group = data.groups[0]!;
     const avg = cards.reduce((s, c) => s + c.normalized!, 0) / cards.length;
-    expect(data.averageScore).toBeCloseTo(avg, 2);
-    expect(data.grades.reduce((s, g) => s + g.count, 0)).toBe(11);
+    expect(group.averageScore).toBeCloseTo(avg, 2);
+    expect(group.grades.reduce((s, g) => s + g.count, 0)).toBe(11);
     // ordered by the ruleset's bands
     const order = ['excellent', 'good', 'pass', 'fail'];
-    const seen = data.grades.map((g) => order.indexOf(g.grade!));
+    const seen = group.grades.map((g) => order.indexOf(g.grade!));
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(data.vetoed.map((v) => v.unit.id)).toEqual(['baqiao']);
     expect(data.vetoed[0]!.vetoes[0]!.reason).toContain('瞒报');
@@ -41,15 +44,16 @@ describe('cityReportData', () => {
     const expected = [...cards]
       .sort((a, b) => b.normalized! - a.normalized! || b.total - a.total || a.unit.id.localeCompare(b.unit.id))
       .map((c) => c.unit.id);
-    expect(data.ranking.map((r) => r.unit.id)).toEqual(expected);
-    expect(data.ranking.map((r) => r.rank)).toEqual(expected.map((_, i) => i + 1));
+    const ranking = data.groups[0]!.ranking;
+    expect(ranking.map((r) => r.unit.id)).toEqual(expected);
+    expect(ranking.map((r) => r.rank)).toEqual(expected.map((_, i) => i + 1));
     // 碑林区 and 新城区 have the same evidence: a tie broken by id
-    const b = data.ranking.findIndex((r) => r.unit.id === 'beilin');
-    const x = data.ranking.findIndex((r) => r.unit.id === 'xincheng');
-    expect(data.ranking[b]!.score).toBe(data.ranking[x]!.score);
+    const b = ranking.findIndex((r) => r.unit.id === 'beilin');
+    const x = ranking.findIndex((r) => r.unit.id === 'xincheng');
+    expect(ranking[b]!.score).toBe(ranking[x]!.score);
     expect(x).toBe(b + 1);
     // the vetoed unit (total 0) is last
-    expect(data.ranking.at(-1)!.unit.id).toBe('baqiao');
+    expect(ranking.at(-1)!.unit.id).toBe('baqiao');
   });
 
   it('lists the most deducted items with units, points and the most common reason', () => {
@@ -61,8 +65,9 @@ describe('cityReportData', () => {
     for (let i = 1; i < data.topItems.length; i++) expect(data.topItems[i]!.units).toBeLessThanOrEqual(data.topItems[i - 1]!.units);
   });
 
-  it('flags self scores more than 5 points off', () => {
+  it('flags self scores more than 5 points off, on the normalised scale', () => {
     const s = data.selfScores!;
+    expect(s.scale).toBe('normalized');
     expect(s.rows.filter((r) => r.flagged).map((r) => [r.unit.id, r.difference])).toEqual(
       expect.arrayContaining([
         ['yanta', 12],
@@ -91,20 +96,21 @@ describe('cityReport', () => {
       expect(markdown).toContain(`## ${h}`);
     }
     expect(html).toContain('<h1>西安市国家安全发展示范城市创建自检评估自评报告</h1>');
-    expect(html).toContain('西安市 · 2023-04-28');
+    expect(html).toContain('西安市 · 2023年4月28日');
     expect(markdown).toMatch(/^# 西安市国家安全发展示范城市创建自检评估自评报告$/m);
   });
 
   it('shows the ranking in order', () => {
     const section = html.slice(html.indexOf('<section id="ranking">'), html.indexOf('</section>', html.indexOf('<section id="ranking">')));
     const rows = [...section.matchAll(/<tr><td class="num">(\d+)<\/td><td>([^<]*)<\/td>/g)].map((m) => [Number(m[1]), m[2]]);
-    expect(rows).toEqual(data.ranking.map((r) => [r.rank, r.unit.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')]));
+    const ranking = data.groups[0]!.ranking;
+    expect(rows).toEqual(ranking.map((r) => [r.rank, r.unit.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')]));
     const mdRows = markdown
       .slice(markdown.indexOf('## 三、单位得分排名'), markdown.indexOf('## 四、'))
       .split('\n')
       .filter((l) => /^\| \d+ \|/.test(l))
       .map((l) => Number(l.split('|')[1]));
-    expect(mdRows).toEqual(data.ranking.map((r) => r.rank));
+    expect(mdRows).toEqual(ranking.map((r) => r.rank));
   });
 
   it('has the charts as inline SVG: area bars, ranking bars, 6 radars, before/after bars', () => {

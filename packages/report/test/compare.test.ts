@@ -8,9 +8,9 @@ function card(id: string, values: Record<string, FieldValue>, findings: Finding[
   return districtRs.score({ unit: unit(id), values: { ...full, ...values } }, { findings });
 }
 
-// 雁塔区 before: 3.1.1.1 three findings (−1.5), 1.2.1 two policy documents missing (−1), on-site −0.5 on 1.2.2
+// 雁塔区 before: 3.1.1.1 three findings (−1.5), 1.2.1 two policy documents missing (−1), data check −0.5 on 1.2.2
 const yantaBefore = card('yanta', { planFindings: 3, policyDocs: ['安全发展规划', '安全生产责任制规定'] }, [
-  { item: '1.2.2', source: 'onsite', type: 'deduction', points: 0.5, reason: '责任清单未更新' },
+  { item: '1.2.2', source: 'data-check', type: 'deduction', points: 0.5, reason: '责任清单未更新' },
 ]);
 // after: 3.1.1.1 and 1.2.2 fixed; 1.2.1 one document still missing (−0.5); new: 2 hydrant defects (−0.4)
 const yantaAfter = card('yanta', { planFindings: 0, policyDocs: ['安全发展规划', '安全生产责任制规定', '考核奖惩办法'], hydrantDefects: 2 });

@@ -15,11 +15,11 @@ describe('feedbackRows', () => {
   it('puts rule and data-check deductions in 意见反馈清单 and on-site ones in 问题反馈清单, in tree order', () => {
     expect(rows.map((r) => [r.list, r.no, r.itemId, r.source, r.points, r.superseded])).toEqual([
       ['data-check', 1, '1.1.1', 'data-check', 0.5, false],
-      ['data-check', 2, '1.3.2', 'data-check', 0, true],
-      ['data-check', 3, '2.1.2', 'rule', 2, false],
+      ['data-check', 2, '2.1.2', 'rule', 2, false],
+      ['data-check', 3, '2.4.2', 'data-check', 0, true],
       ['data-check', 4, '3.1.1.1', 'rule', 1.5, false],
-      ['onsite', 1, '1.2.2', 'onsite', 0.5, false],
-      ['onsite', 2, '1.3.2', 'onsite', 0.4, false],
+      ['onsite', 1, '2.4.2', 'onsite', 0.4, false],
+      ['onsite', 2, '3.1.1.2', 'onsite', 0.5, false],
       ['onsite', 3, '3.2.2.17', 'onsite', 0.4, false],
     ]);
   });
@@ -34,13 +34,12 @@ describe('feedbackRows', () => {
       responsible: '雁塔区',
       deadline: '2023-04-15',
       code: 'findings',
-      bonus: false,
     });
     expect(r.suggestion).toContain('专项规划');
     // a finding without its own suggestion gets the item's from the ruleset
-    const onsite = rows.find((x) => x.list === 'onsite' && x.itemId === '1.3.2')!;
+    const onsite = rows.find((x) => x.list === 'onsite' && x.itemId === '2.4.2')!;
     expect(onsite.evidence).toEqual(['现场检查记录表!第2页']);
-    expect(onsite.suggestion).toBe('完善专家库并邀请专家参与年度评估');
+    expect(onsite.suggestion).toBe('按档案管理要求补齐台账资料');
     expect(rows.find((x) => x.itemId === '1.1.1')!.suggestion).toBe('重新印发领导小组调整文件');
   });
 
@@ -51,26 +50,30 @@ describe('feedbackRows', () => {
   });
 
   it('totals each list, superseded rows apart', () => {
-    expect(feedbackTotals(rows, 'data-check')).toEqual({ rows: 3, points: 4, bonusPoints: 0, superseded: 1 });
-    expect(feedbackTotals(rows, 'onsite')).toEqual({ rows: 3, points: 1.3, bonusPoints: 0, superseded: 0 });
+    expect(feedbackTotals(rows, 'data-check')).toEqual({ rows: 3, points: 4, superseded: 1 });
+    expect(feedbackTotals(rows, 'onsite')).toEqual({ rows: 3, points: 1.3, superseded: 0 });
   });
 
-  it('names the lead unit of municipal items', () => {
-    const m = generatedCard('chengguanju', 0.6, 2);
+  it('names the lead unit of municipal items, and the unit\'s part in them', () => {
+    const m = generatedCard('chengguanju', 0, 2); // poor evidence: every item deducted
     const r = feedbackRows(m, { ruleset: municipal, units });
     const hydrant = r.find((x) => x.itemId === '3.1.2.4.1')!; // lead 市消防救援支队, partner 市城管局
-    expect(hydrant.responsible).toBe('市城管局（牵头单位：市消防救援支队）');
+    expect(hydrant.role).toBe('partner');
+    expect(hydrant.responsible).toBe('市城管局（配合，牵头单位：市消防救援支队）');
     expect(hydrant.lead).toEqual({ id: 'xiaofangzhidui', name: '市消防救援支队' });
-    expect(hydrant.partners?.map((p) => p.name)).toEqual(['市水务局', '市城管局']);
+    expect(hydrant.partners?.map((p) => p.name)).toContain('市城管局');
     const own = r.find((x) => x.itemId === '3.1.2.7.2')!; // led by 市城管局 itself
+    expect(own.role).toBe('lead');
     expect(own.responsible).toBe('市城管局（牵头）');
-    // bonus items are marked
-    expect(r.filter((x) => x.bonus).map((x) => x.itemId)).toEqual(['4.3', '4.4', '4.5']);
-    expect(r.find((x) => x.itemId === '4.3')!.itemTitle).toBe('先进经验（加分项） › 应急队伍');
+    // bonus items not earned are not deductions: no rows
+    expect(m.nodes.find((n) => n.id === '4')!.children!.some((n) => n.earned < n.max)).toBe(true);
+    expect(r.filter((x) => x.itemId.startsWith('4.'))).toEqual([]);
   });
 
   it('refuses a ruleset the card was not scored under, and a non-card', () => {
-    expect(() => feedbackRows(card, { ruleset: municipal })).toThrow(/xian-2022\/municipal 1\.0\.0.*xian-2022\/district 1\.0\.0/);
+    expect(() => feedbackRows(card, { ruleset: municipal })).toThrow(
+      `options.ruleset is xian-2022/municipal ${municipal.version}, but the card of 雁塔区 was scored under xian-2022/district ${districtLarger.version}`,
+    );
     expect(() => feedbackRows({ unit: { id: 'x' } } as never)).toThrow(/card: expected a ScoreCard/);
   });
 });
@@ -78,12 +81,15 @@ describe('feedbackRows', () => {
 describe('feedbackMarkdown', () => {
   const md = feedbackMarkdown(feedbackCard(), { ruleset: districtLarger, date: '2023-03-31' });
 
-  it('has the unit, the ruleset id and version, and a heading and table per list', () => {
+  it('has the unit, the rubric\'s title and version, and a heading and table per list', () => {
     expect(md).toMatch(/^# 反馈清单 · 雁塔区$/m);
-    expect(md).toContain('- 评价细则：xian-2022/district 1.0.0');
-    expect(md).toContain('- 得分：总分 139.7（基础 134.7 / 140，加分 5）；折算 101.214；等级 优秀');
-    expect(md).toContain('- 日期：2023-03-31');
-    expect(md).toContain('- 整改时限：2023-04-15');
+    expect(md).toContain('- 评价对象：雁塔区\n');
+    expect(md).toContain(`- 评价细则：西安市国家安全发展示范城市创建工作评价细则（2022版）·区县（开发区）（版本 ${districtLarger.version}）`);
+    expect(md).toContain('- 得分：总分 139.7（基础 134.7 / 140，加分 5）；折算 101.21；等级 优秀');
+    expect(md).toContain('- 加分项：得5分（上限5分）');
+    expect(md).toContain('- 日期：2023年3月31日');
+    expect(md).toContain('- 整改时限：2023年4月15日');
+    expect(md).not.toContain('yanta）');
     expect(md).toMatch(/^## 意见反馈清单（数据核查）$/m);
     expect(md).toMatch(/^## 问题反馈清单（现场检查）$/m);
     expect(md).toContain('| 序号 | 评分项 | 评分项名称 | 扣分 | 扣分原因 | 整改建议 | 佐证/位置 | 责任单位 | 整改时限 |');
@@ -94,7 +100,8 @@ describe('feedbackMarkdown', () => {
     expect(md).toContain(
       '| 4 | 3.1.1.1 | 工作成效 › 城市安全源头治理 › 城市安全规划 › 城市总体规划及防灾减灾等专项规划 | 1.5 | 城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分 |',
     );
-    expect(md).toContain('| 2 | 1.3.2 | 工作机制 › 技术保障 › 专家和技术服务支撑 | 0 | 【已被取代，不计分】专家库名单未经审定 |');
+    expect(md).toContain('| yanta.xlsx!评分项!F22 | 雁塔区 | 2023年4月15日 |');
+    expect(md).toContain('| 3 | 2.4.2 | 创建路径 › 台账清单 › 台账资料规范完整 | 0 | 【已被取代，不计分】台账资料未按月归档 |');
     expect(md).toContain('合计：3 项，扣 4 分；另有 1 项已被取代，不计分。');
     expect(md).toContain('合计：3 项，扣 1.3 分。');
   });
@@ -107,7 +114,7 @@ describe('feedbackMarkdown', () => {
   });
 
   it('says so when a list is empty', () => {
-    const clean = feedbackMarkdown(generatedCard('gaoling', 1, 7, [{ item: '2.1.2', source: 'data-check', type: 'grade', grade: '优' }]));
+    const clean = feedbackMarkdown(generatedCard('gaoling', 1, 7, [{ item: '2.1.2', source: 'onsite', type: 'grade', grade: '优' }]));
     expect(clean).toMatch(/## 问题反馈清单（现场检查）\n\n无扣分项。/);
   });
 });

@@ -3,7 +3,11 @@ import { district, municipal, unitById, units } from '@safecity/ruleset-xian-202
 
 export const engine = createEngine();
 export const districtRs: CompiledRuleset = engine.compile(district);
-export const municipalRs: CompiledRuleset = engine.compile(municipal);
+let municipalCompiled: CompiledRuleset | undefined;
+/** The municipal rubric, compiled on first use (only the tests of municipal units need it). */
+export function municipalRs(): CompiledRuleset {
+  return (municipalCompiled ??= engine.compile(municipal));
+}
 export { district, municipal, units };
 
 /** A unit of the Xi'an registry by id (throws when unknown). */
@@ -76,7 +80,7 @@ export function generateValues(rs: CompiledRuleset, quality: number, seed: numbe
 /** Score a unit with generated evidence (and optional findings). */
 export function generatedCard(unitId: string, quality: number, seed: number, findings: Finding[] = []): ScoreCard {
   const u = unit(unitId);
-  const rs = u.kind === 'municipal' ? municipalRs : districtRs;
+  const rs = u.kind === 'municipal' ? municipalRs() : districtRs;
   return rs.score({ unit: u, values: generateValues(rs, quality, seed) }, { findings });
 }
 
@@ -90,12 +94,12 @@ export function node(nodes: readonly ScoreNode[], id: string): ScoreNode | undef
   return undefined;
 }
 
-/** The district rubric with item 1.3.2 merging check findings by `larger` (so one is superseded) and an item-level suggestion. */
+/** The district rubric with item 2.4.2 (checked by both methods) merging check findings by `larger` (so one is superseded) and an item-level suggestion. */
 export const districtLarger = (() => {
   const rs = JSON.parse(JSON.stringify(district));
   const find = (nodes: any[]): any => {
     for (const n of nodes) {
-      if (n.id === '1.3.2') return n;
+      if (n.id === '2.4.2') return n;
       const f = n.children ? find(n.children) : undefined;
       if (f) return f;
     }
@@ -103,15 +107,15 @@ export const districtLarger = (() => {
   };
   const item = find(rs.tree);
   item.merge = 'larger';
-  item.suggestion = { zh: '完善专家库并邀请专家参与年度评估' };
+  item.suggestion = { zh: '按档案管理要求补齐台账资料' };
   return rs as typeof district;
 })();
 export const districtLargerRs: CompiledRuleset = engine.compile(districtLarger);
 
 /**
  * 雁塔区 with full evidence except 3.1.1.1 (3 planning findings → rule −1.5), 2.1.2 not
- * graded (rule −2), and check findings: data check −0.5 on 1.1.1; on 1.3.2 data check −0.3
- * and on-site −0.4 merged by `larger` (the data check's superseded); on-site −0.5 on 1.2.2
+ * graded (rule −2), and check findings: data check −0.5 on 1.1.1; on 2.4.2 data check −0.3
+ * and on-site −0.4 merged by `larger` (the data check's superseded); on-site −0.5 on 3.1.1.2
  * (a reason starting with `=SUM(A1)`) and −0.4 on 3.2.2.17 (a reason with `|` and a newline).
  */
 export function feedbackCard(): ScoreCard {
@@ -121,9 +125,9 @@ export function feedbackCard(): ScoreCard {
     {
       findings: [
         { item: '1.1.1', source: 'data-check', type: 'deduction', points: 0.5, reason: '领导小组成员调整后未重新发文', suggestion: '重新印发领导小组调整文件' },
-        { item: '1.3.2', source: 'data-check', type: 'deduction', points: 0.3, reason: '专家库名单未经审定' },
-        { item: '1.3.2', source: 'onsite', type: 'deduction', points: 0.4, reason: '专家未参与年度评估', evidence: ['现场检查记录表!第2页'] },
-        { item: '1.2.2', source: 'onsite', type: 'deduction', points: 0.5, reason: '=SUM(A1) 现场抽查2个部门责任清单未更新', suggestion: '-更新清单' },
+        { item: '2.4.2', source: 'data-check', type: 'deduction', points: 0.3, reason: '台账资料未按月归档' },
+        { item: '2.4.2', source: 'onsite', type: 'deduction', points: 0.4, reason: '现场抽查台账缺少签字', evidence: ['现场检查记录表!第2页'] },
+        { item: '3.1.1.2', source: 'onsite', type: 'deduction', points: 0.5, reason: '=SUM(A1) 现场抽查2个建设项目未开展安全评估', suggestion: '-补做评估' },
         { item: '3.2.2.17', source: 'onsite', type: 'deduction', points: 0.4, reason: '高层建筑消防通道堵塞|2处\n另见照片', evidence: ['照片1.jpg', '照片2.jpg'] },
       ],
     },
@@ -138,10 +142,11 @@ export const oddUnit: Unit = { id: 'zz-test', name: '测试<b>开发区</b>&', k
 
 /**
  * A city of 11 district-rubric cards from generated evidence: qualities from 0.45 to 0.95,
- * 新城区 and 碑林区 with the same evidence (a tie), 灞桥区 vetoed (concealed accident), an
- * on-site finding with markup in its reason on 1.1.1 for every unit, expert grades for some.
+ * 新城区 and 碑林区 with the same evidence (a tie), 灞桥区 vetoed (concealed accident), a
+ * data-check finding with markup in its reason on 1.1.1 for every unit, on-site expert grades
+ * for some.
  * Also the round before rectification (lower qualities, 莲湖区 missing, 西咸新区 only there)
- * and self scores.
+ * and self scores (normalised, within 2.05 of the card but 雁塔区 +12 and 高陵区 −6.5).
  */
 export function city(): { cards: ScoreCard[]; before: ScoreCard[]; selfScores: Record<string, number> } {
   const ids = ['xincheng', 'beilin', 'lianhu', 'yanta', 'baqiao', 'weiyang', 'yanliang', 'lintong', 'changan', 'gaoling', 'zz-test'];
@@ -152,18 +157,19 @@ export function city(): { cards: ScoreCard[]; before: ScoreCard[]; selfScores: R
     const seed = k + 1;
     const quality = 0.45 + k * 0.05 + shift;
     const values = generateValues(districtRs, Math.min(1, quality), seed);
-    values['leadingGroupDoc'] = true; // so the on-site finding on 1.1.1 always counts
+    values['leadingGroupDoc'] = true; // so the data-check finding on 1.1.1 always counts
     if (id === 'baqiao') values['concealedAccident'] = true;
-    const findings: Finding[] = [{ item: '1.1.1', source: 'onsite', type: 'deduction', points: 0.5, reason: SCRIPT_REASON }];
+    const findings: Finding[] = [{ item: '1.1.1', source: 'data-check', type: 'deduction', points: 0.5, reason: SCRIPT_REASON }];
     if (k % 3 === 0) findings.push({ item: '2.1.2', source: 'onsite', type: 'grade', grade: grades[k % 4]! });
     return districtRs.score({ unit: u, values }, { findings });
   };
   const cards = ids.map((id, i) => make(id, i, 0));
   const before = [...ids.filter((id) => id !== 'lianhu').map((id) => make(id, ids.indexOf(id), -0.15)), generatedCard('xixian', 0.5, 99)];
+  // self scores on the normalised 100 scale, as units report them
   const selfScores: Record<string, number> = {};
-  for (const c of cards) selfScores[c.unit.id] = Math.round(c.total * 10) / 10 + 2;
-  selfScores['yanta'] = cards[3]!.total + 12; // over-stated by 12
-  selfScores['gaoling'] = cards[9]!.total - 6.5; // under-stated by 6.5
+  for (const c of cards) selfScores[c.unit.id] = Math.round(c.normalized! * 10) / 10 + 2;
+  selfScores['yanta'] = cards[3]!.normalized! + 12; // over-stated by 12
+  selfScores['gaoling'] = cards[9]!.normalized! - 6.5; // under-stated by 6.5
   delete selfScores['changan']; // not reported
   selfScores['xixian'] = 90; // no card this round
   return { cards, before, selfScores };

@@ -25,9 +25,11 @@ describe('feedbackWorkbook', async () => {
     expect(dataSheet.getCell('A1').value).toBe('雁塔区 意见反馈清单（数据核查）');
     expect(onsiteSheet.getCell('A1').value).toBe('雁塔区 问题反馈清单（现场检查）');
     const info = String(dataSheet.getCell('A2').value);
-    expect(info).toContain('评价细则：xian-2022/district 1.0.0');
-    expect(info).toContain('日期：2023-03-31');
-    expect(info).toContain('整改时限：2023-04-15');
+    expect(info).toContain('评价对象：雁塔区    ');
+    expect(info).toContain(`评价细则：西安市国家安全发展示范城市创建工作评价细则（2022版）·区县（开发区）（版本 ${districtLarger.version}）`);
+    expect(info).toContain('加分项：得5分（上限5分）');
+    expect(info).toContain('日期：2023年3月31日');
+    expect(info).toContain('整改时限：2023年4月15日');
     const header = (dataSheet.getRow(3).values as unknown[]).slice(1);
     expect(header).toEqual(['序号', '评分项', '评分项名称', '扣分', '扣分原因', '整改建议', '佐证/位置', '责任单位', '整改时限', '整改情况（由单位填写）']);
     expect(header).toEqual([...WORKBOOK_HEADERS]);
@@ -44,7 +46,7 @@ describe('feedbackWorkbook', async () => {
       '补充规划中的综合防灾和公共安全内容，制定缺失的专项规划并组织专家论证和中期评估',
       'yanta.xlsx!评分项!F22',
       '雁塔区',
-      '2023-04-15',
+      '2023年4月15日',
       '', // 整改情况: for the unit to fill in
     ]);
     expect(String(dataSheet.getCell('A8').value)).toBe('合计：3 项，扣 4 分；另有 1 项已被取代，不计分。');
@@ -53,10 +55,10 @@ describe('feedbackWorkbook', async () => {
   });
 
   it('stores a reason starting with =SUM(A1) as text with a leading apostrophe, never as a formula', () => {
-    const reason = onsiteSheet.getCell('E4');
-    expect(reason.value).toBe("'=SUM(A1) 现场抽查2个部门责任清单未更新");
+    const reason = onsiteSheet.getCell('E5');
+    expect(reason.value).toBe("'=SUM(A1) 现场抽查2个建设项目未开展安全评估");
     expect(reason.type).toBe(ExcelJS.ValueType.String);
-    expect(onsiteSheet.getCell('F4').value).toBe("'-更新清单");
+    expect(onsiteSheet.getCell('F5').value).toBe("'-补做评估");
     for (const ws of wb.worksheets)
       ws.eachRow((r) =>
         r.eachCell((c) => {
