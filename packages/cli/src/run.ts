@@ -13,6 +13,7 @@ import { feedback, report } from './commands/reports.js';
 import { sample, type SampleOptions } from './commands/sample.js';
 import { diff, type DiffOptions } from './commands/diff.js';
 import { migrate, type MigrateCommandOptions } from './commands/migrate.js';
+import { city, type CityOptions } from './commands/city.js';
 
 const EXAMPLES = `
 Examples:
@@ -27,6 +28,7 @@ Examples:
   $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
   $ safecity diff xian-2022/district xian-2023-example/district --check
   $ safecity migrate --from xian-2022/district --to xian-2023-example/district --evidence evidence/*.json --out evidence-2023/
+  $ safecity city --ruleset xian-2022/city --scores scores/ --evidence evidence/*/* --out scores/city/
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
 Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
@@ -131,6 +133,20 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--base <files...>', 'earlier editions a ruleset file extends, when not installed as packages')
     .option('--json', 'print JSON')
     .action((o: MigrateCommandOptions) => migrate(o, io));
+
+  program
+    .command('city')
+    .description("the city's own result on the national rubric (城市自评, for the province's re-check) from the units' scorecards: the city's scorecard, every lost point naming its units; with --evidence, the consistency checks of city-wide figures against the units' (a failure is a data-check finding, exit 0)")
+    .requiredOption('--ruleset <ruleset>', 'the city ruleset: id (xian-2022/city) or path')
+    .requiredOption('--scores <dir>', "folder of the units' *.scorecard.json (recursively; the city's own cards are skipped)")
+    .option('--evidence <files...>', "the units' evidence files (.json, .xlsx): for fields read from evidence and for the consistency checks")
+    .requiredOption('--out <dir>', 'write <city>.scorecard.json, consistency.json and consistency-findings.json here')
+    .option('--units <file>', 'unit registry (units.json) with the city, for a ruleset given as a path')
+    .option('--unit <id>', 'the city, when the registry has several')
+    .option('--base <files...>', 'earlier editions the rulesets extend, when not installed as packages')
+    .addOption(new Option('--lang <lang>', 'language of reasons and messages').choices(['zh', 'en']).default('zh'))
+    .option('--json', 'print JSON')
+    .action((o: CityOptions) => city(o, io));
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
