@@ -172,6 +172,8 @@ export interface RankingGroup {
   coverage?: { node: string; title: string; min: number; rate: number };
   /** Units with thin coverage. */
   thin: number;
+  /** Average score rate per area over the group's units only (rubrics differ: never averaged across groups). */
+  areas: AreaAverage[];
 }
 
 /** An item deducted in one or more units. */
@@ -367,6 +369,21 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
     }
     perCardArea.set(c.unit.id, m);
   }
+  const areasOf = (cards: readonly ScoreCard[]): AreaAverage[] =>
+    areaTitles
+      .filter((t) => cards.some((c) => c.nodes.some((n) => n.title === t)))
+      .map((t) => {
+        const values = cards.map((c) => perCardArea.get(c.unit.id)!.get(t)).filter((v): v is number => v !== undefined);
+        const mean = values.length === 0 ? 0 : values.reduce((s, v) => s + v, 0) / values.length;
+        return {
+          title: t,
+          units: values.length,
+          percent: mean,
+          min: values.length === 0 ? 0 : Math.min(...values),
+          max: values.length === 0 ? 0 : Math.max(...values),
+          bonus: areaBonus.get(t) === true,
+        };
+      });
   const areas: AreaAverage[] = areaTitles.map((t) => {
     const values = list.map((c) => perCardArea.get(c.unit.id)!.get(t)).filter((v): v is number => v !== undefined);
     const mean = values.length === 0 ? 0 : values.reduce((s, v) => s + v, 0) / values.length;
@@ -445,6 +462,7 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
       grades: gradeCounts(gc, rs !== undefined ? [rs] : rsList),
       ranking,
       thin: ranking.filter((r) => r.thin).length,
+      areas: areasOf(gc),
     };
     if (effect !== undefined) group.effect = effect;
     if (coverage !== undefined) group.coverage = coverage;
@@ -626,7 +644,12 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
   // ---- summary
   {
     const kindText = data.byKind.map((k) => `${k.title} ${k.count} 个`).join('，');
-    const best = [...data.areas].filter((a) => a.units > 0 && !a.bonus).sort((a, b) => b.percent - a.percent);
+    // Best and worst area per group: the rubrics differ, so areas are never averaged across groups.
+    const areaSentence = (g: RankingGroup): string | undefined => {
+      const best = [...g.areas].filter((a) => a.units > 0 && !a.bonus).sort((a, b) => b.percent - a.percent);
+      if (best.length < 2) return undefined;
+      return `${multi ? `${g.name}` : ''}得分率最高的评价领域为“${best[0]!.title}”（${fmtPct(best[0]!.percent)}），最低的为“${best[best.length - 1]!.title}”（${fmtPct(best[best.length - 1]!.percent)}）`;
+    };
     const sentences: string[] = [];
     sentences.push(`本次自检评估共评价 ${data.units} 个单位${kindText ? `（${kindText}）` : ''}。`);
     if (multi) sentences.push(`各类单位按各自的评价细则评分，分别排名、分别平均：`);
@@ -635,7 +658,8 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
       return `${g.name} ${g.units} 个，平均${g.scoreName} ${score(g.averageScore)} 分${gt ? `，评价等级：${gt}` : ''}`;
     });
     if (groupSentences.length > 0) sentences.push(`${groupSentences.join('；')}。`);
-    if (best.length > 1) sentences.push(`得分率最高的评价领域为“${best[0]!.title}”（${fmtPct(best[0]!.percent)}），最低的为“${best[best.length - 1]!.title}”（${fmtPct(best[best.length - 1]!.percent)}）。`);
+    const areaSentences = data.groups.map(areaSentence).filter((x): x is string => x !== undefined);
+    if (areaSentences.length > 0) sentences.push(`${areaSentences.join('；')}。`);
     const top = data.topItems[0];
     if (top !== undefined) sentences.push(`扣分最集中的评分项为 ${top.id}“${top.title}”（${top.units} 个单位扣分，共扣 ${fmtPoints(top.points)} 分）。`);
     sentences.push(data.vetoed.length > 0 ? `触发否决项的单位 ${data.vetoed.length} 个。` : '无单位触发否决项。');
@@ -700,13 +724,25 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     add('city', '城市自评结果（国家评价细则）', html, md);
   }
 
-  // ---- areas
+  // ---- areas, per group (the rubrics differ: never averaged across groups)
   {
-    const chart = data.areas.length > 0 && data.units > 0 ? figure(areaBarsSvg(data.areas.map((a) => ({ title: a.title, percent: a.percent }))), '各评价领域平均得分率') : '';
     const head = ['评价领域', '参评单位', '平均得分率', '最低', '最高'];
-    const rows = data.areas.map((a) => [a.title, String(a.units), fmtPct(a.percent), fmtPct(a.min), fmtPct(a.max)]);
-    const note = '得分率 = 得分 ÷ 适用满分 × 100%（各单位适用项不同，先按单位折算再平均；加分项按其上限计）。';
-    add('areas', '各评价领域得分率', `<p class="note">${escapeHtml(note)}</p>\n${chart}${htmlTable(head, rows, [1, 2, 3, 4])}`, `${note}\n\n${mdTable(head, rows, [1, 2, 3, 4])}`);
+    const note = `得分率 = 得分 ÷ 适用满分 × 100%（各单位适用项不同，先按单位折算再平均；加分项按其上限计${multi ? '；各类单位按各自的评价细则分别统计' : ''}）。`;
+    let html = `<p class="note">${escapeHtml(note)}</p>\n`;
+    let md = `${note}\n`;
+    for (const g of data.groups) {
+      if (g.areas.length === 0) continue;
+      const caption = multi ? `${g.name}各评价领域平均得分率` : '各评价领域平均得分率';
+      const chart = g.units > 0 ? figure(areaBarsSvg(g.areas.map((a) => ({ title: a.title, percent: a.percent }))), caption) : '';
+      const rows = g.areas.map((a) => [a.title, String(a.units), fmtPct(a.percent), fmtPct(a.min), fmtPct(a.max)]);
+      if (multi) {
+        html += `<h3>${escapeHtml(g.name)}</h3>\n`;
+        md += `\n**${escapeMarkdown(g.name)}**\n`;
+      }
+      html += `${chart}${htmlTable(head, rows, [1, 2, 3, 4])}`;
+      md += `\n${mdTable(head, rows, [1, 2, 3, 4])}`;
+    }
+    add('areas', '各评价领域得分率', html, md);
   }
 
   // ---- rankings, one per ruleset

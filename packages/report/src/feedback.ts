@@ -3,7 +3,7 @@
  * on-site check), one row per deduction.
  * @module
  */
-import type { Deduction, Node, Ruleset, ScoreCard, Unit } from '@safecity/engine';
+import type { Deduction, Node, Ruleset, ScoreCard, ScoreNode, Unit } from '@safecity/engine';
 import {
   assertCard,
   bonusNodeId,
@@ -159,6 +159,8 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
     for (const d of node.deductions ?? []) {
       const superseded = d.superseded === true;
       if (!superseded && !(milli(d.points) > 0)) continue;
+      // Not yet graded by the assessors: their task, not the unit's to rectify (see pendingLine).
+      if (d.code === 'ungraded' && d.source === 'rule') continue;
       const list: FeedbackList = d.source === 'onsite' ? 'onsite' : 'data-check';
       counters[list] += 1;
       const row: FeedbackRow = {
@@ -202,6 +204,23 @@ export function feedbackTotals(rows: readonly FeedbackRow[], list: FeedbackList)
     all += milli(r.points);
   }
   return { rows: n, points: points(all), superseded };
+}
+
+/**
+ * Items the assessors have not graded yet (an expert grade no check gave): their points are
+ * not earned, but there is nothing for the unit to rectify, so they are not rows of either list.
+ * One line naming them, or undefined when there are none.
+ */
+export function pendingLine(card: ScoreCard): string | undefined {
+  const pending: string[] = [];
+  const walk = (nodes: readonly ScoreNode[]) => {
+    for (const n of nodes) {
+      if (n.children !== undefined) walk(n.children);
+      for (const d of n.deductions ?? []) if (d.code === 'ungraded' && d.source === 'rule' && milli(d.points) > 0) pending.push(`${n.id} ${n.title}（${fmtPoints(d.points)}分）`);
+    }
+  };
+  walk(card.nodes);
+  return pending.length === 0 ? undefined : `${pending.join('、')}尚无专家评定等级，待评估组评定后计分`;
 }
 
 /** The text of a row's 扣分原因, marked when superseded. */
@@ -289,6 +308,8 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
   out.push(`- 得分：${escapeMarkdown(scoreLine(card, options.ruleset))}`);
   const bonus = bonusLine(card, options.ruleset);
   if (bonus !== undefined) out.push(`- 加分项：${escapeMarkdown(bonus)}`);
+  const pending = pendingLine(card);
+  if (pending !== undefined) out.push(`- 待评定：${escapeMarkdown(pending)}`);
   for (const v of card.vetoes) out.push(`- 否决项：${escapeMarkdown(v.title)}——${escapeMarkdown(v.reason)}`);
   if (options.date !== undefined) out.push(`- 日期：${escapeMarkdown(fmtDate(options.date))}`);
   out.push(`- 整改时限：${escapeMarkdown(fmtDate(deadline))}`, '');

@@ -18,6 +18,7 @@ export {
   feedbackRows,
   feedbackMarkdown,
   feedbackTotals,
+  pendingLine,
   DEFAULT_DEADLINE,
   FEEDBACK_HEADERS,
   FEEDBACK_LIST_TITLES,

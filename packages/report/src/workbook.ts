@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import type { ScoreCard } from '@safecity/engine';
 import {
   bonusLine,
+  pendingLine,
   DEFAULT_DEADLINE,
   FEEDBACK_HEADERS,
   FEEDBACK_LIST_SOURCES,
@@ -94,6 +95,7 @@ export async function feedbackWorkbook(card: ScoreCard, options: FeedbackOptions
       `评价细则：${rulesetLine(card, options.ruleset)}`,
       `得分：${scoreLine(card, options.ruleset)}`,
       ...[bonusLine(card, options.ruleset)].filter((b) => b !== undefined).map((b) => `加分项：${b}`),
+      ...[pendingLine(card)].filter((b) => b !== undefined).map((b) => `待评定：${b}`),
       ...card.vetoes.map((v) => `否决项：${v.title}——${v.reason}`),
       `日期：${fmtDate(date)}`,
       `整改时限：${fmtDate(deadline)}`,

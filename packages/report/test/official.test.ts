@@ -172,6 +172,20 @@ describe('3. one ranking per rubric', () => {
     expect(markdown).not.toContain('84.02'); // the mean of all four
   });
 
+  it('averages the areas per group too: 工作成效 of the departments is not mixed with the districts’', () => {
+    // 工作成效: municipal 20/22 = 90.9 % and 27.6/33 = 83.6 % → 87.3 %; districts 80 % and 70 % → 75 %.
+    const effect = (g: (typeof data.groups)[number]) => g.areas.find((a) => a.title === '工作成效');
+    expect(data.groups.map((g) => [g.name, effect(g)?.units, effect(g)?.percent.toFixed(1)])).toEqual([
+      ['市级成员单位', 2, '87.3'],
+      ['区县（开发区）', 2, '75.0'],
+    ]);
+    const areas = mdSection(markdown, '各评价领域得分率');
+    expect(areas).toMatch(/\*\*市级成员单位\*\*[\s\S]*\| 工作成效 \| 2 \| 87\.3% \|[\s\S]*\*\*区县（开发区）\*\*[\s\S]*\| 工作成效 \| 2 \| 75\.0% \|/);
+    expect(areas).not.toContain('| 工作成效 | 4 |');
+    expect(htmlSection(html, 'areas').match(/<svg[\s>]/g)).toHaveLength(2);
+    expect(mdSection(markdown, '总体情况')).toContain('市级成员单位得分率最高的评价领域为');
+  });
+
   it('has a table and a chart per group, scores with at most two decimals', () => {
     const ranking = mdSection(markdown, '单位得分排名');
     expect(ranking).toMatch(/### （一）市级成员单位[\s\S]*### （二）区县（开发区）/);
@@ -416,3 +430,18 @@ describe('8. consistency findings', () => {
   });
 });
 
+
+describe('an item no check has graded yet', () => {
+  it('is not a row to rectify; the list says it waits for the assessors', () => {
+    const c = makeCard({
+      ruleset: 'test/municipal',
+      unit: { id: 'shuiwuju', name: '市水务局', kind: 'municipal' },
+      nodes: [group('2', '创建路径', [item('2.1.2', '总体方案质量', 2, 0, [ded(2, '尚无专家评定等级', { code: 'ungraded' })]), item('2.2.1', '年度实施方案', 2, 1, [ded(1, '年度实施方案：否，扣1分', { code: 'absent' })])])],
+    });
+    const rows = feedbackRows(c);
+    expect(rows.map((r) => r.itemId)).toEqual(['2.2.1']);
+    const md = feedbackMarkdown(c);
+    expect(md).toContain('- 待评定：2.1.2 总体方案质量（2分）尚无专家评定等级，待评估组评定后计分');
+    expect(md).not.toContain('提请评估组评定');
+  });
+});

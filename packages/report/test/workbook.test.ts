@@ -36,9 +36,10 @@ describe('feedbackWorkbook', async () => {
   });
 
   it('writes one row per deduction, numbers as numbers', () => {
-    const row = (dataSheet.getRow(7).values as unknown[]).slice(1);
+    // (2.1.2, not yet graded, is not a row: the info line names it under 待评定.)
+    const row = (dataSheet.getRow(6).values as unknown[]).slice(1);
     expect(row).toEqual([
-      4,
+      3,
       '3.1.1.1',
       '工作成效 › 城市安全源头治理 › 城市安全规划 › 城市总体规划及防灾减灾等专项规划',
       1.5,
@@ -49,7 +50,8 @@ describe('feedbackWorkbook', async () => {
       '2023年4月15日',
       '', // 整改情况: for the unit to fill in
     ]);
-    expect(String(dataSheet.getCell('A8').value)).toBe('合计：3 项，扣 4 分；另有 1 项已被取代，不计分。');
+    expect(String(dataSheet.getCell('A7').value)).toBe('合计：2 项，扣 2 分；另有 1 项已被取代，不计分。');
+    expect(String(dataSheet.getCell('A2').value)).toContain('待评定：2.1.2 总体方案质量（2分）尚无专家评定等级，待评估组评定后计分');
     expect(onsiteSheet.getCell('E6').value).toBe('高层建筑消防通道堵塞|2处\n另见照片');
     expect(onsiteSheet.getCell('G6').value).toBe('照片1.jpg\n照片2.jpg');
   });
@@ -89,7 +91,8 @@ describe('a workbook with an empty list', () => {
     const ws = wb.getWorksheet('问题反馈清单')!;
     expect(ws.getCell('A4').value).toBe('无扣分项');
     expect(ws.getCell('A5').value).toBe('合计：0 项，扣 0 分。');
-    expect(wb.getWorksheet('意见反馈清单')!.getCell('A4').value).toBe(1);
+    // Its only loss is 2.1.2, not yet graded: nothing to rectify on either list.
+    expect(wb.getWorksheet('意见反馈清单')!.getCell('A4').value).toBe('无扣分项');
   });
 });
 
