@@ -1,7 +1,7 @@
 /**
  * `@safecity/ruleset-xian-2023-example` — an EXAMPLE next edition of the Xi'an rubrics, not an
- * official one: two patches that extend the 2022 rubrics (`xian-2022/district@1.0.0`,
- * `xian-2022/municipal@1.0.0`) with the changes a 2023 edition might make — items added
+ * official one: two patches that extend the 2022 rubrics (`xian-2022/district@2.0.0`,
+ * `xian-2022/municipal@2.0.0`) with the changes a 2023 edition might make — items added
  * (城市生命线安全工程, 重大事故隐患专项排查整治2023行动, and for departments 安全生产十五条措施),
  * points moved, one item retired, a scoring standard reworded, one item renumbered. Every added
  * or changed number is `provenance.kind: "modelled"`.
@@ -21,10 +21,10 @@ import * as xian2022 from '@safecity/ruleset-xian-2022';
 import municipalJson from '../municipal.json' with { type: 'json' };
 import districtJson from '../district.json' with { type: 'json' };
 
-/** The example 2023 rubric for the 28 municipal member units: a patch on `xian-2022/municipal@1.0.0`. */
+/** The example 2023 rubric for the 28 municipal member units: a patch on `xian-2022/municipal@2.0.0`. */
 export const municipal: RulesetPatch = municipalJson as unknown as RulesetPatch;
 
-/** The example 2023 rubric for the 20 districts, counties and development zones: a patch on `xian-2022/district@1.0.0`. */
+/** The example 2023 rubric for the 20 districts, counties and development zones: a patch on `xian-2022/district@2.0.0`. */
 export const district: RulesetPatch = districtJson as unknown as RulesetPatch;
 
 /** Both patches by id, as the CLI names them. */

@@ -50,15 +50,18 @@ const EXPECTED = {
     renamed: { '3.2.3.20': '3.2.3.58.1' },
     retired: ['3.1.2.8'],
     addedFields: [
+      'campaignPartnerRate',
       'campaignSelfCheckRate',
       'fifteenMeasuresDocs',
       'lifelineBridgesMonitored',
       'lifelineDrainageMonitored',
+      'lifelineEngineeringPartnerRate',
       'lifelineGasMonitored',
       'lifelineHeatingMonitored',
       'lifelineWaterMonitored',
     ],
-    retiredFields: ['utilityTunnelPlan'],
+    // 3.1.2.8's partner rule read utilityTunnelPartnerRate (2022 2.0.0): retired with it.
+    retiredFields: ['utilityTunnelPartnerRate', 'utilityTunnelPlan'],
     points: {
       '3.1.2.7.2': [1, 2],
       '3.2.3.23': [2, 1],
@@ -76,7 +79,7 @@ describe('the package', () => {
   it('exports both patches by id, the 2022 bases, the 2022 registry, and the rubric for a unit', () => {
     expect(Object.keys(rulesets)).toEqual(['xian-2023-example/municipal', 'xian-2023-example/district']);
     expect(rulesets['xian-2023-example/district']).toBe(district);
-    expect(bases.map((b) => `${b.id}@${b.version}`)).toEqual(['xian-2022/district@1.0.0', 'xian-2022/municipal@1.0.0']);
+    expect(bases.map((b) => `${b.id}@${b.version}`)).toEqual(['xian-2022/district@2.0.0', 'xian-2022/municipal@2.0.0']);
     expect(units).toBe(xian2022.units);
     expect(unitById('yanta')?.name).toBe('雁塔区');
     expect(rulesetFor({ kind: 'municipal' })).toBe(municipal);
@@ -101,9 +104,9 @@ describe.each(KINDS)('%s', (k) => {
 
   it('compiles with the 2022 rubrics as bases, as an example 2023 edition', () => {
     expect(c.id).toBe(`xian-2023-example/${k}`);
-    expect(c.version).toBe('2.0.0');
+    expect(c.version).toBe('3.0.0');
     expect(c.edition).toBe(2023);
-    expect(c.extends).toEqual({ id: `xian-2022/${k}`, version: '1.0.0' });
+    expect(c.extends).toEqual({ id: `xian-2022/${k}`, version: '2.0.0' });
     expect(c.source.rectificationDeadline).toBe('2024-04-15');
     expect(c.title.zh).toContain('示例');
     expect(c.title.en).toContain('example');
@@ -142,7 +145,7 @@ describe.each(KINDS)('%s', (k) => {
     expect(minus(now, then)).toEqual([...e.added, ...renamedTo].sort());
     expect(minus(then, now)).toEqual([...e.retired, ...Object.keys(e.renamed)].sort());
     const m = c.migration!;
-    expect(m.from).toEqual({ id: `xian-2022/${k}`, version: '1.0.0' });
+    expect(m.from).toEqual({ id: `xian-2022/${k}`, version: '2.0.0' });
     expect(Object.fromEntries(Object.entries(m.items).filter(([, v]) => v.to !== null).map(([old, v]) => [old, v.to]))).toEqual(e.renamed);
     expect(Object.keys(m.items).filter((old) => m.items[old]!.to === null)).toEqual(e.retired);
     for (const id of e.retired) {
@@ -189,7 +192,7 @@ describe.each(KINDS)('%s', (k) => {
     const then = find(before.source, '3.3.3.35');
     expect(now.standard).not.toBe(then.standard);
     expect(now.standard).toContain('专项排查整治2023行动');
-    expect(now.standard).toContain('每低1个百分点扣0.5分，2分扣完为止');
+    expect(now.standard).toContain('每低1个百分点扣0.5分，不足1个百分点的按1个百分点计，2分扣完为止');
     expect({ ...now, standard: undefined }).toEqual({ ...then, standard: undefined });
   });
 
@@ -226,17 +229,28 @@ describe('municipal: lead and co-responsible units, as in 2022', () => {
   const municipalUnits = units.filter((u) => u.kind === 'municipal');
   const municipalIds = new Set(municipalUnits.map((u) => u.id));
 
-  it('every item with a lead applies to its lead and partners only, and says why elsewhere', () => {
+  /** Items every department with the duty is judged on for itself (2022 2.0.0, and 3.3.1.60 here): no lead. */
+  const PER_DEPARTMENT = ['3.3.1.30', '3.3.1.60', '3.3.3.34'];
+
+  it('every item with a lead applies to its lead and partners only, says why elsewhere, and scores partners on their own share', () => {
     for (const n of allItems(r)) {
       if (n.lead === undefined) {
-        expect(n.applicability, n.id).toBeUndefined();
+        if (PER_DEPARTMENT.includes(n.id)) expect(n.applicability?.reason.zh, n.id).toBeTruthy();
+        else expect(n.applicability, n.id).toBeUndefined();
         continue;
       }
       expect(municipalIds.has(n.lead), n.id).toBe(true);
       for (const p of n.partners ?? []) expect(municipalIds.has(p), `${n.id} ${p}`).toBe(true);
       expect(n.applicability!.units).toEqual([n.lead, ...(n.partners ?? [])]);
-      expect(n.applicability!.reason.zh).toContain('牵头');
       expect(n.applicability!.reason.zh).toContain('不属于本单位评价范围');
+      if ((n.partners ?? []).length === 0) continue;
+      expect(n.applicability!.reason.zh).toContain('牵头');
+      // 责任唯一: a partner's rule, capped at the item's max this year.
+      const p = n.partner!;
+      expect(p, n.id).toBeDefined();
+      expect((p.scoring as { params: { cap: number } }).params.cap, n.id).toBe(n.max);
+      expect(p.standard, n.id).toContain(`${n.max}分扣完为止`);
+      expect(p.standard, n.id).toContain('不足10个百分点的部分不扣分');
     }
   });
 
@@ -244,7 +258,10 @@ describe('municipal: lead and co-responsible units, as in 2022', () => {
     expect(find(r, '3.2.3.58.2').lead).toBe('chengguanju'); // 城市生命线安全工程: 市城管局 (燃气、供热、桥梁)
     expect(find(r, '3.2.3.58.2').partners).toEqual(expect.arrayContaining(['shuiwuju', 'jiaotongju', 'dashujuju'])); // 供水排水, 桥梁, 平台
     expect(find(r, '3.3.3.59').lead).toBe('yingjiguanliju'); // 重大事故隐患专项排查整治: 市安委办 (市应急管理局)
-    expect(find(r, '3.3.1.60').lead).toBe('yingjiguanliju'); // 安全生产十五条措施
+    // 安全生产十五条措施: each department's own plan, like 3.3.1.30 — every department with a sector.
+    const judged = municipalUnits.filter((u) => compiled.municipal.itemsFor(u).some((i) => i.id === '3.3.1.60')).map((u) => u.id);
+    expect(judged).toHaveLength(27);
+    expect(judged).not.toContain('dashujuju');
     // The renumbered item keeps last year's responsibilities.
     const then = find(xian2022.municipal, '3.2.3.20');
     const now = find(r, '3.2.3.58.1');
