@@ -1,23 +1,33 @@
-// Score a whole (fictional) evaluation round for Xi'an: the 28 municipal units under
-// xian-2022/municipal and the 20 districts, counties and development zones under
-// xian-2022/district, from the evidence in ./evidence and the findings in ./findings. It does
-// what `safecity score` does (read every file, check every value, merge per unit, score with
-// the findings, write `<unit>.scorecard.json`) with the packages' APIs, writes the scorecards
-// to <out>/scores/<kind>/ and prints a summary of all 48 units.
+// Score a whole (fictional) evaluation round for Xi'an, and the city's own result on the
+// national rubric: the 28 municipal units under xian-2022/municipal and the 20 districts,
+// counties and development zones under xian-2022/district, from the evidence in ./evidence and
+// the findings in ./findings; then the city (西安市) under xian-2022/city, whose evidence is the
+// units' results. It does what `safecity score` and `safecity city` do with the packages' APIs:
+//
+// 1. read every evidence file (xlsx and JSON), check every value, merge per unit;
+// 2. score the districts and, a first time, the municipal units, with both checks' findings;
+// 3. run the city rubric's consistency checks (a city-wide figure reported by its lead against
+//    the districts' figures): a figure that does not add up becomes a data-check rejection;
+// 4. score the municipal units again with their findings plus those rejections;
+// 5. compute the city's card from all 48 cards and write it beside them;
+// 6. write the feedback lists and the city report, and print the city's result and the
+//    rankings of the two groups (市级成员单位, 区县（开发区）) separately.
 //
 //   npm run demo                                  (from the repo root: out/ at the root)
 //   node examples/xian-2022-city/demo.mjs [--out DIR] [--en]
 //
-// The same with the command, per kind (the merged findings are written to <out>/findings/):
+// The same with the command (the merged findings are written to <out>/findings/):
 //   cd examples/xian-2022-city && npx safecity score --ruleset xian-2022/district \
 //     --evidence evidence/district/* --findings ../../out/findings/district.json --out ../../out/scores/district
+//   npx safecity city --ruleset xian-2022/city --scores ../../out/scores --evidence evidence/*/*.json evidence/*/*.xlsx \
+//     --out ../../out/scores/city
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine, mergeEvidence, SafecityError } from '@safecity/engine';
+import { checkConsistency, createEngine, mergeEvidence, roundEvidence, SafecityError } from '@safecity/engine';
 import { parseJsonEvidence } from '@safecity/evidence-json';
 import { parseWorkbook } from '@safecity/evidence-excel';
-import { rulesets, units, unitById } from '@safecity/ruleset-xian-2022';
+import { city as cityJson, cityUnit, rulesets, units, unitById } from '@safecity/ruleset-xian-2022';
 import { cityReport, feedbackMarkdown, feedbackWorkbook } from '@safecity/report';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -31,6 +41,7 @@ if (outAt >= 0 && (argv[outAt + 1] === undefined || argv[outAt + 1].startsWith('
 const base = process.env.INIT_CWD ?? process.cwd();
 const out = resolve(base, outAt >= 0 ? argv[outAt + 1] : 'out');
 const lang = argv.includes('--en') ? 'en' : 'zh';
+const en = lang === 'en';
 
 const readJson = (p) => JSON.parse(readFileSync(join(HERE, p), 'utf8'));
 const onsite = readJson('findings/onsite.json');
@@ -38,10 +49,20 @@ const dataCheck = readJson('findings/data-check.json');
 const selfScores = readJson('self-scores.json');
 
 const engine = createEngine();
+const KINDS = ['municipal', 'district'];
+const compiled = Object.fromEntries(KINDS.map((k) => [k, engine.compile(rulesets[`xian-2022/${k}`])]));
+const city = engine.compile(cityJson);
 const problems = [];
-const cards = [];
-for (const kind of ['municipal', 'district']) {
-  const ruleset = engine.compile(rulesets[`xian-2022/${kind}`]);
+const fail = () => {
+  console.error('problems in the evidence or findings:');
+  for (const p of problems) console.error(`  ${p.path}: ${p.message}`);
+  process.exit(1);
+};
+
+// 1. Every evidence file, read and checked first.
+const evidence = {};
+for (const kind of KINDS) {
+  const ruleset = compiled[kind];
   // Places relative to this folder, so scorecards cite `evidence/district/yanta.xlsx!评分项!G7`.
   const files = readdirSync(join(HERE, 'evidence', kind))
     .filter((f) => f.endsWith('.json') || f.endsWith('.xlsx'))
@@ -53,9 +74,7 @@ for (const kind of ['municipal', 'district']) {
   for (const file of files) {
     try {
       const input = readFileSync(join(HERE, file));
-      const parsed = file.endsWith('.json')
-        ? parseJsonEvidence(input, { file, ruleset, units })
-        : await parseWorkbook(input, { file, ruleset, units });
+      const parsed = file.endsWith('.json') ? parseJsonEvidence(input, { file, ruleset, units }) : await parseWorkbook(input, { file, ruleset, units });
       parts.push(parsed.part);
       accepted += parsed.records.filter((r) => r.status === 'accepted').length;
       empty += parsed.records.filter((r) => r.status === 'empty').length;
@@ -67,38 +86,67 @@ for (const kind of ['municipal', 'district']) {
   }
   const merged = mergeEvidence(parts);
   problems.push(...merged.issues);
-  if (problems.length > 0) break;
+  evidence[kind] = merged.units;
+  console.log(`${ruleset.id} ${ruleset.version}: ${merged.units.length} units, ${accepted} values accepted, ${empty} left blank`);
+}
+if (problems.length > 0) fail();
 
-  // Both checks' findings of this kind's units, also written as `safecity score --findings` wants them.
-  const ids = new Set(merged.units.map((u) => u.unit.id));
-  const findings = {};
+// Both checks' findings by unit, per kind.
+const findings = {};
+for (const kind of KINDS) {
+  const ids = new Set(evidence[kind].map((u) => u.unit.id));
+  findings[kind] = {};
   for (const source of [dataCheck, onsite]) {
-    for (const [unit, list] of Object.entries(source)) if (ids.has(unit)) (findings[unit] ??= []).push(...list);
+    for (const [unit, list] of Object.entries(source)) if (ids.has(unit)) (findings[kind][unit] ??= []).push(...list);
   }
-  mkdirSync(join(out, 'findings'), { recursive: true });
-  writeFileSync(join(out, 'findings', `${kind}.json`), JSON.stringify(findings, null, 2) + '\n');
+}
+const scoreAll = (kind, extra = {}) =>
+  evidence[kind].flatMap((e) => {
+    try {
+      return [compiled[kind].score(e, { findings: [...(findings[kind][e.unit.id] ?? []), ...(extra[e.unit.id] ?? [])], lang })];
+    } catch (err) {
+      if (!(err instanceof SafecityError)) throw err;
+      problems.push(...err.issues.map((i) => ({ path: `${e.unit.id}${i.path}`, message: i.message })));
+      return [];
+    }
+  });
 
+// 2. The districts, and the municipal units a first time.
+const districtCards = scoreAll('district');
+const firstMunicipal = scoreAll('municipal');
+if (problems.length > 0) fail();
+
+// 3. The consistency checks of the city rubric, on the units' evidence.
+const allEvidence = [...evidence.municipal, ...evidence.district];
+const roundRulesets = [compiled.municipal, compiled.district];
+const consistency = checkConsistency(city, { cards: [...firstMunicipal, ...districtCards], evidence: allEvidence, rulesets: roundRulesets, lang });
+
+// 4. The municipal units again, with their findings and the consistency rejections.
+const municipalCards = scoreAll('municipal', consistency.findings);
+if (problems.length > 0) fail();
+const cards = [...municipalCards, ...districtCards];
+
+// Write the cards, and the findings as `safecity score --findings` wants them (rejections included).
+for (const [kind, list] of [['municipal', municipalCards], ['district', districtCards]]) {
   const dir = join(out, 'scores', kind);
   mkdirSync(dir, { recursive: true });
-  for (const evidence of merged.units) {
-    try {
-      const card = ruleset.score(evidence, { findings: findings[evidence.unit.id] ?? [], lang });
-      writeFileSync(join(dir, `${card.unit.id}.scorecard.json`), JSON.stringify(card, null, 2) + '\n');
-      cards.push(card);
-    } catch (e) {
-      if (!(e instanceof SafecityError)) throw e;
-      problems.push(...e.issues.map((i) => ({ path: `${evidence.unit.id}${i.path}`, message: i.message })));
-    }
-  }
-  console.log(`${ruleset.id} ${ruleset.version}: ${merged.units.length} units, ${accepted} values accepted, ${empty} left blank → ${dir}`);
-}
-if (problems.length > 0) {
-  console.error('problems in the evidence or findings:');
-  for (const p of problems) console.error(`  ${p.path}: ${p.message}`);
-  process.exit(1);
+  for (const card of list) writeFileSync(join(dir, `${card.unit.id}.scorecard.json`), JSON.stringify(card, null, 2) + '\n');
+  const merged = structuredClone(findings[kind]);
+  for (const [unit, list2] of Object.entries(consistency.findings)) if (evidence[kind].some((e) => e.unit.id === unit)) (merged[unit] ??= []).push(...list2);
+  mkdirSync(join(out, 'findings'), { recursive: true });
+  writeFileSync(join(out, 'findings', `${kind}.json`), JSON.stringify(merged, null, 2) + '\n');
 }
 
-// Feedback lists per unit (意见反馈清单 from the data check, 问题反馈清单 from the on-site check),
+// 5. The city's own card on the national rubric, from the 48 cards (and their evidence).
+const cityEvidence = roundEvidence(city, cityUnit, { cards, evidence: allEvidence, rulesets: roundRulesets, lang });
+const cityCard = city.score(cityEvidence, { lang });
+const cityDir = join(out, 'scores', 'city');
+mkdirSync(cityDir, { recursive: true });
+writeFileSync(join(cityDir, `${cityUnit.id}.scorecard.json`), JSON.stringify(cityCard, null, 2) + '\n');
+writeFileSync(join(cityDir, 'consistency.json'), JSON.stringify({ ruleset: { id: city.id, version: city.version }, checked: true, ...consistency, findings: undefined }, null, 2) + '\n');
+writeFileSync(join(cityDir, 'consistency-findings.json'), JSON.stringify(consistency.findings, null, 2) + '\n');
+
+// 6. Feedback lists per unit (意见反馈清单 from the data check, 问题反馈清单 from the on-site check),
 // as Markdown and print-ready xlsx, and the city's self-evaluation report (自评报告).
 const DATE = '2023-03-31'; // the end of the self-inspection's checks; fixed so the output is reproducible
 const feedbackDir = join(out, 'feedback');
@@ -110,42 +158,106 @@ for (const card of cards) {
 }
 const report = cityReport(cards, {
   title: '西安市创建国家安全发展示范城市自评报告（示例）',
-  city: '西安市',
+  city: cityCard,
   date: '2023-04-28',
   selfScores,
-  rulesets: Object.values(rulesets),
+  rulesets: [rulesets['xian-2022/municipal'], rulesets['xian-2022/district'], rulesets['xian-2022/city']],
+  inconsistencies: consistency.inconsistencies.map((i) => ({
+    id: i.id,
+    title: i.title,
+    message: en ? i.message.en : i.message.zh,
+    places: [...i.figure.places, ...i.against.units.filter((u) => u.value !== 0).flatMap((u) => u.places)],
+  })),
 });
 writeFileSync(join(out, 'city-report.html'), report.html);
 writeFileSync(join(out, 'city-report.md'), report.markdown);
 
-// The summary of all 48 units, best first.
+// ── printed ────────────────────────────────────────────────────────────────────────────────
 const width = (s) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0);
 const pad = (s, w, right = false) => (right ? ' '.repeat(Math.max(0, w - width(s))) + s : s + ' '.repeat(Math.max(0, w - width(s))));
-const gradeOf = (u) => u.gradeTitle ?? u.grade ?? '';
-const summary = cards.map((c) => ({ unit: c.unit, kind: c.unit.kind, normalized: c.normalized, grade: c.grade, gradeTitle: c.gradeTitle, vetoed: c.vetoed }));
-summary.sort((a, b) => b.normalized - a.normalized || a.unit.id.localeCompare(b.unit.id));
-const rows = summary.map((u, i) => [
-  String(i + 1),
-  u.unit.id,
-  lang === 'en' ? (unitById(u.unit.id)?.nameEn ?? u.unit.name) : u.unit.name,
-  u.unit.kind,
-  u.normalized.toFixed(2),
-  gradeOf(u),
-  u.vetoed ? (lang === 'en' ? 'VETOED' : '否决') : '',
-]);
-const head = ['#', 'unit', lang === 'en' ? 'name' : '单位', 'kind', 'normalized', 'grade', 'vetoed'];
-const w = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]))));
-console.log('');
-for (const r of [head, ...rows]) console.log(r.map((c, i) => pad(c, w[i], i === 0 || i === 4)).join('  ').trimEnd());
-const avg = (list) => list.reduce((s, u) => s + u.normalized, 0) / list.length;
-const byKind = (k) => summary.filter((u) => (k === 'municipal' ? u.kind === 'municipal' : u.kind !== 'municipal'));
-const counts = {};
-for (const u of summary) counts[gradeOf(u)] = (counts[gradeOf(u)] ?? 0) + 1;
-console.log(
-  `\ncity average ${avg(summary).toFixed(2)} over ${summary.length} units ` +
-    `(municipal ${avg(byKind('municipal')).toFixed(2)}, districts ${avg(byKind('district')).toFixed(2)}); ` +
-    Object.entries(counts).map(([g, n]) => `${g} ${n}`).join(', ') +
-    `; ${summary.filter((u) => u.vetoed).length} vetoed`,
+const table = (head, rows, right) => {
+  const w = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]))));
+  for (const r of [head, ...rows]) console.log('  ' + r.map((c, i) => pad(c, w[i], right.includes(i))).join('  ').trimEnd());
+};
+const name = (u) => (en ? (unitById(u.id)?.nameEn ?? (u.id === cityUnit.id ? cityUnit.nameEn : u.name)) : u.name);
+const gradeOf = (c) => c.gradeTitle ?? c.grade ?? '';
+const r2 = (x) => (Math.round(x * 100) / 100).toFixed(2);
+
+// The city's result on the national rubric (城市自评, for the province's re-check).
+console.log(`\n== ${en ? "The city's own result on the national rubric" : '城市自评结果（国家评价细则：工作成效 + 鼓励项）'}: ${name(cityCard.unit)} · ${city.id} ${city.version}`);
+table(
+  ['', en ? 'item' : '项目', en ? 'earned' : '得分', en ? 'max' : '满分'],
+  cityCard.nodes.map((n) => [n.id, n.title, String(n.earned), String(n.max)]),
+  [2, 3],
 );
-console.log(`\nwrote ${cards.length} scorecards to ${join(out, 'scores')}, feedback lists (.md, .xlsx) to ${feedbackDir},`);
-console.log(`and the city report to ${join(out, 'city-report.html')} (+ .md)`);
+console.log(
+  `  total ${cityCard.total} (工作成效 ${cityCard.earned}/${cityCard.max} + 鼓励项 ${cityCard.bonus}), normalized ${cityCard.normalized}, ` +
+    `grade ${gradeOf(cityCard)}${cityCard.vetoed ? (en ? ' — VETOED' : '（否决）') : ''}`,
+);
+for (const v of cityCard.vetoes) console.log(`  ${en ? 'veto' : '否决'}: ${v.title} — ${(v.evidence ?? []).join('；')}`);
+// Where the city lost most, with the units each came from.
+const lost = [];
+const walk = (ns) => {
+  for (const n of ns) {
+    if (n.children) walk(n.children);
+    else if (n.max - n.earned > 0) lost.push(n);
+  }
+};
+walk(cityCard.nodes.filter((n) => n.id !== city.source.bonus?.id));
+lost.sort((a, b) => b.max - b.earned - (a.max - a.earned) || (a.id < b.id ? -1 : 1));
+console.log(`  ${en ? 'most points lost' : '失分最多的项'}:`);
+for (const n of lost.slice(0, 5)) {
+  const cited = (n.deductions ?? []).flatMap((d) => d.evidence ?? []).slice(0, 3);
+  console.log(`    −${Math.round((n.max - n.earned) * 1000) / 1000} ${n.id} ${n.title}${cited.length > 0 ? ` ← ${cited.join('；')}` : ''}`);
+}
+const nInc = consistency.inconsistencies.length;
+console.log(`  ${en ? `consistency checks: ${nInc} problem${nInc === 1 ? '' : 's'}, ${consistency.passed.length} passed, ${consistency.skipped.length} not run` : `一致性核查：${nInc}处不一致，${consistency.passed.length}项通过，${consistency.skipped.length}项未核查`}`);
+for (const i of consistency.inconsistencies) {
+  console.log(`    ✗ ${en ? i.message.en : i.message.zh}`);
+  if (i.finding) {
+    const card = municipalCards.find((c) => c.unit.id === i.finding.unit);
+    const item = card && (function find(ns) {
+      for (const n of ns) {
+        if (n.id === i.finding.finding.item) return n;
+        const c = n.children && find(n.children);
+        if (c) return c;
+      }
+      return undefined;
+    })(card.nodes);
+    console.log(`      → ${en ? 'data-check rejection' : '数据核查（准确性）不予认定'}: ${name(i.figure.unit)} ${i.finding.finding.item} ${item ? `${item.earned}/${item.max}` : ''}`);
+  }
+}
+
+// The rankings, one per group: never one table of municipal departments and districts together.
+const worksRate = (c) => {
+  const n = c.nodes.find((x) => x.id === '3');
+  return n && n.max > 0 ? (n.earned / n.max) * 100 : undefined;
+};
+const GROUPS = [
+  ['municipal', en ? 'Municipal member units (市级成员单位)' : '市级成员单位', (c) => c.unit.kind === 'municipal'],
+  ['district', en ? 'Districts, counties and development zones (区县（开发区）)' : '区县（开发区）', (c) => c.unit.kind !== 'municipal'],
+];
+const averages = {};
+for (const [key, title, pick] of GROUPS) {
+  const list = cards.filter(pick).sort((a, b) => b.normalized - a.normalized || (a.unit.id < b.unit.id ? -1 : 1));
+  console.log(`\n== ${title}: ${list.length} ${en ? 'units' : '个单位'}`);
+  table(
+    ['#', 'unit', en ? 'name' : '单位', en ? 'results (3) /100' : '工作成效/100', 'normalized', 'grade', ''],
+    list.map((c, i) => {
+      const w = worksRate(c);
+      return [String(i + 1), c.unit.id, name(c.unit), w === undefined ? '—' : r2(w), r2(c.normalized), gradeOf(c), c.vetoed ? (en ? 'VETOED' : '否决') : ''];
+    }),
+    [0, 3, 4],
+  );
+  averages[key] = list.reduce((s, c) => s + c.normalized, 0) / list.length;
+}
+const counts = {};
+for (const c of cards) counts[gradeOf(c)] = (counts[gradeOf(c)] ?? 0) + 1;
+console.log(
+  `\ncity average ${r2(cards.reduce((s, c) => s + c.normalized, 0) / cards.length)} over ${cards.length} units ` +
+    `(municipal ${r2(averages.municipal)}, districts ${r2(averages.district)}); ` +
+    Object.entries(counts).map(([g, n]) => `${g} ${n}`).join(', ') +
+    `; ${cards.filter((c) => c.vetoed).length} vetoed`,
+);
+console.log(`\nwrote ${cards.length} scorecards to ${join(out, 'scores')} and the city's to ${join(cityDir, `${cityUnit.id}.scorecard.json`)},`);
+console.log(`feedback lists (.md, .xlsx) to ${feedbackDir}, and the city report to ${join(out, 'city-report.html')} (+ .md)`);
