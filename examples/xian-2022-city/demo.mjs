@@ -19,7 +19,7 @@
 // The same with the command (the merged findings are written to <out>/findings/):
 //   cd examples/xian-2022-city && npx safecity score --ruleset xian-2022/district \
 //     --evidence evidence/district/* --findings ../../out/findings/district.json --out ../../out/scores/district
-//   npx safecity city --ruleset xian-2022/city --scores ../../out/scores --evidence evidence/*/*.json evidence/*/*.xlsx \
+//   npx safecity city --ruleset xian-2022/city --scores ../../out/scores --evidence evidence/municipal/* evidence/district/* \
 //     --out ../../out/scores/city
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

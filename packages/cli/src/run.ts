@@ -28,7 +28,7 @@ Examples:
   $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
   $ safecity diff xian-2022/district xian-2023-example/district --check
   $ safecity migrate --from xian-2022/district --to xian-2023-example/district --evidence evidence/*.json --out evidence-2023/
-  $ safecity city --ruleset xian-2022/city --scores scores/ --evidence evidence/*/* --out scores/city/
+  $ safecity city --ruleset xian-2022/city --scores scores/ --evidence evidence/municipal/* evidence/district/* --out scores/city/
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
 Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
