@@ -39,7 +39,7 @@ describe('template for 雁塔区 under xian-2022/district', () => {
     const text: string[] = [];
     guide.eachRow((r) => text.push(String(r.getCell(1).value)));
     const all = text.join('\n');
-    for (const s of ['雁塔区', 'xian-2022/district', '1.0.0', districtRs.hash, '是/否', '整数', '比率', '空白表示未填报', '灰色单元格', '工作表']) expect(all).toContain(s);
+    for (const s of ['雁塔区', 'xian-2022/district', districtRs.version, districtRs.hash, '是/否', '整数', '比率', '空白表示未填报', '灰色单元格', '工作表']) expect(all).toContain(s);
   });
 
   test('_meta names the ruleset id, version, hash and the unit', () => {
@@ -47,7 +47,7 @@ describe('template for 雁塔区 under xian-2022/district', () => {
     const kv = new Map<string, unknown>();
     meta.eachRow((r) => kv.set(String(r.getCell(1).value), r.getCell(2).value));
     expect(kv.get('rulesetId')).toBe('xian-2022/district');
-    expect(kv.get('rulesetVersion')).toBe('1.0.0');
+    expect(kv.get('rulesetVersion')).toBe(districtRs.version);
     expect(kv.get('rulesetHash')).toBe(districtRs.hash);
     expect([kv.get('unitId'), kv.get('unitName'), kv.get('unitKind')]).toEqual(['yanta', '雁塔区', 'district']);
   });

@@ -79,7 +79,7 @@ const cases: Case[] = [
   { name: 'a rate over 100', edit: (t) => (t['items']['3.2.1.11']['hazmatMonitoringRate'] = 100.5), path: 'yanta.json#/items/3.2.1.11/hazmatMonitoringRate', message: '实为 100.5' },
   { name: 'a rate with four decimals', edit: (t) => (t['items']['3.2.1.11']['hazmatMonitoringRate'] = 90.1234), path: 'yanta.json#/items/3.2.1.11/hazmatMonitoringRate', message: '实为 90.1234（超过三位小数）' },
   { name: 'a rate in quotes with %', edit: (t) => (t['items']['3.2.1.11']['hazmatMonitoringRate'] = '95%'), path: 'yanta.json#/items/3.2.1.11/hazmatMonitoringRate', message: '数字不加引号，也不写 %' },
-  { name: 'a negative count', edit: (t) => (t['items']['3.1.1.1']['planFindings'] = -1), path: 'yanta.json#/items/3.1.1.1/planFindings', message: '评分项 3.1.1.1 的“城市总体规划及专项规划存在的问题”应为 ≥ 0 的整数，实为 -1' },
+  { name: 'a negative count', edit: (t) => (t['items']['3.1.1.1']['planFindings'] = -1), path: 'yanta.json#/items/3.1.1.1/planFindings', message: '评分项 3.1.1.1 的“城市总体规划及专项规划存在的问题”应不小于 0，实为 -1' },
   { name: 'a fractional count', edit: (t) => (t['items']['3.1.1.1']['planFindings'] = 2.5), path: 'yanta.json#/items/3.1.1.1/planFindings', message: '应为 ≥ 0 的整数，实为 2.5' },
   { name: 'a count beyond exact integers', text: undefined, edit: (t) => (t['items']['3.1.1.1']['planFindings'] = 2 ** 60), path: 'yanta.json#/items/3.1.1.1/planFindings', message: '超出能精确表示的整数范围' },
   { name: 'a boolean as 是', edit: (t) => (t['items']['1.1.1']['leadingGroupDoc'] = '是'), path: 'yanta.json#/items/1.1.1/leadingGroupDoc', message: ['应为 true 或 false，实为 "是"', '是写 true'] },
@@ -88,12 +88,12 @@ const cases: Case[] = [
   { name: 'an empty document name', edit: (t) => setDocs(t, ['a.pdf', ' ']), path: `yanta.json#${docsPointer()}/1`, message: '第 2 个文件名应为非空文本' },
   {
     name: 'a key given twice in one object',
-    text: '{"ruleset": {"id": "xian-2022/district", "version": "1.0.0"},\n "unit": {"id": "yanta", "name": "雁塔区", "kind": "district"},\n "items": {"3.1.1.1": {"planFindings": 1,\n "planFindings": 3}}}',
+    text: `{"ruleset": {"id": "xian-2022/district", "version": "${districtRs.version}"},\n "unit": {"id": "yanta", "name": "雁塔区", "kind": "district"},\n "items": {"3.1.1.1": {"planFindings": 1,\n "planFindings": 3}}}`,
     path: 'yanta.json#/items/3.1.1.1/planFindings',
     message: '键 "planFindings" 在同一对象中出现了两次（第 3 行和第 4 行）',
   },
-  { name: 'a file of another rubric', edit: (t) => (t['ruleset']['id'] = 'xian-2022/municipal'), path: 'yanta.json#/ruleset/id', message: '此文件按评价细则 xian-2022/municipal@1.0.0 填写，而读取所用的是 xian-2022/district@1.0.0' },
-  { name: 'a file of another version', edit: (t) => (t['ruleset']['version'] = '0.9.0'), path: 'yanta.json#/ruleset/version', message: ['0.9.0 版', '1.0.0 版'] },
+  { name: 'a file of another rubric', edit: (t) => (t['ruleset']['id'] = 'xian-2022/municipal'), path: 'yanta.json#/ruleset/id', message: `此文件按评价细则 xian-2022/municipal@${districtRs.version} 填写，而读取所用的是 xian-2022/district@${districtRs.version}` },
+  { name: 'a file of another version', edit: (t) => (t['ruleset']['version'] = '0.9.0'), path: 'yanta.json#/ruleset/version', message: ['0.9.0 版', `${districtRs.version} 版`] },
   { name: 'a changed ruleset under the same version', edit: (t) => (t['ruleset']['hash'] = 'sha256:' + '0'.repeat(64)), path: 'yanta.json#/ruleset/hash', message: ['内容已改变', districtRs.hash] },
   {
     name: 'a file for another unit (registry)',
@@ -104,7 +104,7 @@ const cases: Case[] = [
   },
   { name: 'a unit not in the registry', registry: true, edit: (t) => (t['unit']['id'] = 'yantaqu'), path: 'yanta.json#/unit/id', message: ['"yantaqu" 不在单位名录中', '“雁塔区”的 id 是 "yanta"'] },
   { name: 'a unit of another kind (registry)', registry: true, edit: (t) => (t['unit']['kind'] = 'county'), path: 'yanta.json#/unit/kind', message: '在名录中的类别是 "district"，文件中写作 "county"' },
-  { name: 'a unit kind the ruleset does not evaluate', edit: (t) => (t['unit']['kind'] = 'municipal'), path: 'yanta.json#/unit/kind', message: '评价细则 xian-2022/district@1.0.0 评价 district、county、development-zone 类单位' },
+  { name: 'a unit kind the ruleset does not evaluate', edit: (t) => (t['unit']['kind'] = 'municipal'), path: 'yanta.json#/unit/kind', message: `评价细则 xian-2022/district@${districtRs.version} 评价 district、county、development-zone 类单位` },
   { name: 'a unit without a name', edit: (t) => (t['unit']['name'] = ''), path: 'yanta.json#/unit/name', message: 'unit.name 应为非空文本' },
   // Every field type and range, on the test rubric.
   { name: 'an impossible date', ruleset: allTypes, edit: (t) => (t['items']['d']['inspected'] = '2023-02-30'), path: 'yanta.json#/items/d/inspected', message: '评分项 d 的“检查日期”应为 YYYY-MM-DD 格式的日期文本，实为 "2023-02-30"' },

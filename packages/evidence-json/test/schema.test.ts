@@ -17,7 +17,7 @@ describe('evidenceJsonSchema', () => {
     expect(s['required']).toEqual(['ruleset', 'unit', 'items']);
     expect(s['additionalProperties']).toBe(false);
     expect(s['properties']['ruleset']['properties']['id']).toEqual({ const: 'xian-2022/district' });
-    expect(s['properties']['ruleset']['properties']['version']).toEqual({ const: '1.0.0' });
+    expect(s['properties']['ruleset']['properties']['version']).toEqual({ const: districtRs.version });
     expect(s['properties']['unit']['properties']['id']['const']).toBe('yanta');
     expect(s['properties']['unit']['properties']['name']['const']).toBe('雁塔区');
     expect(s['properties']['unit']['properties']['kind']['const']).toBe('district');
