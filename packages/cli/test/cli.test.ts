@@ -41,9 +41,9 @@ describe('validate', () => {
   it('a shipped ruleset', async () => {
     const r = await cli(['validate', 'xian-2022/district'], dir());
     expect(r.code).toBe(0);
-    expect(r.out).toContain('✓ xian-2022/district 1.0.0: 84 scored items, max 140 + bonus 5');
+    expect(r.out).toContain('✓ xian-2022/district 2.0.0: 84 scored items, max 140 + bonus 5');
     const j = await cli(['validate', 'xian-2022/municipal', '--json'], dir());
-    expect(JSON.parse(j.out)).toMatchObject({ ok: true, ruleset: { id: 'xian-2022/municipal', version: '1.0.0' }, items: 88, max: 140, bonusCap: 5 });
+    expect(JSON.parse(j.out)).toMatchObject({ ok: true, ruleset: { id: 'xian-2022/municipal', version: '2.0.0' }, items: 95, max: 140, bonusCap: 5 });
   });
   it('a broken ruleset file: exit 1, each problem with file and pointer, no stack', async () => {
     const cwd = dir();
@@ -126,9 +126,9 @@ describe('template and score', () => {
     const cwd = dir();
     await cli(['template', '--ruleset', 'xian-2022/district', '--unit', 'yanta', '--out', 'yanta.json'], cwd);
     const tpl = JSON.parse(readFileSync(join(cwd, 'yanta.json'), 'utf8'));
-    tpl.items['3.1.1.1'].planFindings = 0; // 2 of 2, then an on-site deduction of 0.5
+    tpl.items['3.1.1.1'].planFindings = 0; // 2 of 2, then a data-check deduction of 0.5 (the item is checked by 数据核查 only)
     writeFileSync(join(cwd, 'yanta.json'), JSON.stringify(tpl));
-    writeFileSync(join(cwd, 'findings.json'), JSON.stringify({ yanta: [{ item: '3.1.1.1', source: 'onsite', type: 'deduction', points: 0.5, reason: '现场发现消防规划未经专家论证' }] }));
+    writeFileSync(join(cwd, 'findings.json'), JSON.stringify({ yanta: [{ item: '3.1.1.1', source: 'data-check', type: 'deduction', points: 0.5, reason: '消防专项规划未经专家论证' }] }));
     const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', '--findings', 'findings.json', '--json'], cwd);
     expect(s.code, s.err).toBe(0);
     expect(JSON.parse(s.out).units[0].earned).toBe(1.5);
