@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { createEngine, evidenceLayout, SafecityError } from '@safecity/engine';
-import { units, rulesetFor } from '@safecity/ruleset-xian-2022';
+import { checkConsistency, createEngine, evidenceLayout, mergeEvidence, SafecityError } from '@safecity/engine';
+import { city as cityRubric, units, rulesetFor } from '@safecity/ruleset-xian-2022';
 import { excelTemplate, parseWorkbook } from '@safecity/evidence-excel';
 import { evidenceJsonSchema, jsonTemplate, parseJsonEvidence } from '@safecity/evidence-json';
 
@@ -29,8 +29,29 @@ const XLSX_UNITS = ['yanta', 'beilin', 'lintong', 'changan', 'zhouzhi', 'gaoxin'
 const VETO_UNIT = 'gaoling';
 /** Units given a bonus (先进经验) achievement beyond the strongest ones. */
 const BONUS_EXTRA = ['xiaofangzhidui', 'gaoxin'];
-/** Units whose self-score is overstated by more than 5 points. */
-const OVERSTATED = ['huyi', 'shangwuju'];
+/**
+ * 责任唯一: a city-wide figure is reported by its lead; partners report their own share. Three
+ * partners (JSON files) also report the lead's figure, with a different value — the inconsistency
+ * the data check must see (`responsibilityConflicts` names both files). Their own share is still
+ * what they are scored on. The lead's value is set here too, so the two always differ.
+ */
+const CONFLICTS = [
+  { unit: 'shuiwuju', item: '3.1.2.4.2', field: 'oldPipeRenovationRate', value: 74, lead: 'chengguanju' },
+  { unit: 'gongxinju', item: '3.2.1.11', field: 'hazmatMonitoringRate', value: 93.5, lead: 'yingjiguanliju' },
+  { unit: 'jiaotongju', item: '3.2.3.23', field: 'bridgeTunnelInspectionRate', value: 100, lead: 'chengguanju', leadValue: 88 },
+];
+/**
+ * The city-wide figures a lead reports, made to agree with the districts' (the city rubric's
+ * consistency checks): a rate within the districts' range (their median), a count not below their
+ * sum. The one deliberate exception is 市应急管理局's larger accidents: it reports 0 (its general
+ * fields included) while 高陵区 reports 1 — the inconsistency the city's check must catch.
+ */
+const CITY_FIGURES = [
+  { lead: 'chengguanju', field: 'oldPipeRenovationRate', from: 'median' },
+  { lead: 'yingjiguanliju', field: 'hazmatMonitoringRate', from: 'median' },
+  { lead: 'ziyuanguihuaju', field: 'geohazardMonitoringRate', from: 'median' },
+  { lead: 'xiaofangzhidui', field: 'hydrantDefects', from: 'sum' },
+];
 
 // What a district's territory holds (counts and km are invented, the pattern is geographic:
 // the old city has no tailings, spoil sites or geohazards; the Qinling foothills and the loess
@@ -103,13 +124,16 @@ function compiledFor(unit) {
 }
 function fieldScoring(ruleset) {
   const out = new Map();
+  const add = (s, id) => {
+    if (s?.method === undefined) return;
+    if (s.method === 'checklist') for (const p of s.params.points) out.set(p.field, { method: 'checklist', item: id });
+    else if (s.params?.field !== undefined && !out.has(s.params.field)) out.set(s.params.field, { method: s.method, params: s.params, item: id });
+  };
   const walk = (nodes) => {
     for (const n of nodes ?? []) {
-      const s = n.scoring;
-      if (s?.method !== undefined) {
-        if (s.method === 'checklist') for (const p of s.params.points) out.set(p.field, { method: 'checklist', item: n.id });
-        else if (s.params?.field !== undefined && !out.has(s.params.field)) out.set(s.params.field, { method: s.method, params: s.params, item: n.id });
-      }
+      add(n.scoring, n.id);
+      // A partner's own share (责任唯一): its own field, scored by the partner rule.
+      add(n.partner?.scoring, n.id);
       walk(n.children);
     }
   };
@@ -183,6 +207,10 @@ function valueFor(f, q, info, rng, unit) {
       return round1(clamp(30 + 62 * q * (0.75 + 0.45 * rng()), f.minimum ?? 0, f.maximum ?? 100));
     }
     case 'rate': {
+      if (f.name === 'enforcementStaffRatio') {
+        // 执法人员占比 (tiers at 50 and 75 %): most departments and districts between 40 and 90 %.
+        return round1(clamp(30 + 62 * q * (0.75 + 0.45 * rng()), 0, 100));
+      }
       const target = method === 'threshold' ? info.params.value + 1 : (info?.params?.target ?? 95);
       let v;
       if (rng() < q * q) v = target >= 100 ? (rng() < 0.7 ? 100 : 100 - rng() * 1.5) : target + rng() * (100 - target);
@@ -240,6 +268,11 @@ function generateUnit(unit, ruleset) {
     }
   }
   for (const f of layout.general) values[f.name] = valueFor(f, profile.strength, scoring.get(f.name), rng, unit);
+  // The deliberate inconsistencies: a partner's own figure for a lead's indicator.
+  for (const c of CONFLICTS) {
+    if (c.lead === unit.id && c.leadValue !== undefined) values[c.field] = c.leadValue;
+    if (c.unit === unit.id) values[c.field] = c.value;
+  }
   // Bonus achievements (先进经验) for the strongest units and a few named ones.
   const bonusFields = layout.items.filter((i) => i.bonus).flatMap((i) => i.fields.map((f) => f.name));
   if (profile.strength >= 0.9 || BONUS_EXTRA.includes(unit.id)) {
@@ -256,6 +289,8 @@ function jsonFile(unit, ruleset, values) {
   const doc = jsonTemplate(ruleset, unit, { schemaRef: `../schemas/${unit.id}.schema.json` });
   for (const [id, fields] of Object.entries(doc.items)) for (const name of Object.keys(fields)) doc.items[id][name] = values[name] ?? null;
   for (const name of Object.keys(doc.general ?? {})) doc.general[name] = values[name] ?? null;
+  // A partner that also reports the lead's figure writes it under the item, beside its own share.
+  for (const c of CONFLICTS) if (c.unit === unit.id) doc.items[c.item][c.field] = c.value;
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
@@ -375,6 +410,14 @@ const DATA_CHECK = {
 
 // ── main ────────────────────────────────────────────────────────────────────────────────
 async function main() {
+  // The data check group grades every unit's submitted overall plan (2.1.2, an expert grade, checked
+  // by 数据核查 and 现场检查); the on-site grade, where a group visited, stands over it. Added before
+  // scoring, so the self-scores below are measured against the very cards the demo prints.
+  for (const unit of units) {
+    const r = rngFor(`${unit.id}/plan`)();
+    const grade = r < 0.3 ? '优' : r < 0.85 ? '良' : '中';
+    (DATA_CHECK[unit.id] ??= []).push({ item: '2.1.2', source: 'data-check', type: 'grade', grade });
+  }
   const problems = [];
   const written = { json: 0, schema: 0, xlsx: 0, xlsxKept: 0 };
   const cards = new Map();
@@ -383,9 +426,27 @@ async function main() {
     if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
     writeFileSync(file, text);
   };
+  // Every unit's values first, so the leads' city-wide figures can agree with the districts'.
+  const generated = new Map(units.map((unit) => [unit.id, generateUnit(unit, compiledFor(unit)).values]));
+  const districtValues = (field) =>
+    units
+      .filter((u) => u.kind !== 'municipal')
+      .map((u) => generated.get(u.id)[field])
+      .filter((v) => typeof v === 'number')
+      .sort((a, b) => a - b);
+  for (const f of CITY_FIGURES) {
+    const vs = districtValues(f.field);
+    const v = f.from === 'sum' ? vs.reduce((a, b) => a + b, 0) : vs[Math.floor(vs.length / 2)];
+    generated.get(f.lead)[f.field] = v;
+  }
+  for (const c of CONFLICTS) {
+    const lead = generated.get(c.lead)[c.field];
+    if (lead === null || lead === undefined || lead === c.value) throw new Error(`${c.lead} must report ${c.field}, unlike ${c.unit}'s ${c.value}`);
+  }
+  const parts = [];
   for (const unit of units) {
     const ruleset = compiledFor(unit);
-    const { values } = generateUnit(unit, ruleset);
+    const values = generated.get(unit.id);
     const expected = reported(values);
     const dir = dirOf(unit);
     let part;
@@ -420,10 +481,16 @@ async function main() {
       written.json++;
       written.schema++;
       const parsed = parseJsonEvidence(readFileSync(file), { file: relative(HERE, file), ruleset, units });
-      for (const w of parsed.warnings) problems.push(`${w.path}: warning: ${w.message}`);
+      // The one warning expected: a partner's own figure for a lead's indicator (kept, not scored).
+      const expectedWarning = (w) => CONFLICTS.some((c) => c.unit === unit.id && w.path.endsWith(`/items/${c.item}/${c.field}`));
+      for (const w of parsed.warnings) if (!expectedWarning(w)) problems.push(`${w.path}: warning: ${w.message}`);
+      for (const c of CONFLICTS) {
+        if (c.unit === unit.id && !parsed.warnings.some(expectedWarning)) problems.push(`${unit.id}: no warning for its figure ${c.field} (the lead's indicator)`);
+      }
       part = parsed.part;
     }
     for (const d of differences(expected, part.values)) problems.push(`${unit.id}: ${d}`);
+    parts.push(part);
     const findings = [...(ONSITE[unit.id] ?? []), ...(DATA_CHECK[unit.id] ?? [])];
     cards.set(unit.id, ruleset.score({ unit, values: part.values }, { findings }));
   }
@@ -431,25 +498,29 @@ async function main() {
     console.error(`generate: the files do not read back as generated:\n  ${problems.join('\n  ')}`);
     process.exit(1);
   }
+  // As the demo does: the city rubric's consistency checks turn a city-wide figure that does not
+  // add up into a data-check rejection, and the municipal units are scored again with them.
+  const evidence = mergeEvidence(parts).units;
+  const roundRulesets = [...compiled.values()];
+  const consistency = checkConsistency(engine.compile(cityRubric), { cards: [...cards.values()], evidence, rulesets: roundRulesets });
+  for (const [id, extra] of Object.entries(consistency.findings)) {
+    const e = evidence.find((x) => x.unit.id === id);
+    const unit = units.find((u) => u.id === id);
+    const findings = [...(ONSITE[id] ?? []), ...(DATA_CHECK[id] ?? []), ...extra];
+    cards.set(id, compiledFor(unit).score(e, { findings }));
+  }
 
-  // Self-evaluated scores (on the normalised 100-point scale the grades use): the true score
-  // plus an optimistic bias of 0–5 points, two units overstated by 5.5–8.
+  // Self-evaluated scores (on the normalised 100-point scale the grades use): the scored
+  // normalised score plus an optimistic bias of 0–5 points; no unit overstates by more than 5.
   const selfScores = {};
   for (const unit of units) {
     const card = cards.get(unit.id);
     const rng = rngFor(`${unit.id}/self`);
-    const bias = OVERSTATED.includes(unit.id) ? 5.5 + rng() * 2.5 : rng() * rng() * 5;
+    const bias = rng() * rng() * 5;
     selfScores[unit.id] = round1(Math.min(card.normalized + bias, 100 + card.bonus));
   }
   write(join(HERE, 'self-scores.json'), JSON.stringify(selfScores, null, 2) + '\n');
   write(join(HERE, 'findings', 'onsite.json'), JSON.stringify(ONSITE, null, 2) + '\n');
-  // The data check group also grades every unit's overall plan (2.1.2, an expert grade); the
-  // on-site grade, where a group visited, stands over it.
-  for (const unit of units) {
-    const r = rngFor(`${unit.id}/plan`)();
-    const grade = r < 0.3 ? '优' : r < 0.85 ? '良' : '中';
-    (DATA_CHECK[unit.id] ??= []).push({ item: '2.1.2', source: 'data-check', type: 'grade', grade });
-  }
   write(join(HERE, 'findings', 'data-check.json'), JSON.stringify(DATA_CHECK, null, 2) + '\n');
 
   const grades = {};
