@@ -191,10 +191,10 @@ table(
   [2, 3],
 );
 console.log(
-  `  total ${cityCard.total} (工作成效 ${cityCard.earned}/${cityCard.max} + 鼓励项 ${cityCard.bonus}), normalized ${cityCard.normalized}, ` +
+  `  total ${cityCard.total} (${en ? 'results' : '工作成效'} ${cityCard.earned}/${cityCard.max} + ${en ? 'encouragement' : '鼓励项'} ${cityCard.bonus}), normalized ${cityCard.normalized}, ` +
     `grade ${gradeOf(cityCard)}${cityCard.vetoed ? (en ? ' — VETOED' : '（否决）') : ''}`,
 );
-for (const v of cityCard.vetoes) console.log(`  ${en ? 'veto' : '否决'}: ${v.title} — ${(v.evidence ?? []).join('；')}`);
+for (const v of cityCard.vetoes) console.log(`  ${en ? 'veto' : '否决'}: ${v.title} — ${(v.evidence ?? []).join(en ? '; ' : '；')}`);
 // Where the city lost most, with the units each came from.
 const lost = [];
 const walk = (ns) => {
