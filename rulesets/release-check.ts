@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import getReleasePlan from '@changesets/get-release-plan';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { checkVersion, createEngine, isPatch, type CompiledRuleset } from '@safecity/engine';
+import { checkVersion, createEngine, isPatch, RulesetError, type CompiledRuleset, type DiffSide, type Ruleset } from '@safecity/engine';
 
 export interface ReleaseCheckOptions {
   /** The package folder (`new URL('..', import.meta.url)` from its test folder). */
@@ -38,12 +38,24 @@ function releasedVersions(packageUrl: URL): string[] {
     .sort(semver.rcompare);
 }
 
-/** The previous edition of one ruleset file: the newest released copy, else the base it extends. */
-function previousOf(file: string, current: CompiledRuleset, options: ReleaseCheckOptions, engine = createEngine()): CompiledRuleset | undefined {
+/**
+ * The previous edition of one ruleset file: the newest released copy, else the base it extends.
+ * A released whole ruleset that today's engine no longer compiles (a stricter format: e.g. an
+ * item with partners but no partner scoring, refused since 责任唯一) is compared as the JSON it
+ * was published as: the diff reads the ruleset's content, not its closures.
+ */
+function previousOf(file: string, current: CompiledRuleset, options: ReleaseCheckOptions, engine = createEngine()): DiffSide | undefined {
   const bases = [...(options.bases ?? [])];
   for (const v of releasedVersions(options.packageUrl)) {
     const url = new URL(`released/${v}/${file}`, options.packageUrl);
-    if (existsSync(url)) return engine.compile(read(url), { bases });
+    if (!existsSync(url)) continue;
+    const json = read(url);
+    try {
+      return engine.compile(json, { bases });
+    } catch (e) {
+      if (!(e instanceof RulesetError) || isPatch(json)) throw e;
+      return { source: json as Ruleset };
+    }
   }
   if (current.extends === undefined) return undefined;
   const ref = current.extends;

@@ -25,11 +25,16 @@ export const mergeOnsiteOverrides: MergePolicy = ({ rule, dataCheck, onsite }) =
  * deduction on the item, the deductions the rule worked out from the unit's own figure are kept
  * for the record only (superseded), so the same problem is not deducted twice (the unit reported
  * 3 faulty hydrants, the group found 2 of them). Without findings the rule deductions apply.
- * Deductions from rejected evidence or an assessor's grade are never set aside.
+ * Deductions for a missing submission, rejected evidence or an assessor's grade are never set aside.
  */
 export const mergeReplace: MergePolicy = ({ rule, dataCheck, onsite }) =>
-  dataCheck.length + onsite.length > 0
-    ? [...rule.map((d) => (d.source === 'rule' && d.code !== 'rejected' ? { ...d, superseded: true } : d)), ...dataCheck, ...onsite]
-    : [...rule];
+  dataCheck.length + onsite.length > 0 ? [...rule.map((d) => (replaceable(d) ? { ...d, superseded: true } : d)), ...dataCheck, ...onsite] : [...rule];
+
+/**
+ * What a check's count replaces: the rule's deductions worked out from the unit's own figures.
+ * Not a missing submission (the check's finding is no substitute for the unit's evidence), not
+ * evidence a check rejected, not an assessor's grade.
+ */
+const replaceable = (d: DeductionDraft): boolean => d.source === 'rule' && d.code !== 'no-evidence' && d.code !== 'rejected' && d.code !== 'ungraded';
 
 export const builtinMergePolicies = { both: mergeBoth, larger: mergeLarger, 'onsite-overrides': mergeOnsiteOverrides, replace: mergeReplace } as const;

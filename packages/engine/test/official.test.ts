@@ -168,6 +168,14 @@ describe('a check finding replaces or adds to the unit’s own count (merge per 
   it('replace without findings: the unit’s own count deducts', () => {
     expect(scoreItem('per-finding', { field: 'hydrantDefects', per: 0.2 }, 1, [hydrants], { hydrantDefects: 3 }, [], { merge: 'replace' }).earned).toBe(0.4);
   });
+  it('replace never sets aside a missing submission: the check’s finding is no substitute for the unit’s evidence', () => {
+    const r = scoreItem('per-finding', { field: 'hydrantDefects', per: 0.2 }, 1, [hydrants], {}, onsite, { merge: 'replace' });
+    expect(r.earned).toBe(0);
+    expect(r.node.deductions!.map((d) => [d.code, d.points, d.superseded ?? false])).toEqual([
+      ['no-evidence', 1, false],
+      ['finding', 0, false],
+    ]);
+  });
   it('replace never sets aside evidence a check rejected', () => {
     const findings: Finding[] = [
       ...onsite,
