@@ -34,32 +34,37 @@ describe('examples', () => {
 
   it('next-edition: the 2023 example extends 2022, needs a major version, and last year\'s evidence carries over with a report', { timeout: 60_000 }, () => {
     const out = node(['examples/next-edition/next.mjs']);
-    expect(out).toContain('== xian-2023-example/district 2.0.0 extends xian-2022/district 1.0.0');
+    expect(out).toContain('== xian-2023-example/district 3.0.0 extends xian-2022/district 2.0.0');
     expect(out).toContain('84 → 85 scored items, max 140 → 140, bonus cap 5 → 5');
     expect(out).toContain('verdict major: item 3.1.2.8 removed; item 3.2.3.20 renamed to 3.2.3.58.1; field utilityTunnelPlan removed');
-    expect(out).toContain('✓ xian-2023-example/district 2.0.0 over xian-2022/district 1.0.0: a major bump');
-    expect(out).toMatch(/baqiao\s+灞桥区\s+79\.393\s+→ 76\.821\s+carried 107, not carried 1; to complete 6 new \+ 0 left blank last year/);
+    expect(out).toContain('✓ xian-2023-example/district 3.0.0 over xian-2022/district 2.0.0: a major bump');
+    expect(out).toMatch(/baqiao\s+灞桥区\s+79\.75\s+→ 77\.179\s+carried 108, not carried 1; to complete 6 new \+ 0 left blank last year/);
     expect(out).toContain('20 districts, 18 values not carried over:');
     expect(out).toContain('18 × 评分项3.1.2.8在2023版中已删除');
   });
 
   it('score-one-unit: scores lintong through the API, evaluates, lays out the template, and catches a bad rate', () => {
     const out = node(['examples/score-one-unit/score.mjs']);
-    expect(out).toContain('total 4.5 / 140, normalized 3.214, grade 不合格');
+    expect(out).toContain('total 5.1 / 140, normalized 3.643, grade 不合格');
+    // 3.1.2.4.1 is merged by `replace`: the on-site count stands, the unit's own is kept at 0.
+    expect(out).toContain('−0 [rule] 市政消火栓（消防水鹤）未保持完好：发现3处，每处扣0.2分，1分扣完为止，扣0.6分（已被核查结果取代，不计分）');
     expect(out).toContain('−0.4 [onsite] 现场抽查市政消火栓15处，其中2处出水压力不足');
     expect(out).toContain('−1 [rule] 老旧管网改造率为78.5%（≤80%），扣1分');
     expect(out).toContain('佐证材料未通过核查（数据核查·准确性）');
-    expect(out).toContain('== evaluate: total 4.5, normalized 3.214, grade fail, vetoed false');
-    expect(out).toContain('== evidenceLayout: 84 items, 108 fields (3 general) for 临潼区');
+    expect(out).toContain('== evaluate: total 5.1, normalized 3.643, grade fail, vetoed false');
+    expect(out).toContain('== evidenceLayout: 84 items, 109 fields (3 general) for 临潼区');
     expect(out).toContain('/values/oldPipeRenovationRate: expected a rate from 0 to 100 (%), found number 120');
   });
 
   it('city-round: runs a round with the safecity command and writes scores, feedback lists and the report', { timeout: 60_000 }, () => {
     const printed = node(['examples/city-round/round.mjs']);
     expect(printed).toContain('$ npx safecity validate xian-2022/district');
-    expect(printed).toMatch(/huyi\s+鄠邑区\s+140\s+101\.9\s+0\s+101\.9\s+72\.786\s+合格/);
+    expect(printed).toMatch(/huyi\s+鄠邑区\s+140\s+104\.5\s+0\s+104\.5\s+74\.643\s+合格/);
     expect(printed).toContain('huyi 3.2.1.11 hazmatMonitoringRate: 74 → 100');
-    expect(printed).toMatch(/huyi\s+鄠邑区\s+140\s+109\.9\s+0\s+109\.9\s+78\.5\s+合格/);
+    expect(printed).toMatch(/huyi\s+鄠邑区\s+140\s+112\.5\s+0\s+112\.5\s+80\.357\s+良好/);
+    // Self-scores against the first round, like with like (折算得分): no gap above 5 in this data.
+    expect(printed).toContain('huyi     鄠邑区: self 75.1, evaluated 74.64, gap +0.46');
+    expect(printed).not.toMatch(/自评偏[高低]/);
     expect(printed).toContain('all steps passed');
     const out = join(root, 'examples', 'city-round', 'out');
     expect(readdirSync(join(out, 'scores'))).toHaveLength(6);

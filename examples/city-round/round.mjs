@@ -103,11 +103,12 @@ await safecity('the city report (自评报告)', ['report', '--scores', 'out/sco
 // normalised 100 scale (折算得分), so they are compared with the card's `normalized`, never with
 // its raw `total` (points out of up to 140); the report's section 自评与评估得分对比 does the same.
 step += 1;
-console.log(`\n── ${step}. self-scores against the evaluated scores after rectification (both 折算得分, 百分制)`);
+// A unit self-evaluates before the checks: its self-score is compared with the first round.
+console.log(`\n── ${step}. self-scores against the first round's evaluated scores (both 折算得分, 百分制)`);
 const TOLERANCE = 5;
 const fmt = (n) => String(Math.round(n * 100) / 100);
 for (const id of UNITS) {
-  const card = readJson(`out/scores-after/${id}.scorecard.json`);
+  const card = readJson(`out/scores/${id}.scorecard.json`);
   const self = selfScores[id];
   if (typeof self !== 'number') {
     console.log(`  ${id.padEnd(8)} ${card.unit.name}: no self-score`);

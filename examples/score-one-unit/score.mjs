@@ -45,7 +45,9 @@ try {
     const n = byId.get(id);
     console.log(`\n${n.id} ${n.title}  ${n.earned} / ${n.max}`);
     for (const d of n.deductions ?? []) {
-      console.log(`    −${d.points} [${d.source}] ${d.reason}`);
+      // A deduction a merge policy set aside (the check's count replaced the unit's own) counts 0.
+      const kept = d.superseded ? (lang === 'en' ? ' (set aside: the check’s count stands)' : '（已被核查结果取代，不计分）') : '';
+      console.log(`    −${d.points} [${d.source}] ${d.reason}${kept}`);
       if (d.suggestion) console.log(`       → ${d.suggestion}`);
     }
   }

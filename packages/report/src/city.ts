@@ -254,6 +254,8 @@ export interface CityReportData {
     tolerance: number;
     /** What the self scores are compared with. */
     scale: 'normalized' | 'total';
+    /** Which round: the first evaluation (`before`, when given: units self-evaluate before the checks), else the cards. */
+    round: 'before' | 'cards';
     withoutCard: string[];
     withoutSelfScore: ReportUnit[];
     /** Units whose card has no score on the scale (no `normalized`): not compared. */
@@ -515,7 +517,11 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
     const self = options.selfScores;
     const rows: SelfScoreRow[] = [];
     const notComparable: ReportUnit[] = [];
-    for (const c of rankedCards) {
+    // A unit self-evaluates before the checks: with a round before rectification, its self
+    // score is compared with that first evaluation, not with the score after rectification.
+    const firstRound = new Map((options.before ?? []).map((b) => [b.unit.id, b]));
+    for (const c0 of rankedCards) {
+      const c = firstRound.get(c0.unit.id) ?? c0;
       const v = Object.prototype.hasOwnProperty.call(self, c.unit.id) ? self[c.unit.id] : undefined;
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       const evaluated = scale === 'normalized' ? c.normalized : c.total;
@@ -531,6 +537,7 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
       rows,
       tolerance,
       scale,
+      round: firstRound.size > 0 ? 'before' : 'cards',
       withoutCard: Object.keys(self).filter((id) => !ids.has(id)).sort(),
       withoutSelfScore: rankedCards.filter((c) => typeof self[c.unit.id] !== 'number').map(unitOf),
       notComparable,
@@ -860,9 +867,8 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     const rows = s.rows.map((r) => [r.unit.name, fmtPoints(r.self), fmtPoints(r.evaluated), fmtSigned(r.difference), r.flagged ? (r.difference > 0 ? '自评偏高' : '自评偏低') : '']);
     const flagged = s.rows.filter((r) => r.flagged).length;
     const notes = [
-      s.scale === 'normalized'
-        ? '自评得分与评估得分均按折算得分（百分制）比较。'
-        : '自评得分与评估得分均按总分（未折算）比较。',
+      (s.scale === 'normalized' ? '自评得分与评估得分均按折算得分（百分制）比较' : '自评得分与评估得分均按总分（未折算）比较') +
+        (s.round === 'before' ? '，评估得分为整改前（首轮评估）的得分。' : '。'),
       `差值超过 ${fmtPoints(s.tolerance)} 分的单位 ${flagged} 个，已标出。`,
     ];
     if (s.withoutSelfScore.length > 0) notes.push(`未报送自评得分：${s.withoutSelfScore.map((u) => u.name).join('、')}。`);

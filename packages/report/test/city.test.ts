@@ -75,6 +75,11 @@ describe('cityReportData', () => {
       ]),
     );
     expect(s.rows.filter((r) => r.flagged)).toHaveLength(2);
+    // Units self-evaluate before the checks: compared with the first round, not the one after rectification.
+    expect(s.round).toBe('before');
+    const yantaBefore = before.find((b) => b.unit.id === 'yanta')!;
+    expect(s.rows.find((r) => r.unit.id === 'yanta')!.evaluated).toBe(yantaBefore.normalized);
+    expect(yantaBefore.normalized).not.toBe(cards.find((c) => c.unit.id === 'yanta')!.normalized);
     expect(s.withoutSelfScore.map((u) => u.id)).toEqual(['changan']);
     expect(s.withoutCard).toEqual(['xixian']);
   });

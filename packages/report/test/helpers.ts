@@ -165,11 +165,13 @@ export function city(): { cards: ScoreCard[]; before: ScoreCard[]; selfScores: R
   };
   const cards = ids.map((id, i) => make(id, i, 0));
   const before = [...ids.filter((id) => id !== 'lianhu').map((id) => make(id, ids.indexOf(id), -0.15)), generatedCard('xixian', 0.5, 99)];
-  // self scores on the normalised 100 scale, as units report them
+  // self scores on the normalised 100 scale, as units report them before the checks: against the
+  // first round (莲湖区, evaluated only after, against its card)
+  const first = (c: ScoreCard) => before.find((b) => b.unit.id === c.unit.id) ?? c;
   const selfScores: Record<string, number> = {};
-  for (const c of cards) selfScores[c.unit.id] = Math.round(c.normalized! * 10) / 10 + 2;
-  selfScores['yanta'] = cards[3]!.normalized! + 12; // over-stated by 12
-  selfScores['gaoling'] = cards[9]!.normalized! - 6.5; // under-stated by 6.5
+  for (const c of cards) selfScores[c.unit.id] = Math.round(first(c).normalized! * 10) / 10 + 2;
+  selfScores['yanta'] = first(cards[3]!).normalized! + 12; // over-stated by 12
+  selfScores['gaoling'] = first(cards[9]!).normalized! - 6.5; // under-stated by 6.5
   delete selfScores['changan']; // not reported
   selfScores['xixian'] = 90; // no card this round
   return { cards, before, selfScores };
