@@ -20,9 +20,22 @@ describe('examples', () => {
   it('xian-2022-city: scores all 48 units and writes scorecards, feedback lists and the city report', { timeout: 120_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), 'safecity-demo-'));
     const printed = node(['examples/xian-2022-city/demo.mjs', '--out', out]);
-    expect(printed).toMatch(/city average [\d.]+ over 48 units/);
+    // Two rankings, never one league table of 48; no average over both rubrics.
+    expect(printed).toMatch(/== 市级成员单位: 28 个单位[\s\S]*== 区县（开发区）: 20 个单位/);
+    expect(printed).not.toMatch(/over 48 units/);
+    expect(printed).toMatch(/※ 工作成效适用分值不足20分，不足部分按60%得分率计入折算得分/);
     const scores = [...readdirSync(join(out, 'scores', 'municipal')), ...readdirSync(join(out, 'scores', 'district'))];
     expect(scores).toHaveLength(48);
+    // The city's own card on the national rubric: vetoed because 高陵区 is, and 应急局 loses 3.6.57
+    // to the consistency check (it reported 0 larger accidents; 高陵区 reported 1).
+    const xian = JSON.parse(readFileSync(join(out, 'scores', 'city', 'xian.scorecard.json'), 'utf8'));
+    expect(xian).toMatchObject({ unit: { id: 'xian', kind: 'city' }, vetoed: true, grade: 'fail', max: 100 });
+    expect(xian.vetoes[0].evidence[0]).toContain('高陵区');
+    const yingji = JSON.parse(readFileSync(join(out, 'scores', 'municipal', 'yingjiguanliju.scorecard.json'), 'utf8'));
+    const find = (ns: any[], id: string): any => ns.map((n) => (n.id === id ? n : find(n.children ?? [], id))).find(Boolean);
+    expect(find(yingji.nodes, '3.6.57')).toMatchObject({ earned: 0, max: 1 });
+    expect(find(yingji.nodes, '3.6.57').deductions[0]).toMatchObject({ source: 'data-check', code: 'rejected' });
+    expect(printed).toContain('✗ 全市较大及以上生产安全事故起数不少于区县（开发区）合计');
     expect(readdirSync(join(out, 'feedback')).filter((f) => f.endsWith('.xlsx'))).toHaveLength(48);
     const gaoling = JSON.parse(readFileSync(join(out, 'scores', 'district', 'gaoling.scorecard.json'), 'utf8'));
     expect(gaoling).toMatchObject({ vetoed: true, grade: 'fail' });

@@ -242,22 +242,33 @@ for (const [key, title, pick] of GROUPS) {
   const list = cards.filter(pick).sort((a, b) => b.normalized - a.normalized || (a.unit.id < b.unit.id ? -1 : 1));
   console.log(`\n== ${title}: ${list.length} ${en ? 'units' : '个单位'}`);
   table(
-    ['#', 'unit', en ? 'name' : '单位', en ? 'results (3) /100' : '工作成效/100', 'normalized', 'grade', ''],
+    ['#', 'unit', en ? 'name' : '单位', en ? 'results (3) /100' : '工作成效/100', en ? 'applicable' : '适用分值', 'normalized', 'grade', ''],
     list.map((c, i) => {
       const w = worksRate(c);
-      return [String(i + 1), c.unit.id, name(c.unit), w === undefined ? '—' : r2(w), r2(c.normalized), gradeOf(c), c.vetoed ? (en ? 'VETOED' : '否决') : ''];
+      const n = c.nodes.find((x) => x.id === '3');
+      // ※ thin coverage: the rubric counts the shortfall below its minimum at the declared rate
+      const applicable = n === undefined ? '—' : `${r2(n.max)}${c.coverage?.thin ? '※' : ''}`;
+      return [String(i + 1), c.unit.id, name(c.unit), w === undefined ? '—' : r2(w), applicable, r2(c.normalized), gradeOf(c), c.vetoed ? (en ? 'VETOED' : '否决') : ''];
     }),
-    [0, 3, 4],
+    [0, 3, 4, 5],
   );
+  const thin = list.find((c) => c.coverage?.thin)?.coverage;
+  if (thin !== undefined) {
+    console.log(
+      en
+        ? `  ※ fewer than ${thin.min} applicable points of ${thin.title}: the shortfall is counted at ${thin.rate}% in the normalized score`
+        : `  ※ ${thin.title}适用分值不足${thin.min}分，不足部分按${thin.rate}%得分率计入折算得分`,
+    );
+  }
+  // Averages and grade counts per group: the two rubrics are never averaged together.
+  const counts = {};
+  for (const c of list) counts[gradeOf(c)] = (counts[gradeOf(c)] ?? 0) + 1;
   averages[key] = list.reduce((s, c) => s + c.normalized, 0) / list.length;
+  console.log(
+    `  ${en ? 'average' : '平均'} ${r2(averages[key])}; ` +
+      Object.entries(counts).map(([g, n]) => `${g} ${n}`).join(', ') +
+      `; ${list.filter((c) => c.vetoed).length} ${en ? 'vetoed' : '个否决'}`,
+  );
 }
-const counts = {};
-for (const c of cards) counts[gradeOf(c)] = (counts[gradeOf(c)] ?? 0) + 1;
-console.log(
-  `\ncity average ${r2(cards.reduce((s, c) => s + c.normalized, 0) / cards.length)} over ${cards.length} units ` +
-    `(municipal ${r2(averages.municipal)}, districts ${r2(averages.district)}); ` +
-    Object.entries(counts).map(([g, n]) => `${g} ${n}`).join(', ') +
-    `; ${cards.filter((c) => c.vetoed).length} vetoed`,
-);
 console.log(`\nwrote ${cards.length} scorecards to ${join(out, 'scores')} and the city's to ${join(cityDir, `${cityUnit.id}.scorecard.json`)},`);
 console.log(`feedback lists (.md, .xlsx) to ${feedbackDir}, and the city report to ${join(out, 'city-report.html')} (+ .md)`);
