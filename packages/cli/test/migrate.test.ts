@@ -19,10 +19,10 @@ const evidence = (f: string) => join(root, 'examples/xian-2022-city/evidence/dis
 /** 2.3.2 (逾期任务, overdueTasks, 2 points) retired; its 2 points go to a new item 2.3.3 on a new field; 1.1.1 renamed 1.1.0. */
 const next = {
   id: 'xian-2022/district',
-  version: '2.0.0',
+  version: '3.0.0',
   edition: 2023,
   title: { zh: '区县评价细则（2023）' },
-  extends: { id: 'xian-2022/district', version: '1.0.0' },
+  extends: { id: 'xian-2022/district', version: '2.0.0' },
   patch: [
     { op: 'remove', id: '2.3.2', reason: { zh: '逾期任务并入任务分工考核', en: 'overdue tasks merged into the task division' } },
     { op: 'remove-field', name: 'overdueTasks' },
@@ -38,14 +38,14 @@ describe('migrate', () => {
     writeFileSync(join(cwd, 'next.json'), JSON.stringify(next));
     writeFileSync(join(cwd, 'findings.json'), JSON.stringify({
       baqiao: [
-        { item: '1.1.1', source: 'onsite', type: 'deduction', points: 1, reason: '领导小组未调整' },
-        { item: '2.3.2', source: 'onsite', type: 'deduction', points: 0.5, reason: '逾期任务1项' },
+        { item: '1.1.1', source: 'data-check', type: 'deduction', points: 1, reason: '领导小组未调整' },
+        { item: '2.3.2', source: 'data-check', type: 'deduction', points: 0.5, reason: '逾期任务1项' },
       ],
     }));
     const r = await cli(['migrate', '--from', 'xian-2022/district', '--to', 'next.json', '--evidence', evidence('baqiao.json'), evidence('beilin.xlsx'), '--findings', 'findings.json', '--out', 'out', '--json'], cwd);
     expect(r.code, r.err + r.out).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j).toMatchObject({ ok: true, from: { id: 'xian-2022/district', version: '1.0.0' }, to: { version: '2.0.0' }, units: 2, findingsCarried: 1, findingsNotCarried: 1 });
+    expect(j).toMatchObject({ ok: true, from: { id: 'xian-2022/district', version: '2.0.0' }, to: { version: '3.0.0' }, units: 2, findingsCarried: 1, findingsNotCarried: 1 });
     const baqiao = j.reports.find((x: { unit: { id: string } }) => x.unit.id === 'baqiao');
     // overdueTasks went with 2.3.2; the new field is asked for.
     expect(baqiao.notCarried).toEqual([
@@ -63,21 +63,21 @@ describe('migrate', () => {
 
     for (const f of ['baqiao.json', 'beilin.json', 'baqiao.evidence.schema.json', 'findings.json', 'migration.md', 'migration.json']) expect(existsSync(join(cwd, 'out', f)), f).toBe(true);
     const doc = JSON.parse(readFileSync(join(cwd, 'out/baqiao.json'), 'utf8'));
-    expect(doc.ruleset).toMatchObject({ id: 'xian-2022/district', version: '2.0.0' });
+    expect(doc.ruleset).toMatchObject({ id: 'xian-2022/district', version: '3.0.0' });
     expect(doc.items['1.1.0']).toEqual({ leadingGroupDoc: old.items['1.1.1'].leadingGroupDoc });
     expect(doc.items['2.3.3']).toEqual({ lifelineMonitoring: null });
     expect(doc.items['2.3.2']).toBeUndefined();
-    expect(JSON.parse(readFileSync(join(cwd, 'out/findings.json'), 'utf8'))).toEqual({ baqiao: [{ item: '1.1.0', source: 'onsite', type: 'deduction', points: 1, reason: '领导小组未调整' }], beilin: [] });
+    expect(JSON.parse(readFileSync(join(cwd, 'out/findings.json'), 'utf8'))).toEqual({ baqiao: [{ item: '1.1.0', source: 'data-check', type: 'deduction', points: 1, reason: '领导小组未调整' }], beilin: [] });
     const md = readFileSync(join(cwd, 'out/migration.md'), 'utf8');
-    expect(md).toContain('xian-2022/district 1.0.0 → xian-2022/district 2.0.0 · 2 个单位 units');
+    expect(md).toContain('xian-2022/district 2.0.0 → xian-2022/district 3.0.0 · 2 个单位 units');
     expect(md).toContain('| `overdueTasks` |');
-    expect(md).toContain('- #1 (2.3.2, onsite): 评分项2.3.2在2023版中已删除，核查意见不再适用');
+    expect(md).toContain('- #1 (2.3.2, data-check): 评分项2.3.2在2023版中已删除，核查意见不再适用');
 
     // The migrated files are evidence of the new edition: they score.
     const s = await cli(['score', '--ruleset', 'next.json', '--evidence', 'out/baqiao.json', 'out/beilin.json', '--findings', 'out/findings.json', '--json'], cwd);
     expect(s.code, s.err + s.out).toBe(0);
     const scored = JSON.parse(s.out);
-    expect(scored.ruleset).toMatchObject({ id: 'xian-2022/district', version: '2.0.0' });
+    expect(scored.ruleset).toMatchObject({ id: 'xian-2022/district', version: '3.0.0' });
     const card = scored.cards.find((c: { unit: { id: string } }) => c.unit.id === 'baqiao');
     const node = (id: string) => {
       const walk = (ns: Array<{ id: string; children?: unknown[] }>): { id: string; earned: number } | undefined => {
@@ -100,7 +100,7 @@ describe('migrate', () => {
     writeFileSync(join(cwd, 'bad.json'), JSON.stringify(bad));
     const r = await cli(['migrate', '--from', 'xian-2022/district', '--to', 'bad.json', '--evidence', evidence('baqiao.json'), '--out', 'out'], cwd);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('bad.json#/patch/0/id: no item or group "9.9.9" in xian-2022/district@1.0.0');
+    expect(r.err).toContain('bad.json#/patch/0/id: no item or group "9.9.9" in xian-2022/district@2.0.0');
     writeFileSync(join(cwd, 'next.json'), JSON.stringify(next));
     const wrong = await cli(['migrate', '--from', 'xian-2022/municipal', '--to', 'next.json', '--evidence', evidence('baqiao.json'), '--out', 'out'], cwd);
     expect(wrong.code).toBe(1);

@@ -147,7 +147,7 @@ describe('sample', () => {
     expect(s.code, s.err + s.out).toBe(0);
     expect(JSON.parse(s.out).units.map((u: { unit: { id: string } }) => u.unit.id)).toEqual([...group1].sort());
     // A filled template is applied.
-    const filled = { [group1[0]!]: [{ item: '3.1.1.1', source: 'onsite', type: 'deduction', points: 0.5, reason: '现场抽查发现问题' }] };
+    const filled = { [group1[0]!]: [{ item: '3.2.2.17', source: 'onsite', type: 'deduction', points: 0.5, reason: '现场抽查发现问题' }] };
     writeFileSync(join(cwd, 'onsite', 'group-1.findings.json'), JSON.stringify(filled));
     expect((await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', ...evidenceOf(group1), '--findings', 'onsite/group-1.findings.json'], cwd)).code).toBe(0);
   });
@@ -174,7 +174,7 @@ describe('diff', () => {
   const district = () => JSON.parse(readFileSync(join(root, 'rulesets/xian-2022/district.json'), 'utf8'));
   const edited = () => {
     const rs = district();
-    rs.version = '1.1.0';
+    rs.version = '2.1.0';
     // 1.1.1: max 2 → 3, with its indicator 1.1 (5 → 6) and area 1 (20 → 21) adjusted.
     rs.tree[0].max = 21;
     rs.tree[0].children[0].max = 6;
@@ -193,7 +193,7 @@ describe('diff', () => {
     expect(v.code, v.err).toBe(0);
     const r = await cli(['diff', 'xian-2022/district', 'next.json'], cwd);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('## xian-2022/district 1.0.0 → xian-2022/district 1.1.0');
+    expect(r.out).toContain('## xian-2022/district 2.0.0 → xian-2022/district 2.1.0');
     expect(r.out).toContain('版本判定 (semver verdict): **major**');
     expect(r.out).toContain('- ruleset max changed (140 → 141)\n- item 2.3.2 removed\n');
     expect(r.out).toContain('| 新增 added | 评分项 item | `2.3.3` | 任务分工动态调整 | 2 分 · in 2.3 | minor |');
@@ -204,19 +204,19 @@ describe('diff', () => {
     expect(r.out).toContain('| 修改 changed | 指标 group | `1.1` | 组织领导 | max 5 → 6 | minor |');
     expect(r.out).toContain('| 修改 changed | 指标 group | `1` |');
     expect(r.out).not.toContain('2.3`'); // 2.3 kept its max
-    expect(r.out).toContain('✗ xian-2022/district 1.1.0 over xian-2022/district 1.0.0: a minor bump, but the changes need major (ruleset max changed (140 → 141); item 2.3.2 removed)');
+    expect(r.out).toContain('✗ xian-2022/district 2.1.0 over xian-2022/district 2.0.0: a minor bump, but the changes need major (ruleset max changed (140 → 141); item 2.3.2 removed)');
     // --check turns an insufficient bump into a failure naming the file.
     const checked = await cli(['diff', 'xian-2022/district', 'next.json', '--check'], cwd);
     expect(checked.code).toBe(1);
-    expect(checked.err).toContain('next.json: xian-2022/district 1.1.0 over xian-2022/district 1.0.0: a minor bump, but the changes need major');
+    expect(checked.err).toContain('next.json: xian-2022/district 2.1.0 over xian-2022/district 2.0.0: a minor bump, but the changes need major');
     const j = await cli(['diff', 'xian-2022/district', 'next.json', '--json'], cwd);
     expect(j.code).toBe(0);
     const d = JSON.parse(j.out);
     expect(d).toMatchObject({
       ok: true,
       identical: false,
-      from: { id: 'xian-2022/district', version: '1.0.0' },
-      to: { name: 'next.json', version: '1.1.0' },
+      from: { id: 'xian-2022/district', version: '2.0.0' },
+      to: { name: 'next.json', version: '2.1.0' },
       ruleset: [{ property: 'max', from: 140, to: 141, bump: 'major' }],
       items: { added: [{ id: '2.3.3', bump: 'minor' }], removed: [{ id: '2.3.2', bump: 'major' }], renamed: [], moved: [], changed: [{ id: '1.1.1', changes: [{ property: 'max', from: 2, to: 3, bump: 'minor' }] }] },
       fields: { added: [{ id: 'taskDivisionUpdated' }], removed: [], changed: [] },
@@ -257,13 +257,13 @@ describe('diff', () => {
     expect(r.out).toContain('| 修改 changed | 等级 grade | `good` | 良好 | min 80 → 85 | minor |');
     expect(r.out).toContain('| 修改 changed | 细则 ruleset |  |  | bonusCap 5 → 6 | major |');
     expect(r.out).toContain('| 删除 removed | 否决项 veto | `concealed-accident` | 瞒报、谎报生产安全事故 | effect zero | minor |');
-    expect(r.out).toContain('✗ xian-2022/district 1.0.0 over xian-2022/district 1.0.0: the version is unchanged, but the changes need major (ruleset bonusCap changed (5 → 6))');
+    expect(r.out).toContain('✗ xian-2022/district 2.0.0 over xian-2022/district 2.0.0: the version is unchanged, but the changes need major (ruleset bonusCap changed (5 → 6))');
   });
 
   it('wording only is a patch; the verdict follows the policy', async () => {
     const cwd = dir();
     const rs = district();
-    rs.version = '1.0.1';
+    rs.version = '2.0.1';
     rs.tree[0].children[0].children[0].standard = '未成立领导小组的，扣2分。';
     writeFileSync(join(cwd, 'wording.json'), JSON.stringify(rs));
     const j = JSON.parse((await cli(['diff', 'xian-2022/district', 'wording.json', '--json', '--check'], cwd)).out);
@@ -281,8 +281,8 @@ describe('diff', () => {
       );
     const v = await cli(['validate', 'xian-2023-example/district'], cwd);
     expect(v.code, v.err).toBe(0);
-    expect(v.out).toContain('✓ xian-2023-example/district 2.0.0: 85 scored items, max 140 + bonus 5');
-    expect(v.out).toContain('extends xian-2022/district 1.0.0: 1 item renamed, 1 retired since');
+    expect(v.out).toContain('✓ xian-2023-example/district 3.0.0: 85 scored items, max 140 + bonus 5');
+    expect(v.out).toContain('extends xian-2022/district 2.0.0: 1 item renamed, 1 retired since');
     const j = await cli(['diff', 'xian-2022/district', 'xian-2023-example/district', '--check', '--json'], cwd);
     expect(j.code, j.err).toBe(0);
     expect(JSON.parse(j.out)).toMatchObject({
