@@ -20,6 +20,7 @@ interface Known {
 const BUILTIN: Readonly<Record<string, Known>> = {
   'xian-2022/municipal': { json: xian['xian-2022/municipal'], units: xianUnits },
   'xian-2022/district': { json: xian['xian-2022/district'], units: xianUnits },
+  'xian-2022/city': { json: xian['xian-2022/city'], units: xianUnits },
 };
 
 /** The ids of the rulesets that ship with the command. */

@@ -153,6 +153,18 @@ describe('feedback and report', () => {
     writeFileSync(join(cwd, 'self.json'), JSON.stringify({ yanta: 30, beilin: 5 }));
     const r = await cli(['report', '--scores', 'scores', '--before', 'scores', '--self-scores', 'self.json', '--out', 'report/city.html'], cwd);
     expect(r.code, r.err).toBe(0);
+    // The city's own card beside the units' (safecity city): the report shows it and its
+    // consistency checks; it is neither ranked with the units nor given a feedback list.
+    const c = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'scores', '--evidence', 'yanta.json', 'beilin.json', '--out', 'scores/city'], cwd);
+    expect(c.code, c.err).toBe(0);
+    const rc = await cli(['report', '--scores', 'scores', '--out', 'report2/city.html', '--json'], cwd);
+    expect(rc.code, rc.err).toBe(0);
+    expect(JSON.parse(rc.out)).toMatchObject({ units: 2, city: 'xian' });
+    const md2 = readFileSync(join(cwd, 'report2', 'city.md'), 'utf8');
+    expect(md2).toContain('城市自评结果（国家评价细则）');
+    expect(md2).not.toMatch(/\| 西安市 \|/);
+    const f2 = await cli(['feedback', '--scores', 'scores', '--out', 'feedback2', '--json'], cwd);
+    expect(JSON.parse(f2.out).units).toBe(2);
     expect(readFileSync(join(cwd, 'report', 'city.html'), 'utf8')).toContain('<svg');
     expect(existsSync(join(cwd, 'report', 'city.md'))).toBe(true);
     expect(existsSync(join(cwd, 'report', 'city.rectification.md'))).toBe(true);

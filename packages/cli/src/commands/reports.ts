@@ -9,8 +9,49 @@ import { cityReport, compareMarkdown, compareRounds, feedbackMarkdown, feedbackW
 import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
 
+/** A scorecard read from a file, with the file it came from. */
+type CardFile = ScoreCard & { readonly [FILE]?: string };
+const FILE = Symbol('file');
+
+/**
+ * The city's own card (unit kind `city`, written by `safecity city`) among the cards, apart from
+ * the units' (it is not ranked with them and has no feedback list), with the consistency checks
+ * written beside it (`consistency.json`), as the report shows them.
+ */
+function cityOf(cards: readonly CardFile[], io: Io): { units: ScoreCard[]; city?: ScoreCard; inconsistencies?: { id: string; title: string; message: string; places: string[] }[] } {
+  const cities = cards.filter((c) => c.unit.kind === 'city');
+  const units = cards.filter((c) => c.unit.kind !== 'city');
+  if (cities.length === 0) return { units };
+  if (cities.length > 1) {
+    throw new InputProblems('More than one city card', cities.map((c) => ({ place: c[FILE] ?? c.unit.id, message: `a city's own card (${c.unit.name}); give one city's cards per report` })));
+  }
+  const city = cities[0] as CardFile;
+  const out: ReturnType<typeof cityOf> = { units, city };
+  const file = city[FILE];
+  if (file === undefined) return out;
+  const path = join(dirname(file), 'consistency.json');
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return out;
+  }
+  const list = (data as { inconsistencies?: unknown }).inconsistencies;
+  if (!Array.isArray(list)) throw new InputProblems('Invalid consistency.json', [{ place: relative(io.cwd, path) || path, message: 'expected { inconsistencies: [...] } as `safecity city` writes it' }]);
+  out.inconsistencies = list.map((x: { id?: unknown; title?: unknown; message?: unknown; figure?: { places?: unknown }; against?: { units?: Array<{ places?: unknown }> } }) => ({
+    id: String(x.id ?? ''),
+    title: typeof x.title === 'string' ? x.title : String((x.title as { zh?: string } | undefined)?.zh ?? ''),
+    message: typeof x.message === 'string' ? x.message : String((x.message as { zh?: string } | undefined)?.zh ?? ''),
+    places: [
+      ...(Array.isArray(x.figure?.places) ? (x.figure!.places as unknown[]).map(String) : []),
+      ...(x.against?.units ?? []).flatMap((u) => (Array.isArray(u.places) ? (u.places as unknown[]).map(String) : [])),
+    ],
+  }));
+  return out;
+}
+
 /** Every `*.scorecard.json` under a folder (recursively), read and minimally checked. */
-function readCards(dir: string, io: Io): ScoreCard[] {
+function readCards(dir: string, io: Io): CardFile[] {
   const root = resolve(io.cwd, dir);
   let isDir = false;
   try {
@@ -28,14 +69,14 @@ function readCards(dir: string, io: Io): ScoreCard[] {
   };
   walk(root);
   const problems: Problem[] = [];
-  const cards: ScoreCard[] = [];
+  const cards: CardFile[] = [];
   for (const f of files) {
     const place = relative(io.cwd, f) || f;
     try {
       const card = JSON.parse(readFileSync(f, 'utf8')) as ScoreCard;
       if (card === null || typeof card !== 'object' || typeof card.unit?.id !== 'string' || !Array.isArray(card.nodes) || typeof card.ruleset?.id !== 'string') {
         problems.push({ place, message: 'not a ScoreCard (expected ruleset, unit, nodes, … as `safecity score` writes them)' });
-      } else cards.push(card);
+      } else cards.push(Object.defineProperty(card, FILE, { value: f, enumerable: false }) as CardFile);
     } catch (e) {
       problems.push({ place, message: `not valid JSON: ${(e as Error).message}` });
     }
@@ -58,7 +99,9 @@ function reportError(e: unknown): never {
 }
 
 export async function feedback(opts: { scores: string; out: string; deadline?: string; json?: boolean }, io: Io): Promise<void> {
-  const cards = readCards(opts.scores, io);
+  // The city's own card is not a unit's: its points are lost in the units, whose lists say what to rectify.
+  const cards = readCards(opts.scores, io).filter((c) => c.unit.kind !== 'city');
+  if (cards.length === 0) throw new InputProblems('No unit scorecards', [{ place: opts.scores, message: 'only a city card here; feedback lists are per unit' }]);
   const out = resolve(io.cwd, opts.out);
   mkdirSync(out, { recursive: true });
   const written: string[] = [];
@@ -82,8 +125,9 @@ export async function report(
   io: Io,
 ): Promise<void> {
   if (extname(opts.out).toLowerCase() !== '.html') throw new UsageError(`--out must end in .html (the Markdown twin is written beside it), found "${opts.out}"`);
-  const cards = readCards(opts.scores, io);
-  const before = opts.before === undefined ? undefined : readCards(opts.before, io);
+  const { units: cards, city, inconsistencies } = cityOf(readCards(opts.scores, io), io);
+  if (cards.length === 0) throw new InputProblems('No unit scorecards', [{ place: opts.scores, message: 'only a city card here; the report is on the units’ cards' }]);
+  const before = opts.before === undefined ? undefined : readCards(opts.before, io).filter((c) => c.unit.kind !== 'city');
   let selfScores: Record<string, number> | undefined;
   if (opts.selfScores !== undefined) {
     try {
@@ -96,10 +140,17 @@ export async function report(
       throw new InputProblems('Invalid self-scores', bad.length > 0 ? bad.map(([k, v]) => ({ place: `${opts.selfScores}#/${k}`, message: `expected a number, found ${JSON.stringify(v)}` })) : [{ place: opts.selfScores, message: 'expected { "<unit id>": <self-evaluated score> }' }]);
     }
   }
-  const rulesets = [...new Set(cards.map(rulesetOf).filter((r): r is Ruleset => r !== undefined))];
+  const rulesets = [...new Set([...cards, ...(city ? [city] : [])].map(rulesetOf).filter((r): r is Ruleset => r !== undefined))];
   let result: { html: string; markdown: string };
   try {
-    result = cityReport(cards, { rulesets, ...(before ? { before } : {}), ...(selfScores ? { selfScores } : {}), ...(opts.title ? { title: opts.title } : {}) });
+    result = cityReport(cards, {
+      rulesets,
+      ...(before ? { before } : {}),
+      ...(selfScores ? { selfScores } : {}),
+      ...(opts.title ? { title: opts.title } : {}),
+      ...(city ? { city } : {}),
+      ...(inconsistencies ? { inconsistencies } : {}),
+    });
   } catch (e) {
     reportError(e);
   }
@@ -111,9 +162,9 @@ export async function report(
   const written = [opts.out, join(dirname(opts.out), basename(md))];
   if (before !== undefined) {
     const cmp = join(dirname(html), basename(md, '.md') + '.rectification.md');
-    writeFileSync(cmp, compareMarkdown(compareRounds(before, cards)));
+    writeFileSync(cmp, compareMarkdown(compareRounds(before, cards, { rulesets })));
     written.push(join(dirname(opts.out), basename(cmp)));
   }
-  if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, written }, null, 2) + '\n');
-  else io.stdout(`wrote the city report for ${cards.length} units: ${written.join(', ')}\n`);
+  if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, city: city?.unit.id ?? null, written }, null, 2) + '\n');
+  else io.stdout(`wrote the city report for ${cards.length} units${city ? ` with ${city.unit.name}'s own result` : ''}: ${written.join(', ')}\n`);
 }
