@@ -64,7 +64,7 @@ describe('safecity city', () => {
     expect(r.out).toContain('    高陵区：较大及以上生产安全事故（否决）');
     expect(r.out).toContain('一致性核查：2处不一致');
     expect(r.out).toContain(
-      '✗ 全市较大及以上生产安全事故起数不少于区县（开发区）合计：市应急管理局报送较大及以上生产安全事故起数0起（evidence/yingjiguanliju.json#/items/3.6.57/largerAccidents），2个单位报送合计1起（高陵区1起，evidence/gaoling.json#/items/3.6.57/largerAccidents）；应不低于其合计',
+      '✗ 全市较大及以上生产安全事故起数不少于区县（开发区）合计：市应急管理局报送较大及以上生产安全事故起数0起（evidence/yingjiguanliju.json#/items/3.6.57/largerAccidents），2个区县（开发区）报送合计1起（高陵区1起，evidence/gaoling.json#/items/3.6.57/largerAccidents）；应不低于其合计',
     );
     expect(r.out).toContain('→ 数据核查（准确性）：市应急管理局 3.6.57 项的largerAccidents不予认定');
 

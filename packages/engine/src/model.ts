@@ -310,6 +310,9 @@ export const ConsistencySchema = Type.Object(
         kinds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
         field: Type.String({ minLength: 1 }),
         op: Type.Union([Type.Literal('sum'), Type.Literal('min'), Type.Literal('max')], { description: 'What of the units\' figures the figure is compared with' }),
+        label: Type.Optional(
+          Type.Object(LocalTextSchema.properties, { additionalProperties: false, description: 'What the units are called in messages, e.g. "区县（开发区）" (default 单位)' }),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -751,6 +751,8 @@ export function checkConsistency(city: CompiledRuleset, round: Round): Consisten
       xs.map((u) => (l === 'en' ? `${u.unit.name} ${show(u.value, l)}, ${u.places.join(', ')}` : `${u.unit.name}${show(u.value, l)}，${u.places.join('、')}`)).join(l === 'en' ? '; ' : '；');
     const fieldTitle = (l: Lang) => (f === undefined ? c.figure.field : pick(f.title, l));
     const n = units.length;
+    // What the units are called: the check's label (e.g. 区县（开发区）), else 单位.
+    const who = { zh: `${n}个${c.against.label?.zh ?? '单位'}`, en: `${n} ${c.against.label?.en ?? 'units'}` };
     let aggText: LocalText & { en: string };
     let againstValue: number | { min: number; max: number };
     if (c.expect === 'within') {
@@ -779,8 +781,8 @@ export function checkConsistency(city: CompiledRuleset, round: Round): Consisten
     const expectText = (EXPECT_TEXT[c.expect] as (a: LocalText) => LocalText)(AGG_LABEL[c.against.op] as LocalText);
     const figPlaces = (l: Lang) => figure.places.join(l === 'en' ? ', ' : '、');
     const message = {
-      zh: `${pick(c.title, 'zh')}：${figCard.unit.name}报送${fieldTitle('zh')}${show(figure.value, 'zh')}（${figPlaces('zh')}），${n}个单位报送${aggText.zh}；应${expectText.zh}`,
-      en: `${pick(c.title, 'en')}: ${figCard.unit.name} reported ${fieldTitle('en')} ${show(figure.value, 'en')} (${figPlaces('en')}); ${n} units reported ${aggText.en}; expected ${expectText.en}`,
+      zh: `${pick(c.title, 'zh')}：${figCard.unit.name}报送${fieldTitle('zh')}${show(figure.value, 'zh')}（${figPlaces('zh')}），${who.zh}报送${aggText.zh}；应${expectText.zh}`,
+      en: `${pick(c.title, 'en')}: ${figCard.unit.name} reported ${fieldTitle('en')} ${show(figure.value, 'en')} (${figPlaces('en')}); ${who.en} reported ${aggText.en}; expected ${expectText.en}`,
     };
     const inc: Inconsistency = {
       id: c.id,
@@ -795,8 +797,8 @@ export function checkConsistency(city: CompiledRuleset, round: Round): Consisten
     if (c.finding !== undefined) {
       const reason =
         lang === 'en'
-          ? `${n} units reported ${fieldTitle('en')} ${aggText.en}; this unit reported ${show(figure.value, 'en')} (${figPlaces('en')}), expected ${expectText.en}`
-          : `${n}个单位报送${fieldTitle('zh')}${aggText.zh}，本单位报送${show(figure.value, 'zh')}（${figPlaces('zh')}），应${expectText.zh}`;
+          ? `${who.en} reported ${fieldTitle('en')} ${aggText.en}; this unit reported ${show(figure.value, 'en')} (${figPlaces('en')}), expected ${expectText.en}`
+          : `${who.zh}报送${fieldTitle('zh')}${aggText.zh}，本单位报送${show(figure.value, 'zh')}（${figPlaces('zh')}），应${expectText.zh}`;
       const finding: Finding = { item: c.finding.item, source: 'data-check', type: 'rejected', field: c.figure.field, check: 'accuracy', reason };
       inc.finding = { unit: figCard.unit.id, finding };
       (result.findings[figCard.unit.id] ??= []).push(finding);

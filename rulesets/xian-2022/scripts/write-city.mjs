@@ -278,7 +278,7 @@ const check = (id, zh, en, leadOf, field, op, expect, withFinding) => {
     id,
     title: { zh, en },
     figure: { ruleset: municipal.id, leadOf, field },
-    against: { ruleset: district.id, field, op },
+    against: { ruleset: district.id, field, op, label: { zh: '区县（开发区）', en: 'districts' } },
     expect,
     ...(withFinding ? { finding: { item: leadOf } } : {}),
     provenance: modelled(CONSISTENCY_NOTE),
