@@ -386,18 +386,7 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
           bonus: areaBonus.get(t) === true,
         };
       });
-  const areas: AreaAverage[] = areaTitles.map((t) => {
-    const values = list.map((c) => perCardArea.get(c.unit.id)!.get(t)).filter((v): v is number => v !== undefined);
-    const mean = values.length === 0 ? 0 : values.reduce((s, v) => s + v, 0) / values.length;
-    return {
-      title: t,
-      units: values.length,
-      percent: mean,
-      min: values.length === 0 ? 0 : Math.min(...values),
-      max: values.length === 0 ? 0 : Math.max(...values),
-      bonus: areaBonus.get(t) === true,
-    };
-  });
+  const areas: AreaAverage[] = areasOf(list);
 
   // ranking groups: one per ruleset id
   const groupCards = new Map<string, ScoreCard[]>();

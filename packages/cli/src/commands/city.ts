@@ -8,9 +8,9 @@
  * and `consistency-findings.json` (`{ unit: Finding[] }`, for `safecity score --findings`).
  * Inconsistencies are findings, not errors: exit 0.
  */
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   EvidenceError,
   checkConsistency,
@@ -29,6 +29,7 @@ import {
 import { rulesets as xian, cityUnit as xianCity } from '@safecity/ruleset-xian-2022';
 import { parseEvidenceFile, readEvidenceFile, toProblems } from '../evidence-files.js';
 import { loadRuleset, type LoadedRuleset } from '../resolve.js';
+import { readCardFiles } from '../cards.js';
 import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
 
 export interface CityOptions {
@@ -41,54 +42,6 @@ export interface CityOptions {
   unit?: string;
   lang?: string;
   json?: boolean;
-}
-
-interface CardFile {
-  card: ScoreCard;
-  file: string;
-}
-
-/** Every `*.scorecard.json` under a folder (recursively), each with its file; not-a-card is a problem. */
-function readCardFiles(dir: string, io: Io): CardFile[] {
-  const root = resolve(io.cwd, dir);
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    throw new InputProblems('Cannot read the scorecards', [{ place: dir, message: 'no such folder' }]);
-  }
-  if (!isDir) throw new UsageError(`--scores must be a folder of *.scorecard.json files, found a file "${dir}"`);
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.scorecard.json')) files.push(join(d, e.name));
-    }
-  };
-  walk(root);
-  const problems: Problem[] = [];
-  const out: CardFile[] = [];
-  for (const f of files) {
-    const place = relative(io.cwd, f) || f;
-    let card: ScoreCard;
-    try {
-      const text = readFileSync(f, 'utf8');
-      card = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as ScoreCard;
-    } catch (e) {
-      problems.push({ place, message: `not valid JSON: ${(e as Error).message}` });
-      continue;
-    }
-    const c = card as unknown as Record<string, unknown> | null;
-    const unit = c?.['unit'] as Record<string, unknown> | undefined;
-    const rs = c?.['ruleset'] as Record<string, unknown> | undefined;
-    if (c === null || typeof c !== 'object' || typeof unit?.['id'] !== 'string' || typeof unit['kind'] !== 'string' || typeof rs?.['id'] !== 'string' || typeof rs['version'] !== 'string' || !Array.isArray(c['nodes'])) {
-      problems.push({ place, message: 'not a ScoreCard (expected ruleset, unit, nodes, … as `safecity score` writes them)' });
-      continue;
-    }
-    out.push({ card, file: place });
-  }
-  if (problems.length > 0) throw new InputProblems('Problems in the scorecards', problems);
-  return out;
 }
 
 /** A ruleset package's `cityUnit` export, for a ruleset id `<line>/<name>` of an installed `@safecity/ruleset-<line>`. */

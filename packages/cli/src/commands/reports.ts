@@ -2,16 +2,13 @@
  * `safecity feedback --scores DIR --out DIR` and `safecity report --scores DIR [--before DIR]
  * [--self-scores F] --out F.html`: feedback lists per unit, and the city's self-evaluation report.
  */
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Ruleset, ScoreCard } from '@safecity/engine';
 import { cityReport, compareMarkdown, compareRounds, feedbackMarkdown, feedbackWorkbook } from '@safecity/report';
 import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
-import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
-
-/** A scorecard read from a file, with the file it came from. */
-type CardFile = ScoreCard & { readonly [FILE]?: string };
-const FILE = Symbol('file');
+import { readCardFiles, type CardFile } from '../cards.js';
+import { InputProblems, UsageError, type Io } from '../io.js';
 
 /**
  * The city's own card (unit kind `city`, written by `safecity city`) among the cards, apart from
@@ -19,17 +16,15 @@ const FILE = Symbol('file');
  * written beside it (`consistency.json`), as the report shows them.
  */
 function cityOf(cards: readonly CardFile[], io: Io): { units: ScoreCard[]; city?: ScoreCard; inconsistencies?: { id: string; title: string; message: string; places: string[] }[] } {
-  const cities = cards.filter((c) => c.unit.kind === 'city');
-  const units = cards.filter((c) => c.unit.kind !== 'city');
+  const cities = cards.filter((c) => c.card.unit.kind === 'city');
+  const units = cards.filter((c) => c.card.unit.kind !== 'city').map((c) => c.card);
   if (cities.length === 0) return { units };
   if (cities.length > 1) {
-    throw new InputProblems('More than one city card', cities.map((c) => ({ place: c[FILE] ?? c.unit.id, message: `a city's own card (${c.unit.name}); give one city's cards per report` })));
+    throw new InputProblems('More than one city card', cities.map((c) => ({ place: c.file, message: `a city's own card (${c.card.unit.name}); give one city's cards per report` })));
   }
   const city = cities[0] as CardFile;
-  const out: ReturnType<typeof cityOf> = { units, city };
-  const file = city[FILE];
-  if (file === undefined) return out;
-  const path = join(dirname(file), 'consistency.json');
+  const out: ReturnType<typeof cityOf> = { units, city: city.card };
+  const path = join(dirname(resolve(io.cwd, city.file)), 'consistency.json');
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
@@ -50,38 +45,9 @@ function cityOf(cards: readonly CardFile[], io: Io): { units: ScoreCard[]; city?
   return out;
 }
 
-/** Every `*.scorecard.json` under a folder (recursively), read and minimally checked. */
+/** Every `*.scorecard.json` under a folder (recursively), read and minimally checked; at least one. */
 function readCards(dir: string, io: Io): CardFile[] {
-  const root = resolve(io.cwd, dir);
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    throw new InputProblems('Cannot read the scorecards', [{ place: dir, message: 'no such folder' }]);
-  }
-  if (!isDir) throw new UsageError(`--scores must be a folder of *.scorecard.json files, found a file "${dir}"`);
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.scorecard.json')) files.push(join(d, e.name));
-    }
-  };
-  walk(root);
-  const problems: Problem[] = [];
-  const cards: CardFile[] = [];
-  for (const f of files) {
-    const place = relative(io.cwd, f) || f;
-    try {
-      const card = JSON.parse(readFileSync(f, 'utf8')) as ScoreCard;
-      if (card === null || typeof card !== 'object' || typeof card.unit?.id !== 'string' || !Array.isArray(card.nodes) || typeof card.ruleset?.id !== 'string') {
-        problems.push({ place, message: 'not a ScoreCard (expected ruleset, unit, nodes, … as `safecity score` writes them)' });
-      } else cards.push(Object.defineProperty(card, FILE, { value: f, enumerable: false }) as CardFile);
-    } catch (e) {
-      problems.push({ place, message: `not valid JSON: ${(e as Error).message}` });
-    }
-  }
-  if (problems.length > 0) throw new InputProblems('Problems in the scorecards', problems);
+  const cards = readCardFiles(dir, io);
   if (cards.length === 0) throw new InputProblems('No scorecards', [{ place: dir, message: 'no *.scorecard.json files in this folder (write them with `safecity score --out DIR`)' }]);
   return cards;
 }
@@ -100,7 +66,9 @@ function reportError(e: unknown): never {
 
 export async function feedback(opts: { scores: string; out: string; deadline?: string; json?: boolean }, io: Io): Promise<void> {
   // The city's own card is not a unit's: its points are lost in the units, whose lists say what to rectify.
-  const cards = readCards(opts.scores, io).filter((c) => c.unit.kind !== 'city');
+  const cards = readCards(opts.scores, io)
+    .map((c) => c.card)
+    .filter((c) => c.unit.kind !== 'city');
   if (cards.length === 0) throw new InputProblems('No unit scorecards', [{ place: opts.scores, message: 'only a city card here; feedback lists are per unit' }]);
   const out = resolve(io.cwd, opts.out);
   mkdirSync(out, { recursive: true });
@@ -127,7 +95,7 @@ export async function report(
   if (extname(opts.out).toLowerCase() !== '.html') throw new UsageError(`--out must end in .html (the Markdown twin is written beside it), found "${opts.out}"`);
   const { units: cards, city, inconsistencies } = cityOf(readCards(opts.scores, io), io);
   if (cards.length === 0) throw new InputProblems('No unit scorecards', [{ place: opts.scores, message: 'only a city card here; the report is on the units’ cards' }]);
-  const before = opts.before === undefined ? undefined : readCards(opts.before, io).filter((c) => c.unit.kind !== 'city');
+  const before = opts.before === undefined ? undefined : readCards(opts.before, io).map((c) => c.card).filter((c) => c.unit.kind !== 'city');
   let selfScores: Record<string, number> | undefined;
   if (opts.selfScores !== undefined) {
     try {
