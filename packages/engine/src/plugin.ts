@@ -59,6 +59,8 @@ export interface ScoreContext<P = unknown> {
   fieldText(field: string): FieldText;
   /** Who gave the item's grade: the on-site check (over the data check's), or undefined when ungraded. */
   gradeSource(): 'data-check' | 'onsite' | undefined;
+  /** The assessors' reason for the grade that stands, when they gave one. */
+  gradeReason(): string | undefined;
   /**
    * Record a deduction of `points` thousandths, explained by message `messageId` with `data`;
    * `fields` are the evidence fields it concerns (their sources are cited).

@@ -168,8 +168,8 @@ interface ItemFindings {
   onsite: DeductionDraft[];
   rejections: Rejection[];
   grade: string | undefined;
-  onsiteGrade: { grade: string; index: number } | undefined;
-  dataCheckGrade: { grade: string; index: number } | undefined;
+  onsiteGrade: { grade: string; index: number; reason: string | undefined } | undefined;
+  dataCheckGrade: { grade: string; index: number; reason: string | undefined } | undefined;
 }
 
 /** An item scored the general way, before rendering. */
@@ -288,8 +288,9 @@ function groupFindings(model: CompiledModel, findings: readonly Finding[], valid
         issues.push({ path: `/${second.index}/grade`, message: `item ${f.item} has two different grades from the ${f.source} ("${first.grade}", "${second.grade}")` });
         continue;
       }
-      if (f.source === 'onsite') g.onsiteGrade = { grade: f.grade, index: i };
-      else g.dataCheckGrade = { grade: f.grade, index: i };
+      const graded = { grade: f.grade, index: i, reason: f.reason !== undefined && f.reason.length > 0 ? f.reason : undefined };
+      if (f.source === 'onsite') g.onsiteGrade = graded;
+      else g.dataCheckGrade = graded;
       // The on-site group's grade stands over the data check's: it saw the thing itself.
       g.grade = (g.onsiteGrade ?? g.dataCheckGrade)?.grade;
     }
@@ -999,6 +1000,7 @@ function generalScorer(
     value: get,
     grade: () => currentFindings?.grade,
     gradeSource: () => (currentFindings?.onsiteGrade !== undefined ? 'onsite' : currentFindings?.dataCheckGrade !== undefined ? 'data-check' : undefined),
+    gradeReason: () => (currentFindings?.onsiteGrade ?? currentFindings?.dataCheckGrade)?.reason,
     fieldTitle: (f) => model.fields.get(f)?.title ?? { zh: f },
     fieldUnit: (f) => model.fields.get(f)?.unit ?? '',
     fieldText: (f) => {

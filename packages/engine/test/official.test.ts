@@ -102,6 +102,10 @@ describe('an expert grade is the assessors’ finding: their list, their name', 
     expect(r.earned).toBe(1.6);
     expect(r.node.deductions).toEqual([{ points: 0.4, reason: '现场检查组专家评定为“良”，得1.6分（满分2分）', suggestion: '对照评价内容补强薄弱环节', source: 'onsite', code: 'graded' }]);
   });
+  it('quotes the assessors’ reason for the grade, when they gave one', () => {
+    const r = scoreItem('expert-grade', {}, 2, [], {}, [{ item: 'i', source: 'onsite', type: 'grade', grade: '良', reason: '部分任务未量化' }], item);
+    expect(r.node.deductions![0]!.reason).toBe('现场检查组专家评定为“良”，得1.6分（满分2分）：部分任务未量化');
+  });
   it('a data-check grade deducts as the data check; the on-site grade stands over it', () => {
     const dc = scoreItem('expert-grade', {}, 2, [], {}, [{ item: 'i', source: 'data-check', type: 'grade', grade: '中' }], item);
     expect(dc.node.deductions![0]).toMatchObject({ source: 'data-check', reason: '数据核查组专家评定为“中”，得1.2分（满分2分）' });

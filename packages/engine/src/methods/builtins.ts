@@ -551,9 +551,9 @@ export const expertGrade = defineMethod<Static<typeof ExpertGradeParams>, { grad
   params: ExpertGradeParams,
   messages: {
     graded: {
-      reason: { zh: '{by}专家评定为“{grade}”，得{earned}分（满分{max}分）', en: 'Graded "{grade}" by the {by} assessors: {earned} of {max}' },
+      reason: { zh: '{by}专家评定为“{grade}”，得{earned}分（满分{max}分）{note}', en: 'Graded "{grade}" by the {by} assessors: {earned} of {max}{note}' },
       suggestion: { zh: '对照评价内容补强薄弱环节', en: 'Strengthen the weak points against the criteria' },
-      data: ['grade', 'by', 'earned', 'max', 'points'],
+      data: ['grade', 'by', 'note', 'earned', 'max', 'points'],
     },
     ungraded: {
       reason: { zh: '尚无专家评定等级', en: 'Not yet graded by the assessors' },
@@ -576,10 +576,13 @@ export const expertGrade = defineMethod<Static<typeof ExpertGradeParams>, { grad
     if (earned >= ctx.max) return;
     // The points are the assessors' finding: the deduction is theirs, on their check's list.
     const by = ctx.gradeSource();
+    // The assessors' own words, when they gave them, after the grade.
+    const why = ctx.gradeReason?.();
+    const note = why === undefined ? { zh: '', en: '' } : { zh: `：${why}`, en: `: ${why}` };
     ctx.deduct(
       'graded',
       ctx.max - earned,
-      { grade: g, by: by === 'onsite' ? { zh: '现场检查组', en: 'on-site check' } : by === 'data-check' ? { zh: '数据核查组', en: 'data check' } : { zh: '', en: '' }, earned: fromMilli(earned), max: fromMilli(ctx.max), points: fromMilli(ctx.max - earned) },
+      { grade: g, by: by === 'onsite' ? { zh: '现场检查组', en: 'on-site check' } : by === 'data-check' ? { zh: '数据核查组', en: 'data check' } : { zh: '', en: '' }, note, earned: fromMilli(earned), max: fromMilli(ctx.max), points: fromMilli(ctx.max - earned) },
       undefined,
       by,
     );
