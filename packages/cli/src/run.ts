@@ -70,13 +70,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .description('score units from filled evidence files (.xlsx and .json, mixed) and write their scorecards')
     .requiredOption('--ruleset <ruleset>', 'ruleset id or path')
     .requiredOption('--evidence <files...>', 'filled evidence files')
-    .option('--findings <file>', 'data-check and on-site findings: { "<unit id>": [finding, …] }')
+    .option('--findings <files...>', 'data-check and on-site findings: { "<unit id>": [finding, …] }; several files are merged per unit (e.g. both checks\' findings and consistency-findings.json)')
     .option('--out <dir>', 'write <unit>.scorecard.json files here')
     .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
     .option('--base <files...>', 'earlier editions the ruleset extends, when not installed as packages')
     .addOption(new Option('--lang <lang>', 'language of reasons and suggestions').choices(['zh', 'en']).default('zh'))
     .option('--json', 'print JSON')
-    .action((o: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean }) => score(o, io));
+    .action((o: { ruleset: string; evidence: string[]; findings?: string[]; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean }) => score(o, io));
 
   program
     .command('feedback')

@@ -132,6 +132,16 @@ describe('template and score', () => {
     const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', '--findings', 'findings.json', '--json'], cwd);
     expect(s.code, s.err).toBe(0);
     expect(JSON.parse(s.out).units[0].earned).toBe(1.5);
+    // Several findings files (each check's, the consistency checks') are merged per unit.
+    writeFileSync(join(cwd, 'more.json'), JSON.stringify({ yanta: [{ item: '3.1.1.1', source: 'data-check', type: 'deduction', points: 0.4, reason: '防洪专项规划未按期修编' }] }));
+    const two = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', '--findings', 'findings.json', 'more.json', '--json'], cwd);
+    expect(two.code, two.err).toBe(0);
+    expect(JSON.parse(two.out).units[0].earned).toBe(1.1);
+    // A finding the item cannot take is named in its own file, at its own place.
+    writeFileSync(join(cwd, 'bad.json'), JSON.stringify({ yanta: [{ item: '3.2.2.17', source: 'data-check', type: 'deduction', points: 0.4, reason: 'x' }] }));
+    const bad = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', '--findings', 'findings.json', 'bad.json'], cwd);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('bad.json#/yanta/0/source: item 3.2.2.17 is checked by 现场检查 (onsite) only; this deduction finding comes from 数据核查 (data-check)');
   });
 });
 

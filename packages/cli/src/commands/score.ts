@@ -10,7 +10,7 @@ import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
 
 export async function score(
-  opts: { ruleset: string; evidence: string[]; findings?: string; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean },
+  opts: { ruleset: string; evidence: string[]; findings?: string | string[]; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean },
   io: Io,
 ): Promise<void> {
   const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
@@ -18,15 +18,31 @@ export async function score(
   const lang = opts.lang === 'en' ? 'en' : 'zh';
   const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io);
   const problems: Problem[] = [];
-  const findings = opts.findings === undefined ? new Map<string, Finding[]>() : readFindings(opts.findings, io, new Set(units.map((u) => u.unit.id)));
+  // Findings from several files (each check's, the consistency checks') are merged per unit;
+  // each finding remembers its file and place, so a problem names where it was written.
+  const findingFiles = opts.findings === undefined ? [] : Array.isArray(opts.findings) ? opts.findings : [opts.findings];
+  const ids = new Set(units.map((u) => u.unit.id));
+  const findings = new Map<string, Finding[]>();
+  const origin = new Map<string, { file: string; index: number }[]>();
+  for (const file of findingFiles) {
+    for (const [unit, list] of readFindings(file, io, ids)) {
+      findings.set(unit, [...(findings.get(unit) ?? []), ...list]);
+      origin.set(unit, [...(origin.get(unit) ?? []), ...list.map((_, index) => ({ file, index }))]);
+    }
+  }
+  const findingPlace = (unit: string, path: string): string => {
+    const m = /^\/(\d+)(.*)$/.exec(path);
+    const o = m === null ? undefined : origin.get(unit)?.[Number(m[1])];
+    return o === undefined ? `${findingFiles.join(', ')}#/${unit}${path}` : `${o.file}#/${unit}/${o.index}${m![2]}`;
+  };
   const cards: ScoreCard[] = [];
   for (const evidence of units) {
     try {
       cards.push(ruleset.score(evidence, { findings: findings.get(evidence.unit.id) ?? [], lang }));
     } catch (e) {
       if (!(e instanceof EvidenceError)) throw e;
-      const where = e.title === 'Invalid findings' ? `${opts.findings}#/${evidence.unit.id}` : `unit ${evidence.unit.id}`;
-      problems.push(...e.issues.map((i) => ({ place: `${where}${i.path}`, message: i.message })));
+      const id = evidence.unit.id;
+      problems.push(...e.issues.map((i) => ({ place: e.title === 'Invalid findings' ? findingPlace(id, i.path) : `unit ${id}${i.path}`, message: i.message })));
     }
   }
   if (problems.length > 0) throw new InputProblems('Problems found while scoring', problems);
