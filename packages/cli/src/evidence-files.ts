@@ -82,8 +82,19 @@ export async function readAllEvidence(
   return { units: merged.units, records, warnings };
 }
 
-/** Read a findings file: `{ "<unit id>": [finding, …] }`, for units that have evidence. */
-export function readFindings(file: string, io: Io, unitIds: ReadonlySet<string>): Map<string, Finding[]> {
+/**
+ * Read a findings file: `{ "<unit id>": [finding, …] }`, for units that have evidence. A unit
+ * `elsewhere` says is scored under another ruleset (a check's file covers all units) is left
+ * out with a warning naming it, pushed onto `warnings`; any other unit without evidence is a
+ * problem.
+ */
+export function readFindings(
+  file: string,
+  io: Io,
+  unitIds: ReadonlySet<string>,
+  elsewhere?: (unit: string) => string | undefined,
+  warnings?: Problem[],
+): Map<string, Finding[]> {
   let data: unknown;
   try {
     const text = readFileSync(resolve(io.cwd, file), 'utf8');
@@ -96,11 +107,15 @@ export function readFindings(file: string, io: Io, unitIds: ReadonlySet<string>)
   }
   const out = new Map<string, Finding[]>();
   const problems: Problem[] = [];
+  const skipped: string[] = [];
   for (const [unit, list] of Object.entries(data)) {
-    if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `no evidence was given for unit "${unit}"` });
+    const other = unitIds.has(unit) ? undefined : elsewhere?.(unit);
+    if (other !== undefined) skipped.push(other);
+    else if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `no evidence was given for unit "${unit}"` });
     else if (!Array.isArray(list)) problems.push({ place: `${file}#/${unit}`, message: 'expected an array of findings' });
     else out.set(unit, list as Finding[]);
   }
   if (problems.length > 0) throw new InputProblems('Invalid findings', problems);
+  if (skipped.length > 0) warnings?.push({ place: file, message: `findings of ${skipped.length} unit${skipped.length === 1 ? '' : 's'} scored under another ruleset not applied here: ${skipped.join('、')}` });
   return out;
 }

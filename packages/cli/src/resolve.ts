@@ -64,6 +64,8 @@ export interface LoadedRuleset {
   /** The id or the file path given. */
   name: string;
   units: readonly Unit[];
+  /** The whole unit registry, units of other rulesets included (e.g. to tell a findings file's units scored elsewhere). */
+  registry: readonly Unit[];
 }
 
 function readJson(file: string, io: Io, what: string): unknown {
@@ -120,7 +122,7 @@ export function loadRuleset(idOrPath: string, io: Io, options: LoadOptions = {})
     }
     units = data.units as Unit[];
   }
-  return { ruleset, name: idOrPath, units: units.filter((u) => ruleset.unitKinds.includes(u.kind)) };
+  return { ruleset, name: idOrPath, units: units.filter((u) => ruleset.unitKinds.includes(u.kind)), registry: units };
 }
 
 /** A unit of the registry by id, or a usage error listing what there is. */

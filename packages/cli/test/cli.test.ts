@@ -1,7 +1,8 @@
 // The safecity command, run in-process: exit codes, messages with places, files written.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { run } from '../src/index.js';
 
@@ -143,6 +144,19 @@ describe('template and score', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('bad.json#/yanta/0/source: item 3.2.2.17 is checked by 现场检查 (onsite) only; this deduction finding comes from 数据核查 (data-check)');
   });
+});
+
+describe('findings files of a whole round', () => {
+  it('a check’s file covers both rubrics: the other rubric’s units are left out with a warning naming them', async () => {
+    const cwd = fileURLToPath(new URL('../../../examples/xian-2022-city/', import.meta.url));
+    const files = readdirSync(join(cwd, 'evidence', 'municipal')).filter((f) => /\.(json|xlsx)$/.test(f)).map((f) => `evidence/municipal/${f}`);
+    const r = await cli(['score', '--ruleset', 'xian-2022/municipal', '--evidence', ...files, '--findings', 'findings/data-check.json', 'findings/onsite.json', '--json'], cwd);
+    expect(r.code, r.err).toBe(0);
+    const body = JSON.parse(r.out);
+    expect(body.units).toHaveLength(28);
+    const w = body.warnings.find((x: { place: string }) => x.place === 'findings/data-check.json');
+    expect(w.message).toMatch(/^findings of 20 units scored under another ruleset not applied here: .*高陵区（gaoling）/);
+  }, 60_000);
 });
 
 describe('feedback and report', () => {

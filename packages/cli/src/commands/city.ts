@@ -21,8 +21,10 @@ import {
   type CompiledRuleset,
   type ConsistencyResult,
   type EvidencePart,
+  type Finding,
   type Issue,
   type ScoreCard,
+  type ScoreNode,
   type Unit,
   type UnitEvidence,
 } from '@safecity/engine';
@@ -92,7 +94,7 @@ function loadCityRuleset(opts: CityOptions, io: Io): LoadedRuleset {
     }
     units = data.units as Unit[];
   }
-  return { ruleset, name: opts.ruleset, units: units.filter((u) => ruleset.unitKinds.includes(u.kind)) };
+  return { ruleset, name: opts.ruleset, units: units.filter((u) => ruleset.unitKinds.includes(u.kind)), registry: units };
 }
 
 /** The city under evaluation: from --units (and --unit), else the ruleset package's `cityUnit`. */
@@ -213,7 +215,9 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
   const cards = read.map((c) => c.card);
   const round = { cards, rulesets: compiled, lang, ...(evidence === undefined ? {} : { evidence }) } as const;
   /** An engine issue's path into the round, as the file it came from. */
-  const place = (i: Issue): Problem => {
+  const place = (issue: Issue): Problem => {
+    // Positions in the round's list of cards are files to the user, in the message too.
+    const i = { path: issue.path, message: issue.message.replace(/\/cards\/(\d+)/g, (m, n: string) => read[Number(n)]?.file ?? m) };
     const card = /^\/cards\/(\d+)(.*)$/.exec(i.path);
     if (card) return { place: `${read[Number(card[1])]?.file ?? opts.scores}${card[2] ? `#${card[2]}` : ''}`, message: i.message };
     const ev = /^\/evidence\/(\d+)(.*)$/.exec(i.path);
@@ -313,15 +317,33 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
         ? `consistency: ${n} problem${n === 1 ? '' : 's'}, ${consistency.passed.length} passed, ${consistency.skipped.length} not run\n`
         : `一致性核查：${n}处不一致，${consistency.passed.length}项通过，${consistency.skipped.length}项未核查\n`,
     );
+    // A finding already on the unit's card (it was re-scored with consistency-findings.json).
+    const applied = (unitId: string, f: Finding): boolean => {
+      const c = read.find((x) => x.card.unit.id === unitId)?.card;
+      const find = (ns: readonly ScoreNode[]): ScoreNode | undefined => {
+        for (const n of ns) {
+          if (n.id === f.item) return n;
+          const k = find(n.children ?? []);
+          if (k !== undefined) return k;
+        }
+        return undefined;
+      };
+      const node = c === undefined ? undefined : find(c.nodes);
+      return f.type === 'rejected' && (node?.deductions ?? []).some((d) => d.code === 'rejected' && d.source === f.source && d.reason.includes(f.reason));
+    };
+    let pending = 0;
     for (const i of consistency.inconsistencies) {
       io.stdout(`  ✗ ${en ? i.message.en : i.message.zh}\n`);
       if (i.finding) {
         const f = i.finding.finding;
-        io.stdout(en ? `    → a data-check rejection (accuracy) of ${i.figure.unit.name}'s ${f.item} (${i.field})\n` : `    → 数据核查（准确性）：${i.figure.unit.name} ${f.item} 项的${i.field}不予认定\n`);
+        const done = applied(i.finding.unit, f);
+        if (!done) pending += 1;
+        const note = done ? (en ? ' (already on its scorecard)' : '（已计入该单位评分卡）') : '';
+        io.stdout(en ? `    → a data-check rejection (accuracy) of ${i.figure.unit.name}'s ${f.item} (${i.field})${note}\n` : `    → 数据核查（准确性）：${i.figure.unit.name} ${f.item} 项的${i.field}不予认定${note}\n`);
       }
     }
     for (const s of consistency.skipped) io.stdout(`  – ${s.title}: ${en ? s.reason.en : s.reason.zh}\n`);
-    if (Object.keys(consistency.findings).length > 0) {
+    if (pending > 0) {
       io.stdout(
         en
           ? `re-score the units named with their findings and ${outName('consistency-findings.json')} (safecity score --findings), then run this again\n`

@@ -22,10 +22,16 @@ export async function score(
   // each finding remembers its file and place, so a problem names where it was written.
   const findingFiles = opts.findings === undefined ? [] : Array.isArray(opts.findings) ? opts.findings : [opts.findings];
   const ids = new Set(units.map((u) => u.unit.id));
+  // A check's file covers all units: those of the registry scored under another ruleset are left out, with a warning.
+  const registry = new Map(loaded.registry.map((u) => [u.id, u]));
+  const elsewhere = (id: string): string | undefined => {
+    const u = registry.get(id);
+    return u !== undefined && !ruleset.unitKinds.includes(u.kind) ? `${u.name}（${id}）` : undefined;
+  };
   const findings = new Map<string, Finding[]>();
   const origin = new Map<string, { file: string; index: number }[]>();
   for (const file of findingFiles) {
-    for (const [unit, list] of readFindings(file, io, ids)) {
+    for (const [unit, list] of readFindings(file, io, ids, elsewhere, warnings)) {
       findings.set(unit, [...(findings.get(unit) ?? []), ...list]);
       origin.set(unit, [...(origin.get(unit) ?? []), ...list.map((_, index) => ({ file, index }))]);
     }
