@@ -115,6 +115,12 @@ describe('safecity city', () => {
       ['4', 5],
     ]);
     expect(j.written).toEqual(['scores/city/xian.scorecard.json', 'scores/city/consistency.json', 'scores/city/consistency-findings.json']);
+    // With the re-scored card in place, the check still fails (the evidence is unchanged) but says it is on the card.
+    cpSync(join(cwd, 'rescored/yingjiguanliju.scorecard.json'), join(cwd, 'scores/municipal/yingjiguanliju.scorecard.json'));
+    const applied = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'scores', '--evidence', ...EVIDENCE, '--out', 'scores/city'], cwd);
+    expect(applied.code, applied.err).toBe(0);
+    expect(applied.out).toContain('3.6.57 项的largerAccidents不予认定（已计入该单位评分卡）');
+    expect(applied.out).not.toContain('用于重新评分');
   });
 
   it('without --evidence: the card from the scorecards alone, the consistency checks not run', async () => {
@@ -175,7 +181,7 @@ describe('safecity city: bad input, each problem with its place', () => {
     cpSync(join(cwd, 'scores/district/yanta.scorecard.json'), join(cwd, 'scores/yanta-again.scorecard.json'));
     const twice = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'scores', '--out', 'out'], cwd);
     expect(twice.code).toBe(1);
-    expect(twice.err).toMatch(/scores\/yanta-again\.scorecard\.json: unit "yanta" \(雁塔区\) has a card twice/);
+    expect(twice.err).toMatch(/scores\/yanta-again\.scorecard\.json: unit "yanta" \(雁塔区\) has a card twice: scores\/(district\/yanta|yanta-again)\.scorecard\.json and scores\/(district\/yanta|yanta-again)\.scorecard\.json/);
     const none = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'nowhere', '--out', 'out'], cwd);
     expect(none.code).toBe(1);
     expect(none.err).toContain('nowhere: no such folder');
