@@ -261,8 +261,10 @@ for (const [key, title, pick] of GROUPS) {
     );
   }
   // Averages and grade counts per group: the two rubrics are never averaged together.
+  // In the rubric's band order (优秀, 良好, 合格, 不合格), not the ranking's.
+  const bands = (rulesets[`xian-2022/${key}`].grades ?? []).map((g) => g.id);
   const counts = {};
-  for (const c of list) counts[gradeOf(c)] = (counts[gradeOf(c)] ?? 0) + 1;
+  for (const c of [...list].sort((a, b) => bands.indexOf(a.grade) - bands.indexOf(b.grade))) counts[gradeOf(c)] = (counts[gradeOf(c)] ?? 0) + 1;
   averages[key] = list.reduce((s, c) => s + c.normalized, 0) / list.length;
   console.log(
     `  ${en ? 'average' : '平均'} ${r2(averages[key])}; ` +
