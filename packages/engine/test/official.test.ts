@@ -400,3 +400,54 @@ describe('responsibilityConflicts: a partner’s figure that contradicts the lea
     expect(responsibilityConflicts(rs, [lead, agrees, differs])).toEqual(responsibilityConflicts(rs, [differs, lead, agrees]));
   });
 });
+
+describe('a city ruleset’s declarations are checked at compile time, each at its pointer', () => {
+  const base = (fields: Json[], extra: Json = {}) =>
+    ({
+      id: 'test/city',
+      version: '1.0.0',
+      edition: 2022,
+      title: { zh: '城市' },
+      unitKinds: ['city'],
+      fields,
+      tree: [{ id: '1', title: { zh: '成效' }, max: 1, scoring: { method: 'rate', params: { field: fields[0]!['name'], target: 100, per: 1, step: 100, steps: 'linear' } } }],
+      ...extra,
+    }) as unknown as Ruleset;
+  const agg = (name: string, type: string, aggregate: Json) => ({ name, type, title: { zh: name }, aggregate });
+  it('an aggregate whose result is not the field’s type, or whose op does not fit what it reads', () => {
+    const issues = issuesOf(() =>
+      engine.compile(
+        base([
+          agg('a', 'rate', { from: { kinds: ['district'] }, of: { node: '3' }, op: 'mean' }),
+          agg('b', 'integer', { from: { kinds: ['district'] }, of: { node: '3' }, op: 'mean' }),
+          agg('c', 'rate', { from: { kinds: ['district'] }, of: { node: '3' }, op: 'sum' }),
+          agg('d', 'rate', { from: { kinds: ['district'] }, of: { field: 'x' }, op: 'pooled' }),
+          agg('e', 'integer', { from: { kinds: ['district'], lead: true }, of: { field: 'x' }, op: 'sum' }),
+          agg('f', 'integer', { from: { kinds: ['district'] }, of: { field: 'x' }, op: 'sum', bar: { op: '>', value: 0 } }),
+        ]),
+      ),
+    );
+    expect(issues).toEqual([
+      { path: '/fields/1/type', message: 'field "b" is integer, but its aggregate (mean of node) gives rate' },
+      { path: '/fields/2/aggregate/op', message: 'a sum of score rates means nothing; use "mean", "pooled", "min" or "max"' },
+      { path: '/fields/3/aggregate/op', message: '"pooled" (Σ earned ÷ Σ max) is of an item or group: "of": { "node": … }' },
+      { path: '/fields/4/aggregate/from/lead', message: '"lead" picks the lead of each item under "of": { "node": … }' },
+      { path: '/fields/5/aggregate/bar', message: '"bar" is for "share" and "count", not "sum"' },
+    ]);
+  });
+  it('a consistency check naming its figure’s unit both ways, or twice the same id', () => {
+    const check = (id: string, figure: Json) => ({ id, title: { zh: id }, figure: { ruleset: 'r/m', field: 'x', ...figure }, against: { field: 'x', op: 'sum' }, expect: '>=' });
+    const issues = issuesOf(() =>
+      engine.compile(
+        base([agg('a', 'rate', { from: { kinds: ['district'] }, of: { node: '3' }, op: 'mean' })], {
+          consistency: [check('c1', { unit: 'u', leadOf: '3.1' }), check('c2', {}), check('c2', { unit: 'u' })],
+        }),
+      ),
+    );
+    expect(issues).toEqual([
+      { path: '/consistency/0/figure', message: 'name the figure\'s unit with either "unit" or "leadOf" (an item whose lead reports it)' },
+      { path: '/consistency/1/figure', message: 'name the figure\'s unit with either "unit" or "leadOf" (an item whose lead reports it)' },
+      { path: '/consistency/2/id', message: 'consistency check "c2" is declared twice' },
+    ]);
+  });
+});
