@@ -383,7 +383,8 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
     if (typeof id === 'string' && id !== ruleset.id) {
       foreign = `此文件按评价细则 ${id}@${fileVersion} 填写，而读取所用的是 ${rulesetName}`;
       add('/ruleset/id', `${foreign}：请用对应的评价细则读取，或用 ${rulesetName} 的模板重新填写`);
-    } else if (typeof id === 'string' && typeof version === 'string' && version !== ruleset.version) {
+    } else if (typeof version === 'string' && version !== ruleset.version) {
+      // (Also when the id is not text: that is reported above, and a wrong version is a problem of its own.)
       foreign = `此文件按评价细则 ${ruleset.id} 的 ${version} 版填写，而读取所用的是 ${ruleset.version} 版`;
       add('/ruleset/version', `${foreign}：请用 ${version} 版读取，或用 ${ruleset.version} 版的模板重新填写`);
     } else if (hash === undefined) {

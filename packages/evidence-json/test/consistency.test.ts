@@ -72,7 +72,9 @@ describe('the generated schema and the parser agree', () => {
           for (const i of issues) expect(i.message).not.toContain('不符合 evidenceJsonSchema');
           expect(({} as Json)['polluted']).toBeUndefined();
         }),
-        { numRuns: 300 },
+        // A counterexample fast-check once found (seed -322513352): a ruleset id that is not text
+        // hid a wrong version from the parser, which the schema reported in its own words.
+        { numRuns: 300, examples: [[[['top', 'ruleset', 'id', []], ['top', 'ruleset', 'version', '']]]] },
       );
     });
   }
