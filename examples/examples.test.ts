@@ -36,6 +36,9 @@ describe('examples', () => {
     expect(find(yingji.nodes, '3.6.57')).toMatchObject({ earned: 0, max: 1 });
     expect(find(yingji.nodes, '3.6.57').deductions[0]).toMatchObject({ source: 'data-check', code: 'rejected' });
     expect(printed).toContain('✗ 全市较大及以上生产安全事故起数不少于区县（开发区）合计');
+    // 责任唯一: the partners' own figures that differ from their lead's, with both files.
+    expect(printed).toContain('== 责任唯一：3处配合单位报送的城市指标与牵头单位不一致');
+    expect(printed).toContain('配合单位市水务局报送74%（evidence/municipal/shuiwuju.json#/items/3.1.2.4.2/oldPipeRenovationRate）');
     expect(readdirSync(join(out, 'feedback')).filter((f) => f.endsWith('.xlsx'))).toHaveLength(48);
     const gaoling = JSON.parse(readFileSync(join(out, 'scores', 'district', 'gaoling.scorecard.json'), 'utf8'));
     expect(gaoling).toMatchObject({ vetoed: true, grade: 'fail' });

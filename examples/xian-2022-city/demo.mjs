@@ -24,7 +24,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkConsistency, createEngine, mergeEvidence, roundEvidence, SafecityError } from '@safecity/engine';
+import { checkConsistency, responsibilityConflicts, createEngine, mergeEvidence, roundEvidence, SafecityError } from '@safecity/engine';
 import { parseJsonEvidence } from '@safecity/evidence-json';
 import { parseWorkbook } from '@safecity/evidence-excel';
 import { city as cityJson, cityUnit, rulesets, units, unitById } from '@safecity/ruleset-xian-2022';
@@ -61,6 +61,7 @@ const fail = () => {
 
 // 1. Every evidence file, read and checked first.
 const evidence = {};
+const warnings = [];
 for (const kind of KINDS) {
   const ruleset = compiled[kind];
   // Places relative to this folder, so scorecards cite `evidence/district/yanta.xlsx!评分项!G7`.
@@ -78,7 +79,7 @@ for (const kind of KINDS) {
       parts.push(parsed.part);
       accepted += parsed.records.filter((r) => r.status === 'accepted').length;
       empty += parsed.records.filter((r) => r.status === 'empty').length;
-      for (const w of parsed.warnings) console.error(`warning: ${w.path}: ${w.message}`);
+      warnings.push(...parsed.warnings);
     } catch (e) {
       if (!(e instanceof SafecityError)) throw e;
       problems.push(...e.issues);
@@ -90,6 +91,16 @@ for (const kind of KINDS) {
   console.log(`${ruleset.id} ${ruleset.version}: ${merged.units.length} units, ${accepted} values accepted, ${empty} left blank`);
 }
 if (problems.length > 0) fail();
+
+// 责任唯一: a partner's own figure for a city-wide indicator is not scored; one that differs from
+// the lead's is shown with both files (as `safecity score` does). Other warnings as they are.
+const conflicts = KINDS.flatMap((k) => responsibilityConflicts(compiled[k], evidence[k]));
+const explained = new Set(conflicts.flatMap((c) => c.partner.places));
+for (const w of warnings) if (!explained.has(w.path)) console.error(`warning: ${w.path}: ${w.message}`);
+if (conflicts.length > 0) {
+  console.log(en ? `\n== 责任唯一: ${conflicts.length} partners' figures differ from their lead's (not scored; for the data check)` : `\n== 责任唯一：${conflicts.length}处配合单位报送的城市指标与牵头单位不一致（不计分，交数据核查核实）`);
+  for (const c of conflicts) console.log(`  ✗ ${en ? c.message.en : c.message.zh}`);
+}
 
 // Both checks' findings by unit, per kind.
 const findings = {};
