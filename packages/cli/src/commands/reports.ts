@@ -134,5 +134,5 @@ export async function report(
     written.push(join(dirname(opts.out), basename(cmp)));
   }
   if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, city: city?.unit.id ?? null, written }, null, 2) + '\n');
-  else io.stdout(`wrote the city report for ${cards.length} units${city ? ` with ${city.unit.name}'s own result` : ''}: ${written.join(', ')}\n`);
+  else io.stdout(`wrote the city report for ${cards.length} units${city ? ` and the city's own result (${city.unit.name})` : ''}: ${written.join(', ')}\n`);
 }

@@ -75,7 +75,9 @@ export async function score(
     io.stdout(JSON.stringify(body, null, 2) + '\n');
     return;
   }
-  for (const w of warnings) io.stderr(`warning: ${w.place}: ${w.message}\n`);
+  // A partner's figure that contradicts its lead's is said once, as the inconsistency naming both files.
+  const explained = new Set(conflicts.flatMap((c) => c.partner.places));
+  for (const w of warnings) if (!explained.has(w.place)) io.stderr(`warning: ${w.place}: ${w.message}\n`);
   for (const c of conflicts) io.stderr(`inconsistency (责任唯一): ${c.message[lang] ?? c.message.zh}\n`);
   const rows = cards.map((c) => [c.unit.id, c.unit.name, String(c.max), String(c.earned), String(c.bonus), String(c.total), c.normalized === undefined ? '' : String(c.normalized), (c.gradeTitle ?? '') + (c.vetoed ? ' (否决)' : '')]);
   const head = ['unit', '单位', 'max', 'earned', 'bonus', 'total', 'normalized', 'grade'];
