@@ -284,6 +284,43 @@ export function placeText(place: string, fields?: ReadonlyMap<string, string>): 
   return `${file}：${item !== undefined ? `评分项 ${item}` : ''}「${title}」`;
 }
 
+/**
+ * The places of a row's evidence as a clerk finds them: JSON places by {@link placeText},
+ * workbook cells (`lintong.xlsx!评分项!G6`) by file, sheet and row, consecutive rows joined
+ * (`lintong.xlsx：工作表“评分项”第6–9行`), in the order first given.
+ */
+export function placesText(places: readonly string[], fields?: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  const sheets = new Map<string, { at: number; rows: number[] }>();
+  for (const p of places) {
+    const m = /^(.*)!([^!]+)![A-Z]+(\d+)$/.exec(p);
+    if (m === null) {
+      out.push(placeText(p, fields));
+      continue;
+    }
+    const key = `${m[1]!.split('/').pop()}：工作表“${m[2]}”`;
+    let s = sheets.get(key);
+    if (s === undefined) {
+      s = { at: out.length, rows: [] };
+      sheets.set(key, s);
+      out.push(key);
+    }
+    s.rows.push(Number(m[3]));
+  }
+  for (const [key, s] of sheets) {
+    const rows = [...new Set(s.rows)].sort((a, b) => a - b);
+    const runs: string[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      let j = i;
+      while (j + 1 < rows.length && rows[j + 1] === (rows[j] as number) + 1) j++;
+      runs.push(j > i ? `${rows[i]}–${rows[j]}` : String(rows[i]));
+      i = j;
+    }
+    out[s.at] = `${key}第${runs.join('、')}行`;
+  }
+  return out;
+}
+
 /** Evidence field name → title (zh) of a ruleset. */
 export function fieldTitles(ruleset?: Ruleset): Map<string, string> {
   return new Map((ruleset?.fields ?? []).map((f) => [f.name, f.title.zh]));
@@ -330,7 +367,7 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
         fmtPoints(r.points),
         rowReason(r),
         r.suggestion,
-        r.evidence.map((e) => placeText(e, fields)).join('\n'),
+        placesText(r.evidence, fields).join('\n'),
         r.responsible,
         fmtDate(r.deadline),
       ];

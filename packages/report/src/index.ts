@@ -19,6 +19,7 @@ export {
   feedbackMarkdown,
   feedbackTotals,
   pendingLine,
+  placesText,
   DEFAULT_DEADLINE,
   FEEDBACK_HEADERS,
   FEEDBACK_LIST_TITLES,

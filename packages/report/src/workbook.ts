@@ -14,7 +14,7 @@ import {
   feedbackRows,
   feedbackTotals,
   fieldTitles,
-  placeText,
+  placesText,
   rowReason,
   rulesetLine,
   scoreLine,
@@ -29,6 +29,23 @@ export const WORKBOOK_HEADERS: readonly string[] = [...FEEDBACK_HEADERS, '整改
 
 /** Column widths (characters), in header order. */
 const WIDTHS = [6, 11, 34, 7, 44, 34, 24, 18, 12, 28];
+/**
+ * Lines a wrapped text takes in a column `width` characters wide: a CJK character is two
+ * character widths, anything else one; each `\n` starts a line.
+ */
+export function wrappedLines(text: string, width: number): number {
+  let lines = 0;
+  for (const line of text.split('\n')) {
+    let w = 0;
+    for (const ch of line) w += ch.charCodeAt(0) > 0x2e7f ? 2 : 1;
+    lines += Math.max(1, Math.ceil(w / Math.max(1, width - 1)));
+  }
+  return lines;
+}
+
+/** Height (points) of a row of 10-point wrapped text whose tallest cell takes `lines` lines. */
+const rowHeight = (lines: number): number => Math.max(18, Math.ceil(lines * 13.5 + 4));
+
 /** Row of the header (rows 1–2 are the title). */
 const HEADER_ROW = 3;
 
@@ -104,7 +121,8 @@ export async function feedbackWorkbook(card: ScoreCard, options: FeedbackOptions
     i.value = text(info);
     i.font = { name: FONT, size: 10 };
     i.alignment = { horizontal: 'left', vertical: 'middle', wrapText: true };
-    ws.getRow(2).height = 32;
+    // Printed rows never overlap: each row is as tall as its longest wrapped text.
+    ws.getRow(2).height = rowHeight(wrappedLines(info, WIDTHS.reduce((a, b) => a + b, 0)));
 
     const header = ws.getRow(HEADER_ROW);
     header.values = WORKBOOK_HEADERS.map(text);
@@ -127,7 +145,7 @@ export async function feedbackWorkbook(card: ScoreCard, options: FeedbackOptions
         Math.round(row.points * 100) / 100,
         text(rowReason(row)),
         text(row.suggestion),
-        text(row.evidence.map((e) => placeText(e, fields)).join('\n')),
+        text(placesText(row.evidence, fields).join('\n')),
         text(row.responsible),
         text(fmtDate(row.deadline)),
         '',
@@ -139,6 +157,11 @@ export async function feedbackWorkbook(card: ScoreCard, options: FeedbackOptions
       });
       // General, not 0.##: Excel shows 2 as "2." under 0.##
       x.getCell(4).numFmt = 'General';
+      let lines = 1;
+      x.eachCell((c, col) => {
+        if (typeof c.value === 'string') lines = Math.max(lines, wrappedLines(c.value, WIDTHS[col - 1] ?? 10));
+      });
+      x.height = rowHeight(lines);
       r += 1;
     }
     if (listRows.length === 0) {

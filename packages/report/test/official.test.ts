@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { ScoreCard } from '@safecity/engine';
-import { cityReport, cityReportData, compareMarkdown, compareRounds, feedbackMarkdown, feedbackRows, feedbackTotals, feedbackWorkbook } from '../src/index.js';
+import { cityReport, cityReportData, compareMarkdown, compareRounds, feedbackMarkdown, feedbackRows, feedbackTotals, feedbackWorkbook, placesText } from '../src/index.js';
 import { bonusBucket, ded, DISTRICT, group, item, makeCard, MUNICIPAL, municipalCard, testRuleset } from './cards.js';
 
 /** The section of a Markdown report from its heading to the next `## `. */
@@ -443,5 +443,17 @@ describe('an item no check has graded yet', () => {
     const md = feedbackMarkdown(c);
     expect(md).toContain('- 待评定：2.1.2 总体方案质量（2分）尚无专家评定等级，待评估组评定后计分');
     expect(md).not.toContain('提请评估组评定');
+  });
+});
+
+describe('evidence places as a clerk finds them', () => {
+  it('a workbook cell is its file, sheet and row; consecutive rows are joined; JSON places by field title', () => {
+    expect(
+      placesText(
+        ['evidence/district/lintong.xlsx!评分项!G6', 'evidence/district/lintong.xlsx!评分项!G7', 'evidence/district/lintong.xlsx!评分项!G9', 'evidence/district/lintong.xlsx!评分项!G8', 'x.xlsx!基本情况!G2', 'shuiwuju.json#/items/1.2.1/policyDocs'],
+        new Map([['policyDocs', '创建配套政策文件']]),
+      ),
+    ).toEqual(['lintong.xlsx：工作表“评分项”第6–9行', 'x.xlsx：工作表“基本情况”第2行', 'shuiwuju.json：评分项 1.2.1「创建配套政策文件」']);
+    expect(placesText(['a.xlsx!评分项!G6', 'a.xlsx!评分项!G8'])).toEqual(['a.xlsx：工作表“评分项”第6、8行']);
   });
 });

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { feedbackWorkbook, neutraliseFormula, WORKBOOK_HEADERS } from '../src/index.js';
+import { wrappedLines } from '../src/workbook.js';
 import { districtLarger, feedbackCard, generatedCard } from './helpers.js';
 
 async function open(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
@@ -45,7 +46,7 @@ describe('feedbackWorkbook', async () => {
       1.5,
       '城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分',
       '补充规划中的综合防灾和公共安全内容，制定缺失的专项规划并组织专家论证和中期评估',
-      'yanta.xlsx!评分项!F22',
+      'yanta.xlsx：工作表“评分项”第22行', // the place as a clerk finds it
       '雁塔区',
       '2023年4月15日',
       '', // 整改情况: for the unit to fill in
@@ -93,6 +94,26 @@ describe('a workbook with an empty list', () => {
     expect(ws.getCell('A5').value).toBe('合计：0 项，扣 0 分。');
     // Its only loss is 2.1.2, not yet graded: nothing to rectify on either list.
     expect(wb.getWorksheet('意见反馈清单')!.getCell('A4').value).toBe('无扣分项');
+  });
+});
+
+describe('printed rows never overlap', () => {
+  it('each row is as tall as its longest wrapped text', async () => {
+    const wb = await open(await feedbackWorkbook(feedbackCard(), { ruleset: districtLarger, date: '2023-03-31' }));
+    const ws = wb.getWorksheet('意见反馈清单')!;
+    // 3.1.1.1's reason (45 CJK-width characters in a 44-wide column) takes 3 lines, its title more.
+    const row = ws.getRow(6);
+    const widths = (ws.columns ?? []).map((c) => c.width ?? 10);
+    const needed = Math.max(...(row.values as unknown[]).slice(1).map((v, i) => (typeof v === 'string' ? wrappedLines(v, widths[i] ?? 10) : 1)));
+    expect(needed).toBeGreaterThan(1);
+    expect(row.height).toBeGreaterThanOrEqual(needed * 13.5);
+    expect(ws.getRow(2).height).toBeGreaterThanOrEqual(18);
+  });
+  it('counts a CJK character as two widths, and a newline as a new line', () => {
+    expect(wrappedLines('市政消火栓', 11)).toBe(1);
+    expect(wrappedLines('市政消火栓未保持完好', 11)).toBe(2);
+    expect(wrappedLines('市政消火栓未保持完好之处', 11)).toBe(3);
+    expect(wrappedLines('a\nb', 20)).toBe(2);
   });
 });
 
