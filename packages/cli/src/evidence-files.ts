@@ -83,6 +83,53 @@ export async function readAllEvidence(
 }
 
 /**
+ * Read evidence files that may be of several rulesets (a round's units, each under its own
+ * rubric): each file is parsed with the ruleset it names first (a JSON file's `ruleset.id`),
+ * then the others; a file no ruleset reads has the problems of the first it was tried with.
+ * Returns the parts, the files each unit came from, and the problems (not thrown).
+ */
+export async function readEvidenceOfRulesets(
+  files: readonly string[],
+  rulesets: readonly CompiledRuleset[],
+  units: readonly Unit[] | undefined,
+  io: Io,
+): Promise<{ parts: EvidencePart[]; filesOf: Map<string, string[]>; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  const parts: EvidencePart[] = [];
+  const filesOf = new Map<string, string[]>();
+  for (const file of files) {
+    const f = readEvidenceFile(file, io, problems);
+    if (f === undefined) continue;
+    let claimed: string | undefined;
+    if (f.ext === '.json') {
+      try {
+        const root = JSON.parse(Buffer.from(f.input).toString('utf8').replace(/^\uFEFF/, '')) as { ruleset?: { id?: unknown } };
+        if (typeof root?.ruleset?.id === 'string') claimed = root.ruleset.id;
+      } catch {
+        // the parser reports it, with its place
+      }
+    }
+    // The named one first, the others in the order given.
+    const order = [...rulesets].sort((a, b) => Number(b.id === claimed) - Number(a.id === claimed));
+    let first: Problem[] | undefined;
+    for (const r of order) {
+      try {
+        const parsed = await parseEvidenceFile(f, r, units);
+        parts.push(parsed.part);
+        filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), file]);
+        first = undefined;
+        break;
+      } catch (e) {
+        if (!(e instanceof SafecityError)) throw e;
+        first ??= toProblems(e.issues);
+      }
+    }
+    if (first !== undefined) problems.push(...first);
+  }
+  return { parts, filesOf, problems };
+}
+
+/**
  * Read a findings file: `{ "<unit id>": [finding, …] }`, for units that have evidence. A unit
  * `elsewhere` says is scored under another ruleset (a check's file covers all units) is left
  * out with a warning naming it, pushed onto `warnings`; any other unit without evidence is a

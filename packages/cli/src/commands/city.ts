@@ -20,7 +20,6 @@ import {
   SafecityError,
   type CompiledRuleset,
   type ConsistencyResult,
-  type EvidencePart,
   type Finding,
   type Issue,
   type ScoreCard,
@@ -29,7 +28,7 @@ import {
   type UnitEvidence,
 } from '@safecity/engine';
 import { rulesets as xian, cityUnit as xianCity } from '@safecity/ruleset-xian-2022';
-import { parseEvidenceFile, readEvidenceFile, toProblems } from '../evidence-files.js';
+import { readEvidenceOfRulesets, toProblems } from '../evidence-files.js';
 import { loadRuleset, type LoadedRuleset } from '../resolve.js';
 import { readCardFiles } from '../cards.js';
 import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
@@ -164,37 +163,12 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
 
   // The evidence, each file read with the ruleset it names (its unit's).
   let evidence: UnitEvidence[] | undefined;
-  const filesOf = new Map<string, string[]>();
+  let filesOf = new Map<string, string[]>();
   if (opts.evidence !== undefined) {
-    const parts: EvidencePart[] = [];
-    for (const file of opts.evidence) {
-      const f = readEvidenceFile(file, io, problems);
-      if (f === undefined) continue;
-      let claimed: string | undefined;
-      if (f.ext === '.json') {
-        try {
-          const root = JSON.parse(Buffer.from(f.input).toString('utf8').replace(/^\uFEFF/, '')) as { ruleset?: { id?: unknown } };
-          if (typeof root?.ruleset?.id === 'string') claimed = root.ruleset.id;
-        } catch {
-          // the parser reports it, with its place
-        }
-      }
-      const order = [...compiled].sort((a, b) => Number(b.id === claimed) - Number(a.id === claimed) || (a.id < b.id ? -1 : 1));
-      let first: Problem[] | undefined;
-      for (const r of order) {
-        try {
-          const parsed = await parseEvidenceFile(f, r, registry);
-          parts.push(parsed.part);
-          filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), file]);
-          first = undefined;
-          break;
-        } catch (e) {
-          if (!(e instanceof SafecityError)) throw e;
-          first ??= toProblems(e.issues);
-        }
-      }
-      if (first !== undefined) problems.push(...first);
-    }
+    const got = await readEvidenceOfRulesets(opts.evidence, [...compiled].sort((a, b) => (a.id < b.id ? -1 : 1)), registry, io);
+    const { parts } = got;
+    filesOf = got.filesOf;
+    problems.push(...got.problems);
     const merged = mergeEvidence(parts);
     problems.push(...toProblems(merged.issues));
     const carded = new Map(read.map((c) => [c.card.unit.id, c]));

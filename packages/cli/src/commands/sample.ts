@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type Unit } from '@safecity/engine';
-import { parseEvidenceFile, readEvidenceFile, toProblems } from '../evidence-files.js';
+import { mergeEvidence, type CompiledRuleset, type Unit } from '@safecity/engine';
+import { readEvidenceOfRulesets, toProblems } from '../evidence-files.js';
 import { units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
@@ -153,39 +153,8 @@ async function readStandbySites(
   rulesets: readonly CompiledRuleset[],
   io: Io,
 ): Promise<Map<string, { sites: string[] | undefined; place: string; files: string[] }>> {
-  const problems: Problem[] = [];
-  const parts: EvidencePart[] = [];
-  const filesOf = new Map<string, string[]>();
-  for (const file of files) {
-    const f = readEvidenceFile(file, io, problems);
-    if (f === undefined) continue;
-    const { ext, input } = f;
-    // Without --ruleset both built-in rubrics are candidates: the one the file names goes first.
-    let claimed: string | undefined;
-    if (ext === '.json') {
-      try {
-        const root = JSON.parse(Buffer.from(input).toString('utf8').replace(/^\uFEFF/, '')) as { ruleset?: { id?: unknown } };
-        if (typeof root?.ruleset?.id === 'string') claimed = root.ruleset.id;
-      } catch {
-        // parseJsonEvidence reports it, with its place.
-      }
-    }
-    const order = [...rulesets].sort((a, b) => Number(b.id === claimed) - Number(a.id === claimed));
-    let firstIssues: Problem[] | undefined;
-    for (const ruleset of order) {
-      try {
-        const parsed = await parseEvidenceFile(f, ruleset, xianUnits);
-        parts.push(parsed.part);
-        filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), file]);
-        firstIssues = undefined;
-        break;
-      } catch (e) {
-        if (!(e instanceof SafecityError)) throw e;
-        firstIssues ??= toProblems(e.issues);
-      }
-    }
-    if (firstIssues !== undefined) problems.push(...firstIssues);
-  }
+  // Without --ruleset both built-in rubrics are candidates: the one a file names goes first.
+  const { parts, filesOf, problems } = await readEvidenceOfRulesets(files, rulesets, xianUnits, io);
   const merged = mergeEvidence(parts);
   problems.push(...toProblems(merged.issues));
   if (problems.length > 0) throw new InputProblems(`Problems in the evidence (${files.length} file${files.length === 1 ? '' : 's'})`, problems);
