@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { createEngine, isPatch, SafecityError, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
-import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
+import { cityUnit as xianCity, rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { InputProblems, UsageError, type Io } from './io.js';
 
 interface Known {
@@ -20,7 +20,8 @@ interface Known {
 const BUILTIN: Readonly<Record<string, Known>> = {
   'xian-2022/municipal': { json: xian['xian-2022/municipal'], units: xianUnits },
   'xian-2022/district': { json: xian['xian-2022/district'], units: xianUnits },
-  'xian-2022/city': { json: xian['xian-2022/city'], units: xianUnits },
+  // The city's own rubric evaluates the city itself (西安市), from the 48 units' results.
+  'xian-2022/city': { json: xian['xian-2022/city'], units: [...xianUnits, xianCity] },
 };
 
 /** The ids of the rulesets that ship with the command. */

@@ -14,11 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import {
   EvidenceError,
   checkConsistency,
-  createEngine,
   mergeEvidence,
   roundEvidence,
-  SafecityError,
-  type CompiledRuleset,
   type ConsistencyResult,
   type Finding,
   type Issue,
@@ -27,7 +24,6 @@ import {
   type Unit,
   type UnitEvidence,
 } from '@safecity/engine';
-import { rulesets as xian, cityUnit as xianCity } from '@safecity/ruleset-xian-2022';
 import { readEvidenceOfRulesets, toProblems } from '../evidence-files.js';
 import { loadRuleset, type LoadedRuleset } from '../resolve.js';
 import { readCardFiles } from '../cards.js';
@@ -66,36 +62,6 @@ function packageCityUnit(id: string, io: Io): Unit | undefined {
   return undefined;
 }
 
-/**
- * The city ruleset: one that ships with the command (as `xian-2022/city`), else by id from an
- * installed ruleset package or by path, as every command finds rulesets.
- */
-function loadCityRuleset(opts: CityOptions, io: Io): LoadedRuleset {
-  const shipped = opts.ruleset.endsWith('.json') ? undefined : (xian as Readonly<Record<string, unknown>>)[opts.ruleset];
-  if (shipped === undefined) return loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
-  let ruleset: CompiledRuleset;
-  try {
-    ruleset = createEngine().compile(shipped);
-  } catch (e) {
-    if (e instanceof SafecityError) throw new InputProblems(`Invalid ruleset ${opts.ruleset}`, e.issues.map((i) => ({ place: `${opts.ruleset}#${i.path}`, message: i.message })));
-    throw e;
-  }
-  let units: readonly Unit[] = [xianCity];
-  if (opts.units !== undefined) {
-    let data: { units?: unknown };
-    try {
-      data = JSON.parse(readFileSync(resolve(io.cwd, opts.units), 'utf8')) as { units?: unknown };
-    } catch (e) {
-      throw new InputProblems('Cannot read the unit registry', [{ place: opts.units, message: (e as Error).message }]);
-    }
-    if (data === null || typeof data !== 'object' || !Array.isArray(data.units)) {
-      throw new InputProblems('Invalid unit registry', [{ place: `${opts.units}#/units`, message: 'expected { "units": [{ id, name, kind }] }' }]);
-    }
-    units = data.units as Unit[];
-  }
-  return { ruleset, name: opts.ruleset, units: units.filter((u) => ruleset.unitKinds.includes(u.kind)), registry: units };
-}
-
 /** The city under evaluation: from --units (and --unit), else the ruleset package's `cityUnit`. */
 function cityUnitOf(loaded: LoadedRuleset, opts: CityOptions, io: Io): Unit {
   const kinds = loaded.ruleset.unitKinds;
@@ -119,7 +85,7 @@ const pad = (s: string, w: number, right = false): string => (right ? ' '.repeat
 export async function city(opts: CityOptions, io: Io): Promise<void> {
   const lang = opts.lang === 'en' ? 'en' : 'zh';
   const bases = opts.base ?? [];
-  const loaded = loadCityRuleset(opts, io);
+  const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
   const cityRuleset = loaded.ruleset;
   if (!cityRuleset.fields.some((f) => f.aggregate !== undefined)) {
     throw new UsageError(`${opts.ruleset} is not a city ruleset: none of its fields is computed from the units' results ("aggregate"); score units with \`safecity score\``);
