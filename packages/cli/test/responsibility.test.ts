@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '@safecity/engine';
 import { jsonTemplate } from '@safecity/evidence-json';
 import { run } from '../src/index.js';
+import fixture from '../../engine/test/fixtures/partner-round.json' with { type: 'json' };
 
 function cli(argv: string[], cwd: string) {
   let out = '';
@@ -15,32 +16,8 @@ function cli(argv: string[], cwd: string) {
   return run(argv, io).then((code) => ({ code, out, err }));
 }
 
-const units = [
-  { id: 'chengguanju', name: '市城管局', kind: 'municipal' },
-  { id: 'shuiwuju', name: '市水务局', kind: 'municipal' },
-];
-const ruleset = {
-  id: 'test/partner',
-  version: '1.0.0',
-  edition: 2022,
-  title: { zh: '配合测试细则' },
-  unitKinds: ['municipal'],
-  fields: [
-    { name: 'renovationRate', type: 'rate', title: { zh: '老旧管网改造率' }, unit: '%' },
-    { name: 'partnerTaskRate', type: 'rate', title: { zh: '本部门承担的改造配合任务完成率' }, unit: '%' },
-  ],
-  tree: [
-    {
-      id: '3.1.2.4.2',
-      title: { zh: '老旧管网改造' },
-      max: 1,
-      scoring: { method: 'threshold', params: { field: 'renovationRate', op: '<=', value: 80, deduct: 1 } },
-      lead: 'chengguanju',
-      partners: ['shuiwuju'],
-      partner: { standard: '配合任务完成率100%得满分，每低10个百分点扣0.2分', scoring: { method: 'rate', params: { field: 'partnerTaskRate', target: 100, per: 0.2, step: 10, steps: 'complete' } } },
-    },
-  ],
-};
+// A lead and a partner of one city-wide indicator, shared with the JSON adapter's test.
+const { units, ruleset } = fixture as { units: { id: string; name: string; kind: string }[]; ruleset: object };
 
 describe('safecity score: a partner’s figure that contradicts the lead’s', () => {
   it('is printed with both files, exit 0, and the partner is scored on its own part', async () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, EvidenceError, responsibilityConflicts, type Issue, type Unit } from '@safecity/engine';
 import { evidenceJsonSchema, jsonTemplate, readJsonEvidence } from '../src/index.js';
+import fixture from '../../engine/test/fixtures/partner-round.json' with { type: 'json' };
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 function issuesOf(fn: () => unknown): readonly Issue[] {
@@ -18,45 +19,9 @@ function issuesOf(fn: () => unknown): readonly Issue[] {
 
 type Json = Record<string, any>;
 
-const units: Unit[] = [
-  { id: 'chengguanju', name: '市城管局', kind: 'municipal' },
-  { id: 'shuiwuju', name: '市水务局', kind: 'municipal' },
-  { id: 'gonganju', name: '市公安局', kind: 'municipal' },
-];
-const rs = createEngine().compile({
-  id: 'test/partner',
-  version: '1.0.0',
-  edition: 2022,
-  title: { zh: '配合测试细则' },
-  unitKinds: ['municipal'],
-  fields: [
-    { name: 'renovationRate', type: 'rate', title: { zh: '老旧管网改造率' }, unit: '%' },
-    { name: 'partnerTaskRate', type: 'rate', title: { zh: '本部门承担的改造配合任务完成率' }, unit: '%' },
-  ],
-  tree: [
-    {
-      id: '3',
-      title: { zh: '工作成效' },
-      max: 1,
-      children: [
-        {
-          id: '3.1.2.4.2',
-          title: { zh: '老旧管网改造' },
-          max: 1,
-          standard: '改造率≤80%的，扣1分。',
-          scoring: { method: 'threshold', params: { field: 'renovationRate', op: '<=', value: 80, deduct: 1 } },
-          lead: 'chengguanju',
-          partners: ['shuiwuju'],
-          partner: {
-            standard: '配合任务完成率100%得满分，每低10个百分点扣0.2分',
-            scoring: { method: 'rate', params: { field: 'partnerTaskRate', target: 100, per: 0.2, step: 10, steps: 'complete' } },
-          },
-          applicability: { units: ['chengguanju', 'shuiwuju'], reason: { zh: '本项由市城管局牵头，不属于本单位评价范围' } },
-        },
-      ],
-    },
-  ],
-});
+// A lead and a partner of one city-wide indicator, shared with the command's test.
+const units = fixture.units as Unit[];
+const rs = createEngine().compile(fixture.ruleset);
 const u = (id: string) => units.find((x) => x.id === id)!;
 
 describe('a partner’s evidence file', () => {
