@@ -35,9 +35,15 @@ export class RulesetError extends SafecityError {
 
 /** Evidence or findings that do not fit the compiled ruleset. */
 export class EvidenceError extends SafecityError {
-  constructor(issues: readonly Issue[], title = 'Invalid evidence') {
+  /**
+   * What the reader also noticed in the same input and would have warned about had there been
+   * no errors, so that a clerk fixes both in one round.
+   */
+  readonly warnings: readonly Issue[];
+  constructor(issues: readonly Issue[], title = 'Invalid evidence', warnings: readonly Issue[] = []) {
     super(title, issues);
     this.name = 'EvidenceError';
+    this.warnings = Object.freeze(warnings.slice());
   }
 }
 
