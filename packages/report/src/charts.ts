@@ -23,12 +23,12 @@ export function renderSvg(option: echarts.EChartsCoreOption, width: number, heig
   }
 }
 
-/** Bars of the average score rate (%) per area. */
-export function areaBarsSvg(areas: readonly { title: string; percent: number }[]): string {
+/** Bars of the average score rate (%) per area; `title` default `各评价领域平均得分率（%）` (name the kind of units when there are several). */
+export function areaBarsSvg(areas: readonly { title: string; percent: number }[], title?: string): string {
   const width = 760;
   return renderSvg(
     {
-      title: { text: '各评价领域平均得分率（%）', left: 'center', textStyle: { fontSize: 15, fontFamily: CHART_FONT } },
+      title: { text: title ?? '各评价领域平均得分率（%）', left: 'center', textStyle: { fontSize: 15, fontFamily: CHART_FONT } },
       grid: { left: 56, right: 24, top: 48, bottom: 48 },
       xAxis: { type: 'category', data: areas.map((a) => a.title), axisLabel: { interval: 0, fontSize: 12 } },
       yAxis: { type: 'value', min: 0, max: 100, name: '%' },
@@ -46,25 +46,58 @@ export function areaBarsSvg(areas: readonly { title: string; percent: number }[]
   );
 }
 
-/** Horizontal bars of every unit's score (of one ranking group), best on top, coloured by grade; `title` default `各单位{scoreName}排名`. */
-export function rankingBarsSvg(rows: readonly { name: string; score: number; grade: string | null; vetoed: boolean }[], scoreName: string, title?: string): string {
-  const height = Math.max(160, 70 + rows.length * 24);
+/** One bar of {@link rankingBarsSvg}. */
+export interface RankingBar {
+  name: string;
+  score: number;
+  /** Grade id (colours the bar) and its title (names it in the legend). */
+  grade: string | null;
+  gradeTitle?: string | null;
+  vetoed: boolean;
+  /** Thin coverage: the name gets ※, explained under the legend. */
+  thin?: boolean;
+}
+
+/** The legend entry of vetoed units. */
+export const VETO_LEGEND = '否决';
+/** The note under the legend when a unit has thin coverage. */
+export const THIN_LEGEND = '※ 工作成效适用分值不足，按规定折算';
+
+/**
+ * Horizontal bars of every unit's score (of one ranking group, one kind of units), best on top,
+ * coloured by grade, with a legend naming each grade's colour, 否决 (grey) and, when a unit is
+ * marked ※, what ※ means; `title` default `各单位{scoreName}排名`.
+ */
+export function rankingBarsSvg(rows: readonly RankingBar[], scoreName: string, title?: string): string {
+  const height = Math.max(180, 96 + rows.length * 24);
   const reversed = [...rows].reverse();
   const max = Math.max(100, ...rows.map((r) => r.score));
+  // one series per legend entry, stacked on one axis so each unit has a single bar
+  const keyOf = (r: RankingBar) => (r.vetoed ? VETO_LEGEND : (r.gradeTitle ?? r.grade ?? '无等级'));
+  const keys: { name: string; colour: string }[] = [];
+  for (const r of rows) {
+    const k = keyOf(r);
+    if (!keys.some((x) => x.name === k)) keys.push({ name: k, colour: r.vetoed ? VETO_COLOUR : gradeColour(r.grade, keys.length) });
+  }
+  keys.sort((a, b) => (a.name === VETO_LEGEND ? 1 : b.name === VETO_LEGEND ? -1 : 0));
+  const thin = rows.some((r) => r.thin === true);
   return renderSvg(
     {
       title: { text: title ?? `各单位${scoreName}排名`, left: 'center', textStyle: { fontSize: 15, fontFamily: CHART_FONT } },
-      grid: { left: 110, right: 56, top: 40, bottom: 24 },
+      legend: { top: 30, data: keys.map((k) => k.name), itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 } },
+      ...(thin ? { graphic: [{ type: 'text', right: 16, top: 32, style: { text: THIN_LEGEND, fontSize: 12, fill: '#8a4b00', fontFamily: CHART_FONT } }] } : {}),
+      grid: { left: 110, right: 56, top: 64, bottom: 24 },
       xAxis: { type: 'value', min: 0, max: Math.ceil(max / 20) * 20 },
-      yAxis: { type: 'category', data: reversed.map((r) => r.name), axisLabel: { interval: 0, fontSize: 12 } },
-      series: [
-        {
-          type: 'bar',
-          barMaxWidth: 18,
-          data: reversed.map((r) => ({ value: round1(r.score), itemStyle: { color: r.vetoed ? '#9e9e9e' : gradeColour(r.grade) } })),
-          label: { show: true, position: 'right', formatter: '{c}' },
-        },
-      ],
+      yAxis: { type: 'category', data: reversed.map((r) => (r.thin === true ? `${r.name}※` : r.name)), axisLabel: { interval: 0, fontSize: 12 } },
+      series: keys.map((k) => ({
+        name: k.name,
+        type: 'bar',
+        stack: 'score',
+        barMaxWidth: 18,
+        itemStyle: { color: k.colour },
+        data: reversed.map((r) => (keyOf(r) === k.name ? round1(r.score) : '-')),
+        label: { show: true, position: 'right', formatter: '{c}' },
+      })),
     },
     760,
     height,
@@ -95,12 +128,12 @@ export function radarSvg(name: string, areas: readonly string[], percents: reado
   );
 }
 
-/** Grouped bars of each unit's score before and after rectification. */
-export function beforeAfterSvg(rows: readonly { name: string; before: number; after: number }[], scoreName: string): string {
+/** Grouped bars of each unit's score before and after rectification; `title` default `整改前后{scoreName}对比`. */
+export function beforeAfterSvg(rows: readonly { name: string; before: number; after: number }[], scoreName: string, title?: string): string {
   const width = Math.max(560, 90 + rows.length * 52);
   return renderSvg(
     {
-      title: { text: `整改前后${scoreName}对比`, left: 'center', textStyle: { fontSize: 15, fontFamily: CHART_FONT } },
+      title: { text: title ?? `整改前后${scoreName}对比`, left: 'center', textStyle: { fontSize: 15, fontFamily: CHART_FONT } },
       legend: { top: 36, data: ['整改前', '整改后'] },
       grid: { left: 48, right: 16, top: 76, bottom: 64 },
       xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { interval: 0, rotate: rows.length > 8 ? 30 : 0 } },
@@ -116,8 +149,10 @@ export function beforeAfterSvg(rows: readonly { name: string; before: number; af
 }
 
 const GRADE_COLOURS: Record<string, string> = { excellent: '#3a8f5c', good: '#2f5d9e', pass: '#d9822b', fail: '#b33a3a' };
-function gradeColour(grade: string | null): string {
-  return (grade !== null ? GRADE_COLOURS[grade] : undefined) ?? '#2f5d9e';
+const OTHER_COLOURS = ['#7a5aa6', '#4aa3b5', '#8c6d31', '#2f5d9e'];
+const VETO_COLOUR = '#9e9e9e';
+function gradeColour(grade: string | null, i: number): string {
+  return (grade !== null ? GRADE_COLOURS[grade] : undefined) ?? OTHER_COLOURS[i % OTHER_COLOURS.length]!;
 }
 
 function round1(n: number): number {

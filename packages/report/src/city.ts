@@ -7,6 +7,19 @@
 import type { Ruleset, ScoreCard, VetoResult } from '@safecity/engine';
 import { areaBarsSvg, beforeAfterSvg, CHART_FONT, radarSvg, rankingBarsSvg } from './charts.js';
 import { compareRounds, type RoundComparison } from './compare.js';
+import { placesText } from './feedback.js';
+import {
+  featureItems,
+  openItems,
+  problemAspects,
+  strongIndicators,
+  type FeatureItem,
+  type OpenItem,
+  type ProblemAspect,
+  type RectificationStatusRow,
+  type StrongIndicator,
+} from './narrative.js';
+import { compareSelfEvaluation, type SelfComparison, type SelfEvaluation } from './self-evaluation.js';
 import {
   assertCard,
   assertCards,
@@ -87,6 +100,27 @@ export interface CityReportOptions {
    * adds the section 数据一致性核查 (核查项, 情况, 涉及位置).
    */
   inconsistencies?: InconsistencyRow[];
+  /**
+   * `internal` (default): the 自评报告 with its narrative sections, places for the officials'
+   * text, the statistical annexes and the metadata appendix. `public`: the 社会公示 version —
+   * the city result, the areas, each unit's grade (no scores, ranks, deduction reasons, evidence
+   * places, consistency findings or self scores), 公示期 and the feedback contact; no
+   * placeholders, no appendix.
+   */
+  audience?: 'internal' | 'public';
+  /** 公示期 of the public version (`YYYY-MM-DD` dates). */
+  publicity?: { from: string; to: string };
+  /** 意见反馈 contact line of the public version, e.g. `市安委办，电话 029-xxxxxxxx`. */
+  contact?: string;
+  /**
+   * The rectification ledger's status rows (问题整改台账): 五、下一步工作 says per open item how
+   * many are closed, overdue, open or under way, and names the overdue units.
+   */
+  rectificationStatus?: readonly RectificationStatusRow[];
+  /** Each unit's item-by-item self-evaluation: adds the item comparison to the self-evaluation annex. */
+  selfEvaluations?: readonly SelfEvaluation[];
+  /** An item's self score above the evaluated by more than this counts as over-rated (自评偏高); default 0. */
+  selfItemTolerance?: number;
 }
 
 /** The report in its two forms. */
@@ -261,6 +295,27 @@ export interface CityReportData {
     /** Units whose card has no score on the scale (no `normalized`): not compared. */
     notComparable: ReportUnit[];
   };
+  /** Per unit, its self-evaluation against the card item by item (present with `selfEvaluations`). */
+  selfItems?: {
+    units: SelfComparison[];
+    tolerance: number;
+    /** Units with at least one item self-rated above the evaluated score by more than the tolerance. */
+    overRated: number;
+    /** Self-evaluations of units without a card (ids). */
+    withoutCard: string[];
+  };
+  /** 二、主要做法和成效: per group, the indicators where its units score best. */
+  strengths: { group: string; indicators: StrongIndicator[] }[];
+  /** 三、特色做法: the bonus items earned. */
+  features: FeatureItem[];
+  /** 四、存在问题: deductions by area and aspect. */
+  problems: ProblemAspect[];
+  /** 五、下一步工作: items still deducted, with suggestions and ledger status. */
+  openItems: OpenItem[];
+  /** Ledger totals, when `rectificationStatus` was given. */
+  ledger?: Record<RectificationStatusRow['status'], number>;
+  /** Units and their evidence hashes (for the metadata appendix only). */
+  evidence: { unit: ReportUnit; evidenceHash: string; ruleset: string }[];
   /** Present when `before` was given. */
   rectification?: RoundComparison;
   /** Per ranking group, the average score before and after rectification of the units in both rounds. */
@@ -308,9 +363,18 @@ function gradeCounts(cards: readonly ScoreCard[], rulesets: readonly Ruleset[] |
     .map(({ grade, title, count }) => ({ grade, title, count }));
 }
 
-/** Group name from a ruleset title: the part after the last `·` (市级成员单位), else the title. */
-function groupName(title: string | undefined, id: string): string {
-  if (title === undefined) return id;
+/**
+ * Group name from a ruleset title: the part after the last `·` (市级成员单位), else the title;
+ * without a title, from the units' kinds (never the ruleset's id: documents name no ids).
+ */
+function groupName(title: string | undefined, cards: readonly ScoreCard[]): string {
+  if (title === undefined) {
+    const kinds = new Set(cards.map((c) => c.unit.kind));
+    if (kinds.size === 1 && kinds.has('municipal')) return '市级成员单位';
+    if ([...kinds].every((k) => k === 'district' || k === 'county' || k === 'development-zone')) return '区县（开发区）';
+    if (kinds.size === 1 && kinds.has('city')) return '市';
+    return '参评单位';
+  }
   const i = title.lastIndexOf('·');
   return i >= 0 && i < title.length - 1 ? title.slice(i + 1) : title;
 }
@@ -446,7 +510,7 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
     });
     const group: RankingGroup = {
       ruleset: rsTitle !== undefined ? { id, title: rsTitle } : { id },
-      name: groupName(rsTitle, id),
+      name: groupName(rsTitle, gc),
       units: gc.length,
       scoreName: gc.every((c) => c.normalized !== undefined) ? '折算得分' : '总分',
       averageScore: average(gc),
@@ -492,7 +556,8 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
       return { id: s.id, title: s.title, path: s.path, units: s.units.size, points: points(s.milli), reason, reasonCount };
     });
 
-  const data: CityReportData = { title, date, rulesets, units: list.length, byKind, scoreName, groups, vetoed, areas, topItems };
+  const evidence = list.map((c) => ({ unit: unitOf(c), evidenceHash: c.evidenceHash, ruleset: `${c.ruleset.id} ${c.ruleset.version}` }));
+  const data: CityReportData = { title, date, rulesets, units: list.length, byKind, scoreName, groups, vetoed, areas, topItems, strengths: [], features: [], problems: [], openItems: [], evidence };
   if (city !== undefined) data.city = city;
   if (cityCard !== undefined) data.cityResult = cityResult(cityCard, rsList, topN);
   if (options.inconsistencies !== undefined && options.inconsistencies.length > 0)
@@ -531,6 +596,34 @@ export function cityReportData(cards: readonly ScoreCard[], options: CityReportO
       withoutSelfScore: rankedCards.filter((c) => typeof self[c.unit.id] !== 'number').map(unitOf),
       notComparable,
     };
+  }
+  const groupOfCard = new Map<string, string>();
+  for (const g of groups) for (const r of g.ranking) groupOfCard.set(r.unit.id, g.name);
+  const groupOf = (c: ScoreCard) => groupOfCard.get(c.unit.id) ?? '';
+  data.strengths = groups.map((g) => ({ group: g.name, indicators: strongIndicators(groupCards.get(g.ruleset.id)!, rsList) }));
+  data.features = featureItems(rankedCards, rsList, groupOf);
+  data.problems = problemAspects(rankedCards, rsList, groupOf);
+  data.openItems = openItems(rankedCards, rsList, groupOf, options.rectificationStatus);
+  if (options.rectificationStatus !== undefined) {
+    const ids = new Set(list.map((c) => c.unit.id));
+    const t = { closed: 0, overdue: 0, open: 0, ongoing: 0 };
+    for (const r of options.rectificationStatus) if (ids.has(r.unit) && r.status in t) t[r.status] += 1;
+    data.ledger = t;
+  }
+  if (options.selfEvaluations !== undefined) {
+    const tolerance = options.selfItemTolerance ?? 0;
+    // as with self scores: against the first round when there is one (units self-evaluate before the checks)
+    const firstRound = new Map((options.before ?? []).map((b) => [b.unit.id, b]));
+    const byUnit = new Map(options.selfEvaluations.map((e) => [e.unit, e]));
+    const units: SelfComparison[] = [];
+    for (const c0 of rankedCards) {
+      const e = byUnit.get(c0.unit.id);
+      if (e === undefined) continue;
+      const c = firstRound.get(c0.unit.id) ?? c0;
+      const rs = rulesetOf(c, rsList);
+      units.push(compareSelfEvaluation(c, e, { tolerance, ...(rs ? { ruleset: rs } : {}) }));
+    }
+    data.selfItems = { units, tolerance, overRated: units.filter((u) => u.over > 0).length, withoutCard: [...byUnit.keys()].filter((id) => !cardById.has(id)).sort() };
   }
   if (options.before !== undefined) {
     const comparison = compareRounds(options.before, list, rsList !== undefined ? { rulesets: rsList } : {});
@@ -605,6 +698,8 @@ interface Section {
   title: string;
   html: string;
   markdown: string;
+  /** The metadata appendix (附录), after the annexes. */
+  appendix?: boolean;
 }
 
 /**
@@ -630,34 +725,34 @@ interface Section {
  */
 export function cityReport(cards: readonly ScoreCard[], options: CityReportOptions = {}): CityReport {
   const data = cityReportData(cards, options);
+  if (options.audience === 'public') return publicReport(data, options);
+  const body: Section[] = [];
   const sections: Section[] = [];
   const add = (id: string, title: string, html: string, markdown: string) => sections.push({ id, title, html, markdown });
+  const addBody = (id: string, title: string, html: string, markdown: string) => body.push({ id, title, html, markdown });
   const sn = data.scoreName;
   const score = (n: number | null) => (n === null ? '—' : fmtPoints(n));
   const gradeText = (grades: readonly GradeCount[]) => grades.map((g) => `${g.title} ${g.count} 个`).join('，');
   const multi = data.groups.length > 1;
+  const todo = (what: string) => ({ html: `<p class="todo">${escapeHtml(placeholder(what))}</p>\n`, md: `${escapeMarkdown(placeholder(what))}\n\n` });
+  const names = unitNames(data, options);
 
-  // ---- summary
+  // ---- 一、创建工作基本情况
   {
     const kindText = data.byKind.map((k) => `${k.title} ${k.count} 个`).join('，');
-    // Best and worst area per group: the rubrics differ, so areas are never averaged across groups.
-    const areaSentence = (g: RankingGroup): string | undefined => {
-      const best = [...g.areas].filter((a) => a.units > 0 && !a.bonus).sort((a, b) => b.percent - a.percent);
-      if (best.length < 2) return undefined;
-      return `${multi ? `${g.name}` : ''}得分率最高的评价领域为“${best[0]!.title}”（${fmtPct(best[0]!.percent)}），最低的为“${best[best.length - 1]!.title}”（${fmtPct(best[best.length - 1]!.percent)}）`;
-    };
     const sentences: string[] = [];
-    sentences.push(`本次自检评估共评价 ${data.units} 个单位${kindText ? `（${kindText}）` : ''}。`);
+    const rubrics = rubricTitles(data);
+    sentences.push(
+      `本次自检评估${rubrics.length > 0 ? `依据${rubrics.map((t) => `《${t}》`).join('、')}，` : ''}共评价 ${data.units} 个单位${kindText ? `（${kindText}）` : ''}，` +
+        `${data.rectification !== undefined ? '经数据核查、现场检查、整改和复核两轮评价' : '经数据核查和现场检查'}。`,
+    );
+    if (data.cityResult !== undefined) sentences.push(cityResultSentence(data.cityResult));
     if (multi) sentences.push(`各类单位按各自的评价细则评分，分别排名、分别平均：`);
     const groupSentences = data.groups.map((g) => {
       const gt = gradeText(g.grades);
       return `${g.name} ${g.units} 个，平均${g.scoreName} ${score(g.averageScore)} 分${gt ? `，评价等级：${gt}` : ''}`;
     });
     if (groupSentences.length > 0) sentences.push(`${groupSentences.join('；')}。`);
-    const areaSentences = data.groups.map(areaSentence).filter((x): x is string => x !== undefined);
-    if (areaSentences.length > 0) sentences.push(`${areaSentences.join('；')}。`);
-    const top = data.topItems[0];
-    if (top !== undefined) sentences.push(`扣分最集中的评分项为 ${top.id}“${top.title}”（${top.units} 个单位扣分，共扣 ${fmtPoints(top.points)} 分）。`);
     sentences.push(data.vetoed.length > 0 ? `触发否决项的单位 ${data.vetoed.length} 个。` : '无单位触发否决项。');
 
     const facts: [string, string][] = [['评价单位', `${data.units} 个${kindText ? `（${kindText}）` : ''}`]];
@@ -668,11 +763,12 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     }
     if (data.groups.length === 0) facts.push([`平均${sn}`, '—'], ['等级分布', '—']);
     facts.push(['否决单位', data.vetoed.length > 0 ? `${data.vetoed.length} 个` : '无']);
-    facts.push(['评价细则', data.rulesets.map((r) => `${r.title ?? r.id} ${r.version}`).join('；') || '—']);
-    let html = `<p>${escapeHtml(sentences.join(''))}</p>\n<table class="facts"><tbody>\n${facts
+    facts.push(['评价细则', rubrics.join('；') || '—']);
+    const t = todo('创建工作的组织领导、部署推进和工作机制运行情况');
+    let html = `${t.html}<p>${escapeHtml(sentences.join(''))}</p>\n<table class="facts"><tbody>\n${facts
       .map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
       .join('\n')}\n</tbody></table>\n`;
-    let md = `${escapeMarkdown(sentences.join(''))}\n\n| 项目 | 情况 |\n|---|---|\n${facts.map(([k, v]) => `| ${escapeMarkdownCell(k)} | ${escapeMarkdownCell(v)} |`).join('\n')}\n`;
+    let md = `${t.md}${escapeMarkdown(sentences.join(''))}\n\n| 项目 | 情况 |\n|---|---|\n${facts.map(([k, v]) => `| ${escapeMarkdownCell(k)} | ${escapeMarkdownCell(v)} |`).join('\n')}\n`;
     for (const g of data.groups) {
       if (g.grades.length === 0) continue;
       const h = `等级分布（${g.name}）`;
@@ -682,37 +778,152 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
       md += `\n**${escapeMarkdown(h)}**\n\n${mdTable(head, rows, [1, 2])}`;
     }
     if (data.vetoed.length > 0) {
-      const rows = data.vetoed.flatMap((v) => v.vetoes.map((x) => [v.unit.name, x.title, x.reason] as const));
-      html += `<h3>否决项</h3>\n<table><thead><tr><th>单位</th><th>否决项</th><th>原因</th></tr></thead><tbody>\n${rows
-        .map(([u, t, r]) => `<tr><td>${escapeHtml(u)}</td><td>${escapeHtml(t)}</td><td>${escapeHtml(r)}</td></tr>`)
-        .join('\n')}\n</tbody></table>\n`;
-      md += `\n**否决项**\n\n| 单位 | 否决项 | 原因 |\n|---|---|---|\n${rows.map((r) => `| ${r.map(escapeMarkdownCell).join(' | ')} |`).join('\n')}\n`;
+      const head = ['单位', '否决项', '原因'];
+      const rows = data.vetoed.flatMap((v) => v.vetoes.map((x) => [v.unit.name, x.title, x.reason]));
+      html += `<h3>否决项</h3>\n${htmlTable(head, rows)}`;
+      md += `\n**否决项**\n\n${mdTable(head, rows)}`;
     }
-    add('summary', '总体情况', html, md);
+    addBody('basic', '创建工作基本情况', html, md);
+  }
+
+  // ---- 二、主要做法和成效
+  {
+    const t = todo('主要做法：组织推进、制度建设、重点工程和宣传培训等（可参考下列数据）');
+    const paras: string[] = [];
+    for (const g of data.groups) {
+      const ranked = g.areas.filter((a) => a.units > 0 && !a.bonus).sort((a, b) => b.percent - a.percent);
+      if (ranked.length === 0) continue;
+      const areaText = ranked.map((a) => `“${a.title}”${fmtPct(a.percent)}`).join('、');
+      const strong = data.strengths.find((x) => x.group === g.name)?.indicators ?? [];
+      const strongText =
+        strong.length > 0
+          ? `得分率最高的评价指标为${strong.map((i) => `“${i.title}”（${fmtPct(i.percent)}，${i.full} 个单位得满分）`).join('、')}`
+          : '';
+      paras.push(`${multi ? `${g.name}：` : ''}各评价领域平均得分率从高到低依次为${areaText}${strongText ? `；${strongText}` : ''}。`);
+    }
+    if (data.rectification !== undefined) {
+      const tt = data.rectification.totals;
+      const avg = (data.rectificationGroups ?? []).filter((g) => g.units > 0).map((g) => `${multi ? g.name : ''}平均${sn}由 ${score(g.averageBefore)} 分提高到 ${score(g.averageAfter)} 分`).join('，');
+      paras.push(`通过整改，${tt.units} 个单位已整改 ${tt.fixed} 项，挽回 ${fmtPoints(tt.regained)} 分${avg ? `，${avg}` : ''}。`);
+    }
+    if (paras.length === 0) paras.push('无评价结果。');
+    addBody(
+      'practice',
+      '主要做法和成效',
+      `${t.html}${paras.map((x) => `<p>${escapeHtml(x)}</p>`).join('\n')}\n`,
+      `${t.md}${paras.map(escapeMarkdown).join('\n\n')}\n`,
+    );
+  }
+
+  // ---- 三、特色做法
+  {
+    const t = todo('各单位特色做法和典型经验的具体内容');
+    let html = t.html;
+    let md = t.md;
+    if (data.features.length === 0) {
+      html += '<p>本轮各单位均未取得加分项（先进经验）。</p>\n';
+      md += '本轮各单位均未取得加分项（先进经验）。\n';
+    } else {
+      const unitsEarning = new Set(data.features.flatMap((f) => f.units.map((u) => u.id))).size;
+      const intro = `${unitsEarning} 个单位在 ${data.features.length} 个加分项（先进经验）上取得成果，可作为特色做法总结推广：`;
+      const head = [...(multi ? ['类别'] : []), '加分项', '取得单位（加分）', '报送内容'];
+      const rows = data.features.map((f) => [
+        ...(multi ? [f.group] : []),
+        f.title,
+        f.units.map((u) => `${u.name}（${fmtPoints(u.points)}分）`).join('、'),
+        f.reported.join('、') || '—',
+      ]);
+      html += `<p>${escapeHtml(intro)}</p>\n${htmlTable(head, rows)}`;
+      md += `${escapeMarkdown(intro)}\n\n${mdTable(head, rows)}`;
+    }
+    addBody('features', '特色做法', html, md);
+  }
+
+  // ---- 四、存在问题
+  {
+    let html = '';
+    let md = '';
+    if (data.problems.length === 0) {
+      html += '<p>各单位均无扣分。</p>\n';
+      md += '各单位均无扣分。\n';
+    } else {
+      const byArea = new Map<string, number>();
+      for (const p of data.problems) byArea.set(`${multi ? p.group : ''}“${p.area}”`, (byArea.get(`${multi ? p.group : ''}“${p.area}”`) ?? 0) + milli(p.points));
+      const worst = [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 2);
+      const intro = `扣分主要集中在${worst.map(([a, m]) => `${a}（共扣 ${fmtPoints(points(m))} 分）`).join('和')}。按评价领域和方面归纳如下：`;
+      const head = [...(multi ? ['类别'] : []), '评价领域', '方面', '扣分单位数', '扣分项数', '合计扣分', '典型扣分原因'];
+      const rows = data.problems.map((p) => [
+        ...(multi ? [p.group] : []),
+        p.area,
+        p.aspect,
+        String(p.units),
+        String(p.items),
+        fmtPoints(p.points),
+        p.reasons.map((r) => (r.count > 1 ? `${r.reason}（${r.count} 次）` : r.reason)).join('\n'),
+      ]);
+      const off = multi ? 1 : 0;
+      html += `<p>${escapeHtml(intro)}</p>\n${htmlTable(head, rows, [2 + off, 3 + off, 4 + off])}`;
+      md += `${escapeMarkdown(intro)}\n\n${mdTable(head, rows, [2 + off, 3 + off, 4 + off])}`;
+    }
+    const t = todo('对存在问题的原因分析');
+    addBody('problems', '存在问题', html + t.html, md + '\n' + t.md);
+  }
+
+  // ---- 五、下一步工作
+  {
+    let html = '';
+    let md = '';
+    if (data.openItems.length === 0) {
+      html += '<p>评价结果中已无扣分项。</p>\n';
+      md += '评价结果中已无扣分项。\n';
+    } else {
+      const l = data.ledger;
+      const intro =
+        `评价结果中仍有 ${data.openItems.length} 个评分项扣分，下一步按以下整改建议逐项整改、逐项销号` +
+        (l !== undefined ? `（问题整改台账：已销号 ${l.closed} 条，整改中 ${l.ongoing} 条，未开始 ${l.open} 条，逾期 ${l.overdue} 条）` : '') +
+        '：';
+      const head = [...(multi ? ['类别'] : []), '评价领域', '评分项', '涉及单位', '整改建议', ...(l !== undefined ? ['整改进展'] : [])];
+      const rows = data.openItems.map((o) => [
+        ...(multi ? [o.group] : []),
+        o.area,
+        `${o.id} ${o.title}`,
+        o.units.length > 5 ? `${o.units.slice(0, 5).map((u) => u.name).join('、')}等 ${o.units.length} 个` : o.units.map((u) => u.name).join('、'),
+        o.suggestions.join('\n') || '—',
+        ...(l !== undefined
+          ? [
+              o.status === undefined
+                ? '—'
+                : [
+                    `已销号 ${o.status.closed}，整改中 ${o.status.ongoing}，未开始 ${o.status.open}，逾期 ${o.status.overdue}`,
+                    ...(o.overdue ?? []).map((x) => `逾期：${x.name}${x.due !== undefined ? `（时限${fmtDate(x.due)}）` : ''}`),
+                  ].join('\n'),
+            ]
+          : []),
+      ]);
+      html += `<p>${escapeHtml(intro)}</p>\n${htmlTable(head, rows)}`;
+      md += `${escapeMarkdown(intro)}\n\n${mdTable(head, rows)}`;
+    }
+    const t = todo('下一步工作安排：常态化长效机制、重点任务和时间节点');
+    addBody('next', '下一步工作', html + t.html, md + '\n' + t.md);
   }
 
   // ---- the city's own result
   if (data.cityResult !== undefined) {
     const c = data.cityResult;
-    const rubric = c.ruleset.title ?? `${c.ruleset.id} ${c.ruleset.version}`;
-    const parts = [`${c.unit.name}按${c.ruleset.title !== undefined ? `《${rubric}》` : `评价细则 ${rubric} `}自评：总分 ${fmtPoints(c.total)} 分（基础得分 ${fmtPoints(c.earned)} / 适用满分 ${fmtPoints(c.max)}，加分 ${fmtPoints(c.bonus)}）`];
-    if (c.normalized !== undefined) parts.push(`折算得分 ${fmtPoints(c.normalized)} 分`);
-    if (c.gradeTitle !== null) parts.push(`评价等级“${c.gradeTitle}”`);
-    let text = `${parts.join('，')}。`;
-    text += c.vetoes.length > 0 ? `触发否决项 ${c.vetoes.length} 项：${c.vetoes.map((v) => v.title).join('、')}。` : '未触发否决项。';
+    const text = cityResultSentence(c);
     const areaHead = ['一级指标', '得分 / 适用满分', '得分率'];
     const areaRows = c.areas.map((a) => [a.bonus ? `${a.title}（上限 ${fmtPoints(a.max)} 分）` : a.title, a.max > 0 ? `${fmtPoints(a.earned)} / ${fmtPoints(a.max)}` : '不适用', a.percent === null ? '—' : fmtPct(a.percent)]);
     let html = `<p>${escapeHtml(text)}</p>\n${htmlTable(areaHead, areaRows, [1, 2])}`;
     let md = `${escapeMarkdown(text)}\n\n${mdTable(areaHead, areaRows, [1, 2])}`;
     if (c.vetoes.length > 0) {
       const head = ['否决项', '原因', '涉及单位（依据）'];
-      const rows = c.vetoes.map((v) => [v.title, v.reason, v.evidence.join('\n') || '—']);
+      const rows = c.vetoes.map((v) => [v.title, v.reason, v.evidence.map(names.place).join('\n') || '—']);
       html += `<h3>否决项</h3>\n${htmlTable(head, rows)}`;
       md += `\n**否决项**\n\n${mdTable(head, rows)}`;
     }
     if (c.lostItems.length > 0) {
       const head = ['评分项', '评分项名称', '失分', '扣分原因', '失分来自'];
-      const rows = c.lostItems.map((i) => [i.id, i.path, fmtPoints(i.lost), i.reasons.join('\n'), i.units.join('、') || '—']);
+      const rows = c.lostItems.map((i) => [i.id, i.path, fmtPoints(i.lost), i.reasons.join('\n'), i.units.map(names.place).join('、') || '—']);
       const h = '失分最多的评分项';
       html += `<h3>${h}</h3>\n${htmlTable(head, rows, [2])}`;
       md += `\n**${h}**\n\n${mdTable(head, rows, [2])}`;
@@ -728,8 +939,8 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     let md = `${note}\n`;
     for (const g of data.groups) {
       if (g.areas.length === 0) continue;
-      const caption = multi ? `${g.name}各评价领域平均得分率` : '各评价领域平均得分率';
-      const chart = g.units > 0 ? figure(areaBarsSvg(g.areas.map((a) => ({ title: a.title, percent: a.percent }))), caption) : '';
+      const caption = `${g.name}各评价领域平均得分率`;
+      const chart = g.units > 0 ? figure(areaBarsSvg(g.areas.map((a) => ({ title: a.title, percent: a.percent })), `${caption}（%）`), caption) : '';
       const rows = g.areas.map((a) => [a.title, String(a.units), fmtPct(a.percent), fmtPct(a.min), fmtPct(a.max)]);
       if (multi) {
         html += `<h3>${escapeHtml(g.name)}</h3>\n`;
@@ -779,8 +990,8 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
       const chart =
         g.ranking.length > 0
           ? figure(
-              rankingBarsSvg(g.ranking.map((r) => ({ name: r.unit.name, score: r.score, grade: r.grade, vetoed: r.vetoed })), gsn, multi ? `${g.name}${gsn}排名` : undefined),
-              multi ? `${g.name}${gsn}排名` : `各单位${gsn}排名`,
+              rankingBarsSvg(g.ranking.map((r) => ({ name: r.unit.name, score: r.score, grade: r.grade, gradeTitle: r.gradeTitle, vetoed: r.vetoed, thin: r.thin })), gsn, `${g.name}${gsn}排名`),
+              `${g.name}${gsn}排名`,
             )
           : '';
       if (multi) {
@@ -843,7 +1054,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
   // ---- consistency checks
   if (data.inconsistencies !== undefined) {
     const head = ['核查项', '情况', '涉及位置'];
-    const rows = data.inconsistencies.map((x) => [x.title, x.message, x.places.join('\n') || '—']);
+    const rows = data.inconsistencies.map((x) => [x.title, names.text(x.message), placesText(x.places).map(names.text).join('\n') || '—']);
     const note = `跨单位数据一致性核查发现 ${rows.length} 处不一致，请相关单位核实更正。`;
     add('consistency', '数据一致性核查', `<p class="note">${escapeHtml(note)}</p>\n${htmlTable(head, rows)}`, `${escapeMarkdown(note)}\n\n${mdTable(head, rows)}`);
   }
@@ -862,9 +1073,10 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     ];
     if (s.withoutSelfScore.length > 0) notes.push(`未报送自评得分：${s.withoutSelfScore.map((u) => u.name).join('、')}。`);
     if (s.withoutCard.length > 0) {
-      // units are named, never shown by id, where any card given names them
-      const names = new Map([...(options.before ?? []), ...(typeof options.city === 'object' ? [options.city] : [])].map((c) => [c.unit.id, c.unit.name]));
-      notes.push(`有自评得分但无评估结果：${s.withoutCard.map((id) => names.get(id) ?? id).join('、')}。`);
+      // units are named, never shown by id: a unit no card names is counted, its id is in the appendix
+      const known = s.withoutCard.filter((id) => names.byId.has(id));
+      const unknown = s.withoutCard.length - known.length;
+      notes.push(`有自评得分但无评估结果：${[...known.map((id) => names.byId.get(id)!), ...(unknown > 0 ? [`另有 ${unknown} 个未能识别的单位（编号见附录）`] : [])].join('、')}。`);
     }
     if (s.notComparable.length > 0) notes.push(`评估结果无折算得分，未比较：${s.notComparable.map((u) => u.name).join('、')}。`);
     const htmlRows = s.rows.map((r, i) => ({ cells: rows[i]!, flagged: r.flagged }));
@@ -900,18 +1112,25 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
       String(u.remaining.length),
       String(u.newDeductions.length),
     ]);
-    const chart =
-      c.units.length > 0
-        ? figure(
-            beforeAfterSvg(
-              c.units
-                .map((u) => ({ id: u.unit.id, name: u.unit.name, before: u.before.normalized ?? u.before.total, after: u.after.normalized ?? u.after.total }))
-                .sort((a, b) => b.after - a.after || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-              sn,
-            ),
-            `整改前后${sn}对比`,
-          )
-        : '';
+    // one chart per kind of units: the rubrics differ, their scores are not on one scale
+    const chart = data.groups
+      .map((g) => {
+        const ids = new Set(g.ranking.map((r) => r.unit.id));
+        const us = c.units.filter((u) => ids.has(u.unit.id));
+        if (us.length === 0) return '';
+        const caption = `${g.name}整改前后${g.scoreName}对比`;
+        return figure(
+          beforeAfterSvg(
+            us
+              .map((u) => ({ id: u.unit.id, name: u.unit.name, before: u.before.normalized ?? u.before.total, after: u.after.normalized ?? u.after.total }))
+              .sort((a, b) => b.after - a.after || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+            g.scoreName,
+            caption,
+          ),
+          caption,
+        );
+      })
+      .join('');
     add(
       'rectification',
       '整改前后对比',
@@ -920,37 +1139,92 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     );
   }
 
-  const numbered = sections.map((s, i) => ({ ...s, heading: `${NUMERALS[i] ?? String(i + 1)}、${s.title}` }));
-  const metaParts = [data.city, fmtDate(data.date)].filter((x): x is string => x !== undefined && x !== '');
-  const footer = `本报告由 safecity 根据各单位评分卡生成。评价细则：${data.rulesets.map((r) => `${r.id} ${r.version}（${r.hash}）`).join('；') || '—'}。`;
+  // ---- self-evaluation item by item
+  if (data.selfItems !== undefined) {
+    const si = data.selfItems;
+    const tol = si.tolerance;
+    const note =
+      `${si.units.length} 个单位报送了逐项自评，与${data.rectification !== undefined ? '首轮评估' : '评估'}结果逐项比较：` +
+      `${si.overRated} 个单位有评分项自评高于评估${tol > 0 ? `超过 ${fmtPoints(tol)} 分` : ''}。下表列出各单位差值最大的评分项。` +
+      (si.withoutCard.length > 0 ? `另有 ${si.withoutCard.length} 份自评无对应的评估结果（单位编号见附录）。` : '');
+    const head = ['单位', '自评合计', '评估得分（同项）', '差值', '偏高项数', '偏低项数', '差值最大的评分项'];
+    const rows = si.units.map((u) => {
+      const top = u.rows
+        .filter((r) => r.difference !== undefined && milli(r.difference) !== 0)
+        .sort((a, b) => Math.abs(b.difference!) - Math.abs(a.difference!))
+        .slice(0, 3)
+        .map((r) => `${r.id} ${r.title}（${fmtSigned(r.difference!)}）${r.difference! > 0 && r.reasons.length > 0 ? `：${r.reasons[0]}` : ''}`);
+      return { cells: [u.unit.name, fmtPoints(u.selfTotal), fmtPoints(u.evaluatedTotal), fmtSigned(points(milli(u.selfTotal) - milli(u.evaluatedTotal))), String(u.over), String(u.under), top.join('\n') || '—'], flagged: u.over > 0 };
+    });
+    add(
+      'self-items',
+      '自评与评估逐项对比',
+      `<p class="note">${escapeHtml(note)}</p>\n${htmlTable(head, rows, [1, 2, 3, 4, 5])}`,
+      `${escapeMarkdown(note)}\n\n${mdTable(head, rows.map((r) => r.cells), [1, 2, 3, 4, 5])}`,
+    );
+  }
 
+  // ---- 附录：数据来源与版本 (the only place for ids, versions and hashes)
+  {
+    const head = ['评价细则', '编号', '版本', '内容哈希'];
+    const rows = data.rulesets.map((r) => [r.title ?? '—', r.id, r.version, r.hash]);
+    const ehead = ['单位', '单位编号', '评价细则（编号 版本）', '佐证材料哈希'];
+    const erows = data.evidence.map((e) => [e.unit.name, e.unit.id, e.ruleset, e.evidenceHash]);
+    let html = `<p class="note">本报告由 safecity 根据各单位评分卡生成。以下编号和哈希用于复核：同一评价细则和佐证材料重新评分，得到相同的结果。</p>\n${htmlTable(head, rows)}${htmlTable(ehead, erows)}`;
+    let md = `本报告由 safecity 根据各单位评分卡生成。以下编号和哈希用于复核：同一评价细则和佐证材料重新评分，得到相同的结果。\n\n${mdTable(head, rows)}\n${mdTable(ehead, erows)}`;
+    if (data.cityResult !== undefined && typeof options.city === 'object') {
+      const c = options.city;
+      const line = `城市自评结果：${c.unit.name}（${c.unit.id}），${c.ruleset.id} ${c.ruleset.version}（${c.ruleset.hash}），佐证材料哈希 ${c.evidenceHash}。`;
+      html += `<p>${escapeHtml(line)}</p>\n`;
+      md += `\n${escapeMarkdown(line)}\n`;
+    }
+    const unknown = [...(data.selfScores?.withoutCard ?? []), ...(data.selfItems?.withoutCard ?? [])].filter((id) => !names.byId.has(id));
+    if (unknown.length > 0) {
+      const line = `有自评但无评估结果的单位编号：${[...new Set(unknown)].join('、')}。`;
+      html += `<p>${escapeHtml(line)}</p>\n`;
+      md += `\n${escapeMarkdown(line)}\n`;
+    }
+    sections.push({ id: 'appendix', title: '数据来源与版本', html, markdown: md, appendix: true });
+  }
+
+  const numbered = [
+    ...body.map((s, i) => ({ ...s, heading: `${NUMERALS[i] ?? String(i + 1)}、${s.title}` })),
+    ...sections.filter((s) => s.appendix !== true).map((s, i) => ({ ...s, heading: `附件${i + 1}　${s.title}` })),
+    ...sections.filter((s) => s.appendix === true).map((s) => ({ ...s, heading: `附录：${s.title}` })),
+  ];
+  const metaParts = [data.city, fmtDate(data.date)].filter((x): x is string => x !== undefined && x !== '');
+  return renderDocument(data.title, metaParts, numbered, '本报告由 safecity 根据各单位评分卡生成；数据来源与版本见附录。', '> 图表见 HTML 版报告；本文件以表格列出相同内容。标有【待填写】处由市安委办补充。');
+}
+
+/** The page around the sections, HTML and Markdown. */
+function renderDocument(title: string, metaParts: readonly string[], numbered: readonly (Section & { heading: string })[], footer: string, mdNote: string): CityReport {
   const html = `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="safecity">
-<title>${escapeHtml(data.title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <main>
 <header>
-<h1>${escapeHtml(data.title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 <p class="meta">${escapeHtml(metaParts.join(' · '))}</p>
-<nav><ol>${numbered.map((s) => `<li><a href="#${s.id}">${escapeHtml(s.title)}</a></li>`).join('')}</ol></nav>
+<nav><ol>${numbered.map((s) => `<li><a href="#${s.id}">${escapeHtml(s.heading)}</a></li>`).join('')}</ol></nav>
 </header>
-${numbered.map((s) => `<section id="${s.id}">\n<h2>${escapeHtml(s.heading)}</h2>\n${s.html}</section>`).join('\n')}
+${numbered.map((s) => `<section id="${s.id}"${s.appendix === true ? ' class="appendix"' : ''}>\n<h2>${escapeHtml(s.heading)}</h2>\n${s.html}</section>`).join('\n')}
 <footer><p>${escapeHtml(footer)}</p></footer>
 </main>
 </body>
 </html>
 `;
   const markdown = [
-    `# ${escapeMarkdown(data.title)}`,
+    `# ${escapeMarkdown(title)}`,
     '',
     ...(metaParts.length > 0 ? [escapeMarkdown(metaParts.join(' · ')), ''] : []),
-    '> 图表见 HTML 版报告；本文件以表格列出相同内容。',
+    mdNote,
     '',
     ...numbered.flatMap((s) => [`## ${escapeMarkdown(s.heading)}`, '', s.markdown.trimEnd(), '']),
     '---',
@@ -959,6 +1233,132 @@ ${numbered.map((s) => `<section id="${s.id}">\n<h2>${escapeHtml(s.heading)}</h2>
     '',
   ].join('\n');
   return { html, markdown };
+}
+
+/** A place for the officials' own text: the same words in HTML (highlighted) and Markdown. */
+export function placeholder(what: string): string {
+  return `【待填写：${what}（由市安委办填写）】`;
+}
+
+/** The rubrics' titles (never their ids: those are in the appendix). */
+function rubricTitles(data: CityReportData): string[] {
+  const out: string[] = [];
+  for (const r of data.rulesets) {
+    const t = r.title ?? `${data.groups.find((g) => g.ruleset.id === r.id)?.name ?? ''}评价细则`;
+    if (!out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+/** The city's result in one sentence. */
+function cityResultSentence(c: CityResult): string {
+  const parts = [`${c.unit.name}按${c.ruleset.title !== undefined ? `《${c.ruleset.title}》` : '国家评价细则'}自评：总分 ${fmtPoints(c.total)} 分（基础得分 ${fmtPoints(c.earned)} / 适用满分 ${fmtPoints(c.max)}，加分 ${fmtPoints(c.bonus)}）`];
+  if (c.normalized !== undefined) parts.push(`折算得分 ${fmtPoints(c.normalized)} 分`);
+  if (c.gradeTitle !== null) parts.push(`评价等级“${c.gradeTitle}”`);
+  return `${parts.join('，')}。${c.vetoes.length > 0 ? `触发否决项 ${c.vetoes.length} 项：${c.vetoes.map((v) => v.title).join('、')}。` : '未触发否决项。'}`;
+}
+
+/**
+ * Unit names for text that may carry unit ids (evidence places such as `lintong.xlsx!评分项!G6`,
+ * a city card's deduction evidence): a known unit's id, as a word or a file name, becomes its name.
+ */
+function unitNames(data: CityReportData, options: CityReportOptions): { byId: Map<string, string>; text: (s: string) => string; place: (s: string) => string } {
+  const byId = new Map<string, string>();
+  for (const c of [...(options.before ?? []), ...data.evidence.map((e) => ({ unit: e.unit })), ...(typeof options.city === 'object' ? [options.city] : [])]) byId.set(c.unit.id, c.unit.name);
+  const ids = [...byId.keys()].filter((id) => /^[A-Za-z0-9_-]+$/.test(id)).sort((a, b) => b.length - a.length);
+  const re = ids.length > 0 ? new RegExp(`(?<![A-Za-z0-9_-])(${ids.map((x) => x.replace(/[-]/g, '\\-')).join('|')})(?:\\.(?:xlsx|json))?(?![A-Za-z0-9_-])`, 'g') : undefined;
+  const text = (s: string) => (re === undefined ? s : s.replace(re, (_m, id: string) => byId.get(id) ?? id));
+  return { byId, text, place: (s: string) => text(placesText([s]).join('')) };
+}
+
+/**
+ * The 社会公示 version: the city result, units and rubrics, the areas and indicators where units
+ * score best, the bonus items earned, the aspects with problems (how many units, no reasons), the
+ * next steps by area, each unit's grade (the groups by grade, units in registry order — no scores
+ * or ranks), 公示期 and the feedback contact. Nothing internal: no deduction reasons, evidence
+ * places, consistency findings, self scores, placeholders or hashes.
+ */
+function publicReport(data: CityReportData, options: CityReportOptions): CityReport {
+  const secs: (Section & { heading: string })[] = [];
+  const push = (id: string, title: string, paras: string[], tables: { head: string[]; rows: string[][]; numeric?: number[] }[] = []) => {
+    const heading = `${NUMERALS[secs.length] ?? String(secs.length + 1)}、${title}`;
+    secs.push({
+      id,
+      title,
+      heading,
+      html: paras.map((p) => `<p>${escapeHtml(p)}</p>\n`).join('') + tables.map((t) => htmlTable(t.head, t.rows, t.numeric ?? [])).join(''),
+      markdown: paras.map((p) => `${escapeMarkdown(p)}\n\n`).join('') + tables.map((t) => mdTable(t.head, t.rows, t.numeric ?? [])).join('\n'),
+    });
+  };
+  const multi = data.groups.length > 1;
+  const kindText = data.byKind.map((k) => `${k.title} ${k.count} 个`).join('，');
+  const rubrics = rubricTitles(data);
+  const basic = [
+    `${data.city ?? '本市'}开展国家安全发展示范城市创建自检评估，${rubrics.length > 0 ? `依据${rubrics.map((t) => `《${t}》`).join('、')}，` : ''}对 ${data.units} 个单位${kindText ? `（${kindText}）` : ''}进行了评价。`,
+  ];
+  if (data.cityResult !== undefined) {
+    const c = data.cityResult;
+    basic.push(`${c.unit.name}自评${c.normalized !== undefined ? `折算得分 ${fmtPoints(c.normalized)} 分` : `总分 ${fmtPoints(c.total)} 分`}${c.gradeTitle !== null ? `，评价等级“${c.gradeTitle}”` : ''}。`);
+  }
+  push('basic', '创建工作基本情况', basic);
+
+  const practice: string[] = [];
+  const areaTables: { head: string[]; rows: string[][]; numeric?: number[] }[] = [];
+  for (const g of data.groups) {
+    const ranked = g.areas.filter((a) => a.units > 0 && !a.bonus).sort((a, b) => b.percent - a.percent);
+    if (ranked.length === 0) continue;
+    const strong = data.strengths.find((x) => x.group === g.name)?.indicators ?? [];
+    practice.push(`${multi ? `${g.name}：` : ''}各评价领域平均得分率从高到低依次为${ranked.map((a) => `“${a.title}”${fmtPct(a.percent)}`).join('、')}${strong.length > 0 ? `；做得较好的方面有${strong.map((i) => `“${i.title}”`).join('、')}` : ''}。`);
+    areaTables.push({ head: [...(multi ? ['类别'] : []), '评价领域', '平均得分率'], rows: g.areas.filter((a) => a.units > 0).map((a) => [...(multi ? [g.name] : []), a.title, fmtPct(a.percent)]), numeric: [multi ? 2 : 1] });
+  }
+  push('practice', '主要做法和成效', practice.length > 0 ? practice : ['无评价结果。'], areaTables);
+
+  push(
+    'features',
+    '特色做法',
+    data.features.length > 0 ? [`${new Set(data.features.flatMap((f) => f.units.map((u) => u.id))).size} 个单位在先进经验方面取得成果：`] : ['本轮各单位均未取得先进经验加分。'],
+    data.features.length > 0 ? [{ head: ['方面', '取得成果的单位'], rows: data.features.map((f) => [f.title, f.units.map((u) => u.name).join('、')]) }] : [],
+  );
+
+  const aspects = new Map<string, Set<string>>();
+  for (const p of data.problems) {
+    const k = `${p.area}\u0000${p.aspect}`;
+    aspects.set(k, aspects.get(k) ?? new Set());
+  }
+  push(
+    'problems',
+    '存在问题',
+    data.problems.length > 0 ? ['自检评估发现的问题主要在以下方面（已反馈有关单位整改）：'] : ['自检评估未发现扣分问题。'],
+    data.problems.length > 0 ? [{ head: [...(multi ? ['类别'] : []), '评价领域', '方面', '涉及单位数'], rows: data.problems.map((p) => [...(multi ? [p.group] : []), p.area, p.aspect, String(p.units)]), numeric: [multi ? 3 : 2] }] : [],
+  );
+  const nextAreas = [...new Set(data.openItems.map((o) => o.area))];
+  push('next', '下一步工作', [
+    nextAreas.length > 0
+      ? `针对自检评估发现的问题，有关单位按整改建议逐项整改、逐项销号，重点加强${nextAreas.map((a) => `“${a}”`).join('、')}等方面工作，巩固创建成效。`
+      : '巩固创建成效，建立常态化长效机制。',
+  ]);
+  // each unit's grade: by grade, units in the order given (no scores, no ranks)
+  const gradeRows = data.groups.flatMap((g) =>
+    g.grades.map((gr) => [
+      ...(multi ? [g.name] : []),
+      gr.title,
+      String(gr.count),
+      g.ranking
+        .filter((r) => r.grade === gr.grade)
+        .map((r) => r.unit)
+        .sort((a, b) => (data.evidence.findIndex((e) => e.unit.id === a.id) - data.evidence.findIndex((e) => e.unit.id === b.id)))
+        .map((u) => u.name)
+        .join('、'),
+    ]),
+  );
+  push('grades', '各单位评价等级', ['各单位评价等级如下（同一等级内按单位顺序排列）：'], [{ head: [...(multi ? ['类别'] : []), '等级', '单位数', '单位'], rows: gradeRows, numeric: [multi ? 2 : 1] }]);
+  const notice: string[] = [];
+  if (options.publicity !== undefined) notice.push(`公示期：${fmtDate(options.publicity.from)}至${fmtDate(options.publicity.to)}。`);
+  notice.push(`公示期间如有意见，请${options.contact !== undefined ? `与${options.contact}联系` : '向市安委会办公室反映'}。`);
+  push('notice', '公示说明', notice);
+  const title = options.title ?? `${data.city ?? ''}国家安全发展示范城市创建自检评估结果公示`;
+  const meta = [data.city, fmtDate(data.date)].filter((x): x is string => x !== undefined && x !== '');
+  return renderDocument(title, meta, secs, `${data.city ?? ''}安全生产委员会办公室`, '> 图表见 HTML 版。');
 }
 
 function figure(svg: string, caption: string, cls = 'chart'): string {
@@ -1004,6 +1404,8 @@ nav ol { margin: 0 0 12px; padding-left: 20px; display: flex; flex-wrap: wrap; g
 nav a { color: #2f5d9e; text-decoration: none; }
 .note { color: #555; font-size: 13px; }
 .note.thin { color: #8a4b00; }
+.todo { background: #fff3bf; border: 1px dashed #b38600; color: #5c4500; padding: 4px 8px; font-weight: bold; }
+section.appendix { font-size: 12px; color: #444; word-break: break-all; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 13px; }
 th, td { border: 1px solid #b9c2cf; padding: 4px 7px; vertical-align: top; text-align: left; }
 thead th { background: #e7ecf3; }

@@ -96,7 +96,24 @@ describe('cityReport', () => {
   const { html, markdown } = report;
 
   it('has every section, in both forms', () => {
-    for (const h of ['一、总体情况', '二、各评价领域得分率', '三、单位得分排名', '四、各单位评价领域得分率', '五、主要扣分项', '六、自评与评估得分对比', '七、整改前后对比']) {
+    const headings = [
+      '一、创建工作基本情况',
+      '二、主要做法和成效',
+      '三、特色做法',
+      '四、存在问题',
+      '五、下一步工作',
+      '附件1　各评价领域得分率',
+      '附件2　单位得分排名',
+      '附件3　各单位评价领域得分率',
+      '附件4　主要扣分项',
+      '附件5　自评与评估得分对比',
+      '附件6　整改前后对比',
+      '附录：数据来源与版本',
+    ];
+    // in this order, in both forms
+    expect([...html.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1])).toEqual(headings);
+    expect([...markdown.matchAll(/^## (.*)$/gm)].map((m) => m[1])).toEqual(headings);
+    for (const h of headings) {
       expect(html).toContain(`<h2>${h}</h2>`);
       expect(markdown).toContain(`## ${h}`);
     }
@@ -111,7 +128,7 @@ describe('cityReport', () => {
     const ranking = data.groups[0]!.ranking;
     expect(rows).toEqual(ranking.map((r) => [r.rank, r.unit.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')]));
     const mdRows = markdown
-      .slice(markdown.indexOf('## 三、单位得分排名'), markdown.indexOf('## 四、'))
+      .slice(markdown.indexOf('## 附件2　单位得分排名'), markdown.indexOf('## 附件3'))
       .split('\n')
       .filter((l) => /^\| \d+ \|/.test(l))
       .map((l) => Number(l.split('|')[1]));
@@ -121,8 +138,9 @@ describe('cityReport', () => {
   it('has the charts as inline SVG: area bars, ranking bars, 6 radars, before/after bars', () => {
     expect(html.match(/<svg[\s>]/g)).toHaveLength(1 + 1 + 6 + 1);
     expect(html).toContain('各评价领域平均得分率（%）');
-    expect(html).toContain('各单位折算得分排名');
-    expect(html).toContain('整改前后折算得分对比');
+    expect(html).toContain('区县（开发区）折算得分排名');
+    expect(html).toContain('区县（开发区）各评价领域平均得分率（%）');
+    expect(html).toContain('区县（开发区）整改前后折算得分对比');
     expect(html).toMatch(/<text[^>]*>工作机制<\/text>/);
     expect(markdown).not.toContain('<svg');
     expect(markdown).toContain('图表见 HTML 版报告');

@@ -12,7 +12,7 @@ import { bonusBucket, ded, DISTRICT, group, item, makeCard, MUNICIPAL, municipal
 
 /** The section of a Markdown report from its heading to the next `## `. */
 function mdSection(md: string, title: string): string {
-  const start = md.search(new RegExp(`^## [一二三四五六七八九十]+、${title}$`, 'm'));
+  const start = md.search(new RegExp(`^## (?:[一二三四五六七八九十]+、|附件\\d+　|附录：)${title}$`, 'm'));
   if (start < 0) return '';
   const next = md.indexOf('\n## ', start + 1);
   return md.slice(start, next < 0 ? undefined : next);
@@ -164,7 +164,7 @@ describe('3. one ranking per rubric', () => {
   });
 
   it('says the averages per group, never one average of both', () => {
-    const summary = mdSection(markdown, '总体情况');
+    const summary = mdSection(markdown, '创建工作基本情况');
     expect(summary).toContain('市级成员单位 2 个，平均折算得分 90.12 分，评价等级：优秀 1 个，良好 1 个；区县（开发区） 2 个，平均折算得分 77.92 分，评价等级：良好 1 个，合格 1 个。');
     expect(summary).toContain('| 平均折算得分（市级成员单位） | 90.12 |');
     expect(summary).toContain('**等级分布（市级成员单位）**');
@@ -183,7 +183,7 @@ describe('3. one ranking per rubric', () => {
     expect(areas).toMatch(/\*\*市级成员单位\*\*[\s\S]*\| 工作成效 \| 2 \| 87\.3% \|[\s\S]*\*\*区县（开发区）\*\*[\s\S]*\| 工作成效 \| 2 \| 75\.0% \|/);
     expect(areas).not.toContain('| 工作成效 | 4 |');
     expect(htmlSection(html, 'areas').match(/<svg[\s>]/g)).toHaveLength(2);
-    expect(mdSection(markdown, '总体情况')).toContain('市级成员单位得分率最高的评价领域为');
+    expect(mdSection(markdown, '主要做法和成效')).toContain('市级成员单位：各评价领域平均得分率从高到低依次为');
   });
 
   it('has a table and a chart per group, scores with at most two decimals', () => {
@@ -381,7 +381,7 @@ describe('7. the city\'s own result on the national rubric', () => {
   it('renders the section near the top, in both forms', () => {
     const { markdown, html } = cityReport([shengtai, shuiwu], options);
     expect(markdown).toMatch(/^# 西安市国家安全发展示范城市创建自检评估自评报告$/m);
-    expect(markdown).toMatch(/## 一、总体情况[\s\S]*## 二、城市自评结果（国家评价细则）[\s\S]*## 三、各评价领域得分率/);
+    expect(markdown).toMatch(/## 一、创建工作基本情况[\s\S]*## 附件1　城市自评结果（国家评价细则）[\s\S]*## 附件2　各评价领域得分率/);
     const md = mdSection(markdown, '城市自评结果（国家评价细则）');
     expect(md).toContain('西安市按《国家安全发展示范城市评价细则》自评：总分 48 分（基础得分 46 / 适用满分 50，加分 2），折算得分 94 分，评价等级“不合格”。触发否决项 1 项：较大及以上生产安全事故。');
     expect(md).toContain('| 城市安全源头治理 | 15 / 18 | 83.3% |');
@@ -389,7 +389,7 @@ describe('7. the city\'s own result on the national rubric', () => {
     expect(md).toContain('| 较大及以上生产安全事故 | 评价期内发生较大生产安全事故1起 | 高陵区：事故快报（2022年8月11日） |');
     expect(md).toContain('| 1.1 | 城市安全源头治理 › 城市安全规划 | 3 | 2个区县城市安全规划未按期修编 | 碑林区、雁塔区 |');
     const section = htmlSection(html, 'city');
-    expect(section).toContain('<h2>二、城市自评结果（国家评价细则）</h2>');
+    expect(section).toContain('<h2>附件1　城市自评结果（国家评价细则）</h2>');
     expect(section).toContain('<td>碑林区、雁塔区</td>');
     expect(html.indexOf('<section id="city">')).toBeLessThan(html.indexOf('<section id="areas">'));
   });
@@ -419,7 +419,7 @@ describe('8. consistency findings', () => {
       '| 道路交通事故死亡人数\\<b\\> | 市公安局报送126人，各区县（开发区）合计131人，市级数小于区县之和 | 市公安局 · 道路交通事故死亡人数<br>各区县（开发区） · 道路交通事故死亡人数之和 |',
     );
     const section = htmlSection(html, 'consistency');
-    expect(section).toContain('<h2>六、数据一致性核查</h2>');
+    expect(section).toMatch(/<h2>附件\d　数据一致性核查<\/h2>/);
     expect(section).toContain('<td>道路交通事故死亡人数&lt;b&gt;</td>');
     expect(section).toContain('<td>市公安局 · 道路交通事故死亡人数<br>各区县（开发区） · 道路交通事故死亡人数之和</td>');
   });
