@@ -883,7 +883,10 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
         (l !== undefined ? `（问题整改台账：已销号 ${l.closed} 条，整改中 ${l.ongoing} 条，未开始 ${l.open} 条，逾期 ${l.overdue} 条）` : '') +
         '：';
       const head = [...(multi ? ['类别'] : []), '评价领域', '评分项', '涉及单位', '整改建议', ...(l !== undefined ? ['整改进展'] : [])];
-      const rows = data.openItems.map((o) => [
+      // grouped by area, in the tree's order (as 四、存在问题), the items most units share first
+      const areaOrder = [...new Set(data.problems.map((p) => `${p.group}\u0000${p.area}`))];
+      const open = [...data.openItems].sort((a, b) => areaOrder.indexOf(`${a.group}\u0000${a.area}`) - areaOrder.indexOf(`${b.group}\u0000${b.area}`));
+      const rows = open.map((o) => [
         ...(multi ? [o.group] : []),
         o.area,
         `${o.id} ${o.title}`,
@@ -891,8 +894,8 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
         o.suggestions.join('\n') || '—',
         ...(l !== undefined
           ? [
-              o.status === undefined
-                ? '—'
+              o.status === undefined || o.status.closed + o.status.ongoing + o.status.open + o.status.overdue === 0
+                ? '未列入台账'
                 : [
                     `已销号 ${o.status.closed}，整改中 ${o.status.ongoing}，未开始 ${o.status.open}，逾期 ${o.status.overdue}`,
                     ...(o.overdue ?? []).map((x) => `逾期：${x.name}${x.due !== undefined ? `（时限${fmtDate(x.due)}）` : ''}`),
@@ -1224,8 +1227,7 @@ ${numbered.map((s) => `<section id="${s.id}"${s.appendix === true ? ' class="app
     `# ${escapeMarkdown(title)}`,
     '',
     ...(metaParts.length > 0 ? [escapeMarkdown(metaParts.join(' · ')), ''] : []),
-    mdNote,
-    '',
+    ...(mdNote !== '' ? [mdNote, ''] : []),
     ...numbered.flatMap((s) => [`## ${escapeMarkdown(s.heading)}`, '', s.markdown.trimEnd(), '']),
     '---',
     '',
@@ -1291,6 +1293,8 @@ function publicReport(data: CityReportData, options: CityReportOptions): CityRep
     });
   };
   const multi = data.groups.length > 1;
+  // units in the order the cards were given (the registry's), never by score
+  const order = (id: string) => data.evidence.findIndex((e) => e.unit.id === id);
   const kindText = data.byKind.map((k) => `${k.title} ${k.count} 个`).join('，');
   const rubrics = rubricTitles(data);
   const basic = [
@@ -1317,7 +1321,7 @@ function publicReport(data: CityReportData, options: CityReportOptions): CityRep
     'features',
     '特色做法',
     data.features.length > 0 ? [`${new Set(data.features.flatMap((f) => f.units.map((u) => u.id))).size} 个单位在先进经验方面取得成果：`] : ['本轮各单位均未取得先进经验加分。'],
-    data.features.length > 0 ? [{ head: ['方面', '取得成果的单位'], rows: data.features.map((f) => [f.title, f.units.map((u) => u.name).join('、')]) }] : [],
+    data.features.length > 0 ? [{ head: ['方面', '取得成果的单位'], rows: data.features.map((f) => [f.title, [...f.units].sort((a, b) => order(a.id) - order(b.id)).map((u) => u.name).join('、')]) }] : [],
   );
 
   const aspects = new Map<string, Set<string>>();
@@ -1331,7 +1335,8 @@ function publicReport(data: CityReportData, options: CityReportOptions): CityRep
     data.problems.length > 0 ? ['自检评估发现的问题主要在以下方面（已反馈有关单位整改）：'] : ['自检评估未发现扣分问题。'],
     data.problems.length > 0 ? [{ head: [...(multi ? ['类别'] : []), '评价领域', '方面', '涉及单位数'], rows: data.problems.map((p) => [...(multi ? [p.group] : []), p.area, p.aspect, String(p.units)]), numeric: [multi ? 3 : 2] }] : [],
   );
-  const nextAreas = [...new Set(data.openItems.map((o) => o.area))];
+  // the aspects most units have problems in
+  const nextAreas = [...data.problems].sort((a, b) => b.units - a.units).slice(0, 3).map((p) => p.aspect);
   push('next', '下一步工作', [
     nextAreas.length > 0
       ? `针对自检评估发现的问题，有关单位按整改建议逐项整改、逐项销号，重点加强${nextAreas.map((a) => `“${a}”`).join('、')}等方面工作，巩固创建成效。`
@@ -1346,7 +1351,7 @@ function publicReport(data: CityReportData, options: CityReportOptions): CityRep
       g.ranking
         .filter((r) => r.grade === gr.grade)
         .map((r) => r.unit)
-        .sort((a, b) => (data.evidence.findIndex((e) => e.unit.id === a.id) - data.evidence.findIndex((e) => e.unit.id === b.id)))
+        .sort((a, b) => order(a.id) - order(b.id))
         .map((u) => u.name)
         .join('、'),
     ]),
@@ -1358,7 +1363,7 @@ function publicReport(data: CityReportData, options: CityReportOptions): CityRep
   push('notice', '公示说明', notice);
   const title = options.title ?? `${data.city ?? ''}国家安全发展示范城市创建自检评估结果公示`;
   const meta = [data.city, fmtDate(data.date)].filter((x): x is string => x !== undefined && x !== '');
-  return renderDocument(title, meta, secs, `${data.city ?? ''}安全生产委员会办公室`, '> 图表见 HTML 版。');
+  return renderDocument(title, meta, secs, `${data.city ?? ''}安全生产委员会办公室`, '');
 }
 
 function figure(svg: string, caption: string, cls = 'chart'): string {

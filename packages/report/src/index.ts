@@ -59,5 +59,30 @@ export {
   type DeductedItem,
   type SelfScoreRow,
   type ReportUnit,
+  placeholder,
 } from './city.js';
+export {
+  type RectificationStatusRow,
+  type FeatureItem,
+  type ProblemAspect,
+  type OpenItem,
+  type StrongIndicator,
+} from './narrative.js';
+export {
+  selfEvaluationWorkbook,
+  readSelfEvaluation,
+  parseSelfEvaluation,
+  compareSelfEvaluation,
+  unitSelfReport,
+  SELF_SHEET,
+  SELF_META_SHEET,
+  SELF_HEADERS,
+  type SelfEvaluation,
+  type SelfItem,
+  type SelfItemRow,
+  type SelfComparison,
+  type SelfEvaluationWorkbookOptions,
+  type ReadSelfEvaluationOptions,
+  type UnitSelfReportOptions,
+} from './self-evaluation.js';
 export { escapeHtml, escapeMarkdown, escapeMarkdownCell, fmtDate, neutraliseFormula } from './util.js';

@@ -76,6 +76,12 @@ export interface OpenItem {
   overdue?: { name: string; due?: string }[];
 }
 
+/**
+ * A deduction that is a problem of the unit: not superseded, points lost, and not an item the
+ * assessors have yet to grade (`ungraded`: their task, not the unit's to rectify).
+ */
+const counts = (d: { superseded?: boolean; points: number; code?: string; source: string }) => d.superseded !== true && milli(d.points) > 0 && !(d.code === 'ungraded' && d.source === 'rule');
+
 /** Indicators (second-level nodes) by mean score rate, best first. */
 export function strongIndicators(cards: readonly ScoreCard[], rulesets: readonly Ruleset[] | undefined, n = 3): StrongIndicator[] {
   const stats = new Map<string, { area: string; title: string; sum: number; units: number; full: number; order: number }>();
@@ -140,11 +146,12 @@ export function featureItems(cards: readonly ScoreCard[], rulesets: readonly Rul
 /** Base-tree deductions grouped by area and aspect, in tree order. */
 export function problemAspects(cards: readonly ScoreCard[], rulesets: readonly Ruleset[] | undefined, groupOf: (c: ScoreCard) => string): ProblemAspect[] {
   const stats = new Map<string, { group: string; area: string; aspect: string; units: Set<string>; milli: number; items: Set<string>; reasons: Map<string, number>; order: number }>();
-  let seq = 0;
+  const groups: string[] = [];
+  const groupOrder = (g: string) => (groups.includes(g) ? groups.indexOf(g) : groups.push(g) - 1);
   for (const c of cards) {
     for (const { node, ancestors, bonus } of cardItems(c, rulesetOf(c, rulesets))) {
       if (bonus || !node.applicable) continue;
-      const ds = (node.deductions ?? []).filter((d) => d.superseded !== true && milli(d.points) > 0);
+      const ds = (node.deductions ?? []).filter(counts);
       if (ds.length === 0) continue;
       const area = ancestors[0]?.title ?? node.title;
       const aspect = ancestors[1]?.title ?? area;
@@ -152,7 +159,10 @@ export function problemAspects(cards: readonly ScoreCard[], rulesets: readonly R
       const key = `${group}\u0000${area}\u0000${aspect}`;
       let s = stats.get(key);
       if (s === undefined) {
-        s = { group, area, aspect, units: new Set(), milli: 0, items: new Set(), reasons: new Map(), order: seq++ };
+        // tree order: the area's place among the top-level nodes, then the aspect's within it
+        const ai = ancestors[0] !== undefined ? c.nodes.indexOf(ancestors[0]) : 0;
+        const si = ancestors[1] !== undefined ? (ancestors[0]?.children ?? []).indexOf(ancestors[1]) : 0;
+        s = { group, area, aspect, units: new Set(), milli: 0, items: new Set(), reasons: new Map(), order: groupOrder(group) * 1e6 + ai * 1e3 + si };
         stats.set(key, s);
       }
       s.units.add(c.unit.id);
@@ -192,7 +202,7 @@ export function openItems(
   for (const c of cards) {
     for (const { node, ancestors, bonus } of cardItems(c, rulesetOf(c, rulesets))) {
       if (bonus || !node.applicable) continue;
-      const ds = (node.deductions ?? []).filter((d) => d.superseded !== true && milli(d.points) > 0);
+      const ds = (node.deductions ?? []).filter(counts);
       if (ds.length === 0) continue;
       const group = groupOf(c);
       const key = `${group}\u0000${node.id}`;

@@ -188,3 +188,132 @@ describe('cityReport', () => {
     expect(() => cityReport([{}] as never)).toThrow(/cards\[0\]: expected a ScoreCard/);
   });
 });
+
+describe('the narrative sections', () => {
+  const { cards, before, selfScores } = city();
+  const ledger = [
+    { unit: 'yanta', itemId: '2.3.1', status: 'overdue' as const, due: '2023-04-15' },
+    { unit: 'beilin', itemId: '2.3.1', status: 'closed' as const },
+  ];
+  const r = cityReport(cards, { ...options, rectificationStatus: ledger });
+  const d = cityReportData(cards, { ...options, rectificationStatus: ledger });
+  const section = (md: string, h: string) => md.slice(md.indexOf(`## ${h}`), md.indexOf('\n## ', md.indexOf(`## ${h}`) + 1));
+
+  it('marks the places for officials’ text the same way in HTML (highlighted) and Markdown', () => {
+    const marks = r.markdown.match(/【待填写：[^】]*（由市安委办填写）】/g) ?? [];
+    expect(marks.length).toBe(5);
+    for (const m of marks) expect(r.html).toContain(`<p class="todo">${m}</p>`);
+    expect(r.html).toMatch(/\.todo \{[^}]*background/);
+  });
+
+  it('says the units, the rubric by its title and the rounds in 一、创建工作基本情况', () => {
+    const s = section(r.markdown, '一、创建工作基本情况');
+    expect(s).toContain('依据《西安市国家安全发展示范城市创建工作评价细则（2022版）·区县（开发区）》，共评价 11 个单位（区 10 个，开发区 1 个），经数据核查、现场检查、整改和复核两轮评价。');
+  });
+
+  it('lists the bonus items earned with their units and what they reported (三、特色做法)', () => {
+    const culture = d.features.find((f) => f.id === '4.1')!;
+    expect(culture.title).toBe('安全文化');
+    expect(culture.reported).toEqual(['安全文化示范成果']);
+    const earned = cards.filter((c) => (c.nodes.at(-1)!.children ?? []).find((n) => n.id === '4.1')!.earned > 0);
+    expect(culture.units.map((u) => u.id).sort()).toEqual(earned.map((c) => c.unit.id).sort());
+    expect(section(r.markdown, '三、特色做法')).toContain('| 安全文化 |');
+  });
+
+  it('groups the deductions by area and aspect in tree order, without items still to be graded (四、存在问题)', () => {
+    expect(d.problems.slice(0, 2).map((p) => [p.area, p.aspect])).toEqual([
+      ['工作机制', '组织领导'],
+      ['工作机制', '政策保障'],
+    ]);
+    const lead = d.problems[0]!;
+    expect(lead.units).toBe(11);
+    expect(lead.reasons[0]).toEqual({ reason: SCRIPT_REASON, count: 11 });
+    expect(d.problems.flatMap((p) => p.reasons.map((x) => x.reason))).not.toContain('尚无专家评定等级');
+    // points add up to every counted deduction of the base tree
+    const total = d.problems.reduce((s, p) => s + Math.round(p.points * 1000), 0);
+    expect(total).toBeGreaterThan(0);
+  });
+
+  it('drafts 五、下一步工作 from the items still deducted, with suggestions and the ledger’s status', () => {
+    const task = d.openItems.find((o) => o.id === '2.3.1')!;
+    expect(task.suggestions).toContain('按“责任唯一”原则补齐任务分工表');
+    expect(task.status).toEqual({ closed: 1, overdue: 1, open: 0, ongoing: 0 });
+    expect(task.overdue).toEqual([{ name: '雁塔区', due: '2023-04-15' }]);
+    expect(d.ledger).toEqual({ closed: 1, overdue: 1, open: 0, ongoing: 0 });
+    const s = section(r.markdown, '五、下一步工作');
+    expect(s).toContain('问题整改台账：已销号 1 条，整改中 0 条，未开始 0 条，逾期 1 条');
+    expect(s).toContain('逾期：雁塔区（时限2023年4月15日）');
+  });
+
+  it('keeps ids, versions and hashes in the appendix only (html and md)', () => {
+    for (const doc of [r.markdown, r.html]) {
+      const i = doc.indexOf('附录：数据来源与版本');
+      const bodyPart = doc.slice(0, i);
+      const appendix = doc.slice(i);
+      expect(bodyPart).not.toMatch(/sha256:|[0-9a-f]{32}/);
+      expect(bodyPart).not.toContain('xian-2022/district');
+      expect(bodyPart).not.toContain(cards[0]!.ruleset.version);
+      for (const c of cards) expect(bodyPart).not.toMatch(new RegExp(`(?<![A-Za-z])${c.unit.id}(?![A-Za-z])`));
+      expect(appendix).toContain('xian-2022/district');
+      expect(appendix).toContain(cards[0]!.ruleset.hash);
+      expect(appendix).toContain(cards[0]!.evidenceHash);
+    }
+    // a self score of a unit only the round before names is named; one no card names is counted, its id only in the appendix
+    expect(r.markdown).toContain('有自评得分但无评估结果：西咸新区。');
+    const odd = cityReport(cards, { ...options, selfScores: { ...selfScores, 'no-such-unit': 80 } }).markdown;
+    expect(odd.slice(0, odd.indexOf('附录：'))).toContain('有自评得分但无评估结果：西咸新区、另有 1 个未能识别的单位（编号见附录）。');
+    expect(odd.slice(0, odd.indexOf('附录：'))).not.toContain('no-such-unit');
+    expect(odd.slice(odd.indexOf('附录：'))).toContain('no-such-unit');
+  });
+});
+
+describe('the 社会公示 version', () => {
+  const { cards, before, selfScores } = city();
+  const pub = cityReport(cards, {
+    ...options,
+    audience: 'public',
+    publicity: { from: '2023-05-04', to: '2023-05-10' },
+    contact: '市安委办（电话 029-86786000）',
+    inconsistencies: [{ id: 'x', title: '道路交通事故死亡人数', message: '市公安局报送126人，各区县合计131人', places: ['yanta.xlsx!评分项!G6'] }],
+  });
+
+  it('has the city result, areas, grades, 公示期 and the contact', () => {
+    for (const doc of [pub.markdown, pub.html]) {
+      expect(doc).toContain('国家安全发展示范城市创建自检评估结果公示');
+      expect(doc).toContain('公示期：2023年5月4日至2023年5月10日。');
+      expect(doc).toContain('公示期间如有意见，请与市安委办（电话 029-86786000）联系。');
+      expect(doc).toContain('各单位评价等级');
+    }
+    expect(pub.markdown).toMatch(/\| 不合格 \| 1 \| 灞桥区 \|/);
+  });
+
+  it('leaves out everything internal', () => {
+    for (const doc of [pub.markdown, pub.html]) {
+      expect(doc).not.toContain('现场未见领导小组文件原件'); // a deduction reason
+      expect(doc).not.toContain('瞒报'); // a veto's reason
+      expect(doc).not.toContain('待填写');
+      expect(doc).not.toContain('附录');
+      expect(doc).not.toContain('自评');
+      expect(doc).not.toContain('一致性');
+      expect(doc).not.toContain('市公安局报送126人');
+      expect(doc).not.toContain('评分项!');
+      expect(doc).not.toContain('整改建议：');
+      expect(doc).not.toContain('xian-2022/');
+      expect(doc).not.toContain(cards[0]!.ruleset.hash);
+      expect(doc).not.toContain(cards[0]!.evidenceHash);
+      expect(doc).not.toContain('折算得分'); // no unit's score or rank
+      expect(doc).not.toContain('排名');
+      for (const c of cards) expect(doc).not.toMatch(new RegExp(`(?<![A-Za-z])${c.unit.id}(?![A-Za-z])`));
+    }
+    expect(pub.html).not.toMatch(/<svg|<script/);
+  });
+});
+
+describe('the ranking chart', () => {
+  it('has a legend of the grades’ colours and 否决, titled with the kind of units', () => {
+    const { html } = cityReport(city().cards, options);
+    const section = html.slice(html.indexOf('<section id="ranking">'), html.indexOf('</section>', html.indexOf('<section id="ranking">')));
+    // 灞桥区 (不合格, vetoed) is shown as 否决
+    for (const t of ['优秀', '良好', '合格', '否决', '区县（开发区）折算得分排名']) expect(section).toMatch(new RegExp(`<text[^>]*>${t}</text>`));
+  });
+});
