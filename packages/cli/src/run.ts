@@ -14,6 +14,7 @@ import { sample, type SampleOptions } from './commands/sample.js';
 import { diff, type DiffOptions } from './commands/diff.js';
 import { migrate, type MigrateCommandOptions } from './commands/migrate.js';
 import { city, type CityOptions } from './commands/city.js';
+import { selfTemplate, type SelfTemplateOptions } from './commands/self-template.js';
 
 const EXAMPLES = `
 Examples:
@@ -23,7 +24,8 @@ Examples:
   $ safecity score --ruleset xian-2022/district --evidence yanta.xlsx beilin.json --out scores/
   $ safecity score --ruleset my-ruleset.json --units my-units.json --evidence *.json --json
   $ safecity feedback --scores scores/ --out feedback/
-  $ safecity report --scores scores/ --before scores-round1/ --self-scores self-scores.json --out report.html
+  $ safecity self-template --ruleset xian-2022/district --unit yanta --out yanta-self.xlsx
+  $ safecity report --scores scores/ --before scores-round1/ --self-scores self-evaluation/*.json yanta-self.xlsx --out report.html
   $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/*.json --out onsite/
   $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
   $ safecity diff xian-2022/district xian-2023-example/district --check
@@ -92,11 +94,21 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .description('write the city\'s self-evaluation report (自评报告): one self-contained .html with charts, and a .md twin')
     .requiredOption('--scores <dir>', 'folder of *.scorecard.json')
     .option('--before <dir>', 'scorecards of the round before rectification, to compare')
-    .option('--self-scores <file>', 'units\' self-evaluated scores: { "<unit id>": number }')
+    .option('--self-scores <files...>', 'units\' self-evaluations: { "<unit id>": number } (legacy), { unit, ruleset, items } .json, or filled self-evaluation .xlsx (from self-template)')
     .option('--title <title>', 'report title')
     .requiredOption('--out <file>', 'the .html to write (the .md is written beside it)')
     .option('--json', 'print JSON')
-    .action((o: { scores: string; before?: string; selfScores?: string; out: string; title?: string; json?: boolean }) => report(o, io));
+    .action((o: { scores: string; before?: string; selfScores?: string[]; out: string; title?: string; json?: boolean }) => report(o, io));
+
+  program
+    .command('self-template')
+    .description('write a unit\'s self-evaluation template (自评表, .xlsx): its items with 分值 and 评分标准, 自评分 and 自评说明 to fill')
+    .requiredOption('--ruleset <ruleset>', 'ruleset id or path')
+    .requiredOption('--unit <id>', 'unit id, e.g. yanta')
+    .requiredOption('--out <file>', 'output .xlsx')
+    .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
+    .option('--json', 'print JSON')
+    .action((o: SelfTemplateOptions) => selfTemplate(o, io));
 
   program
     .command('sample')

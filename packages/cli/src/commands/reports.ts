@@ -1,6 +1,6 @@
 /**
  * `safecity feedback --scores DIR --out DIR` and `safecity report --scores DIR [--before DIR]
- * [--self-scores F] --out F.html`: feedback lists per unit, and the city's self-evaluation report.
+ * [--self-scores F…] --out F.html`: feedback lists per unit, and the city's self-evaluation report.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { cityReport, compareMarkdown, compareRounds, feedbackMarkdown, feedbackW
 import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { readCardFiles, type CardFile } from '../cards.js';
 import { InputProblems, UsageError, type Io } from '../io.js';
+import { readSelfScoreFiles } from '../self-evaluation.js';
 
 /**
  * The city's own card (unit kind `city`, written by `safecity city`) among the cards, apart from
@@ -89,32 +90,22 @@ export async function feedback(opts: { scores: string; out: string; deadline?: s
 }
 
 export async function report(
-  opts: { scores: string; before?: string; selfScores?: string; out: string; title?: string; json?: boolean },
+  opts: { scores: string; before?: string; selfScores?: string[]; out: string; title?: string; json?: boolean },
   io: Io,
 ): Promise<void> {
   if (extname(opts.out).toLowerCase() !== '.html') throw new UsageError(`--out must end in .html (the Markdown twin is written beside it), found "${opts.out}"`);
   const { units: cards, city, inconsistencies } = cityOf(readCards(opts.scores, io), io);
   if (cards.length === 0) throw new InputProblems('No unit scorecards', [{ place: opts.scores, message: 'only a city card here; the report is on the units’ cards' }]);
   const before = opts.before === undefined ? undefined : readCards(opts.before, io).map((c) => c.card).filter((c) => c.unit.kind !== 'city');
-  let selfScores: Record<string, number> | undefined;
-  if (opts.selfScores !== undefined) {
-    try {
-      selfScores = JSON.parse(readFileSync(resolve(io.cwd, opts.selfScores), 'utf8')) as Record<string, number>;
-    } catch (e) {
-      throw new InputProblems('Cannot read the self-scores', [{ place: opts.selfScores, message: (e as Error).message }]);
-    }
-    const bad = Object.entries(selfScores ?? {}).filter(([, v]) => typeof v !== 'number' || !Number.isFinite(v));
-    if (selfScores === null || typeof selfScores !== 'object' || Array.isArray(selfScores) || bad.length > 0) {
-      throw new InputProblems('Invalid self-scores', bad.length > 0 ? bad.map(([k, v]) => ({ place: `${opts.selfScores}#/${k}`, message: `expected a number, found ${JSON.stringify(v)}` })) : [{ place: opts.selfScores, message: 'expected { "<unit id>": <self-evaluated score> }' }]);
-    }
-  }
+  const self = opts.selfScores !== undefined && opts.selfScores.length > 0 ? await readSelfScoreFiles(opts.selfScores, io) : {};
   const rulesets = [...new Set([...cards, ...(city ? [city] : [])].map(rulesetOf).filter((r): r is Ruleset => r !== undefined))];
   let result: { html: string; markdown: string };
   try {
     result = cityReport(cards, {
       rulesets,
       ...(before ? { before } : {}),
-      ...(selfScores ? { selfScores } : {}),
+      ...(self.selfScores ? { selfScores: self.selfScores } : {}),
+      ...(self.selfEvaluations ? { selfEvaluations: self.selfEvaluations } : {}),
       ...(opts.title ? { title: opts.title } : {}),
       ...(city ? { city } : {}),
       ...(inconsistencies ? { inconsistencies } : {}),
