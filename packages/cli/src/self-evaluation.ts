@@ -32,21 +32,23 @@ function readBytes(file: string, io: Io): Uint8Array {
 
 /**
  * Read every self-score file given to `--self-scores`: `.xlsx` workbooks and `.json` files of
- * either form, mixed. A unit given twice (in two files, or twice in the legacy form) is a
- * problem. Throws InputProblems listing every problem of every file.
+ * either form, mixed. A unit may have one total (legacy form) and one item-by-item
+ * self-evaluation; either given twice is a problem. Throws InputProblems listing every problem of every file.
  */
 export async function readSelfScoreFiles(files: readonly string[], io: Io): Promise<SelfScoreInput> {
   const problems: Problem[] = [];
   const selfScores: Record<string, number> = {};
   const evaluations: SelfEvaluation[] = [];
+  // a unit may give one total (legacy) and one item-by-item self-evaluation, each once
   const seen = new Map<string, string>();
-  const claim = (unit: string, file: string, place: string): boolean => {
-    const prev = seen.get(unit);
+  const claim = (unit: string, file: string, place: string, form: 'total' | 'items' = 'items'): boolean => {
+    const key = `${form}\u0000${unit}`;
+    const prev = seen.get(key);
     if (prev !== undefined) {
       problems.push({ place, message: `单位 ${unit} 的自评已在 ${prev} 中给出；每个单位只报送一份自评` });
       return false;
     }
-    seen.set(unit, file);
+    seen.set(key, file);
     return true;
   };
   for (const file of files) {
@@ -76,7 +78,7 @@ export async function readSelfScoreFiles(files: readonly string[], io: Io): Prom
       for (const [unit, v] of Object.entries(json)) {
         const place = `${file}#/${unit.replace(/~/g, '~0').replace(/\//g, '~1')}`;
         if (typeof v !== 'number' || !Number.isFinite(v)) problems.push({ place, message: `自评得分应为数字，实际为 ${JSON.stringify(v)}` });
-        else if (claim(unit, file, place)) selfScores[unit] = v;
+        else if (claim(unit, file, place, 'total')) selfScores[unit] = v;
       }
     } catch (e) {
       if (e instanceof InputProblems) problems.push(...e.problems);

@@ -65,7 +65,10 @@ describe('readSelfScoreFiles', () => {
     expect(msgs[3]).toBe('gone.xlsx: 找不到自评文件：gone.xlsx');
     // the same unit twice
     writeFileSync(join(d, 'b.json'), JSON.stringify({ unit: 'yanta', ruleset: 'xian-2022/district', items: {} }));
-    expect(await problems(readSelfScoreFiles(['a.json', 'b.json'], io(d).io))).toContain('b.json#/unit: 单位 yanta 的自评已在 a.json 中给出；每个单位只报送一份自评');
+    writeFileSync(join(d, 'a.json'), JSON.stringify({ yanta: 70 }));
+    // a total and an item-by-item self-evaluation of one unit go together; either twice does not
+    expect((await readSelfScoreFiles(['a.json', 'b.json'], io(d).io)).selfEvaluations).toHaveLength(1);
+    expect(await problems(readSelfScoreFiles(['a.json', 'b.json', 'b.json'], io(d).io))).toEqual(['b.json#/unit: 单位 yanta 的自评已在 b.json 中给出；每个单位只报送一份自评']);
   });
 });
 

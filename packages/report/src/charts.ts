@@ -84,9 +84,9 @@ export function rankingBarsSvg(rows: readonly RankingBar[], scoreName: string, t
   return renderSvg(
     {
       title: { text: title ?? `各单位${scoreName}排名`, left: 'center', textStyle: { fontSize: 15, fontFamily: CHART_FONT } },
-      legend: { top: 30, data: keys.map((k) => k.name), itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 } },
-      ...(thin ? { graphic: [{ type: 'text', right: 16, top: 32, style: { text: THIN_LEGEND, fontSize: 12, fill: '#8a4b00', fontFamily: CHART_FONT } }] } : {}),
-      grid: { left: 110, right: 56, top: 64, bottom: 24 },
+      legend: { top: 36, data: keys.map((k) => k.name), itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 } },
+      ...(thin ? { graphic: [{ type: 'text', right: 16, top: 38, style: { text: THIN_LEGEND, fontSize: 12, fill: '#8a4b00', fontFamily: CHART_FONT } }] } : {}),
+      grid: { left: 110, right: 56, top: 70, bottom: 24 },
       xAxis: { type: 'value', min: 0, max: Math.ceil(max / 20) * 20 },
       yAxis: { type: 'category', data: reversed.map((r) => (r.thin === true ? `${r.name}※` : r.name)), axisLabel: { interval: 0, fontSize: 12 } },
       series: keys.map((k) => ({

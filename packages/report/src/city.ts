@@ -7,7 +7,6 @@
 import type { Ruleset, ScoreCard, VetoResult } from '@safecity/engine';
 import { areaBarsSvg, beforeAfterSvg, CHART_FONT, radarSvg, rankingBarsSvg } from './charts.js';
 import { compareRounds, type RoundComparison } from './compare.js';
-import { placesText } from './feedback.js';
 import {
   featureItems,
   openItems,
@@ -779,7 +778,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     }
     if (data.vetoed.length > 0) {
       const head = ['单位', '否决项', '原因'];
-      const rows = data.vetoed.flatMap((v) => v.vetoes.map((x) => [v.unit.name, x.title, x.reason]));
+      const rows = data.vetoed.flatMap((v) => v.vetoes.map((x) => [v.unit.name, x.title, names.text(x.reason)]));
       html += `<h3>否决项</h3>\n${htmlTable(head, rows)}`;
       md += `\n**否决项**\n\n${mdTable(head, rows)}`;
     }
@@ -859,7 +858,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
         String(p.units),
         String(p.items),
         fmtPoints(p.points),
-        p.reasons.map((r) => (r.count > 1 ? `${r.reason}（${r.count} 次）` : r.reason)).join('\n'),
+        p.reasons.map((r) => names.text(r.count > 1 ? `${r.reason}（${r.count} 次）` : r.reason)).join('\n'),
       ]);
       const off = multi ? 1 : 0;
       html += `<p>${escapeHtml(intro)}</p>\n${htmlTable(head, rows, [2 + off, 3 + off, 4 + off])}`;
@@ -891,7 +890,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
         o.area,
         `${o.id} ${o.title}`,
         o.units.length > 5 ? `${o.units.slice(0, 5).map((u) => u.name).join('、')}等 ${o.units.length} 个` : o.units.map((u) => u.name).join('、'),
-        o.suggestions.join('\n') || '—',
+        o.suggestions.map(names.text).join('\n') || '—',
         ...(l !== undefined
           ? [
               o.status === undefined || o.status.closed + o.status.ongoing + o.status.open + o.status.overdue === 0
@@ -920,13 +919,13 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     let md = `${escapeMarkdown(text)}\n\n${mdTable(areaHead, areaRows, [1, 2])}`;
     if (c.vetoes.length > 0) {
       const head = ['否决项', '原因', '涉及单位（依据）'];
-      const rows = c.vetoes.map((v) => [v.title, v.reason, v.evidence.map(names.place).join('\n') || '—']);
+      const rows = c.vetoes.map((v) => [v.title, names.text(v.reason), v.evidence.map(names.place).join('\n') || '—']);
       html += `<h3>否决项</h3>\n${htmlTable(head, rows)}`;
       md += `\n**否决项**\n\n${mdTable(head, rows)}`;
     }
     if (c.lostItems.length > 0) {
       const head = ['评分项', '评分项名称', '失分', '扣分原因', '失分来自'];
-      const rows = c.lostItems.map((i) => [i.id, i.path, fmtPoints(i.lost), i.reasons.join('\n'), i.units.map(names.place).join('、') || '—']);
+      const rows = c.lostItems.map((i) => [i.id, i.path, fmtPoints(i.lost), i.reasons.map(names.text).join('\n'), i.units.map(names.place).join('、') || '—']);
       const h = '失分最多的评分项';
       html += `<h3>${h}</h3>\n${htmlTable(head, rows, [2])}`;
       md += `\n**${h}**\n\n${mdTable(head, rows, [2])}`;
@@ -1044,7 +1043,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
   // ---- most deducted items
   {
     const head = ['评分项', '评分项名称', '扣分单位数', '合计扣分', '最常见扣分原因'];
-    const rows = data.topItems.map((i) => [i.id, i.path, String(i.units), fmtPoints(i.points), i.reasonCount > 1 ? `${i.reason}（${i.reasonCount} 次）` : i.reason]);
+    const rows = data.topItems.map((i) => [i.id, i.path, String(i.units), fmtPoints(i.points), names.text(i.reasonCount > 1 ? `${i.reason}（${i.reasonCount} 次）` : i.reason)]);
     const body = rows.length > 0 ? null : '各单位均无扣分。';
     add(
       'deductions',
@@ -1057,7 +1056,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
   // ---- consistency checks
   if (data.inconsistencies !== undefined) {
     const head = ['核查项', '情况', '涉及位置'];
-    const rows = data.inconsistencies.map((x) => [x.title, names.text(x.message), placesText(x.places).map(names.text).join('\n') || '—']);
+    const rows = data.inconsistencies.map((x) => [x.title, names.text(x.message), x.places.map(names.place).join('\n') || '—']);
     const note = `跨单位数据一致性核查发现 ${rows.length} 处不一致，请相关单位核实更正。`;
     add('consistency', '数据一致性核查', `<p class="note">${escapeHtml(note)}</p>\n${htmlTable(head, rows)}`, `${escapeMarkdown(note)}\n\n${mdTable(head, rows)}`);
   }
@@ -1156,7 +1155,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
         .filter((r) => r.difference !== undefined && milli(r.difference) !== 0)
         .sort((a, b) => Math.abs(b.difference!) - Math.abs(a.difference!))
         .slice(0, 3)
-        .map((r) => `${r.id} ${r.title}（${fmtSigned(r.difference!)}）${r.difference! > 0 && r.reasons.length > 0 ? `：${r.reasons[0]}` : ''}`);
+        .map((r) => `${r.id} ${r.title}（${fmtSigned(r.difference!)}）${r.difference! > 0 && r.reasons.length > 0 ? `：${names.text(r.reasons[0]!)}` : ''}`);
       return { cells: [u.unit.name, fmtPoints(u.selfTotal), fmtPoints(u.evaluatedTotal), fmtSigned(points(milli(u.selfTotal) - milli(u.evaluatedTotal))), String(u.over), String(u.under), top.join('\n') || '—'], flagged: u.over > 0 };
     });
     add(
@@ -1261,16 +1260,38 @@ function cityResultSentence(c: CityResult): string {
 }
 
 /**
- * Unit names for text that may carry unit ids (evidence places such as `lintong.xlsx!评分项!G6`,
- * a city card's deduction evidence): a known unit's id, as a word or a file name, becomes its name.
+ * Unit names for text that may carry unit ids or evidence places (a place such as
+ * `evidence/district/gaoling.json#/items/3.6.57/largerAccidents` or `lintong.xlsx!评分项!G6`
+ * inside a consistency check's reason, a city card's deduction evidence): each place becomes the
+ * unit's name with the sheet and row or the field's title (`高陵区：评分项 3.6.57「较大及以上生产安全事故起数」`,
+ * `临潼区：工作表“评分项”第6行`), and a known unit's id its name.
  */
 function unitNames(data: CityReportData, options: CityReportOptions): { byId: Map<string, string>; text: (s: string) => string; place: (s: string) => string } {
   const byId = new Map<string, string>();
   for (const c of [...(options.before ?? []), ...data.evidence.map((e) => ({ unit: e.unit })), ...(typeof options.city === 'object' ? [options.city] : [])]) byId.set(c.unit.id, c.unit.name);
+  const fields = new Map<string, string>();
+  for (const r of options.rulesets ?? []) for (const f of r.fields) if (!fields.has(f.name)) fields.set(f.name, f.title.zh);
+  const unescape = (x: string) => x.replace(/~1/g, '/').replace(/~0/g, '~');
+  const placeRe = /(?:[\w.\-]+\/)*([\w\-]+)\.(xlsx|json)(?:!([^!\s，、；;）)]+)!([A-Z]+)(\d+)|#(\/[^\s，、；;）)]*))?/g;
+  const places = (s: string) =>
+    s.replace(placeRe, (_m, id: string, ext: string, sheet?: string, _col?: string, row?: string, ptr?: string) => {
+      const who = byId.get(id) ?? `${id}.${ext}`;
+      if (sheet !== undefined && row !== undefined) return `${who}：工作表“${sheet}”第${row}行`;
+      if (ptr !== undefined) {
+        const parts = ptr.split('/').slice(1).map(unescape);
+        if (parts[0] === 'items' && parts.length >= 3) return `${who}：评分项 ${parts[1]}「${fields.get(parts[2]!) ?? parts[2]}」`;
+        if (parts[0] === 'general' && parts.length >= 2) return `${who}：基本情况「${fields.get(parts[1]!) ?? parts[1]}」`;
+        if (parts[0] === 'items' && parts.length === 2) return `${who}：评分项 ${parts[1]}`;
+      }
+      return who;
+    });
   const ids = [...byId.keys()].filter((id) => /^[A-Za-z0-9_-]+$/.test(id)).sort((a, b) => b.length - a.length);
-  const re = ids.length > 0 ? new RegExp(`(?<![A-Za-z0-9_-])(${ids.map((x) => x.replace(/[-]/g, '\\-')).join('|')})(?:\\.(?:xlsx|json))?(?![A-Za-z0-9_-])`, 'g') : undefined;
-  const text = (s: string) => (re === undefined ? s : s.replace(re, (_m, id: string) => byId.get(id) ?? id));
-  return { byId, text, place: (s: string) => text(placesText([s]).join('')) };
+  const re = ids.length > 0 ? new RegExp(`(?<![A-Za-z0-9_-])(${ids.map((x) => x.replace(/-/g, '\\-')).join('|')})(?![A-Za-z0-9_-])`, 'g') : undefined;
+  const text = (s: string) => {
+    const p = places(s);
+    return re === undefined ? p : p.replace(re, (_m, id: string) => byId.get(id) ?? id);
+  };
+  return { byId, text, place: text };
 }
 
 /**

@@ -114,8 +114,13 @@ describe('the HTML report in headless Chromium', () => {
     expect(dom).toContain('<h1>西安市国家安全发展示范城市创建自检评估自评报告</h1>');
     expect(dom.match(/<svg[\s>]/g)).toHaveLength(svgCount);
     expect(svgCount).toBe(9);
-    expect(dom).toMatch(/<text[^>]*>各评价领域平均得分率（%）<\/text>/);
-    for (const id of ['summary', 'areas', 'ranking', 'units', 'deductions', 'self', 'rectification']) expect(dom).toContain(`<section id="${id}">`);
+    expect(dom).toMatch(/<text[^>]*>区县（开发区）各评价领域平均得分率（%）<\/text>/);
+    for (const id of ['basic', 'practice', 'features', 'problems', 'next', 'areas', 'ranking', 'units', 'deductions', 'self', 'rectification']) expect(dom).toContain(`<section id="${id}">`);
+    expect(dom).toContain('<section id="appendix" class="appendix">');
+    // the places for the officials' text, highlighted
+    expect(dom.match(/<p class="todo">【待填写：/g)).toHaveLength(5);
+    // the ranking chart's legend: grade colours and 否决
+    for (const t of ['优秀', '良好', '合格', '否决']) expect(dom).toMatch(new RegExp(`<text[^>]*>${t}</text>`));
     // the escaped markup stayed text
     expect(dom).not.toContain('<script>alert');
   }, 120_000);
@@ -131,5 +136,19 @@ describe('the HTML report in headless Chromium', () => {
     const head = readFileSync(png).subarray(0, 24);
     expect(head.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect([head.readUInt32BE(16), head.readUInt32BE(20)]).toEqual([1280, 5200]);
+  }, 120_000);
+
+  it.skipIf(skip)('takes a screenshot of the ranking with its legend (test/output/ranking.png)', () => {
+    mkdirSync(outputDir, { recursive: true });
+    const start = html.indexOf('<section id="ranking">');
+    const page = `${html.slice(0, html.indexOf('<main>') + 6)}${html.slice(start, html.indexOf('</section>', start) + 10)}</main></body></html>`;
+    const rankingFile = join(work, 'ranking.html');
+    writeFileSync(rankingFile, page);
+    const png = join(outputDir, 'ranking.png');
+    rmSync(png, { force: true });
+    const r = runChromium(rankingFile, [`--screenshot=${png}`, '--window-size=1100,900', '--hide-scrollbars']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.pageErrors).toEqual([]);
+    expect(statSync(png).size).toBeGreaterThan(20_000);
   }, 120_000);
 });
