@@ -28,7 +28,7 @@ import { checkConsistency, responsibilityConflicts, createEngine, mergeEvidence,
 import { parseJsonEvidence } from '@safecity/evidence-json';
 import { parseWorkbook } from '@safecity/evidence-excel';
 import { city as cityJson, cityUnit, rulesets, units, unitById } from '@safecity/ruleset-xian-2022';
-import { cityReport, feedbackMarkdown, feedbackWorkbook } from '@safecity/report';
+import { cityReport, feedbackMarkdown, feedbackWorkbook, parseSelfEvaluation, unitSelfReport } from '@safecity/report';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -52,6 +52,15 @@ const engine = createEngine();
 const KINDS = ['municipal', 'district'];
 const compiled = Object.fromEntries(KINDS.map((k) => [k, engine.compile(rulesets[`xian-2022/${k}`])]));
 const city = engine.compile(cityJson);
+// Five units' item-by-item self-evaluations (单位自评表, JSON form; the xlsx form reads the same),
+// each checked against the rubric it was made for.
+const selfEvaluations = readdirSync(join(HERE, 'self-evaluation'))
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => {
+    const json = readJson(`self-evaluation/${f}`);
+    return parseSelfEvaluation(json, `self-evaluation/${f}`, { unit: json.unit, ruleset: json.ruleset === 'xian-2022/municipal' ? compiled.municipal : compiled.district });
+  });
 const problems = [];
 const fail = () => {
   console.error('problems in the evidence or findings:');
@@ -172,6 +181,7 @@ const report = cityReport(cards, {
   city: cityCard,
   date: '2023-04-28',
   selfScores,
+  selfEvaluations,
   rulesets: [rulesets['xian-2022/municipal'], rulesets['xian-2022/district'], rulesets['xian-2022/city']],
   inconsistencies: consistency.inconsistencies.map((i) => ({
     id: i.id,
@@ -182,6 +192,26 @@ const report = cityReport(cards, {
 });
 writeFileSync(join(out, 'city-report.html'), report.html);
 writeFileSync(join(out, 'city-report.md'), report.markdown);
+// The 社会公示 version: the city's result, the areas and each unit's grade; nothing internal.
+const publicReport = cityReport(cards, {
+  title: '西安市创建国家安全发展示范城市自评情况公示（示例）',
+  audience: 'public',
+  city: cityCard,
+  date: '2023-04-28',
+  publicity: { from: '2023-04-28', to: '2023-05-12' },
+  contact: '西安市安全生产委员会办公室（示例），电话 029-00000000',
+  rulesets: [rulesets['xian-2022/municipal'], rulesets['xian-2022/district'], rulesets['xian-2022/city']],
+});
+writeFileSync(join(out, 'city-report-public.html'), publicReport.html);
+writeFileSync(join(out, 'city-report-public.md'), publicReport.markdown);
+// Each unit's 单位自评报告 (due before the city's): its self-evaluation item by item against the evaluation.
+const selfDir = join(out, 'self-evaluation');
+mkdirSync(selfDir, { recursive: true });
+for (const self of selfEvaluations) {
+  const card = cards.find((c) => c.unit.id === self.unit);
+  if (card === undefined) continue;
+  writeFileSync(join(selfDir, `${self.unit}.md`), unitSelfReport(card, self, { ruleset: rulesets[card.ruleset.id], date: '2023-03-25' }));
+}
 
 // ── printed ────────────────────────────────────────────────────────────────────────────────
 const width = (s) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0);
