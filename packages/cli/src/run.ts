@@ -16,22 +16,23 @@ import { migrate, type MigrateCommandOptions } from './commands/migrate.js';
 import { city, type CityOptions } from './commands/city.js';
 
 const EXAMPLES = `
-Examples:
+Examples (evidence/ and findings/ as in the repository's examples/xian-2022-city):
   $ safecity validate xian-2022/district
   $ safecity template --ruleset xian-2022/district --unit yanta --out yanta.xlsx
   $ safecity template --ruleset xian-2022/municipal --unit xiaofangzhidui --out xfzd.json
-  $ safecity score --ruleset xian-2022/district --evidence yanta.xlsx beilin.json --out scores/
+  $ safecity score --ruleset xian-2022/district --evidence evidence/district/yanta.xlsx evidence/district/baqiao.json --out scores/
   $ safecity score --ruleset my-ruleset.json --units my-units.json --evidence *.json --json
   $ safecity feedback --scores scores/ --out feedback/
   $ safecity report --scores scores/ --before scores-round1/ --self-scores self-scores.json --out report.html
-  $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/*.json --out onsite/
+  $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/district/* --out onsite/
   $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
   $ safecity diff xian-2022/district xian-2023-example/district --check
-  $ safecity migrate --from xian-2022/district --to xian-2023-example/district --evidence evidence/*.json --out evidence-2023/
+  $ safecity migrate --from xian-2022/district --to xian-2023-example/district --evidence evidence/district/* --out evidence-2023/
   $ safecity city --ruleset xian-2022/city --scores scores/ --evidence evidence/municipal/* evidence/district/* --out scores/city/
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
-Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
+Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.
+退出码：0 正常 · 1 输入有问题（逐条列出位置）· 2 用法错误。`;
 
 /** Run the command with `argv` (without `node` and the script); resolves to the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {

@@ -19,7 +19,7 @@ describe('usage', () => {
     const r = await cli(['--help'], dir());
     expect(r.code).toBe(0);
     expect(r.out).toContain('template');
-    expect(r.out).toContain('Examples:');
+    expect(r.out).toContain("Examples (evidence/ and findings/ as in the repository's examples/xian-2022-city):");
     expect(r.out).toContain('Exit codes: 0 ok');
   });
   it('an unknown command or a missing option is wrong usage: exit 2', async () => {
