@@ -33,7 +33,9 @@ export const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i
 export function readEvidenceFile(file: string, io: Io, problems: Problem[]): EvidenceFile | undefined {
   const ext = extname(file).toLowerCase();
   if (ext !== '.json' && ext !== '.xlsx' && ext !== '.xls' && ext !== '.xlsm') {
-    problems.push({ place: file, message: `不支持的佐证材料文件类型“${ext || '（无扩展名）'}”：请提供 .json 或 .xlsx 文件` });
+    // A spreadsheet of another program is the likeliest case: say how to make it one we read.
+    const sheet = ext === '.ods' || ext === '.et' || ext === '.csv' || ext === '.numbers';
+    problems.push({ place: file, message: `不支持的佐证材料文件类型“${ext || '（无扩展名）'}”：请提供 .json 或 .xlsx 文件${sheet ? '（可在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”）' : ''}` });
     return undefined;
   }
   try {

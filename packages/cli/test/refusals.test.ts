@@ -184,6 +184,21 @@ describe('messages to clerks in Chinese: a missing findings file is not a raw EN
     expect(r.code).toBe(1);
     expect(r.err).toBe('无法读取核查发现：共1处问题\n  missing.json: 找不到该文件\n');
   });
+  it('an .ods or .csv file: in Chinese, saying how to make an .xlsx of it', async () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'lintong.ods'), 'PK');
+    writeFileSync(join(cwd, 'notes.txt'), 'x');
+    const r = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'lintong.ods', 'notes.txt'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      [
+        '佐证材料有问题（共2个文件）：共2处问题',
+        '  lintong.ods: 不支持的佐证材料文件类型“.ods”：请提供 .json 或 .xlsx 文件（可在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”）',
+        '  notes.txt: 不支持的佐证材料文件类型“.txt”：请提供 .json 或 .xlsx 文件',
+        '',
+      ].join('\n'),
+    );
+  });
   it('the summary of score is in Chinese, with the rubric\'s title and unit names', async () => {
     const cwd = dir();
     cpSync(join(example, 'evidence/district/baqiao.json'), join(cwd, 'baqiao.json'));
