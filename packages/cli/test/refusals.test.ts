@@ -205,7 +205,7 @@ describe('messages to clerks in Chinese: a missing findings file is not a raw EN
     const r = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'baqiao.json', '--out', 'scores'], cwd);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^西安市国家安全发展示范城市创建工作评价细则（2022版）·区县（开发区）（xian-2022\/district 2\.0\.0）· 1个单位 · 采用填报值\d+项，未填\d+项\n/);
-    expect(r.out).toMatch(/单位\s+编号\s+满分\s+得分\s+加分\s+总分\s+折算分\s+等次\n灞桥区\s+baqiao\s+140/);
+    expect(r.out).toMatch(/编号\s+单位\s+满分\s+得分\s+加分\s+总分\s+折算分\s+等次\nbaqiao\s+灞桥区\s+140/);
     expect(r.out).toContain('已将1份评分卡写入 scores\n');
   });
 });

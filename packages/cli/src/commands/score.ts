@@ -86,8 +86,8 @@ export async function score(
   const explained = new Set(conflicts.flatMap((c) => c.partner.places));
   for (const w of warnings) if (!explained.has(w.place)) io.stderr(`提醒：${w.place}: ${w.message}\n`);
   for (const c of conflicts) io.stderr(`不一致（责任唯一）：${c.message[lang] ?? c.message.zh}\n`);
-  const rows = cards.map((c) => [c.unit.name, c.unit.id, String(c.max), String(c.earned), String(c.bonus), String(c.total), c.normalized === undefined ? '' : String(c.normalized), (c.gradeTitle ?? '') + (c.vetoed ? '（否决）' : '')]);
-  const head = ['单位', '编号', '满分', '得分', '加分', '总分', '折算分', '等次'];
+  const rows = cards.map((c) => [c.unit.id, c.unit.name, String(c.max), String(c.earned), String(c.bonus), String(c.total), c.normalized === undefined ? '' : String(c.normalized), (c.gradeTitle ?? '') + (c.vetoed ? '（否决）' : '')]);
+  const head = ['编号', '单位', '满分', '得分', '加分', '总分', '折算分', '等次'];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0))));
   const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0)));
   io.stdout(`${ruleset.title.zh}（${ruleset.id} ${ruleset.version}）· ${cards.length}个单位 · 采用填报值${accepted}项，未填${empty}项\n`);
