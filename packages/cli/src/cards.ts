@@ -17,9 +17,9 @@ export function readCardFiles(dir: string, io: Io): CardFile[] {
   try {
     isDir = statSync(root).isDirectory();
   } catch {
-    throw new InputProblems('Cannot read the scorecards', [{ place: dir, message: 'no such folder' }]);
+    throw new InputProblems('无法读取评分卡', [{ place: dir, message: '找不到该文件夹' }]);
   }
-  if (!isDir) throw new UsageError(`--scores must be a folder of *.scorecard.json files, found a file "${dir}"`);
+  if (!isDir) throw new UsageError(`--scores 应为存放 *.scorecard.json 的文件夹，“${dir}”是一个文件`);
   const files: string[] = [];
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -37,18 +37,18 @@ export function readCardFiles(dir: string, io: Io): CardFile[] {
       const text = readFileSync(f, 'utf8');
       card = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as ScoreCard;
     } catch (e) {
-      problems.push({ place, message: `not valid JSON: ${(e as Error).message}` });
+      problems.push({ place, message: `不是有效的 JSON：${(e as Error).message}` });
       continue;
     }
     const c = card as unknown as Record<string, unknown> | null;
     const unit = c?.['unit'] as Record<string, unknown> | undefined;
     const rs = c?.['ruleset'] as Record<string, unknown> | undefined;
     if (c === null || typeof c !== 'object' || typeof unit?.['id'] !== 'string' || typeof unit['kind'] !== 'string' || typeof rs?.['id'] !== 'string' || typeof rs['version'] !== 'string' || !Array.isArray(c['nodes'])) {
-      problems.push({ place, message: 'not a ScoreCard (expected ruleset, unit, nodes, … as `safecity score` writes them)' });
+      problems.push({ place, message: '不是评分卡（应含 ruleset、unit、nodes 等，即 `safecity score` 写出的格式）' });
       continue;
     }
     out.push({ card, file: place });
   }
-  if (problems.length > 0) throw new InputProblems('Problems in the scorecards', problems);
+  if (problems.length > 0) throw new InputProblems('评分卡有问题', problems);
   return out;
 }

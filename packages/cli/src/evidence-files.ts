@@ -1,7 +1,7 @@
 /** Reading evidence files for the commands: .json and .xlsx, every problem with its file. */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
+import { EvidenceError, SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
 import { parseJsonEvidence } from '@safecity/evidence-json';
 import { parseWorkbook } from '@safecity/evidence-excel';
 import { InputProblems, type Io, type Problem } from './io.js';
@@ -11,6 +11,15 @@ export interface EvidenceFile {
   file: string;
   ext: '.json' | '.xlsx' | '.xls' | '.xlsm';
   input: Uint8Array;
+}
+
+/** Why a file the user named could not be read, in Chinese: never a raw `ENOENT: …` line. */
+export function fileError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return '找不到该文件';
+  if (code === 'EISDIR') return '这是一个文件夹，应为文件';
+  if (code === 'EACCES' || code === 'EPERM') return '没有读取该文件的权限';
+  return `无法读取：${(e as Error).message}`;
 }
 
 /** Engine issues as the command's problems (their paths already name the file and place). */
@@ -24,14 +33,16 @@ export const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i
 export function readEvidenceFile(file: string, io: Io, problems: Problem[]): EvidenceFile | undefined {
   const ext = extname(file).toLowerCase();
   if (ext !== '.json' && ext !== '.xlsx' && ext !== '.xls' && ext !== '.xlsm') {
-    problems.push({ place: file, message: `unsupported evidence file type "${ext || '(none)'}": give .json or .xlsx files` });
+    // A spreadsheet of another program is the likeliest case: say how to make it one we read.
+    const sheet = ext === '.ods' || ext === '.et' || ext === '.csv' || ext === '.numbers';
+    problems.push({ place: file, message: `不支持的佐证材料文件类型“${ext || '（无扩展名）'}”：请提供 .json 或 .xlsx 文件${sheet ? '（可在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”）' : ''}` });
     return undefined;
   }
   try {
     return { file, ext, input: readFileSync(resolve(io.cwd, file)) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    problems.push({ place: file, message: code === 'ENOENT' ? 'no such file' : (e as Error).message });
+    problems.push({ place: file, message: fileError(e) });
     return undefined;
   }
 }
@@ -47,14 +58,33 @@ export async function parseEvidenceFile(
 }
 
 /**
+ * Units whose evidence has no value at all (a blank template, an empty JSON file): each a
+ * warning naming its file(s), `临潼区：未填写任何填报值，按未提供计分`. They are still scored (as
+ * nothing provided), so the round goes on; the warning says the 0 is not a bad result but no result.
+ */
+export function blankUnits(units: readonly UnitEvidence[], records: readonly EvidenceRecord[]): Problem[] {
+  return units
+    .filter((u) => Object.keys(u.values).length === 0)
+    .map((u) => {
+      const files = [...new Set(records.filter((r) => r.unit === u.unit.id).map((r) => /^(.*?\.(?:json|xlsx|xlsm|xls))(?:[#!]|$)/i.exec(r.place)?.[1] ?? r.place))];
+      return { place: files.join('、') || u.unit.id, message: `${u.unit.name}：未填写任何填报值，按未提供计分` };
+    });
+}
+
+/** The title of the evidence's problems: `佐证材料有问题（共3个文件）`. */
+export const evidenceTitle = (files: number): string => `佐证材料有问题（共${files}个文件）`;
+
+/**
  * Read and parse every evidence file, then merge them by unit: every problem of every file at
- * once (InputProblems), or each unit's evidence, every record, and the warnings.
+ * once (InputProblems, with the warnings), or each unit's evidence, every record, and the
+ * warnings. With `warnBlank`, a unit with no value at all is one of them (see `blankUnits`).
  */
 export async function readAllEvidence(
   files: readonly string[],
   ruleset: CompiledRuleset,
   units: readonly Unit[] | undefined,
   io: Io,
+  options: { warnBlank?: boolean } = {},
 ): Promise<{ units: UnitEvidence[]; records: EvidenceRecord[]; warnings: Problem[] }> {
   const parts: EvidencePart[] = [];
   const records: EvidenceRecord[] = [];
@@ -62,7 +92,7 @@ export async function readAllEvidence(
   const problems: Problem[] = [];
   const total = files.length;
   for (const [n, file] of files.entries()) {
-    if (io.isTTY && total > 3) io.stderr(`\r读取佐证材料 reading evidence ${n + 1}/${total} …`);
+    if (io.isTTY && total > 3) io.stderr(`\r正在读取佐证材料 ${n + 1}/${total} …`);
     const f = readEvidenceFile(file, io, problems);
     if (f === undefined) continue;
     try {
@@ -71,14 +101,17 @@ export async function readAllEvidence(
       records.push(...parsed.records);
       warnings.push(...toProblems(parsed.warnings));
     } catch (e) {
-      if (e instanceof SafecityError) problems.push(...toProblems(e.issues));
-      else throw e;
+      if (!(e instanceof SafecityError)) throw e;
+      problems.push(...toProblems(e.issues));
+      // What the reader noticed besides, shown with the errors (提醒) so one round of fixing is enough.
+      if (e instanceof EvidenceError) warnings.push(...toProblems(e.warnings));
     }
   }
   if (io.isTTY && total > 3) io.stderr('\r' + ' '.repeat(40) + '\r');
   const merged = mergeEvidence(parts);
   problems.push(...toProblems(merged.issues));
-  if (problems.length > 0) throw new InputProblems(`Problems in the evidence (${total} file${total === 1 ? '' : 's'})`, problems);
+  if (options.warnBlank === true) warnings.push(...blankUnits(merged.units, records));
+  if (problems.length > 0) throw new InputProblems(evidenceTitle(total), problems, warnings);
   return { units: merged.units, records, warnings };
 }
 
@@ -86,15 +119,17 @@ export async function readAllEvidence(
  * Read evidence files that may be of several rulesets (a round's units, each under its own
  * rubric): each file is parsed with the ruleset it names first (a JSON file's `ruleset.id`),
  * then the others; a file no ruleset reads has the problems of the first it was tried with.
- * Returns the parts, the files each unit came from, and the problems (not thrown).
+ * Returns the parts, the files each unit came from, the problems (not thrown) and the warnings
+ * (of the files read, and of those that failed, to show with their problems).
  */
 export async function readEvidenceOfRulesets(
   files: readonly string[],
   rulesets: readonly CompiledRuleset[],
   units: readonly Unit[] | undefined,
   io: Io,
-): Promise<{ parts: EvidencePart[]; filesOf: Map<string, string[]>; problems: Problem[] }> {
+): Promise<{ parts: EvidencePart[]; filesOf: Map<string, string[]>; problems: Problem[]; warnings: Problem[] }> {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const parts: EvidencePart[] = [];
   const filesOf = new Map<string, string[]>();
   for (const file of files) {
@@ -111,29 +146,33 @@ export async function readEvidenceOfRulesets(
     }
     // The named one first, the others in the order given.
     const order = [...rulesets].sort((a, b) => Number(b.id === claimed) - Number(a.id === claimed));
-    let first: Problem[] | undefined;
+    let first: { problems: Problem[]; warnings: Problem[] } | undefined;
     for (const r of order) {
       try {
         const parsed = await parseEvidenceFile(f, r, units);
         parts.push(parsed.part);
+        warnings.push(...toProblems(parsed.warnings));
         filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), file]);
         first = undefined;
         break;
       } catch (e) {
         if (!(e instanceof SafecityError)) throw e;
-        first ??= toProblems(e.issues);
+        first ??= { problems: toProblems(e.issues), warnings: e instanceof EvidenceError ? toProblems(e.warnings) : [] };
       }
     }
-    if (first !== undefined) problems.push(...first);
+    if (first !== undefined) {
+      problems.push(...first.problems);
+      warnings.push(...first.warnings);
+    }
   }
-  return { parts, filesOf, problems };
+  return { parts, filesOf, problems, warnings };
 }
 
 /**
  * Read a findings file: `{ "<unit id>": [finding, …] }`, for units that have evidence. A unit
  * `elsewhere` says is scored under another ruleset (a check's file covers all units) is left
  * out with a warning naming it, pushed onto `warnings`; any other unit without evidence is a
- * problem.
+ * problem (named by `nameOf` when given).
  */
 export function readFindings(
   file: string,
@@ -141,16 +180,17 @@ export function readFindings(
   unitIds: ReadonlySet<string>,
   elsewhere?: (unit: string) => string | undefined,
   warnings?: Problem[],
+  nameOf?: (unit: string) => string | undefined,
 ): Map<string, Finding[]> {
   let data: unknown;
   try {
     const text = readFileSync(resolve(io.cwd, file), 'utf8');
     data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw new InputProblems('Cannot read the findings', [{ place: file, message: (e as Error).message }]);
+    throw new InputProblems('无法读取核查发现', [{ place: file, message: e instanceof SyntaxError ? `不是有效的 JSON：${e.message}` : fileError(e) }]);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputProblems('Invalid findings', [{ place: file, message: 'expected an object of findings by unit id: { "yanta": [ { item, source, type, … } ] }' }]);
+    throw new InputProblems('核查发现的格式不对', [{ place: file, message: '应为按单位编号列出核查发现的对象：{ "yanta": [ { item, source, type, … } ] }' }]);
   }
   const out = new Map<string, Finding[]>();
   const problems: Problem[] = [];
@@ -158,11 +198,11 @@ export function readFindings(
   for (const [unit, list] of Object.entries(data)) {
     const other = unitIds.has(unit) ? undefined : elsewhere?.(unit);
     if (other !== undefined) skipped.push(other);
-    else if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `no evidence was given for unit "${unit}"` });
-    else if (!Array.isArray(list)) problems.push({ place: `${file}#/${unit}`, message: 'expected an array of findings' });
+    else if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `${nameOf?.(unit) ?? '单位'}（${unit}）的佐证材料未在本次给出：请一并给出其佐证材料，或从核查发现中删去该单位` });
+    else if (!Array.isArray(list)) problems.push({ place: `${file}#/${unit}`, message: '应为核查发现的数组：[ { item, source, type, … } ]' });
     else out.set(unit, list as Finding[]);
   }
-  if (problems.length > 0) throw new InputProblems('Invalid findings', problems);
-  if (skipped.length > 0) warnings?.push({ place: file, message: `findings of ${skipped.length} unit${skipped.length === 1 ? '' : 's'} scored under another ruleset not applied here: ${skipped.join('、')}` });
+  if (problems.length > 0) throw new InputProblems('核查发现有问题', problems);
+  if (skipped.length > 0) warnings?.push({ place: file, message: `${skipped.length}个单位按其他评价细则计分，其核查发现此处未采用：${skipped.join('、')}` });
   return out;
 }

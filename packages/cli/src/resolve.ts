@@ -76,12 +76,12 @@ function readJson(file: string, io: Io, what: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputProblems(`Cannot read the ${what}`, [{ place: file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : String((e as Error).message) }]);
+    throw new InputProblems(`无法读取${what}`, [{ place: file, message: code === 'ENOENT' ? '找不到该文件' : code === 'EISDIR' ? '这是一个文件夹，应为文件' : `无法读取：${(e as Error).message}` }]);
   }
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw new InputProblems(`The ${what} is not valid JSON`, [{ place: file, message: (e as Error).message }]);
+    throw new InputProblems(`${what}不是有效的 JSON`, [{ place: file, message: (e as Error).message }]);
   }
 }
 
@@ -98,28 +98,28 @@ export interface LoadOptions {
 export function loadRuleset(idOrPath: string, io: Io, options: LoadOptions = {}): LoadedRuleset {
   const engine = options.engine ?? createEngine();
   const known = idOrPath.endsWith('.json') ? undefined : findById(idOrPath, io);
-  const json = known !== undefined ? known.json : idOrPath.endsWith('.json') ? readJson(idOrPath, io, 'ruleset') : undefined;
+  const json = known !== undefined ? known.json : idOrPath.endsWith('.json') ? readJson(idOrPath, io, '评价细则') : undefined;
   if (json === undefined) {
     throw new UsageError(
-      `unknown ruleset "${idOrPath}": give one of ${builtinRulesets.join(', ')}, the id of a ruleset in an installed @safecity/ruleset-<name> package, or a path to a ruleset .json file`,
+      `未知的评价细则“${idOrPath}”：请给出 ${builtinRulesets.join('、')} 之一、已安装的 @safecity/ruleset-<名称> 包中的评价细则编号，或评价细则 .json 文件的路径`,
     );
   }
-  const bases = (options.bases ?? []).map((b) => readJson(b, io, 'base ruleset'));
+  const bases = (options.bases ?? []).map((b) => readJson(b, io, '所扩展的评价细则（--base）'));
   let ruleset: CompiledRuleset;
   try {
     ruleset = engine.compile(json, { bases, resolve: (ref) => findById(ref.id, io)?.json });
   } catch (e) {
     if (e instanceof SafecityError) {
-      throw new InputProblems(`Invalid ruleset ${idOrPath}`, e.issues.map((i) => ({ place: `${idOrPath}#${i.path}`, message: i.message })));
+      throw new InputProblems(`评价细则 ${idOrPath} 有问题`, e.issues.map((i) => ({ place: `${idOrPath}#${i.path}`, message: i.message })));
     }
     throw e;
   }
   // A patch evaluates the units of the edition it extends, unless it brings its own.
   let units: readonly Unit[] = known?.units ?? (isPatch(json) && ruleset.extends !== undefined ? (findById(ruleset.extends.id, io)?.units ?? []) : []);
   if (options.units !== undefined) {
-    const data = readJson(options.units, io, 'unit registry') as { units?: unknown };
+    const data = readJson(options.units, io, '单位名录（--units）') as { units?: unknown };
     if (data === null || typeof data !== 'object' || !Array.isArray(data.units)) {
-      throw new InputProblems('Invalid unit registry', [{ place: `${options.units}#/units`, message: 'expected { "units": [{ id, name, kind }] }' }]);
+      throw new InputProblems('单位名录的格式不对', [{ place: `${options.units}#/units`, message: '应为 { "units": [{ id, name, kind }] }' }]);
     }
     units = data.units as Unit[];
   }
@@ -130,10 +130,10 @@ export function loadRuleset(idOrPath: string, io: Io, options: LoadOptions = {})
 export function findUnit(loaded: LoadedRuleset, id: string): Unit {
   const unit = loaded.units.find((u) => u.id === id);
   if (unit !== undefined) return unit;
-  const known = loaded.units.map((u) => `${u.id} (${u.name})`);
+  const known = loaded.units.map((u) => `${u.id}（${u.name}）`);
   throw new UsageError(
     known.length === 0
-      ? `unit "${id}" is unknown: ${loaded.name} has no unit registry; pass --units FILE`
-      : `unit "${id}" is not evaluated under ${loaded.name}; its units are: ${known.join(', ')}`,
+      ? `未知单位“${id}”：${loaded.name} 没有单位名录，请用 --units FILE 给出`
+      : `单位“${id}”不按 ${loaded.name} 评价；按它评价的单位有：${known.join('、')}`,
   );
 }

@@ -3,8 +3,8 @@
  * input (all listed, each with its place), 2 wrong usage. No stack trace unless `--debug`.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { SafecityError } from '@safecity/engine';
-import { EXIT, InputProblems, UsageError, type Io } from './io.js';
+import { EvidenceError, SafecityError } from '@safecity/engine';
+import { EXIT, InputProblems, UsageError, refuseRepeatedFiles, type Io, type Problem } from './io.js';
 import { builtinRulesets } from './resolve.js';
 import { validate } from './commands/validate.js';
 import { template } from './commands/template.js';
@@ -17,23 +17,24 @@ import { city, type CityOptions } from './commands/city.js';
 import { selfTemplate, type SelfTemplateOptions } from './commands/self-template.js';
 
 const EXAMPLES = `
-Examples:
+Examples (evidence/ and findings/ as in the repository's examples/xian-2022-city):
   $ safecity validate xian-2022/district
   $ safecity template --ruleset xian-2022/district --unit yanta --out yanta.xlsx
   $ safecity template --ruleset xian-2022/municipal --unit xiaofangzhidui --out xfzd.json
-  $ safecity score --ruleset xian-2022/district --evidence yanta.xlsx beilin.json --out scores/
+  $ safecity score --ruleset xian-2022/district --evidence evidence/district/yanta.xlsx evidence/district/baqiao.json --out scores/
   $ safecity score --ruleset my-ruleset.json --units my-units.json --evidence *.json --json
   $ safecity feedback --scores scores/ --out feedback/
   $ safecity self-template --ruleset xian-2022/district --unit yanta --out yanta-self.xlsx
-  $ safecity report --scores scores/ --before scores-round1/ --self-scores self-evaluation/*.json yanta-self.xlsx --out report.html
-  $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/*.json --out onsite/
+  $ safecity report --scores scores/ --before scores-round1/ --self-scores self-scores.json self-evaluation/*.json --out report.html
+  $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/district/* --out onsite/
   $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
   $ safecity diff xian-2022/district xian-2023-example/district --check
-  $ safecity migrate --from xian-2022/district --to xian-2023-example/district --evidence evidence/*.json --out evidence-2023/
+  $ safecity migrate --from xian-2022/district --to xian-2023-example/district --evidence evidence/district/* --out evidence-2023/
   $ safecity city --ruleset xian-2022/city --scores scores/ --evidence evidence/municipal/* evidence/district/* --out scores/city/
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
-Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.`;
+Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.
+退出码：0 正常 · 1 输入有问题（逐条列出位置）· 2 用法错误。`;
 
 /** Run the command with `argv` (without `node` and the script); resolves to the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
@@ -45,8 +46,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--debug', 'show stack traces of unexpected errors')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showSuggestionAfterError(true);
+    // Commander's own error line is replaced by ours (in Chinese, or JSON with --json): see usageMessage.
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
+    .showSuggestionAfterError(true)
+    // Every command that takes lists of files refuses the same file twice, before reading any.
+    .hook('preAction', (_program, action) => refuseRepeatedFiles(action.opts(), io.cwd));
 
   program
     .command('validate')
@@ -164,33 +168,88 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync(argv as string[], { from: 'user' });
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // --help and --version end here too, with exit code 0.
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return fail(e, { json, debug }, io);
+  }
+}
+
+/** How a failed command ends: its message (stderr, or one JSON object on stdout with --json) and exit code. */
+function fail(e: unknown, flags: { json: boolean; debug: boolean }, io: Io): number {
+  const { json, debug } = flags;
+  if (e instanceof CommanderError && e.exitCode === 0) return EXIT.ok; // --help and --version end here
+  if (e instanceof CommanderError || e instanceof UsageError) {
+    const message = e instanceof CommanderError ? usageMessage(e) : e.message;
+    if (json) io.stdout(JSON.stringify({ ok: false, error: { kind: 'usage', message } }, null, 2) + '\n');
+    else io.stderr(`用法错误：${message}\n用法见 safecity --help（或 safecity <命令> --help）。\n`);
+    return EXIT.usage;
+  }
+  const problems: { title: string; list: readonly Problem[]; warnings: readonly Problem[] } | undefined =
+    e instanceof InputProblems
+      ? { title: e.message, list: e.problems, warnings: e.warnings }
+      : e instanceof SafecityError
+        ? {
+            title: e.title,
+            list: e.issues.map((i) => ({ place: i.path, message: i.message })),
+            warnings: e instanceof EvidenceError ? e.warnings.map((i) => ({ place: i.path, message: i.message })) : [],
+          }
+        : undefined;
+  if (problems !== undefined) {
+    if (json) io.stdout(JSON.stringify({ ok: false, title: problems.title, problems: problems.list, warnings: problems.warnings }, null, 2) + '\n');
+    else {
+      io.stderr(`${problems.title}：共${problems.list.length}处问题${problems.warnings.length > 0 ? `，另有${problems.warnings.length}条提醒` : ''}\n`);
+      for (const p of problems.list) io.stderr(`  ${p.place}: ${p.message}\n`);
+      // What the readers noticed besides the errors, so that one round of fixing is enough.
+      for (const w of problems.warnings) io.stderr(`  提醒：${w.place}: ${w.message}\n`);
     }
-    if (e instanceof UsageError) {
-      if (json) io.stdout(JSON.stringify({ ok: false, usage: e.message }, null, 2) + '\n');
-      else io.stderr(`error: ${e.message}\nRun "safecity --help" for usage.\n`);
-      return EXIT.usage;
-    }
-    const problems =
-      e instanceof InputProblems
-        ? { title: e.message, list: e.problems }
-        : e instanceof SafecityError
-          ? { title: e.title, list: e.issues.map((i) => ({ place: i.path, message: i.message })) }
-          : undefined;
-    if (problems !== undefined) {
-      if (json) io.stdout(JSON.stringify({ ok: false, title: problems.title, problems: problems.list }, null, 2) + '\n');
-      else {
-        io.stderr(`${problems.title} — ${problems.list.length} problem${problems.list.length === 1 ? '' : 's'}:\n`);
-        for (const p of problems.list) io.stderr(`  ${p.place}: ${p.message}\n`);
-      }
-      return EXIT.input;
-    }
-    // Not the user's fault: say so plainly; the stack only on request.
-    const message = e instanceof Error ? e.message : String(e);
-    if (json) io.stdout(JSON.stringify({ ok: false, internal: message }, null, 2) + '\n');
-    io.stderr(`internal error: ${message}\n${debug && e instanceof Error && e.stack ? e.stack + '\n' : 'Run again with --debug for the stack trace, and report it.\n'}`);
     return EXIT.input;
   }
+  // Not the user's fault: say so plainly; the stack only on request.
+  const message = e instanceof Error ? e.message : String(e);
+  if (json) io.stdout(JSON.stringify({ ok: false, error: { kind: 'internal', message } }, null, 2) + '\n');
+  io.stderr(`内部错误：${message}\n${debug && e instanceof Error && e.stack ? e.stack + '\n' : '请加 --debug 再运行一次以查看堆栈，并报告此问题。\n'}`);
+  return EXIT.input;
+}
+
+/** Quote a flag or a name as commander gives it, without its quotes. */
+const bare = (s: string | undefined): string => (s ?? '').replace(/^'|'$/g, '');
+
+/**
+ * Commander's usage errors in Chinese, by their code; its suggestion (`Did you mean …?`) kept.
+ * An error this does not know keeps commander's English text, so nothing is ever lost.
+ */
+export function usageMessage(e: CommanderError): string {
+  const text = e.message.replace(/^error: /, '');
+  const [first = '', ...rest] = text.split('\n');
+  const suggestion = /\(Did you mean (?:one of )?(.+)\?\)/.exec(rest.join(' '));
+  const hint = suggestion === null ? '' : `（是否想用 ${suggestion[1]}？）`;
+  const m = (re: RegExp): RegExpExecArray | null => re.exec(first);
+  let r: RegExpExecArray | null;
+  switch (e.code) {
+    case 'commander.missingMandatoryOptionValue':
+      if ((r = m(/required option '(.+)' not specified/))) return `缺少必填选项 ${r[1]}`;
+      break;
+    case 'commander.optionMissingArgument':
+      if ((r = m(/option '(.+)' argument missing/))) return `选项 ${r[1]} 缺少取值`;
+      break;
+    case 'commander.missingArgument':
+      if ((r = m(/missing required argument '(.+)'/))) return `缺少参数 ${r[1]}`;
+      break;
+    case 'commander.unknownOption':
+      if ((r = m(/unknown option '(.+)'/))) return `未知选项 ${r[1]}${hint}`;
+      break;
+    case 'commander.unknownCommand':
+      if ((r = m(/unknown command '(.+)'/))) return `未知命令 ${r[1]}${hint}`;
+      break;
+    case 'commander.excessArguments':
+      if ((r = m(/Expected (\d+) arguments? but got (\d+)/))) return `参数过多：应为${r[1]}个，实际给了${r[2]}个`;
+      break;
+    case 'commander.invalidArgument':
+      if ((r = m(/^(?:option|argument) '(.+)' argument '(.*)' is invalid\. Allowed choices are (.+)\.$/))) {
+        return `${bare(r[1])} 的取值“${r[2]}”无效，可选：${(r[3] ?? '').split(', ').join('、')}`;
+      }
+      break;
+    case 'commander.conflictingOption':
+      if ((r = m(/^(.+) cannot be used with (.+)$/))) return `${r[1]} 不能与 ${r[2]} 同时使用`;
+      break;
+  }
+  return text;
 }

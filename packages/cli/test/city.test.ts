@@ -148,8 +148,8 @@ describe('safecity city: bad input, each problem with its place', () => {
     writeFileSync(join(cwd, 'scores/district/other.scorecard.json'), JSON.stringify({ hello: 'world' }));
     const r = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'scores', '--out', 'out'], cwd);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('scores/district/broken.scorecard.json: not valid JSON');
-    expect(r.err).toContain('scores/district/other.scorecard.json: not a ScoreCard');
+    expect(r.err).toContain('scores/district/broken.scorecard.json: 不是有效的 JSON');
+    expect(r.err).toContain('scores/district/other.scorecard.json: 不是评分卡');
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(existsSync(join(cwd, 'out'))).toBe(false);
   });
@@ -184,7 +184,7 @@ describe('safecity city: bad input, each problem with its place', () => {
     expect(twice.err).toMatch(/scores\/yanta-again\.scorecard\.json: unit "yanta" \(雁塔区\) has a card twice: scores\/(district\/yanta|yanta-again)\.scorecard\.json and scores\/(district\/yanta|yanta-again)\.scorecard\.json/);
     const none = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'nowhere', '--out', 'out'], cwd);
     expect(none.code).toBe(1);
-    expect(none.err).toContain('nowhere: no such folder');
+    expect(none.err).toContain('nowhere: 找不到该文件夹');
     const notCity = await cli(['city', '--ruleset', 'xian-2022/district', '--scores', 'scores', '--out', 'out'], cwd);
     expect(notCity.code).toBe(2);
     expect(notCity.err).toContain('xian-2022/district is not a city ruleset');

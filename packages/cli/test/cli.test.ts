@@ -1,5 +1,5 @@
 // The safecity command, run in-process: exit codes, messages with places, files written.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,22 +19,22 @@ describe('usage', () => {
     const r = await cli(['--help'], dir());
     expect(r.code).toBe(0);
     expect(r.out).toContain('template');
-    expect(r.out).toContain('Examples:');
+    expect(r.out).toContain("Examples (evidence/ and findings/ as in the repository's examples/xian-2022-city):");
     expect(r.out).toContain('Exit codes: 0 ok');
   });
   it('an unknown command or a missing option is wrong usage: exit 2', async () => {
     expect((await cli(['scroe'], dir())).code).toBe(2);
     const r = await cli(['template', '--ruleset', 'xian-2022/district'], dir());
     expect(r.code).toBe(2);
-    expect(r.err).toContain("required option '--unit <id>' not specified");
+    expect(r.err).toContain('用法错误：缺少必填选项 --unit <id>');
   });
   it('an unknown ruleset id or unit is wrong usage, saying what there is', async () => {
     const r = await cli(['validate', 'xian-2021/district'], dir());
     expect(r.code).toBe(2);
-    expect(r.err).toContain('unknown ruleset "xian-2021/district": give one of xian-2022/municipal, xian-2022/district');
+    expect(r.err).toContain('未知的评价细则“xian-2021/district”：请给出 xian-2022/municipal、xian-2022/district');
     const u = await cli(['template', '--ruleset', 'xian-2022/district', '--unit', 'xiaofangzhidui', '--out', 'x.json'], dir());
     expect(u.code).toBe(2);
-    expect(u.err).toContain('unit "xiaofangzhidui" is not evaluated under xian-2022/district; its units are: xincheng (新城区)');
+    expect(u.err).toContain('单位“xiaofangzhidui”不按 xian-2022/district 评价；按它评价的单位有：xincheng（新城区）');
   });
 });
 
@@ -42,7 +42,7 @@ describe('validate', () => {
   it('a shipped ruleset', async () => {
     const r = await cli(['validate', 'xian-2022/district'], dir());
     expect(r.code).toBe(0);
-    expect(r.out).toContain('✓ xian-2022/district 2.0.0: 84 scored items, max 140 + bonus 5');
+    expect(r.out).toContain('✓ 西安市国家安全发展示范城市创建工作评价细则（2022版）·区县（开发区）（xian-2022/district 2.0.0）：84个计分项，满分140，加分上限5');
     const j = await cli(['validate', 'xian-2022/municipal', '--json'], dir());
     expect(JSON.parse(j.out)).toMatchObject({ ok: true, ruleset: { id: 'xian-2022/municipal', version: '2.0.0' }, items: 95, max: 140, bonusCap: 5 });
   });
@@ -62,7 +62,7 @@ describe('validate', () => {
   });
   it('a missing file and invalid JSON: exit 1 with the place', async () => {
     const cwd = dir();
-    expect((await cli(['validate', 'none.json'], cwd)).err).toContain('none.json: no such file');
+    expect((await cli(['validate', 'none.json'], cwd)).err).toContain('none.json: 找不到该文件');
     writeFileSync(join(cwd, 'broken.json'), '{ "id": ');
     const r = await cli(['validate', 'broken.json'], cwd);
     expect(r.code).toBe(1);
@@ -112,8 +112,8 @@ describe('template and score', () => {
     expect(s.code).toBe(1);
     expect(s.err).toContain('yanta.json#/items/3.1.1.1/planFindings');
     expect(s.err).toContain('yanta.json#/items/3.1.2.4.2/oldPipeRenovationRate');
-    expect(s.err).toContain('notes.csv: unsupported evidence file type ".csv"');
-    expect(s.err).toContain('missing.xlsx: no such file');
+    expect(s.err).toContain('notes.csv: 不支持的佐证材料文件类型“.csv”：请提供 .json 或 .xlsx 文件');
+    expect(s.err).toContain('missing.xlsx: 找不到该文件');
     const good = JSON.parse(readFileSync(join(cwd, 'yanta.json'), 'utf8'));
     good.items['3.1.1.1'].planFindings = 1;
     good.items['3.1.2.4.2'].oldPipeRenovationRate = 90;
@@ -121,7 +121,7 @@ describe('template and score', () => {
     writeFileSync(join(cwd, 'findings.json'), JSON.stringify({ beilin: [] }));
     const f = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', '--findings', 'findings.json'], cwd);
     expect(f.code).toBe(1);
-    expect(f.err).toContain('findings.json#/beilin: no evidence was given for unit "beilin"');
+    expect(f.err).toContain('findings.json#/beilin: 碑林区（beilin）的佐证材料未在本次给出');
   });
   it('findings by unit are applied', async () => {
     const cwd = dir();
@@ -155,7 +155,7 @@ describe('findings files of a whole round', () => {
     const body = JSON.parse(r.out);
     expect(body.units).toHaveLength(28);
     const w = body.warnings.find((x: { place: string }) => x.place === 'findings/data-check.json');
-    expect(w.message).toMatch(/^findings of 20 units scored under another ruleset not applied here: .*高陵区（gaoling）/);
+    expect(w.message).toMatch(/^20个单位按其他评价细则计分，其核查发现此处未采用：.*高陵区（gaoling）/);
   }, 60_000);
 });
 
@@ -175,7 +175,8 @@ describe('feedback and report', () => {
     expect(readFileSync(join(cwd, 'feedback', 'yanta.md'), 'utf8')).toContain('意见反馈清单');
     expect(readFileSync(join(cwd, 'feedback', 'beilin.xlsx')).subarray(0, 2).toString()).toBe('PK');
     writeFileSync(join(cwd, 'self.json'), JSON.stringify({ yanta: 30, beilin: 5 }));
-    const r = await cli(['report', '--scores', 'scores', '--before', 'scores', '--self-scores', 'self.json', '--out', 'report/city.html'], cwd);
+    cpSync(join(cwd, 'scores'), join(cwd, 'scores-round1'), { recursive: true });
+    const r = await cli(['report', '--scores', 'scores', '--before', 'scores-round1', '--self-scores', 'self.json', '--out', 'report/city.html'], cwd);
     expect(r.code, r.err).toBe(0);
     // The city's own card beside the units' (safecity city): the report shows it and its
     // consistency checks; it is neither ranked with the units nor given a feedback list.
@@ -195,8 +196,8 @@ describe('feedback and report', () => {
     writeFileSync(join(cwd, 'scores', 'broken.scorecard.json'), '{"unit": 1}');
     const bad = await cli(['report', '--scores', 'scores', '--out', 'x.html'], cwd);
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain('scores/broken.scorecard.json: not a ScoreCard');
+    expect(bad.err).toContain('scores/broken.scorecard.json: 不是评分卡');
     expect((await cli(['report', '--scores', 'scores', '--out', 'x.pdf'], cwd)).code).toBe(2);
-    expect((await cli(['feedback', '--scores', 'nowhere', '--out', 'fb'], cwd)).err).toContain('nowhere: no such folder');
+    expect((await cli(['feedback', '--scores', 'nowhere', '--out', 'fb'], cwd)).err).toContain('nowhere: 找不到该文件夹');
   });
 });

@@ -35,7 +35,7 @@ describe('safecity score: a partner’s figure that contradicts the lead’s', (
     const r = await cli(['score', '--ruleset', 'ruleset.json', '--units', 'units.json', '--evidence', 'chengguanju.json', 'shuiwuju.json'], cwd);
     expect(r.code).toBe(0);
     expect(r.err).toContain(
-      'inconsistency (责任唯一): 3.1.2.4.2“老旧管网改造”由市城管局牵头，老旧管网改造率以牵头单位报送的85%为准（chengguanju.json#/items/3.1.2.4.2/renovationRate）；配合单位市水务局报送74%（shuiwuju.json#/items/3.1.2.4.2/renovationRate），二者不一致（配合单位不按此数计分），请核实',
+      '不一致（责任唯一）：3.1.2.4.2“老旧管网改造”由市城管局牵头，老旧管网改造率以牵头单位报送的85%为准（chengguanju.json#/items/3.1.2.4.2/renovationRate）；配合单位市水务局报送74%（shuiwuju.json#/items/3.1.2.4.2/renovationRate），二者不一致（配合单位不按此数计分），请核实',
     );
     expect(r.out).toMatch(/shuiwuju\s+市水务局\s+1\s+0\.8/);
     const j = await cli(['score', '--ruleset', 'ruleset.json', '--units', 'units.json', '--evidence', 'chengguanju.json', 'shuiwuju.json', '--json'], cwd);

@@ -66,7 +66,7 @@ describe('sample', () => {
     expect(d.groups.flatMap((g) => g.units).every((u) => u.id !== 'yanta')).toBe(true);
     const t = await cli(['sample', '--units', 'yanta', 'beilin', 'lianhu', 'xincheng', '--seed', '5'], dir());
     expect(t.code).toBe(0);
-    expect(t.out).toContain('seed 5 · 4 of 4 units · 3 groups');
+    expect(t.out).toContain('随机种子 5 · 从4个单位中抽取4个 · 分3组');
     expect(t.out).toMatch(/现场检查第一组\s+\S+\s+\S+区/);
   });
 
@@ -89,7 +89,7 @@ describe('sample', () => {
     for (const u of mixed.groups.flatMap((g) => g.units)) expect(u.standbySites).toContain(u.site);
     const t = await cli(['sample', '--units', 'baqiao', 'lianhu', '--groups', '2', '--seed', '1', '--evidence', ...evidenceOf(['baqiao', 'lianhu'])], dir());
     expect(t.code, t.err).toBe(0);
-    expect(t.out).toContain('备检单位 standby sites');
+    expect(t.out).toMatch(/检查组\s+编号\s+单位\s+备检单位\s+抽查点位/);
     expect(t.out).toContain('灞桥区工业园区管委会、灞桥区危险化学品重点企业、灞桥区重点社区');
   });
 
@@ -104,11 +104,11 @@ describe('sample', () => {
     const argv = ['sample', '--units', 'lianhu', 'baqiao', 'xincheng', 'yanta', '--seed', '9', '--evidence', 'lianhu.json', 'baqiao.json', join(evidenceDir, 'xincheng.json')];
     const r = await cli(argv, cwd);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('lianhu.json#/general/standbySites: 莲湖区 (lianhu) names 1 standby site (备检单位)');
-    expect(r.err).toContain('baqiao.json#/general/standbySites: 灞桥区 (baqiao) names no standby sites');
-    expect(r.err).toContain('unit yanta: 雁塔区 was drawn for the on-site check but none of the 3 evidence files is for it');
+    expect(r.err).toContain('lianhu.json#/general/standbySites: 莲湖区（lianhu）在 standbySites 中只填写了1个备检单位；方案要求2至3个');
+    expect(r.err).toContain('baqiao.json#/general/standbySites: 灞桥区（baqiao）在 standbySites 中未填写备检单位');
+    expect(r.err).toContain('单位 yanta: 雁塔区被抽中现场检查，但给出的3个佐证材料文件中没有它的');
     expect(r.err).not.toContain('xincheng');
-    expect(r.err).toContain('3 problems');
+    expect(r.err).toContain('共3处问题');
     const j = await cli([...argv, '--json'], cwd);
     expect(j.code).toBe(1);
     expect(JSON.parse(j.out)).toMatchObject({ ok: false, problems: expect.arrayContaining([{ place: 'lianhu.json#/general/standbySites', message: expect.any(String) }]) });
@@ -122,7 +122,7 @@ describe('sample', () => {
     // A broken evidence file is an input problem too, with its place.
     const missing = await cli(['sample', '--units', 'yanta', '--groups', '1', '--seed', '1', '--evidence', 'nope.json'], cwd);
     expect(missing.code).toBe(1);
-    expect(missing.err).toContain('nope.json: no such file');
+    expect(missing.err).toContain('nope.json: 找不到该文件');
   });
 
   it('writes one findings template per group and sample.json; `score --findings` accepts a template', { timeout: 60_000 }, async () => {
@@ -130,7 +130,7 @@ describe('sample', () => {
     const pick = ['baqiao', 'chanba', 'gangwu', 'gaoling', 'huyi', 'lianhu'];
     const r = await cli(['sample', '--units', ...pick, '--seed', '11', '--evidence', ...evidenceOf(pick), '--out', 'onsite'], cwd);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('wrote 3 findings templates and sample.json to onsite');
+    expect(r.out).toContain('已将3份核查发现模板和 sample.json 写入 onsite');
     const whole = JSON.parse(readFileSync(join(cwd, 'onsite', 'sample.json'), 'utf8')) as Draw;
     expect(whole.seed).toBe(11);
     const seen: string[] = [];
@@ -155,15 +155,15 @@ describe('sample', () => {
   it('wrong usage: unknown units with close matches, bad numbers, too many groups: exit 2', async () => {
     const u = await cli(['sample', '--units', 'yantaa', '--seed', '1'], dir());
     expect(u.code).toBe(2);
-    expect(u.err).toContain('unknown unit "yantaa": did you mean yanta (雁塔区)?');
+    expect(u.err).toContain('未知单位“yantaa”：是否想用 yanta（雁塔区）？');
     const j = await cli(['sample', '--units', 'yanta', 'zzzzzzzz', '--seed', '1', '--json'], dir());
     expect(j.code).toBe(2);
-    expect(JSON.parse(j.out).usage).toContain('unknown unit "zzzzzzzz"; give unit ids (all, all-municipal, all-district, fagaiwei');
+    expect(JSON.parse(j.out).error).toMatchObject({ kind: 'usage', message: expect.stringContaining('未知单位“zzzzzzzz”；请给出单位编号（all、all-municipal、all-district、fagaiwei') });
     expect((await cli(['sample', '--units', 'yanta', '--seed', 'abc'], dir())).code).toBe(2);
-    expect((await cli(['sample', '--units', 'yanta', 'beilin', '--seed', '1', '--count', '3'], dir())).err).toContain('--count 3 is more than the 2 units given');
-    expect((await cli(['sample', '--units', 'yanta', 'beilin', '--seed', '1'], dir())).err).toContain('--groups 3 is more than the 2 units drawn');
+    expect((await cli(['sample', '--units', 'yanta', 'beilin', '--seed', '1', '--count', '3'], dir())).err).toContain('--count 3 多于给出的2个单位');
+    expect((await cli(['sample', '--units', 'yanta', 'beilin', '--seed', '1'], dir())).err).toContain('--groups 3 多于抽取的2个单位');
     expect((await cli(['sample', '--units', 'all', '--seed', '1', '--groups', '0'], dir())).code).toBe(2);
-    expect((await cli(['sample', '--units', 'all'], dir())).err).toContain("required option '--seed <n>' not specified");
+    expect((await cli(['sample', '--units', 'all'], dir())).err).toContain('缺少必填选项 --seed <n>');
     // A unit may be named as the plan names it.
     const byName = await sampleJson(['--units', '雁塔区', '碑林区', '--groups', '2', '--seed', '1']);
     expect(flat(byName).map((x) => x.slice(2)).sort()).toEqual(['beilin', 'yanta']);
@@ -281,8 +281,8 @@ describe('diff', () => {
       );
     const v = await cli(['validate', 'xian-2023-example/district'], cwd);
     expect(v.code, v.err).toBe(0);
-    expect(v.out).toContain('✓ xian-2023-example/district 3.0.0: 85 scored items, max 140 + bonus 5');
-    expect(v.out).toContain('extends xian-2022/district 2.0.0: 1 item renamed, 1 retired since');
+    expect(v.out).toContain('（xian-2023-example/district 3.0.0）：85个计分项，满分140，加分上限5');
+    expect(v.out).toContain('扩展自 xian-2022/district 2.0.0：其后改名1项，删去1项');
     const j = await cli(['diff', 'xian-2022/district', 'xian-2023-example/district', '--check', '--json'], cwd);
     expect(j.code, j.err).toBe(0);
     expect(JSON.parse(j.out)).toMatchObject({
@@ -291,7 +291,7 @@ describe('diff', () => {
       version: { ok: true, required: 'major', actual: 'major' },
       items: { removed: [{ id: '3.1.2.8' }], renamed: [{ from: '3.2.3.20', id: '3.2.3.58.1' }] },
     });
-    expect((await cli(['validate', 'xian-2099/district'], cwd)).err).toContain('unknown ruleset "xian-2099/district"');
+    expect((await cli(['validate', 'xian-2099/district'], cwd)).err).toContain('未知的评价细则“xian-2099/district”');
   });
 
   it('a ruleset file extending a local file: not available until given with --base', async () => {
@@ -305,7 +305,7 @@ describe('diff', () => {
     expect(missing.err).toContain(`next.json#/extends: base ${base.id}@${base.version} is not available`);
     const ok = await cli(['validate', 'next.json', '--base', 'base.json'], cwd);
     expect(ok.code, ok.err).toBe(0);
-    expect(ok.out).toContain(`extends ${base.id} ${base.version}: 0 items renamed, 0 retired since`);
+    expect(ok.out).toContain(`扩展自 ${base.id} ${base.version}：其后改名0项，删去0项`);
     const d = await cli(['diff', 'base.json', 'next.json', '--base', 'base.json', '--check', '--json'], cwd);
     expect(JSON.parse(d.out)).toMatchObject({ ok: true, verdict: { bump: 'patch' }, version: { ok: true, required: 'patch', actual: 'minor' } });
   });
@@ -328,7 +328,7 @@ describe('diff', () => {
     const r = await cli(['diff', 'bad.json', 'missing.json'], cwd);
     expect(r.code).toBe(1);
     expect(r.err).toContain('bad.json#/tree/0/children/0/children/0/scoring/method: unknown scoring method "nope"');
-    expect(r.err).toContain('missing.json: no such file');
+    expect(r.err).toContain('missing.json: 找不到该文件');
     const j = await cli(['diff', 'xian-2022/district', 'bad.json', '--json'], cwd);
     expect(j.code).toBe(1);
     expect(JSON.parse(j.out)).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.objectContaining({ place: 'bad.json#/tree/0/children/0/children/0/scoring/method' })]) });

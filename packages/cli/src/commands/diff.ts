@@ -29,7 +29,7 @@ export function diff(a: string, b: string, opts: DiffOptions, io: Io): void {
   };
   const from = load(a);
   const to = load(b);
-  if (from === undefined || to === undefined) throw new InputProblems(`Cannot compare ${a} and ${b}`, problems);
+  if (from === undefined || to === undefined) throw new InputProblems(`无法比较 ${a} 与 ${b}`, problems);
   const check = checkVersion(from, to);
   const d = check.diff;
   if (opts.json) {
@@ -51,6 +51,6 @@ export function diff(a: string, b: string, opts: DiffOptions, io: Io): void {
     if (!d.identical) io.stdout(`\n${check.ok ? '✓' : '✗'} ${check.message}\n`);
   }
   if (opts.check && !check.ok) {
-    throw new InputProblems('The version is not bumped enough for what changed', [{ place: b, message: check.message }]);
+    throw new InputProblems('版本号的升级不足以涵盖这些改动', [{ place: b, message: check.message }]);
   }
 }

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mergeEvidence, type CompiledRuleset, type Unit } from '@safecity/engine';
-import { readEvidenceOfRulesets, toProblems } from '../evidence-files.js';
+import { evidenceTitle, readEvidenceOfRulesets, toProblems } from '../evidence-files.js';
 import { units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
@@ -107,19 +107,19 @@ export function resolveUnits(given: readonly string[], registry: readonly Unit[]
         .filter((x) => x.d <= Math.max(2, Math.floor(low.length / 3)))
         .sort((a, b) => a.d - b.d || (a.u.id < b.u.id ? -1 : 1))
         .slice(0, 5)
-        .map((x) => `${x.u.id} (${x.u.name})`);
-      return close.length > 0 ? `unknown unit "${t}": did you mean ${close.join(', ')}?` : `unknown unit "${t}"`;
+        .map((x) => `${x.u.id}（${x.u.name}）`);
+      return close.length > 0 ? `未知单位“${t}”：是否想用 ${close.join('、')}？` : `未知单位“${t}”`;
     });
-    const anyClose = lines.some((l) => l.includes('did you mean'));
-    throw new UsageError(`${lines.join('; ')}${anyClose ? '' : `; give unit ids (${names.join(', ')})`}`);
+    const anyClose = lines.some((l) => l.includes('是否想用'));
+    throw new UsageError(`${lines.join('；')}${anyClose ? '' : `；请给出单位编号（${names.join('、')}）`}`);
   }
-  if (picked.size === 0) throw new UsageError('--units: give at least one unit id, or all, all-municipal, all-district');
+  if (picked.size === 0) throw new UsageError('--units：请至少给出一个单位编号，或 all、all-municipal、all-district');
   return [...picked.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function positiveInt(value: string | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${option} must be a whole number ≥ 1, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${option} 应为不小于1的整数，收到“${value}”`);
   return Number(value);
 }
 
@@ -147,17 +147,19 @@ export function drawSite(sites: readonly string[], seed: number, unitId: string)
   return sites[Math.floor(mulberry32((seed ^ fnv1a(unitId)) >>> 0)() * sites.length)] as string;
 }
 
-/** Read the evidence files; standby sites by unit id, with the place each came from. */
+/** Read the evidence files; standby sites by unit id, with the place each came from; the readers' warnings onto `warnings`. */
 async function readStandbySites(
   files: readonly string[],
   rulesets: readonly CompiledRuleset[],
   io: Io,
+  warnings: Problem[],
 ): Promise<Map<string, { sites: string[] | undefined; place: string; files: string[] }>> {
   // Without --ruleset both built-in rubrics are candidates: the one a file names goes first.
-  const { parts, filesOf, problems } = await readEvidenceOfRulesets(files, rulesets, xianUnits, io);
+  const { parts, filesOf, problems, warnings: readWarnings } = await readEvidenceOfRulesets(files, rulesets, xianUnits, io);
   const merged = mergeEvidence(parts);
   problems.push(...toProblems(merged.issues));
-  if (problems.length > 0) throw new InputProblems(`Problems in the evidence (${files.length} file${files.length === 1 ? '' : 's'})`, problems);
+  warnings.push(...readWarnings);
+  if (problems.length > 0) throw new InputProblems(evidenceTitle(files.length), problems, warnings);
   const out = new Map<string, { sites: string[] | undefined; place: string; files: string[] }>();
   for (const u of merged.units) {
     const v = u.values['standbySites'];
@@ -173,14 +175,14 @@ const width = (s: string): number => [...s].reduce((w, ch) => w + (ch.charCodeAt
 const pad = (s: string, w: number): string => s + ' '.repeat(Math.max(0, w - width(s)));
 
 export async function sample(opts: SampleOptions, io: Io): Promise<void> {
-  if (!/^-?\d+$/.test(opts.seed.trim())) throw new UsageError(`--seed must be a whole number, got "${opts.seed}"`);
+  if (!/^-?\d+$/.test(opts.seed.trim())) throw new UsageError(`--seed 应为整数，收到“${opts.seed}”`);
   const seed = Number(BigInt.asUintN(32, BigInt(opts.seed.trim())));
   const groups = positiveInt(opts.groups, '--groups', 3);
   const pool = resolveUnits(opts.units);
   const count = positiveInt(opts.count, '--count', pool.length);
-  if (count > pool.length) throw new UsageError(`--count ${count} is more than the ${pool.length} unit${pool.length === 1 ? '' : 's'} given`);
-  if (groups > count) throw new UsageError(`--groups ${groups} is more than the ${count} unit${count === 1 ? '' : 's'} drawn: a group would have nothing to check`);
-  if (opts.ruleset !== undefined && opts.evidence === undefined) throw new UsageError('--ruleset is used to read --evidence: give --evidence FILES… too');
+  if (count > pool.length) throw new UsageError(`--count ${count} 多于给出的${pool.length}个单位`);
+  if (groups > count) throw new UsageError(`--groups ${groups} 多于抽取的${count}个单位：会有检查组无单位可查`);
+  if (opts.ruleset !== undefined && opts.evidence === undefined) throw new UsageError('--ruleset 用于读取 --evidence：请同时给出 --evidence FILES…');
 
   const drawn = draw(pool, { seed, count, groups });
   const problems: Problem[] = [];
@@ -189,13 +191,13 @@ export async function sample(opts: SampleOptions, io: Io): Promise<void> {
   if (opts.evidence !== undefined) {
     const rulesets = opts.ruleset !== undefined ? [loadRuleset(opts.ruleset, io).ruleset] : [loadRuleset('xian-2022/district', io).ruleset, loadRuleset('xian-2022/municipal', io).ruleset];
     rulesetIds = rulesets.map((r) => `${r.id}@${r.version}`);
-    const sites = await readStandbySites(opts.evidence, rulesets, io);
+    const sites = await readStandbySites(opts.evidence, rulesets, io, warnings);
     for (const d of drawn) {
       const s = sites.get(d.id);
       if (s === undefined) {
         d.standbySites = [];
         d.site = null;
-        problems.push({ place: `unit ${d.id}`, message: `${d.name} was drawn for the on-site check but none of the ${opts.evidence.length} evidence file${opts.evidence.length === 1 ? '' : 's'} is for it: give its evidence, with its standby sites (备检单位) in standbySites` });
+        problems.push({ place: `单位 ${d.id}`, message: `${d.name}被抽中现场检查，但给出的${opts.evidence.length}个佐证材料文件中没有它的：请给出其佐证材料，并在 standbySites 中填写备检单位` });
         continue;
       }
       d.standbySites = s.sites ?? [];
@@ -204,14 +206,14 @@ export async function sample(opts: SampleOptions, io: Io): Promise<void> {
         d.site = null;
         problems.push({
           place: s.sites === undefined ? `${s.files.join(', ')}#/general/standbySites` : s.place,
-          message: `${d.name} (${d.id}) names ${s.sites === undefined ? 'no' : d.standbySites.length} standby site${d.standbySites.length === 1 ? '' : 's'} (备检单位) in standbySites; the plan asks for 2–3`,
+          message: `${d.name}（${d.id}）在 standbySites 中${s.sites === undefined ? '未填写备检单位' : `只填写了${d.standbySites.length}个备检单位`}；方案要求2至3个`,
         });
       } else if (d.standbySites.length > 3) {
-        warnings.push({ place: s.place, message: `${d.name} (${d.id}) names ${d.standbySites.length} standby sites; the plan asks for 2–3` });
+        warnings.push({ place: s.place, message: `${d.name}（${d.id}）填写了${d.standbySites.length}个备检单位；方案要求2至3个` });
       }
     }
     if (problems.length > 0 && opts.allowMissing !== true) {
-      throw new InputProblems('Drawn units without their standby sites (备检单位) — pass --allow-missing to draw anyway', problems);
+      throw new InputProblems('被抽中的单位缺少备检单位（如仍要抽取，请加 --allow-missing）', problems, warnings);
     }
   }
 
@@ -249,14 +251,14 @@ export async function sample(opts: SampleOptions, io: Io): Promise<void> {
     io.stdout(JSON.stringify({ ok: true, ...result, warnings, problems, written }, null, 2) + '\n');
     return;
   }
-  for (const w of warnings) io.stderr(`warning: ${w.place}: ${w.message}\n`);
-  for (const p of problems) io.stderr(`warning (--allow-missing): ${p.place}: ${p.message}\n`);
-  io.stdout(`现场抽查 on-site spot checks · seed ${seed} · ${count} of ${pool.length} unit${pool.length === 1 ? '' : 's'} · ${groups} group${groups === 1 ? '' : 's'}\n`);
-  const head = ['group', 'unit', '单位', ...(withSites ? ['备检单位 standby sites', '抽查点位 site to visit'] : [])];
+  for (const w of warnings) io.stderr(`提醒：${w.place}: ${w.message}\n`);
+  for (const p of problems) io.stderr(`提醒（--allow-missing）：${p.place}: ${p.message}\n`);
+  io.stdout(`现场抽查 · 随机种子 ${seed} · 从${pool.length}个单位中抽取${count}个 · 分${groups}组\n`);
+  const head = ['检查组', '编号', '单位', ...(withSites ? ['备检单位', '抽查点位'] : [])];
   const rows = byGroup.flatMap((g) =>
     g.units.map((u) => [g.name, u.id, u.name, ...(withSites ? [(u.standbySites ?? []).join('、'), u.site ?? '—'] : [])]),
   );
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   for (const r of [head, ...rows]) io.stdout(r.map((c, i) => pad(c, widths[i] as number)).join('  ').trimEnd() + '\n');
-  if (written.length > 0) io.stdout(`wrote ${written.length - 1} findings template${written.length === 2 ? '' : 's'} and sample.json to ${opts.out}\n`);
+  if (written.length > 0) io.stdout(`已将${written.length - 1}份核查发现模板和 sample.json 写入 ${opts.out}\n`);
 }

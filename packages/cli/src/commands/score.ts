@@ -9,6 +9,7 @@ import { readAllEvidence, readFindings } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
 
+/** Score every unit of the evidence files; write and summarise the scorecards. */
 export async function score(
   opts: { ruleset: string; evidence: string[]; findings?: string | string[]; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean },
   io: Io,
@@ -16,7 +17,7 @@ export async function score(
   const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
   const { ruleset } = loaded;
   const lang = opts.lang === 'en' ? 'en' : 'zh';
-  const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io);
+  const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io, { warnBlank: true });
   const problems: Problem[] = [];
   // Findings from several files (each check's, the consistency checks') are merged per unit;
   // each finding remembers its file and place, so a problem names where it was written.
@@ -30,11 +31,17 @@ export async function score(
   };
   const findings = new Map<string, Finding[]>();
   const origin = new Map<string, { file: string; index: number }[]>();
-  for (const file of findingFiles) {
-    for (const [unit, list] of readFindings(file, io, ids, elsewhere, warnings)) {
-      findings.set(unit, [...(findings.get(unit) ?? []), ...list]);
-      origin.set(unit, [...(origin.get(unit) ?? []), ...list.map((_, index) => ({ file, index }))]);
+  try {
+    for (const file of findingFiles) {
+      for (const [unit, list] of readFindings(file, io, ids, elsewhere, warnings, (id) => registry.get(id)?.name)) {
+        findings.set(unit, [...(findings.get(unit) ?? []), ...list]);
+        origin.set(unit, [...(origin.get(unit) ?? []), ...list.map((_, index) => ({ file, index }))]);
+      }
     }
+  } catch (e) {
+    // The evidence's warnings go with the findings' problems: one round of fixing for both.
+    if (e instanceof InputProblems) throw new InputProblems(e.message, e.problems, [...warnings, ...e.warnings]);
+    throw e;
   }
   const findingPlace = (unit: string, path: string): string => {
     const m = /^\/(\d+)(.*)$/.exec(path);
@@ -51,7 +58,7 @@ export async function score(
       problems.push(...e.issues.map((i) => ({ place: e.title === 'Invalid findings' ? findingPlace(id, i.path) : `unit ${id}${i.path}`, message: i.message })));
     }
   }
-  if (problems.length > 0) throw new InputProblems('Problems found while scoring', problems);
+  if (problems.length > 0) throw new InputProblems('计分时发现问题', problems, warnings);
   // 责任唯一: a partner's own figure for a city-wide indicator is not scored; one that contradicts
   // the lead's is reported with both places for the data check to settle.
   const conflicts = responsibilityConflicts(ruleset, units);
@@ -77,13 +84,13 @@ export async function score(
   }
   // A partner's figure that contradicts its lead's is said once, as the inconsistency naming both files.
   const explained = new Set(conflicts.flatMap((c) => c.partner.places));
-  for (const w of warnings) if (!explained.has(w.place)) io.stderr(`warning: ${w.place}: ${w.message}\n`);
-  for (const c of conflicts) io.stderr(`inconsistency (责任唯一): ${c.message[lang] ?? c.message.zh}\n`);
-  const rows = cards.map((c) => [c.unit.id, c.unit.name, String(c.max), String(c.earned), String(c.bonus), String(c.total), c.normalized === undefined ? '' : String(c.normalized), (c.gradeTitle ?? '') + (c.vetoed ? ' (否决)' : '')]);
-  const head = ['unit', '单位', 'max', 'earned', 'bonus', 'total', 'normalized', 'grade'];
+  for (const w of warnings) if (!explained.has(w.place)) io.stderr(`提醒：${w.place}: ${w.message}\n`);
+  for (const c of conflicts) io.stderr(`不一致（责任唯一）：${c.message[lang] ?? c.message.zh}\n`);
+  const rows = cards.map((c) => [c.unit.id, c.unit.name, String(c.max), String(c.earned), String(c.bonus), String(c.total), c.normalized === undefined ? '' : String(c.normalized), (c.gradeTitle ?? '') + (c.vetoed ? '（否决）' : '')]);
+  const head = ['编号', '单位', '满分', '得分', '加分', '总分', '折算分', '等次'];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0))));
   const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0)));
-  io.stdout(`${ruleset.id} ${ruleset.version} · ${cards.length} unit${cards.length === 1 ? '' : 's'} · ${accepted} values accepted, ${empty} left blank\n`);
+  io.stdout(`${ruleset.title.zh}（${ruleset.id} ${ruleset.version}）· ${cards.length}个单位 · 采用填报值${accepted}项，未填${empty}项\n`);
   for (const r of [head, ...rows]) io.stdout(r.map((c, i) => pad(c, width[i] as number)).join('  ').trimEnd() + '\n');
-  if (written.length > 0) io.stdout(`wrote ${written.length} scorecard${written.length === 1 ? '' : 's'} to ${opts.out}\n`);
+  if (written.length > 0) io.stdout(`已将${written.length}份评分卡写入 ${opts.out}\n`);
 }

@@ -9,7 +9,7 @@ import { UsageError, type Io } from '../io.js';
 
 export async function template(opts: { ruleset: string; unit: string; out: string; units?: string; base?: string[]; json?: boolean }, io: Io): Promise<void> {
   const ext = extname(opts.out).toLowerCase();
-  if (ext !== '.xlsx' && ext !== '.json') throw new UsageError(`--out must end in .xlsx or .json, found "${opts.out}"`);
+  if (ext !== '.xlsx' && ext !== '.json') throw new UsageError(`--out 应以 .xlsx 或 .json 结尾，收到“${opts.out}”`);
   const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
   const unit = findUnit(loaded, opts.unit);
   const out = resolve(io.cwd, opts.out);
@@ -29,5 +29,5 @@ export async function template(opts: { ruleset: string; unit: string; out: strin
   }
   const summary = { ok: true, ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version }, unit, items: layout.items.length, fields, written };
   if (opts.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
-  else io.stdout(`${unit.name} (${unit.id}) · ${loaded.ruleset.id} ${loaded.ruleset.version}: ${layout.items.length} items, ${fields} fields to fill\nwrote ${written.join(', ')}\n`);
+  else io.stdout(`${unit.name}（${unit.id}）· ${loaded.ruleset.title.zh}（${loaded.ruleset.id} ${loaded.ruleset.version}）：${layout.items.length}个评分项，${fields}个填报项\n已写出 ${written.join('、')}\n`);
 }

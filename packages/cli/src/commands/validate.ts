@@ -15,12 +15,12 @@ export function validate(ruleset: string, opts: { json?: boolean; base?: string[
   };
   if (opts.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
   else {
-    io.stdout(`✓ ${r.id} ${r.version}: ${r.items.length} scored items, max ${r.max}${r.bonusCap ? ` + bonus ${r.bonusCap}` : ''}, for ${r.unitKinds.join(', ')}\n`);
-    io.stdout(`  hash ${r.hash}\n`);
+    io.stdout(`✓ ${r.title.zh}（${r.id} ${r.version}）：${r.items.length}个计分项，满分${r.max}${r.bonusCap ? `，加分上限${r.bonusCap}` : ''}，评价对象类别 ${r.unitKinds.join('、')}\n`);
+    io.stdout(`  内容哈希 ${r.hash}\n`);
     if (r.extends !== undefined && r.migration !== undefined) {
       const items = Object.values(r.migration.items);
       const renamed = items.filter((i) => i.to !== null).length;
-      io.stdout(`  extends ${r.extends.id} ${r.extends.version}: ${renamed} item${renamed === 1 ? '' : 's'} renamed, ${items.length - renamed} retired since (see \`safecity diff ${r.extends.id} …\`)\n`);
+      io.stdout(`  扩展自 ${r.extends.id} ${r.extends.version}：其后改名${renamed}项，删去${items.length - renamed}项（详见 \`safecity diff ${r.extends.id} …\`）\n`);
     }
   }
 }
