@@ -415,8 +415,8 @@ const days = (a: string, b: string): number => Math.round((Date.parse(`${a}T00:0
  * Set a read-back ledger against the unit's re-scored card. Per row: 已销号 (a 销号日期, and
  * no longer deducted); 仍扣分 (still deducted, though the unit says 已完成 or the office closed
  * it: flagged); 长期坚持 (no end date; `stillDeducted` says whether it still loses points);
- * 逾期 (past its 整改时限, not closed); 待销号 (the unit says 已完成, no longer deducted, not
- * yet closed); else 整改中 / 未开始. A row is still deducted when the re-scored card has a
+ * 待销号 (the unit says 已完成, no longer deducted, not yet closed); 逾期 (past its 整改时限,
+ * not closed); else 整改中 / 未开始. A row is still deducted when the re-scored card has a
  * deduction with points on the same item with the same message id. Deductions of the re-scored
  * card the ledger does not have are 新增.
  *
@@ -442,8 +442,9 @@ export function rectificationStatus(ledger: Ledger, rescored: ScoreCard, options
       state = '仍扣分';
       flag = row.closed !== undefined ? `已于${fmtDate(row.closed)}销号，复核仍扣分` : '单位报已完成，复核仍扣分';
     } else if (row.rectification === 'ongoing') state = '长期坚持';
+    // Done and no longer deducted: the office's turn, not the unit's delay.
+    else if (row.progress === '已完成' && !still) state = '待销号';
     else if (overdue > 0) state = '逾期';
-    else if (row.progress === '已完成') state = '待销号';
     else state = row.progress === '整改中' ? '整改中' : '未开始';
     const item: RectificationItem = { row, state, pointsNow: pts / 1000, stillDeducted: still, daysOverdue: state === '逾期' ? overdue : 0 };
     if (flag !== undefined) item.flag = flag;
