@@ -86,8 +86,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--scores <dir>', 'folder of *.scorecard.json (from `safecity score --out`)')
     .requiredOption('--out <dir>', 'folder to write <unit>.md and <unit>.xlsx')
     .option('--deadline <date>', '整改时限, default 2023-04-15 (the plan\'s 4月15日)')
+    .option('--date <date>', "the feedback's date (YYYY-MM-DD, default today): each row's own 整改时限 counts from it")
     .option('--json', 'print JSON')
-    .action((o: { scores: string; out: string; deadline?: string; json?: boolean }) => feedback(o, io));
+    .action((o: { scores: string; out: string; deadline?: string; date?: string; json?: boolean }) => feedback(o, io));
 
   program
     .command('report')

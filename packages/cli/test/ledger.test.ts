@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Finding, ScoreCard } from '@safecity/engine';
 import { district, units } from '@safecity/ruleset-xian-2022';
-import { feedbackRows, feedbackWorkbook } from '@safecity/report';
+import { feedbackRows, feedbackWorkbook, readLedger } from '@safecity/report';
 import { run } from '../src/index.js';
 import { districtRs, generateValues, unit } from '../../report/test/helpers.js';
 
@@ -119,6 +119,16 @@ describe('safecity ledger', () => {
     const early = await cli(['ledger', '--ledgers', 'filled/yanta.xlsx', '--scores', 'scores2', '--date', '2023-04-05', '--out', 'early.md', '--json'], cwd);
     expect(JSON.parse(early.out).units[0].counts).toMatchObject({ 逾期: 0, 整改中: 1 });
   }, 60_000);
+
+  it('feedback --date dates the issued ledger, and each row’s 整改时限 counts from it', async () => {
+    const cwd = await round();
+    const r = await cli(['feedback', '--scores', 'scores2', '--out', 'fb', '--date', '2023-06-01'], cwd);
+    expect(r.code, r.err).toBe(0);
+    const l = await readLedger(readFileSync(join(cwd, 'fb', 'yanta.xlsx')), 'yanta.xlsx');
+    expect(l.date).toBe('2023-06-01');
+    expect(l.rows.find((x) => x.itemId === '3.1.1.2')).toMatchObject({ rectification: 'deadline', due: '2023-07-01' });
+    expect((await cli(['feedback', '--scores', 'scores2', '--out', 'fb', '--date', '6月1日'], cwd)).code).toBe(2);
+  });
 
   it('several units: a summary table, one section each', async () => {
     const cwd = await round();
