@@ -15,6 +15,7 @@ import { diff, type DiffOptions } from './commands/diff.js';
 import { migrate, type MigrateCommandOptions } from './commands/migrate.js';
 import { city, type CityOptions } from './commands/city.js';
 import { selfTemplate, type SelfTemplateOptions } from './commands/self-template.js';
+import { ledger, type LedgerCommandOptions } from './commands/ledger.js';
 
 const EXAMPLES = `
 Examples (evidence/ and findings/ as in the repository's examples/xian-2022-city):
@@ -31,6 +32,7 @@ Examples (evidence/ and findings/ as in the repository's examples/xian-2022-city
   $ safecity diff xian-2022/district xian-2023-example/district --check
   $ safecity migrate --from xian-2022/district --to xian-2023-example/district --evidence evidence/district/* --out evidence-2023/
   $ safecity city --ruleset xian-2022/city --scores scores/ --evidence evidence/municipal/* evidence/district/* --out scores/city/
+  $ safecity ledger --ledgers filled/*.xlsx --scores scores-round2/ --date 2023-05-20 --out rectification.md
 
 Rulesets that ship with the command: ${builtinRulesets.join(', ')} (or give a path to a ruleset .json).
 Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wrong usage.
@@ -90,8 +92,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--scores <dir>', 'folder of *.scorecard.json (from `safecity score --out`)')
     .requiredOption('--out <dir>', 'folder to write <unit>.md and <unit>.xlsx')
     .option('--deadline <date>', '整改时限, default 2023-04-15 (the plan\'s 4月15日)')
+    .option('--date <date>', "the feedback's date (YYYY-MM-DD, default today): each row's own 整改时限 counts from it")
     .option('--json', 'print JSON')
-    .action((o: { scores: string; out: string; deadline?: string; json?: boolean }) => feedback(o, io));
+    .action((o: { scores: string; out: string; deadline?: string; date?: string; json?: boolean }) => feedback(o, io));
 
   program
     .command('report')
@@ -163,6 +166,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option('--lang <lang>', 'language of reasons and messages').choices(['zh', 'en']).default('zh'))
     .option('--json', 'print JSON')
     .action((o: CityOptions) => city(o, io));
+
+  program
+    .command('ledger')
+    .description("read back the filled rectification ledgers (问题整改台账: the feedback .xlsx the units and the office filled in), set each against its unit's re-scored card, and write the rectification report: what is 销号, overdue, still deducted, new")
+    .requiredOption('--ledgers <files...>', 'the filled ledgers (.xlsx, as `safecity feedback` wrote them), one per unit')
+    .requiredOption('--scores <dir>', "folder of the re-scored round's *.scorecard.json (recursively)")
+    .requiredOption('--date <date>', 'the review date (YYYY-MM-DD): rows past their 整改时限 on it and not closed are overdue')
+    .requiredOption('--out <file>', 'the rectification report to write (.md)')
+    .option('--json', 'print JSON (every row\'s status)')
+    .action((o: LedgerCommandOptions) => ledger(o, io));
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

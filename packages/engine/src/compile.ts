@@ -14,6 +14,7 @@ import { hasAtMostThreeDecimals, toMilli, fromMilli } from './points.js';
 import { PLACEHOLDER, pick, templateParams, type Lang, type LocalText } from './text.js';
 import { contentHash } from './hash.js';
 import { kernelOf, type FieldKernel, type FieldText } from './kernel.js';
+import { rectificationIssues } from './rectification.js';
 
 /** What the compiler needs from an engine. */
 export interface CompilerParts {
@@ -823,6 +824,9 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     if (at === undefined) issues.push({ path: '/normalize/coverage/node', message: `"${coverage.node}" names no item or group of the tree` });
     else if (!at.startsWith('/tree/')) issues.push({ path: '/normalize/coverage/node', message: `"${coverage.node}" is in the bonus bucket; coverage is of the base tree` });
   }
+
+  // 整改类型 and 整改时限 (rectification): days where a due date needs them, none where there is no end.
+  issues.push(...rectificationIssues(rs));
 
   // Fields computed from other units' results (a city ruleset).
   rs.fields.forEach((f, i) => {

@@ -9,7 +9,7 @@ import { LogicError, PluginError, RulesetError, type Issue } from './errors.js';
 import { compileModel, type CompiledItem, type CompiledModel } from './compile.js';
 import { createLogicCompiler } from './logic/index.js';
 import type { LogicFn, LogicOperator } from './logic/types.js';
-import { FindingsSchema, RulesetPatchSchema, RulesetSchema, type EvidenceField, type Ruleset, type RulesetRef, type UnitEvidence, type Unit } from './model.js';
+import { FindingsSchema, RulesetPatchSchema, RulesetSchema, type EvidenceField, type Rectification, type Ruleset, type RulesetRef, type UnitEvidence, type Unit } from './model.js';
 import { isPatch, resolveRuleset, type Migration, type Resolved, type ResolveOptions } from './edition/resolve.js';
 import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
 import { builtinMethods } from './methods/builtins.js';
@@ -17,6 +17,7 @@ import { builtinMergePolicies } from './merge.js';
 import { evaluateUnit, scoreUnit, type ScoreOptions } from './score.js';
 import type { Evaluation, ScoreCard } from './scorecard.js';
 import { fromMilli } from './points.js';
+import { itemRectifications } from './rectification.js';
 import type { LocalText } from './text.js';
 
 const addFormats = addFormatsModule.default;
@@ -50,6 +51,12 @@ export interface ItemSummary {
   /** The lead unit (牵头单位) and the partners (配合单位), where the item names them. */
   lead?: string;
   partners?: readonly string[];
+  /**
+   * 整改类型 and 整改时限 of a problem found on it: its own `rectification`, else the nearest
+   * group's above it, else the ruleset's default; absent when none is declared (the round's
+   * `rectificationDeadline` applies).
+   */
+  rectification?: Rectification;
 }
 
 /** A ruleset compiled by one engine: pure functions, built once. */
@@ -248,7 +255,7 @@ function readonlyMap<K, V>(m: Map<K, V>): ReadonlyMap<K, V> {
   }) as ReadonlyMap<K, V>;
 }
 
-function summary(i: CompiledItem): ItemSummary {
+function summary(i: CompiledItem, rectification: ReadonlyMap<string, Rectification>): ItemSummary {
   const s: ItemSummary = {
     id: i.id,
     title: i.title,
@@ -268,6 +275,8 @@ function summary(i: CompiledItem): ItemSummary {
   if (i.role !== undefined) s.role = i.role;
   if (i.node.lead !== undefined) s.lead = i.node.lead;
   if (i.node.partners !== undefined) s.partners = Object.freeze(i.node.partners.slice());
+  const r = rectification.get(i.id);
+  if (r !== undefined) s.rectification = deepFreeze(structuredClone(r));
   return Object.freeze(s);
 }
 
@@ -280,9 +289,10 @@ function deepFreeze<T>(v: T): T {
 }
 
 function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
-  const items = Object.freeze(model.items.map(summary));
+  const rectification = itemRectifications(model.json);
+  const items = Object.freeze(model.items.map((i) => summary(i, rectification)));
   const byId = new Map(items.map((s) => [s.id, s]));
-  const partnerSummary = new Map(model.items.filter((i) => i.partner !== undefined).map((i) => [i.id, summary(i.partner as CompiledItem)]));
+  const partnerSummary = new Map(model.items.filter((i) => i.partner !== undefined).map((i) => [i.id, summary(i.partner as CompiledItem, rectification)]));
   // Every field an item reads (in any role) or its applicability condition reads.
   const read = new Set(model.items.flatMap((i) => [...i.fields, ...(i.partner?.fields ?? []), ...(i.applicability?.fields ?? [])]));
   const source = deepFreeze(structuredClone(model.json));

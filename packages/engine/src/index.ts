@@ -86,6 +86,8 @@ export {
   ComparisonSchema,
   ConsistencySchema,
   CoverageSchema,
+  RectificationSchema,
+  type Rectification,
   type Partner,
   type Aggregate,
   type Consistency,
@@ -129,4 +131,5 @@ export { builtinMethods } from './methods/builtins.js';
 export { builtinMergePolicies } from './merge.js';
 export { toMilli, fromMilli } from './points.js';
 export { contentHash, stableJson } from './hash.js';
+export { itemRectifications, rectificationIssues, rectificationDue, IMMEDIATE_DAYS, RECTIFICATION_TYPE_TITLES } from './rectification.js';
 export { roundEvidence, checkConsistency, type Round, type Inconsistency, type ConsistencyFigure, type ConsistencyResult } from './round.js';

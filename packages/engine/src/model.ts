@@ -191,6 +191,24 @@ export const PartnerSchema = Type.Object(
 );
 export type Partner = Static<typeof PartnerSchema>;
 
+/**
+ * How a problem found on an item is rectified (整改类型) and by when (整改时限): 立行立改
+ * (`immediate`, due a few days after the feedback, `days` or 7), 限期整改 (`deadline`, due `days`
+ * after the feedback date) or 长期坚持 (`ongoing`: no end date, reviewed each round). Declared on
+ * an item or a group (inherited by the nodes under it), with a default for the whole ruleset.
+ */
+export const RectificationSchema = Type.Object(
+  {
+    type: Type.Union([Type.Literal('immediate'), Type.Literal('deadline'), Type.Literal('ongoing')], {
+      description: "'immediate' 立行立改 (due in a few days), 'deadline' 限期整改 (due `days` after the feedback date), 'ongoing' 长期坚持 (no end date: reviewed each round)",
+    }),
+    days: Type.Optional(Type.Integer({ minimum: 1, description: 'Days from the feedback date to the due date (required for deadline; immediate defaults to 7; not for ongoing)' })),
+    note: Type.Optional(LocalTextSchema),
+  },
+  { additionalProperties: false },
+);
+export type Rectification = Static<typeof RectificationSchema>;
+
 /** A node's properties (shared by the node schema and a patch's `update` operation). */
 const NODE_PROPS = {
   id: Id,
@@ -218,6 +236,7 @@ const NODE_PROPS = {
   lead: Type.Optional(Type.String({ description: '牵头单位 (unit id)' })),
   partners: Type.Optional(Type.Array(Type.String(), { description: '配合单位 (unit ids)' })),
   partner: Type.Optional(PartnerSchema),
+  rectification: Type.Optional(RectificationSchema),
 };
 /**
  * A node of the tree: a group (category / indicator, with `children`) or a scored item
@@ -357,6 +376,12 @@ const RulesetDef = Type.Object(
         description: '整改时限: the date by which units rectify what the checks found (YYYY-MM-DD); feedback lists show it',
       }),
     ),
+    rectification: Type.Optional(
+      Type.Object(RectificationSchema.properties, {
+        additionalProperties: false,
+        description: 'The default 整改类型 and 整改时限 of items that declare none (neither they nor a group above them)',
+      }),
+    ),
     normalize: Type.Optional(
       Type.Object(
         {
@@ -387,7 +412,7 @@ const optional = <T extends Record<string, import('typebox').TSchema>>(props: T)
 
 const { id: _nodeId, children: _children, ...NODE_SETTABLE } = NODE_PROPS;
 /** Node properties an `update` may remove (the required ones, id and children cannot be). */
-const NODE_UNSETTABLE = ['childrenMax', 'content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'scoring', 'messages', 'suggestion', 'merge', 'monotonic', 'provenance', 'lead', 'partners', 'partner'] as const;
+const NODE_UNSETTABLE = ['childrenMax', 'content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'scoring', 'messages', 'suggestion', 'merge', 'monotonic', 'provenance', 'lead', 'partners', 'partner', 'rectification'] as const;
 const { name: _fieldName, ...FIELD_SETTABLE } = EvidenceFieldSchema.properties;
 const FIELD_UNSETTABLE = ['description', 'unit', 'values', 'minimum', 'maximum', 'negative', 'count', 'aggregate'] as const;
 const literals = (names: readonly string[]) => Type.Union(names.map((n) => Type.Literal(n)));

@@ -3,7 +3,7 @@
  * on-site check), one row per deduction.
  * @module
  */
-import type { Deduction, Node, Ruleset, ScoreCard, ScoreNode, Unit } from '@safecity/engine';
+import { IMMEDIATE_DAYS, itemRectifications, rectificationDue, RECTIFICATION_TYPE_TITLES, type Deduction, type Node, type Rectification, type Ruleset, type ScoreCard, type ScoreNode, type Unit } from '@safecity/engine';
 import {
   assertCard,
   bonusNodeId,
@@ -15,7 +15,14 @@ import {
   milli,
   points,
   rulesetNodes,
+  today,
 } from './util.js';
+
+/** 整改类型: 立行立改 (`immediate`), 限期整改 (`deadline`) or 长期坚持 (`ongoing`). */
+export type RectificationType = Rectification['type'];
+
+/** The Chinese names of the rectification types (立行立改, 限期整改, 长期坚持). */
+export const RECTIFICATION_TYPES: Readonly<Record<RectificationType, string>> = RECTIFICATION_TYPE_TITLES;
 
 /** Which feedback list a row belongs to: 意见反馈清单 (`data-check`) or 问题反馈清单 (`onsite`). */
 export type FeedbackList = 'data-check' | 'onsite';
@@ -43,13 +50,21 @@ export interface FeedbackOptions {
    * card's ruleset id and version.
    */
   ruleset?: Ruleset;
-  /** 整改时限 of every row; default the ruleset's `rectificationDeadline`, else `2023-04-15` (the plan's 4月15日). */
+  /**
+   * The round's 整改时限: the due date of rows whose item declares no rectification, and the
+   * date 长期坚持 rows are next reviewed by; default the ruleset's `rectificationDeadline`, else
+   * `2023-04-15` (the plan's 4月15日). Rows whose item declares days are due that many days
+   * after `date`.
+   */
   deadline?: string;
   /** 责任单位 to show instead of the unit's name (e.g. a department within it). */
   responsible?: string;
   /** Unit registry, to name lead and partner units (the ruleset names them by id). */
   units?: readonly Pick<Unit, 'id' | 'name'>[];
-  /** Date shown in titles (e.g. the date of the check); the workbook defaults to today. */
+  /**
+   * The date the feedback is issued (下发日期, YYYY-MM-DD), shown in titles: a declared
+   * rectification's days count from it. Default today.
+   */
   date?: string;
 }
 
@@ -103,8 +118,24 @@ export interface FeedbackRow {
   lead?: UnitName;
   /** 配合单位 of the item, from the ruleset. */
   partners?: UnitName[];
-  /** 整改时限. */
+  /**
+   * 整改时限 (YYYY-MM-DD): the row's own due date — the feedback date plus its item's declared
+   * days, else the round's deadline; for 长期坚持 (no end date) the round's deadline, when it is
+   * next reviewed.
+   */
   deadline: string;
+  /** 整改类型: declared on the item (or a group above it, or the ruleset); `deadline` when none is. */
+  rectification: RectificationType;
+  /** The declared days from the feedback date (立行立改 and 限期整改); absent when the round's deadline applies. */
+  rectificationDays?: number;
+  /** 整改时限 as people read it: `2023年4月30日`, or `长期坚持，每轮复核` for 长期坚持. */
+  deadlineText: string;
+  /**
+   * The row's key in a ledger: item id, deduction message id and source, with a running number
+   * when one item has several such deductions (`3.2.2.17|finding|onsite|2`). Stable across
+   * re-sorting; the ledger workbook keeps it so a filled ledger is matched row by row.
+   */
+  key: string;
 }
 
 /** Totals of one feedback list. */
@@ -139,6 +170,9 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
   const names = new Map((options.units ?? []).map((u) => [u.id, u.name]));
   const unitName = (id: string): UnitName => ({ id, name: names.get(id) ?? (id === card.unit.id ? card.unit.name : id) });
   const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
+  const issued = options.date ?? today();
+  const declared = ruleset !== undefined ? itemRectifications(ruleset) : new Map<string, Rectification>();
+  const keys = new Map<string, number>();
   const self = options.responsible ?? card.unit.name;
   const counters: Record<FeedbackList, number> = { 'data-check': 0, onsite: 0 };
   const rows: FeedbackRow[] = [];
@@ -163,6 +197,12 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
       if (d.code === 'ungraded' && d.source === 'rule') continue;
       const list: FeedbackList = d.source === 'onsite' ? 'onsite' : 'data-check';
       counters[list] += 1;
+      const r = declared.get(node.id);
+      const type: RectificationType = r?.type ?? 'deadline';
+      const due = r !== undefined ? rectificationDue(r, issued) : undefined;
+      const baseKey = `${node.id}|${d.code}|${d.source}`;
+      const nth = (keys.get(baseKey) ?? 0) + 1;
+      keys.set(baseKey, nth);
       const row: FeedbackRow = {
         list,
         no: counters[list],
@@ -177,8 +217,12 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
         code: d.code,
         superseded,
         responsible,
-        deadline,
+        deadline: due ?? deadline,
+        rectification: type,
+        deadlineText: type === 'ongoing' ? '长期坚持，每轮复核' : fmtDate(due ?? deadline),
+        key: nth === 1 ? baseKey : `${baseKey}|${nth}`,
       };
+      if (r !== undefined && r.type !== 'ongoing') row.rectificationDays = r.days ?? rectificationDays(r);
       if (d.requested !== undefined) row.requested = d.requested;
       if (role !== undefined) row.role = role;
       if (lead !== undefined) row.lead = lead;
@@ -188,6 +232,8 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
   }
   return [...rows.filter((r) => r.list === 'data-check'), ...rows.filter((r) => r.list === 'onsite')];
 }
+
+const rectificationDays = (r: Rectification): number | undefined => (r.type === 'immediate' ? IMMEDIATE_DAYS : r.days);
 
 /** Totals of the rows of one list. */
 export function feedbackTotals(rows: readonly FeedbackRow[], list: FeedbackList): FeedbackTotals {
@@ -330,6 +376,17 @@ export function fieldTitles(ruleset?: Ruleset): Map<string, string> {
 export const FEEDBACK_HEADERS = ['序号', '评分项', '评分项名称', '扣分', '扣分原因', '整改建议', '佐证/位置', '责任单位', '整改时限'] as const;
 
 /**
+ * The columns of the feedback table as the ledger (问题整改台账) has them, for reading
+ * ({@link feedbackMarkdown}): the problem, its points, what to do, who, the type and its own due date.
+ */
+export const LEDGER_ISSUED_HEADERS = ['序号', '评分项', '评分项名称', '问题描述', '扣分', '整改建议', '佐证/位置', '责任单位', '整改类型', '整改时限'] as const;
+
+/** The info line on the round's deadline: rows carry their own; this is for those without. */
+export function deadlineLine(deadline: string): string {
+  return `各项按整改类型自下发之日起计（立行立改、限期整改见各项，长期坚持每轮复核）；未另行规定的，${fmtDate(deadline)}前完成`;
+}
+
+/**
  * Both feedback lists of one card as Markdown: a heading for the unit, its ruleset (id and
  * version) and score, then 意见反馈清单 and 问题反馈清单 each as a table with its totals.
  * Cell text is escaped (`|`, newlines, Markdown and HTML punctuation).
@@ -348,8 +405,8 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
   const pending = pendingLine(card);
   if (pending !== undefined) out.push(`- 待评定：${escapeMarkdown(pending)}`);
   for (const v of card.vetoes) out.push(`- 否决项：${escapeMarkdown(v.title)}——${escapeMarkdown(v.reason)}`);
-  if (options.date !== undefined) out.push(`- 日期：${escapeMarkdown(fmtDate(options.date))}`);
-  out.push(`- 整改时限：${escapeMarkdown(fmtDate(deadline))}`, '');
+  out.push(`- 日期：${escapeMarkdown(fmtDate(options.date ?? today()))}`);
+  out.push(`- 整改时限：${escapeMarkdown(deadlineLine(deadline))}`, '');
   for (const list of ['data-check', 'onsite'] as const) {
     const listRows = rows.filter((r) => r.list === list);
     out.push(`## ${FEEDBACK_LIST_TITLES[list]}（${FEEDBACK_LIST_SOURCES[list]}）`, '');
@@ -357,19 +414,20 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
       out.push('无扣分项。', '');
       continue;
     }
-    out.push(`| ${FEEDBACK_HEADERS.join(' | ')} |`);
-    out.push('|---:|---|---|---:|---|---|---|---|---|');
+    out.push(`| ${LEDGER_ISSUED_HEADERS.join(' | ')} |`);
+    out.push('|---:|---|---|---|---:|---|---|---|---|---|');
     for (const r of listRows) {
       const cells = [
         String(r.no),
         r.itemId,
         r.itemTitle,
-        fmtPoints(r.points),
         rowReason(r),
+        fmtPoints(r.points),
         r.suggestion,
         placesText(r.evidence, fields).join('\n'),
         r.responsible,
-        fmtDate(r.deadline),
+        RECTIFICATION_TYPES[r.rectification],
+        r.deadlineText,
       ];
       out.push(`| ${cells.map(escapeMarkdownCell).join(' | ')} |`);
     }

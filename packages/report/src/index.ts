@@ -2,7 +2,10 @@
  * `@safecity/report` — reports from safecity ScoreCards, as pure functions:
  *
  * - per-unit feedback lists, 意见反馈清单 (data check) and 问题反馈清单 (on-site check):
- *   {@link feedbackRows}, {@link feedbackMarkdown}, {@link feedbackWorkbook} (xlsx);
+ *   {@link feedbackRows}, {@link feedbackMarkdown}, {@link feedbackWorkbook} (xlsx, which is
+ *   also the rectification ledger 问题整改台账);
+ * - the ledger over time: {@link readLedger} (a filled ledger back), {@link rectificationStatus}
+ *   (against the re-scored round), {@link rectificationMarkdown} (the rectification report);
  * - before/after rectification: {@link compareRounds}, {@link compareMarkdown};
  * - the city's self-evaluation report (自评报告): {@link cityReport} (self-contained HTML
  *   with server-side ECharts SVG charts, and Markdown), {@link cityReportData}.
@@ -24,13 +27,43 @@ export {
   FEEDBACK_HEADERS,
   FEEDBACK_LIST_TITLES,
   FEEDBACK_LIST_SOURCES,
+  LEDGER_ISSUED_HEADERS,
+  RECTIFICATION_TYPES,
+  type RectificationType,
   type FeedbackList,
   type FeedbackOptions,
   type FeedbackRow,
   type FeedbackTotals,
   type UnitName,
 } from './feedback.js';
-export { feedbackWorkbook, WORKBOOK_HEADERS } from './workbook.js';
+export {
+  feedbackWorkbook,
+  WORKBOOK_HEADERS,
+  LEDGER_UNIT_HEADERS,
+  LEDGER_OFFICE_HEADERS,
+  LEDGER_PROGRESS,
+  LEDGER_META_SHEET,
+  LEDGER_KEY_COLUMN,
+  type LedgerProgress,
+  type LedgerWorkbookOptions,
+} from './workbook.js';
+export {
+  readLedger,
+  rectificationStatus,
+  rectificationMarkdown,
+  parseLedgerDate,
+  quoteCell,
+  unquoteCell,
+  type Ledger,
+  type LedgerRow,
+  type ReadLedgerOptions,
+  type RectificationItem,
+  type RectificationState,
+  type RectificationStatus,
+  type RectificationStatusOptions,
+  type RectificationMarkdownOptions,
+  type NewProblem,
+} from './ledger.js';
 export {
   compareRounds,
   compareMarkdown,

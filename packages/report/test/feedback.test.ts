@@ -4,7 +4,7 @@ import { districtLarger, feedbackCard, generatedCard, municipal, units } from '.
 
 describe('feedbackRows', () => {
   const card = feedbackCard();
-  const rows = feedbackRows(card, { ruleset: districtLarger });
+  const rows = feedbackRows(card, { ruleset: districtLarger, date: '2023-03-31' });
 
   it('scores the hand-checked card as expected', () => {
     // 140 − (0.5 + 0.4 + 0.5 + 2 + 1.5 + 0.4) = 134.7; bonus at its cap of 5
@@ -32,9 +32,16 @@ describe('feedbackRows', () => {
       reason: '城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分',
       evidence: ['yanta.xlsx!评分项!F22'],
       responsible: '雁塔区',
-      deadline: '2023-04-15',
+      // 城市安全规划: documents, 限期整改 30 days from the feedback date (the ruleset's default)
+      deadline: '2023-04-30',
+      rectification: 'deadline',
+      rectificationDays: 30,
+      deadlineText: '2023年4月30日',
+      key: '3.1.1.1|findings|rule',
       code: 'findings',
     });
+    // 高层建筑消防安全 (a blocked fire lane): 立行立改, 7 days
+    expect(rows.find((x) => x.itemId === '3.2.2.17')).toMatchObject({ rectification: 'immediate', deadline: '2023-04-07', deadlineText: '2023年4月7日' });
     expect(r.suggestion).toContain('专项规划');
     // a finding without its own suggestion gets the item's from the ruleset
     const onsite = rows.find((x) => x.list === 'onsite' && x.itemId === '2.4.2')!;
@@ -88,20 +95,20 @@ describe('feedbackMarkdown', () => {
     expect(md).toContain('- 得分：总分 139.7（基础 134.7 / 140，加分 5）；折算 101.21；等级 优秀');
     expect(md).toContain('- 加分项：得5分（上限5分）');
     expect(md).toContain('- 日期：2023年3月31日');
-    expect(md).toContain('- 整改时限：2023年4月15日');
+    expect(md).toContain('- 整改时限：各项按整改类型自下发之日起计（立行立改、限期整改见各项，长期坚持每轮复核）；未另行规定的，2023年4月15日前完成');
     expect(md).not.toContain('yanta）');
     expect(md).toMatch(/^## 意见反馈清单（数据核查）$/m);
     expect(md).toMatch(/^## 问题反馈清单（现场检查）$/m);
-    expect(md).toContain('| 序号 | 评分项 | 评分项名称 | 扣分 | 扣分原因 | 整改建议 | 佐证/位置 | 责任单位 | 整改时限 |');
+    expect(md).toContain('| 序号 | 评分项 | 评分项名称 | 问题描述 | 扣分 | 整改建议 | 佐证/位置 | 责任单位 | 整改类型 | 整改时限 |');
     expect(md.indexOf('意见反馈清单')).toBeLessThan(md.indexOf('问题反馈清单'));
   });
 
   it('writes a row per deduction with the totals', () => {
     expect(md).toContain(
-      '| 3 | 3.1.1.1 | 工作成效 › 城市安全源头治理 › 城市安全规划 › 城市总体规划及防灾减灾等专项规划 | 1.5 | 城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分 |',
+      '| 3 | 3.1.1.1 | 工作成效 › 城市安全源头治理 › 城市安全规划 › 城市总体规划及防灾减灾等专项规划 | 城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分 | 1.5 |',
     );
-    expect(md).toContain('| yanta.xlsx：工作表“评分项”第22行 | 雁塔区 | 2023年4月15日 |');
-    expect(md).toContain('| 2 | 2.4.2 | 创建路径 › 台账清单 › 台账资料规范完整 | 0 | 【已被取代，不计分】台账资料未按月归档 |');
+    expect(md).toContain('| yanta.xlsx：工作表“评分项”第22行 | 雁塔区 | 限期整改 | 2023年4月30日 |');
+    expect(md).toContain('| 2 | 2.4.2 | 创建路径 › 台账清单 › 台账资料规范完整 | 【已被取代，不计分】台账资料未按月归档 | 0 |');
     expect(md).toContain('合计：2 项，扣 2 分；另有 1 项已被取代，不计分。');
     expect(md).toContain('- 待评定：2.1.2 总体方案质量（2分）尚无专家评定等级，待评估组评定后计分');
     expect(md).toContain('合计：3 项，扣 1.3 分。');
@@ -111,7 +118,7 @@ describe('feedbackMarkdown', () => {
     expect(md).toContain('高层建筑消防通道堵塞\\|2处<br>另见照片');
     expect(md).toContain('照片1.jpg<br>照片2.jpg');
     const tableRows = md.split('\n').filter((l) => l.startsWith('| '));
-    for (const l of tableRows) expect(l.replace(/\\\|/g, '').split('|').length).toBe(11);
+    for (const l of tableRows) expect(l.replace(/\\\|/g, '').split('|').length).toBe(12);
   });
 
   it('says so when a list is empty', () => {
@@ -127,8 +134,23 @@ describe('the deadline', () => {
     const { feedbackRows } = await import('../src/index.js');
     expect(district.rectificationDeadline).toBe('2023-04-15');
     const card = createEngine().compile(district).score({ unit: unitById('yanta')!, values: { planFindings: 2 } });
-    const withDeadline = { ...district, rectificationDeadline: '2023-05-10' };
-    expect(feedbackRows(card, { ruleset: withDeadline }).every((r) => r.deadline === '2023-05-10')).toBe(true);
+    // Without per-item declarations, every row is due by the round's deadline.
+    const strip = (nodes: any[]): any[] => nodes.map(({ rectification: _r, ...n }) => (n.children ? { ...n, children: strip(n.children) } : n)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { rectification: _default, ...plain } = district;
+    const withDeadline = { ...plain, tree: strip(district.tree), rectificationDeadline: '2023-05-10' } as typeof district;
+    expect(feedbackRows(card, { ruleset: withDeadline, date: '2023-03-31' }).every((r) => r.deadline === '2023-05-10' && r.rectification === 'deadline')).toBe(true);
     expect(feedbackRows(card, { ruleset: withDeadline, deadline: '2023-04-30' })[0]!.deadline).toBe('2023-04-30');
+    // With them, a row is due its own days after the feedback date, whatever the round's deadline.
+    expect(feedbackRows(card, { ruleset: district, date: '2023-03-31', deadline: '2023-04-15' }).find((r) => r.itemId === '3.1.1.1')).toMatchObject({ itemId: '3.1.1.1', deadline: '2023-04-30' });
+  });
+
+  it('never gives 长期坚持 an end date: it is reviewed each round, by the round\'s deadline', async () => {
+    const { createEngine } = await import('@safecity/engine');
+    const { district, unitById } = await import('@safecity/ruleset-xian-2022');
+    const card = createEngine().compile(district).score({ unit: unitById('yanta')!, values: { largerAccidents: 1, deathRateDeclined: false } });
+    const rows = feedbackRows(card, { ruleset: district, date: '2023-03-31' }).filter((r) => r.itemId.startsWith('3.6.'));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r).toMatchObject({ rectification: 'ongoing', deadline: '2023-04-15', deadlineText: '长期坚持，每轮复核' });
+    expect(rows.every((r) => r.rectificationDays === undefined)).toBe(true);
   });
 });

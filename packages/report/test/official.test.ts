@@ -108,8 +108,8 @@ describe('2. a bonus not earned is neither a deduction nor a problem', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await feedbackWorkbook(shengtai, { ruleset: MUNICIPAL, date: '2023-03-31' })) as never);
     const ws = wb.getWorksheet('意见反馈清单')!;
-    expect([ws.getCell('B4').value, ws.getCell('B5').value]).toEqual(['1.2', '3.1']);
-    expect(ws.getCell('A6').value).toBe('合计：2 项，扣 2.9 分。');
+    expect([ws.getCell('B5').value, ws.getCell('B6').value]).toEqual(['1.2', '3.1']);
+    expect(ws.getCell('A7').value).toBe('合计：2 项，扣 2.9 分。');
     expect(String(ws.getCell('A2').value)).toContain('加分项：得3分（上限5分）');
   });
 
@@ -325,12 +325,12 @@ describe('6. feedback rows an official reads', () => {
     ]);
     const md = feedbackMarkdown(card(), { ruleset, units });
     const onsite = md.slice(md.indexOf('## 问题反馈清单'));
-    expect(onsite).toContain('| 1 | 2.1.2 | 创建路径 › 总体方案质量 | 0.4 | 现场检查组专家评定为“良”，得1.6分（满分2分） |');
+    expect(onsite).toContain('| 1 | 2.1.2 | 创建路径 › 总体方案质量 | 现场检查组专家评定为“良”，得1.6分（满分2分） | 0.4 |');
   });
 
   it('names the evidence place by file and field title, not a JSON pointer, and writes dates as officials do', () => {
     const md = feedbackMarkdown(card(), { ruleset, units, date: '2023-03-31' });
-    expect(md).toContain('| shuiwuju.json：评分项 1.2「创建配套政策文件」 | 市水务局 | 2023年4月15日 |');
+    expect(md).toContain('| shuiwuju.json：评分项 1.2「创建配套政策文件」 | 市水务局 | 限期整改 | 2023年4月15日 |');
     expect(md).not.toContain('#/items');
     expect(md).toContain('- 日期：2023年3月31日');
     expect(md).toContain('- 评价对象：市水务局\n');

@@ -65,7 +65,8 @@ function reportError(e: unknown): never {
   throw e;
 }
 
-export async function feedback(opts: { scores: string; out: string; deadline?: string; json?: boolean }, io: Io): Promise<void> {
+export async function feedback(opts: { scores: string; out: string; deadline?: string; date?: string; json?: boolean }, io: Io): Promise<void> {
+  if (opts.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) throw new UsageError(`--date must be YYYY-MM-DD (the feedback's date), found "${opts.date}"`);
   // The city's own card is not a unit's: its points are lost in the units, whose lists say what to rectify.
   const cards = readCards(opts.scores, io)
     .map((c) => c.card)
@@ -76,7 +77,7 @@ export async function feedback(opts: { scores: string; out: string; deadline?: s
   const written: string[] = [];
   for (const card of cards) {
     const ruleset = rulesetOf(card);
-    const options = { units: xianUnits, ...(ruleset ? { ruleset } : {}), ...(opts.deadline ? { deadline: opts.deadline } : {}) };
+    const options = { units: xianUnits, ...(ruleset ? { ruleset } : {}), ...(opts.deadline ? { deadline: opts.deadline } : {}), ...(opts.date ? { date: opts.date } : {}) };
     try {
       writeFileSync(join(out, `${card.unit.id}.md`), feedbackMarkdown(card, options));
       writeFileSync(join(out, `${card.unit.id}.xlsx`), await feedbackWorkbook(card, options));

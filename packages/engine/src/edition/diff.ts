@@ -19,7 +19,8 @@ export const atLeast = (a: Bump, b: Bump): boolean => ORDER.indexOf(a) >= ORDER.
 /**
  * The version policy, as data (the docs and `safecity diff` print it):
  * - **patch**: wording only — titles, 评价内容, 评分标准 text, reasons, suggestions, provenance,
- *   evidence kinds, how a field's 否 and count read, the rectification deadline. No score can
+ *   evidence kinds, how a field's 否 and count read, the rectification deadline and the 整改类型
+ *   and 整改时限 (`rectification`) of items, groups and the ruleset. No score can
  *   change.
  * - **minor**: new items, groups, fields, vetoes or grades; points moved between items or
  *   groups with the totals kept; items moved; scoring methods, params, logic, applicability,
@@ -151,11 +152,14 @@ const ITEM_PROPS: ReadonlyArray<Prop<Node>> = [
   ['partner', (n) => n.partner, 'minor'],
   ['monotonic', (n) => n.monotonic, 'patch'],
   ['provenance', (n) => n.provenance, 'patch'],
+  // 整改类型 and 整改时限 say when a problem is due, not what it scores.
+  ['rectification', (n) => n.rectification, 'patch'],
 ];
 const GROUP_PROPS: ReadonlyArray<Prop<Node>> = [
   ['max', (n) => n.max, 'minor'],
   ['childrenMax', (n) => n.childrenMax, 'minor'],
   ['title', (n) => n.title, 'patch'],
+  ['rectification', (n) => n.rectification, 'patch'],
 ];
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const FIELD_PROPS: ReadonlyArray<Prop<EvidenceField>> = [
@@ -330,6 +334,7 @@ export function diffRulesets(a: DiffSide, b: DiffSide): RulesetDiff {
       ['title', (x) => x.r.title, 'patch'],
       ['description', (x) => x.r.description, 'patch'],
       ['rectificationDeadline', (x) => x.r.rectificationDeadline, 'patch'],
+      ['rectification', (x) => x.r.rectification, 'patch'],
       ['bonusTitle', (x) => x.r.bonus?.title, 'patch'],
     ],
     { r: ra, max: maxA, cap: capA },

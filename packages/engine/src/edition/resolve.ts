@@ -466,7 +466,7 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
   });
 
   // The ruleset's own properties: the patch's, where it gives them.
-  const own = ['id', 'version', 'edition', 'title', 'description', 'unitKinds', 'childrenMax', 'vetoes', 'grades', 'rectificationDeadline', 'normalize'] as const;
+  const own = ['id', 'version', 'edition', 'title', 'description', 'unitKinds', 'childrenMax', 'vetoes', 'grades', 'rectificationDeadline', 'rectification', 'normalize'] as const;
   for (const k of own) if (has(doc, k)) (flat as Record<string, unknown>)[k] = structuredClone((doc as Record<string, unknown>)[k]);
   if (doc.edition < baseRuleset.edition) issues.push({ path: '/edition', message: `edition ${doc.edition} is before the edition it extends (${baseRuleset.edition})` });
   if (doc.id === doc.extends.id && semver.valid(doc.version) && semver.valid(doc.extends.version) && !semver.gt(doc.version, doc.extends.version)) {

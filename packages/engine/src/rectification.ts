@@ -1,0 +1,76 @@
+/**
+ * 整改类型 and 整改时限 of a ruleset's items: each item's own `rectification`, else the nearest
+ * group's above it, else the ruleset's default. Pure functions of the ruleset JSON, so the
+ * compiler and the reporters (which get the ruleset's source) resolve it the same way.
+ * @module
+ */
+import type { Issue } from './errors.js';
+import type { Node, Rectification, Ruleset } from './model.js';
+
+/** Days a 立行立改 (`immediate`) problem is due in when its declaration gives none. */
+export const IMMEDIATE_DAYS = 7;
+
+/** The Chinese names of the three rectification types, as the plan writes them. */
+export const RECTIFICATION_TYPE_TITLES: Readonly<Record<Rectification['type'], string>> = {
+  immediate: '立行立改',
+  deadline: '限期整改',
+  ongoing: '长期坚持',
+};
+
+/**
+ * Problems of the `rectification` declarations (each with its JSON pointer): a 限期整改 without
+ * `days`, a 长期坚持 with `days` (it has no end date). The schema already checks that `days`
+ * is a positive integer.
+ */
+export function rectificationIssues(ruleset: Ruleset): Issue[] {
+  const issues: Issue[] = [];
+  const check = (r: Rectification | undefined, at: string): void => {
+    if (r === undefined) return;
+    if (r.type === 'deadline' && r.days === undefined) issues.push({ path: `${at}/days`, message: 'a 限期整改 ("deadline") rectification needs "days": how many days after the feedback date it is due' });
+    if (r.type === 'ongoing' && r.days !== undefined) issues.push({ path: `${at}/days`, message: 'a 长期坚持 ("ongoing") rectification has no end date (it is reviewed each round): remove "days"' });
+    if (r.days !== undefined && !(Number.isInteger(r.days) && r.days >= 1)) issues.push({ path: `${at}/days`, message: `expected a positive whole number of days, found ${String(r.days)}` });
+  };
+  check(ruleset.rectification, '/rectification');
+  const walk = (nodes: readonly Node[], at: string): void =>
+    nodes.forEach((n, i) => {
+      check(n.rectification, `${at}/${i}/rectification`);
+      if (Array.isArray(n.children)) walk(n.children as Node[], `${at}/${i}/children`);
+    });
+  walk(ruleset.tree, '/tree');
+  if (ruleset.bonus !== undefined) walk(ruleset.bonus.items, '/bonus/items');
+  return issues;
+}
+
+/**
+ * Each item's resolved rectification, by item id: its own, else the nearest ancestor group's,
+ * else the ruleset's default; items with none of these are not in the map (their due date is
+ * the round's `rectificationDeadline`).
+ */
+export function itemRectifications(ruleset: Ruleset): Map<string, Rectification> {
+  const out = new Map<string, Rectification>();
+  const walk = (nodes: readonly Node[], inherited: Rectification | undefined): void => {
+    for (const n of nodes) {
+      const r = n.rectification ?? inherited;
+      if (Array.isArray(n.children) && n.children.length > 0) walk(n.children as Node[], r);
+      else if (r !== undefined) out.set(n.id, r);
+    }
+  };
+  walk(ruleset.tree, ruleset.rectification);
+  if (ruleset.bonus !== undefined) walk(ruleset.bonus.items, ruleset.rectification);
+  return out;
+}
+
+/**
+ * The due date (YYYY-MM-DD) of a problem fed back on `issued` (YYYY-MM-DD) under rectification
+ * `r`: `issued` + `days` (立行立改 without days: + {@link IMMEDIATE_DAYS}); undefined for 长期坚持
+ * (no end date) or an `issued` that is not a date.
+ */
+export function rectificationDue(r: Rectification, issued: string): string | undefined {
+  if (r.type === 'ongoing') return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(issued);
+  if (m === null) return undefined;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (Number.isNaN(t)) return undefined;
+  const days = r.days ?? IMMEDIATE_DAYS;
+  return new Date(t + days * 86_400_000).toISOString().slice(0, 10);
+}
