@@ -302,13 +302,15 @@ function columnNeeds(t: Extract<DocBlock, { kind: 'table' }>): ColumnNeeds {
   for (let c = 0; c < n; c++) {
     const head = t.header[c] ?? [];
     const headW = Math.max(0, ...lineWidths(head));
-    let nat = headW;
+    let nat = 0;
     let mn = Math.min(headW, Math.max(2, Math.ceil(headW / 2)), unbreakable(head) || 2);
     for (const r of t.rows) {
       const cell = r[c] ?? [];
       nat = Math.max(nat, ...lineWidths(cell));
       mn = Math.max(mn, unbreakable(cell), Math.min(2, textWidth(runsText(cell))));
     }
+    // a long header may take two lines over short values
+    nat = Math.max(nat, Math.min(headW, Math.max(Math.ceil(headW / 2), 2)), mn);
     natural.push(nat + pad);
     min.push(Math.max(mn, 1) + pad);
   }
