@@ -21,6 +21,7 @@ import {
   SIZE,
   TEXT_WIDTH_PT,
   fontTableXml,
+  stampZip,
   textWidth,
   xmlText,
 } from './docx-layout.js';
@@ -661,10 +662,12 @@ export async function blocksDocx(blocks: readonly DocBlock[], options: DocxOptio
     },
     sections: docSections,
   });
-  return d.Packer.pack(doc, 'uint8array', false, [
+  const date = options.date ?? today();
+  const zip = await d.Packer.pack(doc, 'uint8array', false, [
     { path: 'word/fontTable.xml', data: fontTableXml() },
-    { path: 'docProps/core.xml', data: coreXml(options.title ?? '', options.date ?? today()) },
+    { path: 'docProps/core.xml', data: coreXml(options.title ?? '', date) },
   ]);
+  return stampZip(zip, date);
 }
 
 /**

@@ -13,6 +13,8 @@ export interface DocxParts {
   footers: string[];
   headers: string[];
   files: string[];
+  /** Each entry's modification time as the zip says it (DOS time, no zone), `YYYY-MM-DD HH:MM`. */
+  stamps: string[];
 }
 
 export async function docxParts(bytes: Uint8Array): Promise<DocxParts> {
@@ -27,6 +29,11 @@ export async function docxParts(bytes: Uint8Array): Promise<DocxParts> {
     footers: await Promise.all(files.filter((f) => /^word\/footer\d*\.xml$/.test(f)).map(read)),
     headers: await Promise.all(files.filter((f) => /^word\/header\d*\.xml$/.test(f)).map(read)),
     files,
+    stamps: Object.values(zip.files).map((f) => {
+      const d = f.date; // JSZip reads the DOS time as UTC
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+    }),
   };
 }
 

@@ -132,6 +132,12 @@ describe('feedbackDocx', async () => {
     expect(p.core).toContain('2023-03-31T00:00:00Z');
   });
 
+  it('is the same bytes whenever it is written: the zip entries carry the document\'s date, not the clock\'s', async () => {
+    expect(new Set(p.stamps)).toEqual(new Set(['2023-03-31 00:00']));
+    const again = await feedbackDocx(card, { ruleset: districtLarger, date: '2023-03-31', issuer: ISSUER });
+    expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+  });
+
   it('has nothing technical in the body: no JSON pointer, ruleset id, unit id or hash', () => {
     expect(body).not.toMatch(/#\//);
     expect(body).not.toContain('xian-2022');
