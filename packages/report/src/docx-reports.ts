@@ -58,7 +58,8 @@ function ownPlace(place: string, unitId: string): string {
  * its cap, items awaiting a grade, vetoes and the deadline, then per list a heading, its table
  * (header row repeated on every page) and its totals, then the 落款 (`options.issuer`) and the
  * date (`options.date`, default today). The same rows, reasons and places as
- * `feedbackMarkdown`; places in the unit's own evidence file without the file's name.
+ * `feedbackMarkdown`; places in the unit's own evidence file without the file's name. Give
+ * `options.ruleset`: without it the rubric can only be named by its id and version.
  *
  * @throws TypeError when `card` is not a ScoreCard, or `options.ruleset` is another ruleset.
  */

@@ -320,6 +320,16 @@ describe('markdownDocx', async () => {
     expect(isWideTable(blocks[0] as Extract<(typeof blocks)[number], { kind: 'table' }>)).toBe(false);
   });
 
+  it('keeps wide tables in portrait when asked, turns the whole document when asked, and writes an empty text', async () => {
+    const squeezed = sections((await docxParts(await markdownDocx(MD, { wideTables: 'portrait', date: '2023-04-28' }))).document);
+    expect(squeezed.map((x) => x.landscape)).toEqual([false]);
+    const turned = sections((await docxParts(await markdownDocx(MD, { orientation: 'landscape', date: '2023-04-28' }))).document);
+    expect(turned.map((x) => x.landscape)).toEqual([true]);
+    const empty = await docxParts(await markdownDocx('', { date: '2023-04-28' }));
+    assertWellFormed(empty.document);
+    expect(paragraphs(empty.document).map((x) => x.text).filter((t) => t !== '')).toEqual(['2023年4月28日']);
+  });
+
   it('lays out the rectification comparison too', async () => {
     const { cards, before } = city();
     const md = compareMarkdown(compareRounds(before, cards, { rulesets: [district] }));
