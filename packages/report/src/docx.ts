@@ -363,6 +363,17 @@ function columnWidths(t: Extract<DocBlock, { kind: 'table' }>, widthPt: number):
   return out;
 }
 
+/** Lines the tallest cell of a row takes in columns of the given widths (twips), roughly. */
+function rowLines(row: readonly DocRun[][], widths: readonly number[]): number {
+  let most = 1;
+  row.forEach((cell, c) => {
+    const chars = Math.max(1, ((widths[c] ?? 0) - 2 * CELL_MARGIN) / 20 / TABLE_SIZE);
+    const lines = lineWidths(cell).reduce((n, w) => n + Math.max(1, Math.ceil(w / chars)), 0);
+    most = Math.max(most, lines);
+  });
+  return most;
+}
+
 const NUMERIC = /^[+\-−]?\d[\d,.]*(%|分|个|项)?※?(\s*\/\s*\d[\d,.]*)?$/;
 
 function columnAlign(t: Extract<DocBlock, { kind: 'table' }>): DocAlign[] {
@@ -525,8 +536,8 @@ export async function blocksDocx(blocks: readonly DocBlock[], options: DocxOptio
       borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
       rows: [
         new d.TableRow({ tableHeader: true, cantSplit: true, children: t.header.map((h, c) => cell(h, c, true)) }),
-        // a long row may run on to the next page (under the repeated header) rather than leave a third of a page blank
-        ...t.rows.map((r) => new d.TableRow({ children: t.header.map((_, c) => cell(r[c] ?? [], c, false)) })),
+        // a row stays on one page, unless it is so tall that keeping it whole would leave much of a page blank
+        ...t.rows.map((r) => new d.TableRow({ cantSplit: rowLines(r, widths) <= 10, children: t.header.map((_, c) => cell(r[c] ?? [], c, false)) })),
       ],
     });
   };
