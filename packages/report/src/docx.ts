@@ -61,7 +61,9 @@ export interface DocxOptions {
 
 /** A run of text in a {@link DocBlock}. */
 export interface DocRun {
+  /** The text (XML-forbidden characters are removed when written). */
   text: string;
+  /** Bold (Markdown `**…**`). */
   bold?: boolean;
   /** A place for officials' own text (`【待填写：…】`): highlighted. */
   placeholder?: boolean;
