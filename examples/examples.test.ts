@@ -86,7 +86,7 @@ describe('examples', () => {
     expect(readdirSync(join(out, 'scores'))).toHaveLength(6);
     expect(readdirSync(join(out, 'scores-after'))).toHaveLength(6);
     expect(readdirSync(join(out, 'feedback')).sort()).toEqual(
-      ['beilin', 'huyi', 'lianhu', 'lintong', 'weiyang', 'yanta'].flatMap((u) => [`${u}.md`, `${u}.xlsx`]),
+      ['beilin', 'huyi', 'lianhu', 'lintong', 'weiyang', 'yanta'].flatMap((u) => [`${u}.docx`, `${u}.md`, `${u}.xlsx`]),
     );
     expect(existsSync(join(out, 'templates', 'lintong.xlsx'))).toBe(true);
     expect(existsSync(join(out, 'templates', 'lintong.schema.json'))).toBe(true);

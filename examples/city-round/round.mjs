@@ -59,7 +59,7 @@ console.log(`\n(merged ${Object.values(findings).flat().length} findings of ${Ob
 
 await safecity('score the first round', ['score', '--ruleset', 'xian-2022/district', '--evidence', ...UNITS.map(fileOf), '--findings', 'out/findings.json', '--out', 'out/scores']);
 
-// 4. Each unit's 意见反馈清单 and 问题反馈清单 (.md and print-ready .xlsx).
+// 4. Each unit's 意见反馈清单 and 问题反馈清单 (.md, print-ready .xlsx and a Word .docx in 公文 form).
 await safecity('feedback lists for every unit', ['feedback', '--scores', 'out/scores', '--out', 'out/feedback']);
 
 // 5. Rectification (整改): two units fix some of what was deducted and report again.

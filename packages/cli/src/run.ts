@@ -27,6 +27,7 @@ Examples (evidence/ and findings/ as in the repository's examples/xian-2022-city
   $ safecity feedback --scores scores/ --out feedback/
   $ safecity self-template --ruleset xian-2022/district --unit yanta --out yanta-self.xlsx
   $ safecity report --scores scores/ --before scores-round1/ --self-scores self-scores.json self-evaluation/*.json --out report.html
+  $ safecity report --scores scores/ --date 2023-04-28 --out report.docx
   $ safecity sample --units all-district --groups 3 --seed 20230320 --count 9 --evidence evidence/district/* --out onsite/
   $ safecity diff xian-2022/district next/district.json >> CHANGELOG.md
   $ safecity diff xian-2022/district xian-2023-example/district --check
@@ -88,24 +89,27 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command('feedback')
-    .description('write each unit\'s feedback lists (意见反馈清单, 问题反馈清单) as .md and print-ready .xlsx')
+    .description('write each unit\'s feedback lists (意见反馈清单, 问题反馈清单) as .md, print-ready .xlsx and a Word .docx in 公文 form')
     .requiredOption('--scores <dir>', 'folder of *.scorecard.json (from `safecity score --out`)')
-    .requiredOption('--out <dir>', 'folder to write <unit>.md and <unit>.xlsx')
+    .requiredOption('--out <dir>', 'folder to write <unit>.md, <unit>.xlsx and <unit>.docx')
     .option('--deadline <date>', '整改时限, default 2023-04-15 (the plan\'s 4月15日)')
-    .option('--date <date>', "the feedback's date (YYYY-MM-DD, default today): each row's own 整改时限 counts from it")
+    .option('--date <date>', "the feedback's date (成文日期, YYYY-MM-DD, default today): each row's own 整改时限 counts from it")
+    .option('--issuer <office>', '落款 of the Word documents; default 西安市安全生产委员会办公室 for the Xi\'an rubrics')
     .option('--json', 'print JSON')
-    .action((o: { scores: string; out: string; deadline?: string; date?: string; json?: boolean }) => feedback(o, io));
+    .action((o: { scores: string; out: string; deadline?: string; date?: string; issuer?: string; json?: boolean }) => feedback(o, io));
 
   program
     .command('report')
-    .description('write the city\'s self-evaluation report (自评报告): one self-contained .html with charts, and a .md twin')
+    .description('write the city\'s self-evaluation report (自评报告): one self-contained .html with charts and a .md twin, or a Word .docx in 公文 form')
     .requiredOption('--scores <dir>', 'folder of *.scorecard.json')
     .option('--before <dir>', 'scorecards of the round before rectification, to compare')
     .option('--self-scores <files...>', 'units\' self-evaluations: { "<unit id>": number } (legacy), { unit, ruleset, items } .json, or filled self-evaluation .xlsx (from self-template)')
     .option('--title <title>', 'report title')
-    .requiredOption('--out <file>', 'the .html to write (the .md is written beside it)')
+    .option('--date <date>', 'date of the report (成文日期, YYYY-MM-DD); default today')
+    .option('--issuer <office>', '落款 of the Word document; default 西安市安全生产委员会办公室 for the Xi\'an rubrics')
+    .requiredOption('--out <file>', 'the .html to write (the .md is written beside it), or the .docx (a Word document in 公文 form)')
     .option('--json', 'print JSON')
-    .action((o: { scores: string; before?: string; selfScores?: string[]; out: string; title?: string; json?: boolean }) => report(o, io));
+    .action((o: { scores: string; before?: string; selfScores?: string[]; out: string; title?: string; date?: string; issuer?: string; json?: boolean }) => report(o, io));
 
   program
     .command('self-template')

@@ -3,12 +3,13 @@
  *
  * - per-unit feedback lists, 意见反馈清单 (data check) and 问题反馈清单 (on-site check):
  *   {@link feedbackRows}, {@link feedbackMarkdown}, {@link feedbackWorkbook} (xlsx, which is
- *   also the rectification ledger 问题整改台账);
+ *   also the rectification ledger 问题整改台账), {@link feedbackDocx} (Word, 公文);
  * - the ledger over time: {@link readLedger} (a filled ledger back), {@link rectificationStatus}
  *   (against the re-scored round), {@link rectificationMarkdown} (the rectification report);
  * - before/after rectification: {@link compareRounds}, {@link compareMarkdown};
  * - the city's self-evaluation report (自评报告): {@link cityReport} (self-contained HTML
- *   with server-side ECharts SVG charts, and Markdown), {@link cityReportData}.
+ *   with server-side ECharts SVG charts, and Markdown), {@link cityReportData}, {@link cityReportDocx} (Word);
+ * - any of our Markdown as a 公文-style Word document: {@link markdownDocx}.
  *
  * ```ts
  * import { feedbackWorkbook, cityReport } from '@safecity/report';
@@ -118,4 +119,17 @@ export {
   type ReadSelfEvaluationOptions,
   type UnitSelfReportOptions,
 } from './self-evaluation.js';
+export {
+  markdownDocx,
+  markdownBlocks,
+  blocksDocx,
+  textRuns,
+  type DocxOptions,
+  type DocxOrientation,
+  type DocBlock,
+  type DocRun,
+  type DocAlign,
+  type MarkdownBlocks,
+} from './docx.js';
+export { feedbackDocx, cityReportDocx, type FeedbackDocxOptions, type CityReportDocxOptions } from './docx-reports.js';
 export { escapeHtml, escapeMarkdown, escapeMarkdownCell, fmtDate, neutraliseFormula } from './util.js';

@@ -1,12 +1,13 @@
 /**
  * `safecity feedback --scores DIR --out DIR` and `safecity report --scores DIR [--before DIR]
- * [--self-scores F…] --out F.html`: feedback lists per unit, and the city's self-evaluation report.
+ * [--self-scores F…] --out F.html|F.docx`: feedback lists per unit (md, xlsx, docx), and the city's
+ * self-evaluation report (html with its md twin, or a Word document in 公文 form).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Ruleset, ScoreCard } from '@safecity/engine';
-import { cityReport, compareMarkdown, compareRounds, feedbackMarkdown, feedbackWorkbook } from '@safecity/report';
-import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
+import { cityReport, cityReportDocx, compareMarkdown, compareRounds, feedbackDocx, feedbackMarkdown, feedbackWorkbook, markdownDocx } from '@safecity/report';
+import { cityUnit, rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { readCardFiles, type CardFile } from '../cards.js';
 import { InputProblems, UsageError, type Io } from '../io.js';
 import { readSelfScoreFiles } from '../self-evaluation.js';
@@ -59,14 +60,31 @@ function rulesetOf(card: ScoreCard): Ruleset | undefined {
   return r !== undefined && r.version === card.ruleset.version ? r : undefined;
 }
 
+/**
+ * The 落款 of the Word documents: `--issuer`, else, when every card was scored under one of the
+ * shipped Xi'an rubrics, the city's 安委会办公室 (西安市安全生产委员会办公室); else none.
+ */
+function issuerOf(cards: readonly ScoreCard[], issuer: string | undefined): string | undefined {
+  if (issuer !== undefined) return issuer;
+  return cards.length > 0 && cards.every((c) => rulesetOf(c) !== undefined) ? `${cityUnit.name}安全生产委员会办公室` : undefined;
+}
+
+/** `--date` as the documents want it: `YYYY-MM-DD`, a real day. */
+function checkDate(date: string | undefined): void {
+  if (date === undefined) return;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const d = m === null ? undefined : new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (d === undefined || d.toISOString().slice(0, 10) !== date) throw new UsageError(`--date must be a date as YYYY-MM-DD (e.g. 2023-03-31), found "${date}"`);
+}
+
 function reportError(e: unknown): never {
   // The report package says which card and where, as a TypeError: that is a problem in the input.
   if (e instanceof TypeError) throw new InputProblems('Problems in the scorecards', [{ place: 'scorecards', message: e.message }]);
   throw e;
 }
 
-export async function feedback(opts: { scores: string; out: string; deadline?: string; date?: string; json?: boolean }, io: Io): Promise<void> {
-  if (opts.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) throw new UsageError(`--date must be YYYY-MM-DD (the feedback's date), found "${opts.date}"`);
+export async function feedback(opts: { scores: string; out: string; deadline?: string; date?: string; issuer?: string; json?: boolean }, io: Io): Promise<void> {
+  checkDate(opts.date);
   // The city's own card is not a unit's: its points are lost in the units, whose lists say what to rectify.
   const cards = readCards(opts.scores, io)
     .map((c) => c.card)
@@ -75,55 +93,80 @@ export async function feedback(opts: { scores: string; out: string; deadline?: s
   const out = resolve(io.cwd, opts.out);
   mkdirSync(out, { recursive: true });
   const written: string[] = [];
+  const issuer = issuerOf(cards, opts.issuer);
   for (const card of cards) {
     const ruleset = rulesetOf(card);
     const options = { units: xianUnits, ...(ruleset ? { ruleset } : {}), ...(opts.deadline ? { deadline: opts.deadline } : {}), ...(opts.date ? { date: opts.date } : {}) };
     try {
       writeFileSync(join(out, `${card.unit.id}.md`), feedbackMarkdown(card, options));
       writeFileSync(join(out, `${card.unit.id}.xlsx`), await feedbackWorkbook(card, options));
+      writeFileSync(join(out, `${card.unit.id}.docx`), await feedbackDocx(card, { ...options, ...(issuer !== undefined ? { issuer } : {}) }));
     } catch (e) {
       reportError(e);
     }
-    written.push(`${card.unit.id}.md`, `${card.unit.id}.xlsx`);
+    written.push(`${card.unit.id}.md`, `${card.unit.id}.xlsx`, `${card.unit.id}.docx`);
   }
   if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, out: opts.out, written }, null, 2) + '\n');
-  else io.stdout(`wrote feedback lists (意见反馈清单, 问题反馈清单) for ${cards.length} unit${cards.length === 1 ? '' : 's'} to ${opts.out} (.md and .xlsx)\n`);
+  else io.stdout(`wrote feedback lists (意见反馈清单, 问题反馈清单) for ${cards.length} unit${cards.length === 1 ? '' : 's'} to ${opts.out} (.md, .xlsx and .docx)\n`);
 }
 
 export async function report(
-  opts: { scores: string; before?: string; selfScores?: string[]; out: string; title?: string; json?: boolean },
+  opts: { scores: string; before?: string; selfScores?: string[]; out: string; title?: string; date?: string; issuer?: string; json?: boolean },
   io: Io,
 ): Promise<void> {
-  if (extname(opts.out).toLowerCase() !== '.html') throw new UsageError(`--out must end in .html (the Markdown twin is written beside it), found "${opts.out}"`);
+  const ext = extname(opts.out).toLowerCase();
+  if (ext !== '.html' && ext !== '.docx')
+    throw new UsageError(`--out must end in .html (the Markdown twin is written beside it) or .docx (a Word document in 公文 form), found "${opts.out}"`);
+  checkDate(opts.date);
   const { units: cards, city, inconsistencies } = cityOf(readCards(opts.scores, io), io);
   if (cards.length === 0) throw new InputProblems('No unit scorecards', [{ place: opts.scores, message: 'only a city card here; the report is on the units’ cards' }]);
   const before = opts.before === undefined ? undefined : readCards(opts.before, io).map((c) => c.card).filter((c) => c.unit.kind !== 'city');
   const self = opts.selfScores !== undefined && opts.selfScores.length > 0 ? await readSelfScoreFiles(opts.selfScores, io) : {};
   const rulesets = [...new Set([...cards, ...(city ? [city] : [])].map(rulesetOf).filter((r): r is Ruleset => r !== undefined))];
-  let result: { html: string; markdown: string };
-  try {
-    result = cityReport(cards, {
-      rulesets,
-      ...(before ? { before } : {}),
-      ...(self.selfScores ? { selfScores: self.selfScores } : {}),
-      ...(self.selfEvaluations ? { selfEvaluations: self.selfEvaluations } : {}),
-      ...(opts.title ? { title: opts.title } : {}),
-      ...(city ? { city } : {}),
-      ...(inconsistencies ? { inconsistencies } : {}),
-    });
-  } catch (e) {
-    reportError(e);
-  }
-  const html = resolve(io.cwd, opts.out);
-  mkdirSync(dirname(html), { recursive: true });
-  writeFileSync(html, result.html);
-  const md = html.slice(0, -'.html'.length) + '.md';
-  writeFileSync(md, result.markdown);
-  const written = [opts.out, join(dirname(opts.out), basename(md))];
-  if (before !== undefined) {
-    const cmp = join(dirname(html), basename(md, '.md') + '.rectification.md');
-    writeFileSync(cmp, compareMarkdown(compareRounds(before, cards, { rulesets })));
-    written.push(join(dirname(opts.out), basename(cmp)));
+  const reportOptions = {
+    rulesets,
+    ...(before ? { before } : {}),
+    ...(self.selfScores ? { selfScores: self.selfScores } : {}),
+    ...(self.selfEvaluations ? { selfEvaluations: self.selfEvaluations } : {}),
+    ...(opts.title ? { title: opts.title } : {}),
+    ...(opts.date ? { date: opts.date } : {}),
+    ...(city ? { city } : {}),
+    ...(inconsistencies ? { inconsistencies } : {}),
+  };
+  const file = resolve(io.cwd, opts.out);
+  const stem = basename(file, extname(file));
+  const written = [opts.out];
+  mkdirSync(dirname(file), { recursive: true });
+  if (ext === '.docx') {
+    // the Word version: the report's Markdown in 公文 form (tables where the HTML has charts), and the comparison likewise
+    const issuer = issuerOf([...cards, ...(city ? [city] : [])], opts.issuer);
+    const docx = { ...(issuer !== undefined ? { issuer } : {}) };
+    try {
+      writeFileSync(file, await cityReportDocx(cards, { ...reportOptions, ...docx }));
+      if (before !== undefined) {
+        const cmp = join(dirname(file), `${stem}.rectification.docx`);
+        writeFileSync(cmp, await markdownDocx(compareMarkdown(compareRounds(before, cards, { rulesets })), { ...docx, ...(opts.date ? { date: opts.date } : {}) }));
+        written.push(join(dirname(opts.out), basename(cmp)));
+      }
+    } catch (e) {
+      reportError(e);
+    }
+  } else {
+    let result: { html: string; markdown: string };
+    try {
+      result = cityReport(cards, reportOptions);
+    } catch (e) {
+      reportError(e);
+    }
+    writeFileSync(file, result.html);
+    const md = join(dirname(file), `${stem}.md`);
+    writeFileSync(md, result.markdown);
+    written.push(join(dirname(opts.out), basename(md)));
+    if (before !== undefined) {
+      const cmp = join(dirname(file), `${stem}.rectification.md`);
+      writeFileSync(cmp, compareMarkdown(compareRounds(before, cards, { rulesets })));
+      written.push(join(dirname(opts.out), basename(cmp)));
+    }
   }
   if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, city: city?.unit.id ?? null, written }, null, 2) + '\n');
   else io.stdout(`wrote the city report for ${cards.length} units${city ? ` and the city's own result (${city.unit.name})` : ''}: ${written.join(', ')}\n`);
