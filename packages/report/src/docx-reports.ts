@@ -9,7 +9,9 @@ import { blocksDocx, markdownDocx, textRuns, type DocBlock, type DocRun, type Do
 import {
   bonusLine,
   DEFAULT_DEADLINE,
-  FEEDBACK_HEADERS,
+  LEDGER_ISSUED_HEADERS,
+  RECTIFICATION_TYPES,
+  deadlineLine,
   FEEDBACK_LIST_SOURCES,
   FEEDBACK_LIST_TITLES,
   feedbackRows,
@@ -40,7 +42,8 @@ export interface FeedbackDocxOptions extends FeedbackOptions, Omit<DocxOptions, 
  * 整改建议 · 佐证/位置 · 责任单位 · 整改时限) on a landscape page: the reasons and suggestions get
  * the room, a date fits on one line.
  */
-const FEEDBACK_WIDTHS = [32, 58, 92, 32, 120, 96, 76, 58, 104];
+// 序号 评分项 评分项名称 问题描述 扣分 整改建议 佐证/位置 责任单位 整改类型 整改时限 (mm-ish weights)
+const FEEDBACK_WIDTHS = [32, 54, 86, 118, 32, 92, 72, 58, 44, 80];
 
 /**
  * A place in the unit's own evidence file (`yanta.xlsx：工作表“评分项”第6行`) without the file's
@@ -83,7 +86,7 @@ export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions
   const pending = pendingLine(card);
   if (pending !== undefined) blocks.push(para('待评定', pending));
   for (const v of card.vetoes) blocks.push(para('否决项', `${v.title}——${v.reason}`));
-  blocks.push(para('整改时限', `${fmtDate(deadline)}前完成整改`));
+  blocks.push(para('整改时限', deadlineLine(deadline)));
 
   const numerals = ['一', '二', '三', '四'];
   lists.forEach((list, i) => {
@@ -97,19 +100,20 @@ export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions
     const cell = (text: string): DocRun[] => textRuns(text);
     blocks.push({
       kind: 'table',
-      header: FEEDBACK_HEADERS.map((h) => cell(h)),
+      header: LEDGER_ISSUED_HEADERS.map((h) => cell(h)),
       rows: listRows.map((r) => [
         cell(String(r.no)),
         cell(r.itemId),
         cell(r.path.join(' › ')),
-        cell(fmtPoints(r.points)),
         cell(rowReason(r)),
+        cell(fmtPoints(r.points)),
         cell(r.suggestion),
         cell(placesText(r.evidence, fields).map((p) => ownPlace(p, card.unit.id)).join('\n')),
         cell(r.responsible),
-        cell(fmtDate(r.deadline)),
+        cell(RECTIFICATION_TYPES[r.rectification]),
+        cell(r.deadlineText),
       ]),
-      align: ['center', 'left', 'left', 'right', 'left', 'left', 'left', 'left', 'center'],
+      align: ['center', 'left', 'left', 'left', 'right', 'left', 'left', 'left', 'center', 'center'],
       widths: FEEDBACK_WIDTHS,
     });
     blocks.push({ kind: 'paragraph', runs: textRuns(totalsLine(feedbackTotals(rows, list)).replace(/(\d) (项|分)/g, '$1$2').replace(/(扣|有) (\d)/g, '$1$2')) });

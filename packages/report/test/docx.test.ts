@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ScoreCard } from '@safecity/engine';
-import { cityReport, cityReportDocx, compareMarkdown, compareRounds, feedbackDocx, feedbackRows, markdownBlocks, markdownDocx } from '../src/index.js';
+import { cityReport, cityReportDocx, compareMarkdown, compareRounds, feedbackDocx, feedbackRows, markdownBlocks, markdownDocx, RECTIFICATION_TYPES } from '../src/index.js';
 import { isWideTable } from '../src/docx.js';
 import { xmlText } from '../src/docx-layout.js';
 import { assertWellFormed, docxParts, paragraphs, sections, tables, textOf } from './docx-parts.js';
@@ -59,7 +59,7 @@ describe('feedbackDocx', async () => {
         '评价对象：雁塔区',
         '评价细则：《西安市国家安全发展示范城市创建工作评价细则（2022版）·区县（开发区）》（版本 2.0.0）',
         '加分项：得5分（上限5分）',
-        '整改时限：2023年4月15日前完成整改',
+        '整改时限：各项按整改类型自下发之日起计（立行立改、限期整改见各项，长期坚持每轮复核）；未另行规定的，2023年4月15日前完成',
       ]),
     );
     expect(lines.find((l) => l.startsWith('得分：'))).toMatch(/^得分：总分139\.7（基础134\.7\/140，加分5）；折算[\d.]+；等级\S+$/);
@@ -73,32 +73,37 @@ describe('feedbackDocx', async () => {
     const rows = feedbackRows(card, { ruleset: districtLarger });
     for (const [i, list] of (['data-check', 'onsite'] as const).entries()) {
       const t = ts[i]!;
-      expect(t.rows[0]!.cells).toEqual(['序号', '评分项', '评分项名称', '扣分', '扣分原因', '整改建议', '佐证/位置', '责任单位', '整改时限']);
+      expect(t.rows[0]!.cells).toEqual(['序号', '评分项', '评分项名称', '问题描述', '扣分', '整改建议', '佐证/位置', '责任单位', '整改类型', '整改时限']);
       expect(t.rows[0]!.xml).toContain('<w:tblHeader/>');
-      expect(t.rows.slice(1).map((r) => [r.cells[0], r.cells[1], r.cells[3]])).toEqual(rows.filter((r) => r.list === list).map((r) => [String(r.no), r.itemId, String(r.points)]));
+      expect(t.rows.slice(1).map((r) => [r.cells[0], r.cells[1], r.cells[4]])).toEqual(rows.filter((r) => r.list === list).map((r) => [String(r.no), r.itemId, String(r.points)]));
     }
     const cells = (id: string, list: number) => ts[list]!.rows.find((r) => r.cells[1] === id)!.cells;
+    // the row's own rectification type and due date, counted from the lists' date
+    const row3111 = feedbackRows(card, { ruleset: districtLarger, date: '2023-03-31' }).find((r) => r.itemId === '3.1.1.1')!;
+    const ROW_TYPE = RECTIFICATION_TYPES[row3111.rectification];
+    const ROW_DEADLINE = row3111.deadlineText;
     expect(cells('3.1.1.1', 0)).toEqual([
       '3',
       '3.1.1.1',
       '工作成效 › 城市安全源头治理 › 城市安全规划 › 城市总体规划及防灾减灾等专项规划',
-      '1.5',
       '城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分',
+      '1.5',
       expect.stringContaining('专项规划'),
       '工作表“评分项”第22行', // the unit's own file, without its name (the unit's id)
       '雁塔区',
-      '2023年4月15日',
+      ROW_TYPE,
+      ROW_DEADLINE,
     ]);
-    expect(cells('2.4.2', 0)[4]).toBe('【已被取代，不计分】台账资料未按月归档');
-    expect(cells('2.4.2', 0)[3]).toBe('0');
+    expect(cells('2.4.2', 0)[3]).toBe('【已被取代，不计分】台账资料未按月归档');
+    expect(cells('2.4.2', 0)[4]).toBe('0');
     // a newline in a reason is a line break in its cell; formula-looking text stays as it is
-    expect(cells('3.2.2.17', 1)[4]).toBe('高层建筑消防通道堵塞|2处\n另见照片');
+    expect(cells('3.2.2.17', 1)[3]).toBe('高层建筑消防通道堵塞|2处\n另见照片');
     expect(cells('3.2.2.17', 1)[6]).toBe('照片1.jpg\n照片2.jpg');
-    expect(cells('3.1.1.2', 1)[4]).toBe('=SUM(A1) 现场抽查2个建设项目未开展安全评估');
+    expect(cells('3.1.1.2', 1)[3]).toBe('=SUM(A1) 现场抽查2个建设项目未开展安全评估');
     // 扣分 right-aligned, 序号 centred
     const row = ts[0]!.rows[1]!.xml;
     const cellXml = [...row.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((m) => m[0]);
-    expect(cellXml[3]).toContain('<w:jc w:val="right"/>');
+    expect(cellXml[4]).toContain('<w:jc w:val="right"/>');
     expect(cellXml[0]).toContain('<w:jc w:val="center"/>');
   });
 
