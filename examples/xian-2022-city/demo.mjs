@@ -10,7 +10,12 @@
 //    the districts' figures): a figure that does not add up becomes a data-check rejection;
 // 4. score the municipal units again with their findings plus those rejections;
 // 5. compute the city's card from all 48 cards and write it beside them;
-// 6. write the feedback lists and the city report, and print the city's result and the
+// 6. write each unit's feedback lists, which are also its rectification ledger (问题整改台账), as
+//    xlsx, Markdown and Word (公文);
+// 7. read back the ledgers two districts filled in (./ledger) against the re-check's cards: the
+//    rectification report (what is 销号, overdue, still deducted);
+// 8. write five units' 单位自评报告 (their self-evaluations item by item, ./self-evaluation), the
+//    city's 自评报告 (html, md, Word) and its 社会公示 version; print the city's result and the
 //    rankings of the two groups (市级成员单位, 区县（开发区）) separately.
 //
 //   npm run demo                                  (from the repo root: out/ at the root)
@@ -28,7 +33,20 @@ import { checkConsistency, responsibilityConflicts, createEngine, mergeEvidence,
 import { parseJsonEvidence } from '@safecity/evidence-json';
 import { parseWorkbook } from '@safecity/evidence-excel';
 import { city as cityJson, cityUnit, rulesets, units, unitById } from '@safecity/ruleset-xian-2022';
-import { cityReport, feedbackMarkdown, feedbackWorkbook, parseSelfEvaluation, unitSelfReport } from '@safecity/report';
+import {
+  cityReport,
+  cityReportDocx,
+  feedbackDocx,
+  feedbackMarkdown,
+  feedbackWorkbook,
+  markdownDocx,
+  parseSelfEvaluation,
+  readLedger,
+  rectificationMarkdown,
+  rectificationStatus,
+  rectificationStatusRows,
+  unitSelfReport,
+} from '@safecity/report';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -167,19 +185,46 @@ writeFileSync(join(cityDir, 'consistency.json'), JSON.stringify({ ruleset: { id:
 writeFileSync(join(cityDir, 'consistency-findings.json'), JSON.stringify(consistency.findings, null, 2) + '\n');
 
 // 6. Feedback lists per unit (意见反馈清单 from the data check, 问题反馈清单 from the on-site check),
-// as Markdown and print-ready xlsx, and the city's self-evaluation report (自评报告).
+// as Markdown, print-ready xlsx (the ledger) and Word.
 const DATE = '2023-03-31'; // the end of the self-inspection's checks; fixed so the output is reproducible
 const feedbackDir = join(out, 'feedback');
 mkdirSync(feedbackDir, { recursive: true });
+const ISSUER = '西安市安全生产委员会办公室';
 for (const card of cards) {
   const options = { ruleset: rulesets[card.ruleset.id], units, date: DATE };
   writeFileSync(join(feedbackDir, `${card.unit.id}.md`), feedbackMarkdown(card, options));
+  // the xlsx is also the unit's rectification ledger (问题整改台账): its clerks fill in their columns
   writeFileSync(join(feedbackDir, `${card.unit.id}.xlsx`), await feedbackWorkbook(card, options));
+  writeFileSync(join(feedbackDir, `${card.unit.id}.docx`), await feedbackDocx(card, { ...options, issuer: ISSUER }));
 }
-const report = cityReport(cards, {
+
+// 7. The ledgers come back filled in (./ledger: 雁塔区 and 碑林区, as clerks and the office filled
+// them), read against the re-check's cards on the day of the review: what is 销号, overdue, and
+// still deducted. Their status drafts the city report's 下一步工作.
+const REVIEW = '2023-05-20';
+const ledgerFiles = readdirSync(join(HERE, 'ledger')).filter((f) => f.endsWith('.xlsx')).sort();
+const statuses = [];
+for (const f of ledgerFiles) {
+  try {
+    const ledger = await readLedger(readFileSync(join(HERE, 'ledger', f)), `ledger/${f}`);
+    const rescored = readJson(`ledger/rescored/${ledger.unit.id}.scorecard.json`);
+    statuses.push(rectificationStatus(ledger, rescored, { date: REVIEW, feedback: { ruleset: rulesets[rescored.ruleset.id], units } }));
+  } catch (e) {
+    if (!(e instanceof SafecityError)) throw e;
+    problems.push(...e.issues);
+  }
+}
+if (problems.length > 0) fail();
+const rectification = rectificationMarkdown(statuses, { title: '问题整改情况报告（示例）' });
+writeFileSync(join(out, 'rectification.md'), rectification);
+writeFileSync(join(out, 'rectification.docx'), await markdownDocx(rectification, { issuer: ISSUER, date: REVIEW }));
+
+// 8. The city's self-evaluation report (自评报告), after the review: html, md and Word.
+const reportOptions = {
   title: '西安市创建国家安全发展示范城市自评报告（示例）',
   city: cityCard,
-  date: '2023-04-28',
+  date: '2023-05-26',
+  rectificationStatus: rectificationStatusRows(statuses),
   selfScores,
   selfEvaluations,
   rulesets: [rulesets['xian-2022/municipal'], rulesets['xian-2022/district'], rulesets['xian-2022/city']],
@@ -189,28 +234,34 @@ const report = cityReport(cards, {
     message: en ? i.message.en : i.message.zh,
     places: [...i.figure.places, ...i.against.units.filter((u) => u.value !== 0).flatMap((u) => u.places)],
   })),
-});
+};
+const report = cityReport(cards, reportOptions);
 writeFileSync(join(out, 'city-report.html'), report.html);
 writeFileSync(join(out, 'city-report.md'), report.markdown);
+writeFileSync(join(out, 'city-report.docx'), await cityReportDocx(cards, { ...reportOptions, issuer: ISSUER }));
 // The 社会公示 version: the city's result, the areas and each unit's grade; nothing internal.
-const publicReport = cityReport(cards, {
+const publicOptions = {
   title: '西安市创建国家安全发展示范城市自评情况公示（示例）',
   audience: 'public',
   city: cityCard,
-  date: '2023-04-28',
-  publicity: { from: '2023-04-28', to: '2023-05-12' },
+  date: '2023-05-26',
+  publicity: { from: '2023-05-26', to: '2023-06-09' },
   contact: '西安市安全生产委员会办公室（示例），电话 029-00000000',
   rulesets: [rulesets['xian-2022/municipal'], rulesets['xian-2022/district'], rulesets['xian-2022/city']],
-});
+};
+const publicReport = cityReport(cards, publicOptions);
 writeFileSync(join(out, 'city-report-public.html'), publicReport.html);
 writeFileSync(join(out, 'city-report-public.md'), publicReport.markdown);
+writeFileSync(join(out, 'city-report-public.docx'), await cityReportDocx(cards, { ...publicOptions, issuer: ISSUER }));
 // Each unit's 单位自评报告 (due before the city's): its self-evaluation item by item against the evaluation.
 const selfDir = join(out, 'self-evaluation');
 mkdirSync(selfDir, { recursive: true });
 for (const self of selfEvaluations) {
   const card = cards.find((c) => c.unit.id === self.unit);
   if (card === undefined) continue;
-  writeFileSync(join(selfDir, `${self.unit}.md`), unitSelfReport(card, self, { ruleset: rulesets[card.ruleset.id], date: '2023-03-25' }));
+  const selfReport = unitSelfReport(card, self, { ruleset: rulesets[card.ruleset.id], date: '2023-03-25' });
+  writeFileSync(join(selfDir, `${self.unit}.md`), selfReport);
+  writeFileSync(join(selfDir, `${self.unit}.docx`), await markdownDocx(selfReport, { issuer: card.unit.name, date: '2023-03-25' }));
 }
 
 // ── printed ────────────────────────────────────────────────────────────────────────────────
@@ -314,4 +365,6 @@ for (const [key, title, pick] of GROUPS) {
   );
 }
 console.log(`\nwrote ${cards.length} scorecards to ${join(out, 'scores')} and the city's to ${join(cityDir, `${cityUnit.id}.scorecard.json`)},`);
-console.log(`feedback lists (.md, .xlsx) to ${feedbackDir}, and the city report to ${join(out, 'city-report.html')} (+ .md)`);
+console.log(`feedback lists and rectification ledgers (.xlsx, .md, .docx) to ${feedbackDir},`);
+console.log(`the city report to ${join(out, 'city-report.html')} (+ .md, .docx; the 社会公示 version city-report-public.*),`);
+console.log(`five units' 单位自评报告 to ${selfDir}, and the filled ledgers read back to ${join(out, 'rectification.md')} (+ .docx)`);

@@ -893,12 +893,17 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
         o.suggestions.map(names.text).join('\n') || '—',
         ...(l !== undefined
           ? [
-              o.status === undefined || o.status.closed + o.status.ongoing + o.status.open + o.status.overdue === 0
-                ? '未列入台账'
-                : [
-                    `已销号 ${o.status.closed}，整改中 ${o.status.ongoing}，未开始 ${o.status.open}，逾期 ${o.status.overdue}`,
-                    ...(o.overdue ?? []).map((x) => `逾期：${x.name}${x.due !== undefined ? `（时限${fmtDate(x.due)}）` : ''}`),
-                  ].join('\n'),
+              (() => {
+                // the units whose ledger has the item; the others have not sent their ledger back yet
+                const inLedger = new Set((options.rectificationStatus ?? []).filter((r) => r.itemId === o.id).map((r) => r.unit));
+                const notBack = o.units.filter((u) => !inLedger.has(u.id)).length;
+                const counted = o.status !== undefined && o.status.closed + o.status.ongoing + o.status.open + o.status.overdue > 0;
+                return [
+                  ...(counted ? [`已销号 ${o.status!.closed}，整改中 ${o.status!.ongoing}，未开始 ${o.status!.open}，逾期 ${o.status!.overdue}`] : []),
+                  ...(o.overdue ?? []).map((x) => `逾期：${x.name}${x.due !== undefined ? `（时限${fmtDate(x.due)}）` : ''}`),
+                  ...(notBack > 0 ? [notBack === o.units.length ? '台账未报回' : `另有 ${notBack} 个单位台账未报回`] : []),
+                ].join('\n');
+              })(),
             ]
           : []),
       ]);

@@ -52,6 +52,7 @@ export {
   readLedger,
   rectificationStatus,
   rectificationMarkdown,
+  rectificationStatusRows,
   parseLedgerDate,
   quoteCell,
   unquoteCell,

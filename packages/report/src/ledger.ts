@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import { EvidenceError, type Issue, type ScoreCard } from '@safecity/engine';
 import { feedbackRows, RECTIFICATION_TYPES, type FeedbackList, type FeedbackOptions, type RectificationType } from './feedback.js';
 import { escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, milli } from './util.js';
+import type { RectificationStatusRow } from './narrative.js';
 import {
   LEDGER_KEY_COLUMN,
   LEDGER_MARK,
@@ -575,4 +576,28 @@ export function rectificationMarkdown(status: RectificationStatus | readonly Rec
     );
   out.push('');
   return out.join('\n');
+}
+
+/** How each state of a ledger row reads in the city report's 下一步工作 (已销号 · 逾期 · 未开始 · 整改中). */
+const STATUS_OF_STATE: Readonly<Record<RectificationState, RectificationStatusRow['status']>> = {
+  已销号: 'closed',
+  逾期: 'overdue',
+  // reported done but still deducted: the work is still to do
+  仍扣分: 'open',
+  未开始: 'open',
+  // done and no longer deducted, awaiting the office's 销号; or under way; or never-ending
+  待销号: 'ongoing',
+  整改中: 'ongoing',
+  长期坚持: 'ongoing',
+};
+
+/**
+ * The ledgers' rows as the city report's `rectificationStatus` option takes them, so that
+ * 五、下一步工作 says per open item how many units closed it, are overdue or still at work.
+ */
+export function rectificationStatusRows(status: RectificationStatus | readonly RectificationStatus[]): RectificationStatusRow[] {
+  const all: readonly RectificationStatus[] = Array.isArray(status) ? status : [status as RectificationStatus];
+  return all.flatMap((s) =>
+    s.items.map((i) => ({ unit: s.unit.id, itemId: i.row.itemId, status: STATUS_OF_STATE[i.state], ...(i.row.due !== '' ? { due: i.row.due } : {}) })),
+  );
 }
