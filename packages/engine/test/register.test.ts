@@ -67,7 +67,7 @@ describe('documentsFromRegister', () => {
     );
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 8 }), (raw) => {
-        const entries = raw.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== '')) as DocumentEntry);
+        const entries = raw.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== '')) as unknown as DocumentEntry);
         const r = documentsFromRegister(entries);
         for (const d of ['A', 'B', 'C']) {
           const counts = entries.some((e) => e.document === d && (e.title ?? '').trim() !== '' && ((e.number ?? '') !== '' || (e.date ?? '') !== ''));

@@ -296,7 +296,9 @@ describe('several files', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]!.path).toBe('yanta-b.json#/items/3.1.1.1/planFindings');
     expect(issues[0]!.message).toContain('yanta-a.json#/items/3.1.1.1/planFindings');
-    expect(issues[0]!.message).toContain('given twice with different values');
+    expect(issues[0]!.message).toContain('填报了两次且不一致');
+    // The field's title, never its id; both places.
+    expect(issues[0]!.message).not.toContain('planFindings"');
   });
 
   it('two files for the same unit agreeing: both places kept as sources', () => {
@@ -321,7 +323,10 @@ describe('several files', () => {
     const t = template();
     delete t['ruleset']['hash'];
     const r = parseJsonEvidence(JSON.stringify(t), { file: 'yanta.json', ruleset: districtRs });
-    expect(r.warnings).toEqual([{ path: 'yanta.json#/ruleset', message: expect.stringContaining('未写 ruleset.hash') }]);
+    expect(r.warnings).toEqual([
+      { path: 'yanta.json#/ruleset', message: expect.stringContaining('未写 ruleset.hash') },
+      { path: 'yanta.json', message: '未填写任何填报值：本单位将按未提供计分（yanta.json）' },
+    ]);
   });
 
   it('a file of another version is not checked item by item, but every entry is accounted for', () => {
