@@ -24,7 +24,9 @@ export const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i
 export function readEvidenceFile(file: string, io: Io, problems: Problem[]): EvidenceFile | undefined {
   const ext = extname(file).toLowerCase();
   if (ext !== '.json' && ext !== '.xlsx' && ext !== '.xls' && ext !== '.xlsm') {
-    problems.push({ place: file, message: `unsupported evidence file type "${ext || '(none)'}": give .json or .xlsx files` });
+    // Clerks meet this one (a workbook saved as .ods or .csv): in Chinese, with what to do.
+    const how = ext === '.ods' || ext === '.csv' || ext === '.et' || ext === '.numbers' ? `；请用 WPS、Excel 或 LibreOffice 打开后另存为 Excel 工作簿（.xlsx）` : '';
+    problems.push({ place: file, message: `不支持的佐证文件类型“${ext || '（无扩展名）'}”：请提交 Excel 工作簿（.xlsx）或 JSON 文件（.json）${how}` });
     return undefined;
   }
   try {
@@ -76,7 +78,7 @@ export async function readAllEvidence(
     }
   }
   if (io.isTTY && total > 3) io.stderr('\r' + ' '.repeat(40) + '\r');
-  const merged = mergeEvidence(parts);
+  const merged = mergeEvidence(parts, ruleset.fields);
   problems.push(...toProblems(merged.issues));
   if (problems.length > 0) throw new InputProblems(`Problems in the evidence (${total} file${total === 1 ? '' : 's'})`, problems);
   return { units: merged.units, records, warnings };
