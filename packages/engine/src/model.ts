@@ -113,7 +113,7 @@ export const EvidenceFieldSchema = Type.Object(
     document: Type.Optional(
       Type.Boolean({
         description:
-          'A yes/no field that stands for one document (e.g. 实施方案): units list it in the evidence register (佐证材料清单) with its 文号 and 印发日期, and it counts only when named and dated or numbered. `documents` fields always take a register.',
+          'Whether units list this field in the evidence register (佐证材料清单: 证明材料名称, 文号, 印发日期, …), where a document counts only when named and dated or numbered. true on a yes/no field that stands for one document (e.g. 实施方案); `documents` fields take a register unless false (a list of names that are not documents, e.g. 备检单位).',
       }),
     ),
   },

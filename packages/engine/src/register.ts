@@ -59,9 +59,12 @@ export function documentsFromRegister(entries: readonly DocumentEntry[] | undefi
   return { counted, incomplete };
 }
 
-/** Whether a field takes a register: every `documents` field, and yes/no fields flagged `document: true`. */
+/**
+ * Whether a field takes a register: every `documents` field unless flagged `document: false`
+ * (names that are not documents), and yes/no fields flagged `document: true`.
+ */
 export function takesRegister(field: Pick<EvidenceField, 'type' | 'document'>): boolean {
-  return field.type === 'documents' || (field.type === 'boolean' && field.document === true);
+  return field.type === 'documents' ? field.document !== false : field.type === 'boolean' && field.document === true;
 }
 
 /**

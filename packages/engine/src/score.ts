@@ -1192,13 +1192,21 @@ function withRegister(d: DeductionDraft, item: CompiledItem, model: CompiledMode
     return { ...d, data: { ...data, missing: missing.map((m) => missingDocumentText(String(m), reading)) } };
   }
   const inc = reading.incomplete[0];
-  if (inc === undefined || field.negative !== undefined) return d;
+  if (inc === undefined) return d;
   const lacks = lacksText(inc.lacks);
   const named = inc.title ?? (inc.document === name ? undefined : inc.document);
-  const statement = {
-    zh: `${field.title.zh}：${named === undefined ? '' : `《${named}》`}已登记，${lacks.zh}`,
-    en: `${field.title.en ?? field.title.zh}: ${named === undefined ? 'registered' : `"${named}" registered`}; ${lacks.en}`,
-  };
+  const neg = field.negative;
+  // With the field's own words for 否, the register's note follows them in brackets.
+  const statement =
+    neg !== undefined
+      ? {
+          zh: `${neg.zh}（${named === undefined ? '' : `《${named}》`}已登记，${lacks.zh}）`,
+          en: `${neg.en ?? neg.zh} (${named === undefined ? 'registered' : `"${named}" registered`}; ${lacks.en})`,
+        }
+      : {
+          zh: `${field.title.zh}：${named === undefined ? '' : `《${named}》`}已登记，${lacks.zh}`,
+          en: `${field.title.en ?? field.title.zh}: ${named === undefined ? 'registered' : `"${named}" registered`}; ${lacks.en}`,
+        };
   return { ...d, data: { ...data, statement } };
 }
 

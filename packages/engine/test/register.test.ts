@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { createEngine, documentsFromRegister, registerValue, type DocumentEntry, type UnitEvidence } from '../src/index.js';
+import { createEngine, documentsFromRegister, registerValue, takesRegister, type DocumentEntry, type UnitEvidence } from '../src/index.js';
 import { rulesetOf, unit } from './helpers.js';
 
 const REQUIRED = ['安全生产责任制规定', '安全生产考核办法', '隐患排查治理制度'];
@@ -107,6 +107,24 @@ describe('scoring with a register', () => {
     expect(node(card, 'plan').deductions![0]!.reason).toBe('创建实施方案：《西安市创建实施方案》已登记，缺文号和印发日期，扣2分');
     const en = rs.score({ unit, values: { planIssued: false }, register: { planIssued: [{ document: 'planIssued' }] } }, { lang: 'en' });
     expect(node(en, 'plan').deductions![0]!.reason).toContain('implementation plan: registered; lacks its title and a document number or date');
+  });
+
+  it('with the field’s own words for 否, the register’s note follows them', () => {
+    const rs2 = createEngine().compile(
+      rulesetOf(
+        [{ id: 'plan', title: { zh: '总体方案' }, max: 2, scoring: { method: 'presence', params: { field: 'overallPlan' } } }],
+        [{ name: 'overallPlan', type: 'boolean', document: true, title: { zh: '创建工作总体方案' }, negative: { zh: '未制定创建工作总体方案' } }],
+      ),
+    );
+    const card = rs2.score({ unit, values: { overallPlan: false }, register: { overallPlan: [{ document: 'overallPlan', title: '雁塔区创建工作总体方案', number: ' ' }] } });
+    expect(card.nodes[0]!.children![0]!.deductions![0]!.reason).toBe('未制定创建工作总体方案（《雁塔区创建工作总体方案》已登记，缺文号和印发日期），扣2分');
+  });
+
+  it('a documents field flagged document: false takes no register (names that are not documents)', () => {
+    expect(takesRegister({ type: 'documents', document: false })).toBe(false);
+    expect(takesRegister({ type: 'documents' })).toBe(true);
+    expect(takesRegister({ type: 'boolean' })).toBe(false);
+    expect(takesRegister({ type: 'boolean', document: true })).toBe(true);
   });
 
   it('the register changes the words, never the points; and it is hashed', () => {
