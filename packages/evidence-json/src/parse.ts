@@ -194,7 +194,7 @@ function readRegisterValue(
   if (!Array.isArray(v)) {
     if (f.type === 'boolean' && typeof v === 'boolean') return { problems: [], value: v };
     const want = f.type === 'boolean' ? 'true、false 或证明材料清单（对象数组）' : '文件名列表或证明材料清单（数组）';
-    return { problems: [['', `应为${want}，实为 ${shown(v)}${hint(f, v)}`]] };
+    return { problems: [['', `应为${spaced(want)}，实为 ${shown(v)}${hint(f, v)}`]] };
   }
   const problems: Array<[string, string]> = [];
   const plain: string[] = [];
