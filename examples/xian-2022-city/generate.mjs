@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { checkConsistency, createEngine, evidenceLayout, mergeEvidence, SafecityError } from '@safecity/engine';
+import { checkConsistency, createEngine, evidenceLayout, mergeEvidence, registerValue, SafecityError, takesRegister } from '@safecity/engine';
 import { city as cityRubric, units, rulesetFor } from '@safecity/ruleset-xian-2022';
 import { excelTemplate, parseWorkbook } from '@safecity/evidence-excel';
 import { evidenceJsonSchema, jsonTemplate, parseJsonEvidence } from '@safecity/evidence-json';
@@ -281,21 +281,72 @@ function generateUnit(unit, ruleset) {
   return { layout, profile, values };
 }
 
+// ── the evidence register (佐证材料清单) ─────────────────────────────────────────────────
+/**
+ * Units whose register has one incomplete entry (no 文号, no 印发日期), so the feedback shows
+ * 《…》（已登记，缺文号和印发日期）: the document no longer counts, deliberately.
+ */
+const INCOMPLETE = { lianhu: { field: 'policyDocs' }, beilin: { field: 'overallPlan' } };
+/** A unit's 不适用 claim (the checker decides; the score does not change). */
+const CLAIMS = { lianhu: { item: '3.1.2.8', reason: '本区无地下综合管廊建设任务，管廊规划由市级统一编制' } };
+const CONTACTS = ['王丽', '张强', '李娜', '刘洋', '陈静', '杨帆', '赵磊', '孙悦'];
+
+/** The register of a unit's documents, every entry complete (named, numbered and dated) unless INCOMPLETE says. */
+function registerFor(unit, ruleset, values) {
+  const rng = rngFor(`${unit.id}/register`);
+  const prefix = unit.kind === 'municipal' ? `市${unit.name.replace(/^市/, '').slice(0, 2)}发` : `${unit.name.slice(0, 1)}政办发`;
+  const contact = CONTACTS[Math.floor(rng() * CONTACTS.length)];
+  const register = {};
+  let n = 1 + Math.floor(rng() * 20);
+  for (const f of ruleset.fields) {
+    const v = values[f.name];
+    if (!takesRegister(f) || v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
+    const docs = f.type === 'boolean' ? [f.name] : v;
+    register[f.name] = docs.map((d) => {
+      const name = f.type === 'boolean' ? f.title.zh : d;
+      const month = 1 + Math.floor(rng() * 11);
+      return {
+        document: d,
+        title: `${unit.name}${name.replace(/^《|》$/g, '')}`,
+        number: `${prefix}〔2022〕${n++}号`,
+        date: `2022-${String(month).padStart(2, '0')}-${String(1 + Math.floor(rng() * 28)).padStart(2, '0')}`,
+        archived: true,
+        link: `佐证材料/${f.name}/${name}.pdf`,
+        provider: unit.name,
+        contact,
+      };
+    });
+  }
+  const inc = INCOMPLETE[unit.id];
+  const entries = inc === undefined ? undefined : register[inc.field];
+  if (entries !== undefined && entries.length > 0) {
+    // The first document is registered by name only: it does not count.
+    const { number: _n, date: _d, ...rest } = entries[0];
+    entries[0] = rest;
+    const f = ruleset.fields.find((x) => x.name === inc.field);
+    values[inc.field] = registerValue(f, entries);
+  } else if (inc !== undefined) throw new Error(`${unit.id} has no ${inc.field} to register incompletely`);
+  return register;
+}
+
 // ── writing: JSON ───────────────────────────────────────────────────────────────────────
 const dirOf = (unit) => join(HERE, 'evidence', unit.kind === 'municipal' ? 'municipal' : 'district');
 
-function jsonFile(unit, ruleset, values) {
+function jsonFile(unit, ruleset, values, register, claims) {
   // The schemas sit in evidence/schemas/, one level up from the file.
   const doc = jsonTemplate(ruleset, unit, { schemaRef: `../schemas/${unit.id}.schema.json` });
-  for (const [id, fields] of Object.entries(doc.items)) for (const name of Object.keys(fields)) doc.items[id][name] = values[name] ?? null;
-  for (const name of Object.keys(doc.general ?? {})) doc.general[name] = values[name] ?? null;
+  // A documented field is written as its register entries (the value is what they count).
+  const valueOf = (name) => register[name] ?? values[name] ?? null;
+  for (const [id, fields] of Object.entries(doc.items)) for (const name of Object.keys(fields)) doc.items[id][name] = valueOf(name);
+  for (const name of Object.keys(doc.general ?? {})) doc.general[name] = valueOf(name);
+  for (const [id, reason] of Object.entries(claims)) if (doc.items[id] !== undefined) doc.items[id].$notApplicable = reason;
   // A partner that also reports the lead's figure writes it under the item, beside its own share.
   for (const c of CONFLICTS) if (c.unit === unit.id) doc.items[c.item][c.field] = c.value;
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
 // ── writing: a workbook filled in as a person would ────────────────────────────────────
-async function xlsxFile(unit, ruleset, values, rng) {
+async function xlsxFile(unit, ruleset, values, register, rng) {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(await excelTemplate(ruleset, unit));
   const fixed = new Date(Date.UTC(2023, 2, 17 + (unit.id.length % 6), 1 + (unit.id.charCodeAt(0) % 8), 30, 0));
@@ -341,6 +392,41 @@ async function xlsxFile(unit, ruleset, values, rng) {
     }
     if (GEO_FIELDS.includes(r.field) && v === 0) note.value = GEO_NOTE[r.field];
     else if (f.type === 'integer' && fieldScoringCache(ruleset).get(r.field)?.method === 'per-finding' && v >= 2) note.value = '已列入问题清单，正在整改';
+  }
+  // 佐证材料清单: each entry on its pre-filled row, the rest on the blank rows at the end.
+  const reg = wb.getWorksheet('佐证材料清单');
+  const regRows = [];
+  let extraRow;
+  meta.eachRow((r) => {
+    const v = r.values;
+    if (v[1] === 'reg') regRows.push({ row: v[3], item: v[5], field: v[6], document: v[7] || '' });
+    if (v[1] === 'regExtra') extraRow = v[3];
+  });
+  const put = (row, e) => {
+    const set = (col, x) => {
+      if (x !== undefined) reg.getCell(row, col).value = x;
+    };
+    set(3, e.title);
+    set(4, e.number);
+    set(5, e.date === undefined ? undefined : new Date(`${e.date}T00:00:00Z`));
+    set(6, e.archived === undefined ? undefined : e.archived ? '是' : '否');
+    set(7, e.link);
+    set(8, e.provider);
+    set(9, e.contact);
+  };
+  for (const [field, entries] of Object.entries(register)) {
+    const mine = regRows.filter((r) => r.field === field);
+    for (const e of entries) {
+      const at = mine.find((r) => !r.used && (r.document === e.document || (r.document === '' && e.document === e.title)));
+      if (at !== undefined) {
+        at.used = true;
+        put(at.row, e);
+      } else {
+        reg.getCell(extraRow, 1).value = mine[0]?.item ?? '';
+        reg.getCell(extraRow, 2).value = e.document;
+        put(extraRow++, e);
+      }
+    }
   }
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }
@@ -447,6 +533,8 @@ async function main() {
   for (const unit of units) {
     const ruleset = compiledFor(unit);
     const values = generated.get(unit.id);
+    const register = registerFor(unit, ruleset, values);
+    const claims = CLAIMS[unit.id] === undefined ? {} : { [CLAIMS[unit.id].item]: CLAIMS[unit.id].reason };
     const expected = reported(values);
     const dir = dirOf(unit);
     let part;
@@ -459,13 +547,13 @@ async function main() {
       if (!FORCE && existsSync(file)) {
         try {
           const old = await parseWorkbook(readFileSync(file), { file: name, ruleset, units });
-          keep = differences(expected, old.part.values).length === 0 && old.warnings.length === 0;
+          keep = differences(expected, old.part.values).length === 0 && old.warnings.length === 0 && stable(old.part.register ?? {}) === stable(register);
         } catch {
           keep = false;
         }
       }
       if (!keep) {
-        const bytes = await xlsxFile(unit, ruleset, values, rngFor(`${unit.id}/xlsx`));
+        const bytes = await xlsxFile(unit, ruleset, values, register, rngFor(`${unit.id}/xlsx`));
         mkdirSync(dir, { recursive: true });
         writeFileSync(file, bytes);
         written.xlsx++;
@@ -475,7 +563,7 @@ async function main() {
       part = parsed.part;
     } else {
       const file = join(dir, `${unit.id}.json`);
-      const text = jsonFile(unit, ruleset, values);
+      const text = jsonFile(unit, ruleset, values, register, claims);
       write(file, text);
       write(join(HERE, 'evidence', 'schemas', `${unit.id}.schema.json`), JSON.stringify(evidenceJsonSchema(ruleset, unit), null, 2) + '\n');
       written.json++;
@@ -490,9 +578,11 @@ async function main() {
       part = parsed.part;
     }
     for (const d of differences(expected, part.values)) problems.push(`${unit.id}: ${d}`);
+    if (stable(part.register ?? {}) !== stable(register)) problems.push(`${unit.id}: the register does not read back as generated`);
+    if (stable(part.claims ?? {}) !== stable(claims)) problems.push(`${unit.id}: the 不适用 claims do not read back as generated`);
     parts.push(part);
     const findings = [...(ONSITE[unit.id] ?? []), ...(DATA_CHECK[unit.id] ?? [])];
-    cards.set(unit.id, ruleset.score({ unit, values: part.values }, { findings }));
+    cards.set(unit.id, ruleset.score({ unit, values: part.values, ...(part.register ? { register: part.register } : {}), ...(part.claims ? { claims: part.claims } : {}) }, { findings }));
   }
   if (problems.length > 0) {
     console.error(`generate: the files do not read back as generated:\n  ${problems.join('\n  ')}`);

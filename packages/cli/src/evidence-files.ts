@@ -33,9 +33,9 @@ export const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i
 export function readEvidenceFile(file: string, io: Io, problems: Problem[]): EvidenceFile | undefined {
   const ext = extname(file).toLowerCase();
   if (ext !== '.json' && ext !== '.xlsx' && ext !== '.xls' && ext !== '.xlsm') {
-    // A spreadsheet of another program is the likeliest case: say how to make it one we read.
-    const sheet = ext === '.ods' || ext === '.et' || ext === '.csv' || ext === '.numbers';
-    problems.push({ place: file, message: `不支持的佐证材料文件类型“${ext || '（无扩展名）'}”：请提供 .json 或 .xlsx 文件${sheet ? '（可在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”）' : ''}` });
+    // Clerks meet this one (a workbook saved as .ods or .csv): in Chinese, with what to do.
+    const how = ext === '.ods' || ext === '.csv' || ext === '.et' || ext === '.numbers' ? `；请用 WPS、Excel 或 LibreOffice 打开后另存为 Excel 工作簿（.xlsx）` : '';
+    problems.push({ place: file, message: `不支持的佐证文件类型“${ext || '（无扩展名）'}”：请提交 Excel 工作簿（.xlsx）或 JSON 文件（.json）${how}` });
     return undefined;
   }
   try {
@@ -108,7 +108,7 @@ export async function readAllEvidence(
     }
   }
   if (io.isTTY && total > 3) io.stderr('\r' + ' '.repeat(40) + '\r');
-  const merged = mergeEvidence(parts);
+  const merged = mergeEvidence(parts, ruleset.fields);
   problems.push(...toProblems(merged.issues));
   if (options.warnBlank === true) warnings.push(...blankUnits(merged.units, records));
   if (problems.length > 0) throw new InputProblems(evidenceTitle(total), problems, warnings);

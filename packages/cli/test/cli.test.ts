@@ -108,11 +108,14 @@ describe('template and score', () => {
     tpl.items['3.1.2.4.2'].oldPipeRenovationRate = '约90';
     writeFileSync(join(cwd, 'yanta.json'), JSON.stringify(tpl));
     writeFileSync(join(cwd, 'notes.csv'), 'a,b\n');
-    const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', 'notes.csv', 'missing.xlsx'], cwd);
+    writeFileSync(join(cwd, 'yanta.ods'), 'PK');
+    const s = await cli(['score', '--ruleset', 'xian-2022/district', '--evidence', 'yanta.json', 'notes.csv', 'yanta.ods', 'missing.xlsx'], cwd);
     expect(s.code).toBe(1);
     expect(s.err).toContain('yanta.json#/items/3.1.1.1/planFindings');
     expect(s.err).toContain('yanta.json#/items/3.1.2.4.2/oldPipeRenovationRate');
-    expect(s.err).toContain('notes.csv: 不支持的佐证材料文件类型“.csv”：请提供 .json 或 .xlsx 文件');
+    expect(s.err).toContain('notes.csv: 不支持的佐证文件类型“.csv”：请提交 Excel 工作簿（.xlsx）或 JSON 文件（.json）');
+    // An .ods by its extension: Chinese, and what to do (it was English).
+    expect(s.err).toContain('yanta.ods: 不支持的佐证文件类型“.ods”：请提交 Excel 工作簿（.xlsx）或 JSON 文件（.json）；请用 WPS、Excel 或 LibreOffice 打开后另存为 Excel 工作簿（.xlsx）');
     expect(s.err).toContain('missing.xlsx: 找不到该文件');
     const good = JSON.parse(readFileSync(join(cwd, 'yanta.json'), 'utf8'));
     good.items['3.1.1.1'].planFindings = 1;

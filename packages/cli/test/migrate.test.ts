@@ -61,7 +61,9 @@ describe('migrate', () => {
     const beilin = j.reports.find((x: { unit: { id: string } }) => x.unit.id === 'beilin');
     expect(beilin.carried.length).toBeGreaterThan(50);
 
-    for (const f of ['baqiao.json', 'beilin.json', 'baqiao.evidence.schema.json', 'findings.json', 'migration.md', 'migration.json']) expect(existsSync(join(cwd, 'out', f)), f).toBe(true);
+    for (const f of ['baqiao.json', 'beilin.xlsx', 'baqiao.evidence.schema.json', 'findings.json', 'migration.md', 'migration.json']) expect(existsSync(join(cwd, 'out', f)), f).toBe(true);
+    // The unit that works in Excel gets next edition's workbook, pre-filled; no JSON for it.
+    expect(existsSync(join(cwd, 'out/beilin.json'))).toBe(false);
     const doc = JSON.parse(readFileSync(join(cwd, 'out/baqiao.json'), 'utf8'));
     expect(doc.ruleset).toMatchObject({ id: 'xian-2022/district', version: '3.0.0' });
     expect(doc.items['1.1.0']).toEqual({ leadingGroupDoc: old.items['1.1.1'].leadingGroupDoc });
@@ -74,7 +76,7 @@ describe('migrate', () => {
     expect(md).toContain('- #1 (2.3.2, data-check): 评分项2.3.2在2023版中已删除，核查意见不再适用');
 
     // The migrated files are evidence of the new edition: they score.
-    const s = await cli(['score', '--ruleset', 'next.json', '--evidence', 'out/baqiao.json', 'out/beilin.json', '--findings', 'out/findings.json', '--json'], cwd);
+    const s = await cli(['score', '--ruleset', 'next.json', '--evidence', 'out/baqiao.json', 'out/beilin.xlsx', '--findings', 'out/findings.json', '--json'], cwd);
     expect(s.code, s.err + s.out).toBe(0);
     const scored = JSON.parse(s.out);
     expect(scored.ruleset).toMatchObject({ id: 'xian-2022/district', version: '3.0.0' });
@@ -91,7 +93,33 @@ describe('migrate', () => {
       return walk(card.nodes);
     };
     expect(node('2.3.3')?.earned).toBe(0); // nothing reported for the new item yet
-    expect(node('1.1.0')?.earned).toBe(old.items['1.1.1'].leadingGroupDoc === true ? 1 : 0); // 2 − 1 on-site, carried to the renamed item
+    // The leading group's document: true, or (since the register) its complete register entries.
+    const had = old.items['1.1.1'].leadingGroupDoc;
+    expect(node('1.1.0')?.earned).toBe(had === true || (Array.isArray(had) && had.some((e: { number?: string }) => e.number !== undefined)) ? 1 : 0); // 2 − 1 on-site, carried to the renamed item
+  });
+
+  it('a unit that works in Excel gets its next workbook pre-filled with the same values, register and claims (fails on the old command: JSON only)', async () => {
+    const { createEngine } = await import('@safecity/engine');
+    const { district, units } = await import('@safecity/ruleset-xian-2022');
+    const { parseWorkbook, excelTemplate } = await import('@safecity/evidence-excel');
+    const rs = createEngine().compile(district);
+    const cwd = mkdtempSync(join(tmpdir(), 'safecity-migrate-'));
+    // Last year's workbook with a register row and a 不适用 claim, as a clerk fills them.
+    const before = await parseWorkbook(new Uint8Array(readFileSync(evidence('beilin.xlsx'))), { file: 'beilin.xlsx', ruleset: rs, units });
+    const register = { policyDocs: [{ document: '安全发展规划', title: '碑林区安全发展规划（2021—2025年）', number: '碑政发〔2021〕8号', date: '2021-06-01' }] };
+    const lastYear = { unit: before.part.unit, values: before.part.values, register, claims: { '1.4.1': '经费由市级统筹' } };
+    const filled = await excelTemplate(rs, before.part.unit, { evidence: lastYear });
+    writeFileSync(join(cwd, 'beilin.xlsx'), filled);
+    const mid = await parseWorkbook(filled, { file: 'beilin.xlsx', ruleset: rs, units });
+    const r = await cli(['migrate', '--from', 'xian-2022/district', '--to', 'xian-2022/district', '--evidence', 'beilin.xlsx', '--out', 'out', '--json'], cwd);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(JSON.parse(r.out).written).toContain('out/beilin.xlsx');
+    const after = await parseWorkbook(new Uint8Array(readFileSync(join(cwd, 'out/beilin.xlsx'))), { file: 'beilin.xlsx', ruleset: rs, units });
+    expect(after.part.values).toEqual(mid.part.values);
+    // The registered document counts (named and numbered); the ticked ones are kept.
+    expect([...(after.part.values['policyDocs'] as string[])].sort()).toEqual([...new Set([...(before.part.values['policyDocs'] as string[]), '安全发展规划'])].sort());
+    expect(after.part.register).toEqual(register);
+    expect(after.part.claims).toEqual({ '1.4.1': '经费由市级统筹' });
   });
 
   it('evidence of another edition than --from is refused with its file; a bad --to is reported with its place', async () => {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Issue } from './errors.js';
-import type { EvidenceField, FieldValue, Unit, UnitEvidence } from './model.js';
+import type { DocumentEntry, EvidenceField, FieldValue, Unit, UnitEvidence } from './model.js';
 import type { CompiledRuleset } from './engine.js';
 import type { LocalText } from './text.js';
 import { stableJson } from './hash.js';
@@ -106,22 +106,48 @@ export interface EvidencePart {
   unit: Unit;
   values: Readonly<Record<string, FieldValue>>;
   sources: Readonly<Record<string, readonly string[]>>;
+  /** The evidence register (佐证材料清单) the file gave, by field (see `UnitEvidence.register`). */
+  register?: Readonly<Record<string, readonly DocumentEntry[]>>;
+  /** 不适用 claims the file gave, by item id (see `UnitEvidence.claims`). */
+  claims?: Readonly<Record<string, string>>;
+}
+
+/** A value as a clerk reads it in a message: 是/否, lists with 、, text as it is. */
+function valueText(v: FieldValue | undefined): string {
+  if (v === undefined || v === null) return '（空）';
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (Array.isArray(v)) return v.length === 0 ? '（无）' : v.map((d) => `《${d}》`).join('、');
+  return String(v);
 }
 
 /**
  * Merge parts into one evidence per unit. The same field given twice with different values is
- * an error naming both places; given twice alike, both places are kept as its sources.
+ * an error naming both places (in Chinese, with the field's title when `fields` are given);
+ * given twice alike, both places are kept as its sources. Registers are joined per field
+ * (an entry given alike twice is kept once); a claim given twice with different reasons is an
+ * error too.
  */
-export function mergeEvidence(parts: readonly EvidencePart[]): { units: UnitEvidence[]; issues: Issue[] } {
+export function mergeEvidence(parts: readonly EvidencePart[], fields?: readonly EvidenceField[]): { units: UnitEvidence[]; issues: Issue[] } {
   const issues: Issue[] = [];
-  const byUnit = new Map<string, { unit: Unit; values: Record<string, FieldValue>; sources: Record<string, string[]> }>();
+  const titles = new Map((fields ?? []).map((f) => [f.name, f.title.zh]));
+  const label = (name: string) => `“${titles.get(name) ?? name}”`;
+  interface Acc {
+    unit: Unit;
+    values: Record<string, FieldValue>;
+    sources: Record<string, string[]>;
+    register?: Record<string, DocumentEntry[]>;
+    claims?: Record<string, string>;
+    claimedAt: Map<string, string>;
+  }
+  const byUnit = new Map<string, Acc>();
   for (const p of parts) {
     let u = byUnit.get(p.unit.id);
+    const here = p.sources[Object.keys(p.sources)[0] ?? '']?.[0] ?? p.unit.id;
     if (u === undefined) {
-      u = { unit: p.unit, values: Object.create(null) as Record<string, FieldValue>, sources: Object.create(null) as Record<string, string[]> };
+      u = { unit: p.unit, values: Object.create(null) as Record<string, FieldValue>, sources: Object.create(null) as Record<string, string[]>, claimedAt: new Map() };
       byUnit.set(p.unit.id, u);
     } else if (u.unit.name !== p.unit.name || u.unit.kind !== p.unit.kind) {
-      issues.push({ path: p.sources[Object.keys(p.sources)[0] ?? '']?.[0] ?? p.unit.id, message: `unit "${p.unit.id}" is named "${p.unit.name}" (${p.unit.kind}) here but "${u.unit.name}" (${u.unit.kind}) elsewhere` });
+      issues.push({ path: here, message: `单位 ${p.unit.id} 在此名为“${p.unit.name}”（${p.unit.kind}），在另一文件中名为“${u.unit.name}”（${u.unit.kind}）：请核对是否为同一单位` });
       continue;
     }
     for (const name of Object.keys(p.values)) {
@@ -131,7 +157,7 @@ export function mergeEvidence(parts: readonly EvidencePart[]): { units: UnitEvid
         if (stableJson(u.values[name]) !== stableJson(v)) {
           issues.push({
             path: where[0] ?? name,
-            message: `"${name}" of unit ${p.unit.id} is given twice with different values: ${stableJson(u.values[name])} at ${u.sources[name]?.join(', ')}, ${stableJson(v)} here`,
+            message: `${u.unit.name}的${label(name)}填报了两次且不一致：${u.sources[name]?.join('、') || '另一文件'}为 ${valueText(u.values[name])}，此处为 ${valueText(v)}；同一项只能填报一个值，请核对后保留一处`,
           });
         } else u.sources[name] = [...(u.sources[name] ?? []), ...where];
         continue;
@@ -139,9 +165,34 @@ export function mergeEvidence(parts: readonly EvidencePart[]): { units: UnitEvid
       u.values[name] = v;
       u.sources[name] = [...where];
     }
+    if (p.register !== undefined) {
+      u.register ??= Object.create(null) as Record<string, DocumentEntry[]>;
+      for (const name of Object.keys(p.register)) {
+        const list = (u.register[name] ??= []);
+        for (const e of p.register[name] ?? []) if (!list.some((x) => stableJson(x) === stableJson(e))) list.push(e);
+      }
+    }
+    if (p.claims !== undefined) {
+      u.claims ??= Object.create(null) as Record<string, string>;
+      for (const id of Object.keys(p.claims)) {
+        const reason = p.claims[id] as string;
+        const prev = u.claims[id];
+        if (prev !== undefined && prev !== reason) {
+          issues.push({ path: here, message: `${u.unit.name}对评分项 ${id} 的不适用原因填报了两次且不一致：${u.claimedAt.get(id) ?? '另一文件'}为“${prev}”，此处为“${reason}”；请核对后保留一处` });
+          continue;
+        }
+        u.claims[id] = reason;
+        if (!u.claimedAt.has(id)) u.claimedAt.set(id, here);
+      }
+    }
   }
   const units = [...byUnit.values()]
     .sort((a, b) => (a.unit.id < b.unit.id ? -1 : a.unit.id > b.unit.id ? 1 : 0))
-    .map((u) => ({ unit: u.unit, values: { ...u.values }, sources: { ...u.sources } }));
+    .map((u) => {
+      const e: UnitEvidence = { unit: u.unit, values: { ...u.values }, sources: { ...u.sources } };
+      if (u.register !== undefined) e.register = { ...u.register };
+      if (u.claims !== undefined) e.claims = { ...u.claims };
+      return e;
+    });
   return { units, issues };
 }

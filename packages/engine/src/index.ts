@@ -88,6 +88,8 @@ export {
   CoverageSchema,
   RectificationSchema,
   type Rectification,
+  DocumentEntrySchema,
+  type DocumentEntry,
   type Partner,
   type Aggregate,
   type Consistency,
@@ -112,6 +114,17 @@ export {
   type Applicability,
   type Scoring,
 } from './model.js';
+export {
+  documentsFromRegister,
+  entryLacks,
+  lacksText,
+  missingDocumentText,
+  registerValue,
+  takesRegister,
+  type DocumentLack,
+  type IncompleteDocument,
+  type RegisterReading,
+} from './register.js';
 export type { ScoreCard, ScoreNode, Deduction, VetoResult, Evaluation, Coverage } from './scorecard.js';
 export type { FieldText } from './kernel.js';
 export { responsibilityConflicts, type ResponsibilityConflict, type ReportedFigure } from './responsibility.js';

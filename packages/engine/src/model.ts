@@ -110,6 +110,12 @@ export const EvidenceFieldSchema = Type.Object(
       }),
     ),
     aggregate: Type.Optional(AggregateSchema),
+    document: Type.Optional(
+      Type.Boolean({
+        description:
+          'Whether units list this field in the evidence register (佐证材料清单: 证明材料名称, 文号, 印发日期, …), where a document counts only when named and dated or numbered. true on a yes/no field that stands for one document (e.g. 实施方案); `documents` fields take a register unless false (a list of names that are not documents, e.g. 备检单位).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -414,7 +420,7 @@ const { id: _nodeId, children: _children, ...NODE_SETTABLE } = NODE_PROPS;
 /** Node properties an `update` may remove (the required ones, id and children cannot be). */
 const NODE_UNSETTABLE = ['childrenMax', 'content', 'standard', 'evidenceKinds', 'checkMethods', 'applicability', 'scoring', 'messages', 'suggestion', 'merge', 'monotonic', 'provenance', 'lead', 'partners', 'partner', 'rectification'] as const;
 const { name: _fieldName, ...FIELD_SETTABLE } = EvidenceFieldSchema.properties;
-const FIELD_UNSETTABLE = ['description', 'unit', 'values', 'minimum', 'maximum', 'negative', 'count', 'aggregate'] as const;
+const FIELD_UNSETTABLE = ['description', 'unit', 'values', 'minimum', 'maximum', 'negative', 'count', 'aggregate', 'document'] as const;
 const literals = (names: readonly string[]) => Type.Union(names.map((n) => Type.Literal(n)));
 
 /** Where an added or moved node goes: under `parent` (a group or the bonus bucket; default the top of the tree), before or after a sibling (default last). */
@@ -588,12 +594,49 @@ export type Unit = Static<typeof UnitSchema>;
 /** A field value as reported: boolean, number, date (ISO `YYYY-MM-DD`), enum value, or document list. */
 export type FieldValue = boolean | number | string | readonly string[] | null;
 
+/**
+ * One row of the evidence register (佐证材料清单): a document a unit submits for a field.
+ * It counts (the field has the document) when it is named (`title`) and dated or numbered
+ * (`date` or `number`); otherwise it is registered but incomplete, and what it lacks is named
+ * on the deduction.
+ */
+export const DocumentEntrySchema = Type.Object(
+  {
+    document: Type.String({
+      minLength: 1,
+      description: 'Which required document it answers: for a `documents` field one of the names the item requires (or another name); for a document yes/no field, the field itself',
+    }),
+    title: Type.Optional(Type.String({ minLength: 1, description: '证明材料名称: the document\'s own title' })),
+    number: Type.Optional(Type.String({ minLength: 1, description: '文号, e.g. 市安委办发〔2022〕12号' })),
+    date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: '印发日期 (YYYY-MM-DD)' })),
+    archived: Type.Optional(Type.Boolean({ description: '是否归档' })),
+    link: Type.Optional(Type.String({ minLength: 1, description: '附件路径或链接' })),
+    provider: Type.Optional(Type.String({ minLength: 1, description: '提供单位' })),
+    contact: Type.Optional(Type.String({ minLength: 1, description: '联系人' })),
+  },
+  { additionalProperties: false },
+);
+export type DocumentEntry = Static<typeof DocumentEntrySchema>;
+
 /** One unit's evidence (佐证材料) as values of the ruleset's declared fields. */
 export interface UnitEvidence {
   unit: Unit;
   values: Readonly<Record<string, FieldValue>>;
   /** Where each value came from (e.g. `"yanta.xlsx!评分项!F7"`), shown on deductions. */
   sources?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The evidence register (佐证材料清单) by field name: the documents given for a `documents`
+   * field or a document yes/no field (`document: true`). Adapters derive the field's value
+   * from it (`documentsFromRegister`); the card names the missing and incomplete documents.
+   * Scoring reads `values` only.
+   */
+  register?: Readonly<Record<string, readonly DocumentEntry[]>>;
+  /**
+   * 不适用 claims by item id: the reason the unit gives for an item it says does not apply to
+   * it. A claim does not change the score (only the ruleset's applicability does); the card's
+   * item node carries it (`claim`) for the checker to decide.
+   */
+  claims?: Readonly<Record<string, string>>;
 }
 
 /**

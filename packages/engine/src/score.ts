@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { contentHash, stableJson } from './hash.js';
 import { truthy } from './logic/runtime.js';
 import type { Deduction, Evaluation, ScoreCard, ScoreNode, VetoResult } from './scorecard.js';
+import { documentsFromRegister, lacksText, missingDocumentText, takesRegister } from './register.js';
 
 /** Options of `ruleset.score`. */
 export interface ScoreOptions {
@@ -212,6 +213,65 @@ function validateEvidence(model: CompiledModel, evidence: UnitEvidence): Issue[]
       if (m !== undefined) issues.push({ path: ptr('values', name), message: m });
     }
   }
+  issues.push(...registerIssues(model, evidence));
+  return issues;
+}
+
+const ENTRY_TEXT_KEYS = ['title', 'number', 'link', 'provider', 'contact'] as const;
+const ENTRY_KEYS = new Set(['document', 'title', 'number', 'date', 'archived', 'link', 'provider', 'contact']);
+
+function isIsoDate(s: unknown): boolean {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(s + 'T00:00:00Z');
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** Problems of the evidence's register (佐证材料清单) and 不适用 claims, when given. */
+function registerIssues(model: CompiledModel, evidence: UnitEvidence): Issue[] {
+  const issues: Issue[] = [];
+  const register = evidence.register as unknown;
+  if (register !== undefined) {
+    if (register === null || typeof register !== 'object' || Array.isArray(register)) issues.push({ path: '/register', message: `expected an object of document lists by field, found ${shown(register)}` });
+    else {
+      for (const name of Object.keys(register)) {
+        const f = model.fields.get(name);
+        const at = ptr('register', name);
+        if (f === undefined) issues.push({ path: at, message: `"${name}" is not an evidence field of ${model.json.id}@${model.json.version}` });
+        else if (!takesRegister(f)) issues.push({ path: at, message: `"${name}" is a ${f.type} field, not a document field: only documents fields and yes/no fields with document: true take a register` });
+        const list = (register as Record<string, unknown>)[name];
+        if (!Array.isArray(list)) {
+          issues.push({ path: at, message: `expected a list of document entries, found ${shown(list)}` });
+          continue;
+        }
+        list.forEach((e: unknown, i) => {
+          const ep = `${at}/${i}`;
+          if (e === null || typeof e !== 'object' || Array.isArray(e)) {
+            issues.push({ path: ep, message: `expected a document entry { document, title?, number?, date?, … }, found ${shown(e)}` });
+            return;
+          }
+          const o = e as Record<string, unknown>;
+          for (const k of Object.keys(o)) if (!ENTRY_KEYS.has(k)) issues.push({ path: `${ep}${ptr(k)}`, message: `unknown key "${k}" of a document entry` });
+          if (typeof o['document'] !== 'string' || o['document'].length === 0) issues.push({ path: `${ep}/document`, message: `expected the document's name (text), found ${shown(o['document'])}` });
+          for (const k of ENTRY_TEXT_KEYS) {
+            if (o[k] !== undefined && (typeof o[k] !== 'string' || (o[k] as string).length === 0)) issues.push({ path: `${ep}/${k}`, message: `expected non-empty text, found ${shown(o[k])}` });
+          }
+          if (o['date'] !== undefined && !isIsoDate(o['date'])) issues.push({ path: `${ep}/date`, message: `expected a date YYYY-MM-DD, found ${shown(o['date'])}` });
+          if (o['archived'] !== undefined && typeof o['archived'] !== 'boolean') issues.push({ path: `${ep}/archived`, message: `expected true or false, found ${shown(o['archived'])}` });
+        });
+      }
+    }
+  }
+  const claims = evidence.claims as unknown;
+  if (claims !== undefined) {
+    if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) issues.push({ path: '/claims', message: `expected an object of reasons by item id, found ${shown(claims)}` });
+    else {
+      for (const id of Object.keys(claims)) {
+        const reason = (claims as Record<string, unknown>)[id];
+        if (!model.itemById.has(id)) issues.push({ path: ptr('claims', id), message: `"${id}" is not an item of ${model.json.id}@${model.json.version}` });
+        if (typeof reason !== 'string' || reason.trim() === '') issues.push({ path: ptr('claims', id), message: `expected the reason (text), found ${shown(reason)}` });
+      }
+    }
+  }
   return issues;
 }
 
@@ -312,6 +372,14 @@ function groupFindings(model: CompiledModel, findings: readonly Finding[], valid
 function evidenceHash(model: CompiledModel, evidence: UnitEvidence, given: readonly Finding[]): string {
   const findings = given.map((f) => stableJson(f)).sort();
   const sources = evidence.sources ?? {};
+  // The register and claims change the card's words, so they are hashed too (only when given:
+  // evidence without them keeps its hash).
+  if (evidence.register !== undefined || evidence.claims !== undefined) {
+    const ev: Record<string, unknown> = { unit: evidence.unit, values: evidence.values, sources };
+    if (evidence.register !== undefined) ev['register'] = evidence.register;
+    if (evidence.claims !== undefined) ev['claims'] = evidence.claims;
+    return contentHash({ evidence: ev, findings });
+  }
   const general = () => contentHash({ evidence: { unit: evidence.unit, values: evidence.values, sources }, findings });
   const values = evidence.values as Record<string, unknown>;
   const proto: unknown = Object.getPrototypeOf(values);
@@ -415,6 +483,7 @@ function readValues(model: CompiledModel, evidence: UnitEvidence): unknown[] {
     }
     vals[i] = v;
   }
+  if ((evidence.register !== undefined || evidence.claims !== undefined) && registerIssues(model, evidence).length > 0) return invalid(model, evidence);
   return vals;
 }
 
@@ -872,8 +941,15 @@ class UnitEvaluation implements Evaluation {
     }
     const n = r.deductions.length;
     const deductions = new Array<Deduction>(n);
-    for (let i = 0; i < n; i++) deductions[i] = renderDeduction(r.deductions[i] as DeductionDraft, applied[i] as number, v, text, r.rejections, rc);
+    const register = this.evidence.register;
+    for (let i = 0; i < n; i++) {
+      let d = r.deductions[i] as DeductionDraft;
+      if (register !== undefined) d = withRegister(d, v, this.model, register);
+      deductions[i] = renderDeduction(d, applied[i] as number, v, text, r.rejections, rc);
+    }
     node.deductions = deductions;
+    const claims = this.evidence.claims;
+    if (claims !== undefined && hasOwn.call(claims, item.id)) node.claim = { notApplicable: claims[item.id] as string };
     return node;
   }
 
@@ -1091,6 +1167,47 @@ function generalScorer(
     rejectedFields = undefined;
     return { item, applicable: true, max: item.max, earned: left, deductions: merged, applied, rejections };
   };
+}
+
+/**
+ * A rule deduction of a document method, told from the evidence register: per-missing names
+ * each missing document as not provided or registered but incomplete (and what it lacks);
+ * presence on a document field names the incomplete entry. Without a register for the field
+ * the deduction is as it was.
+ */
+function withRegister(d: DeductionDraft, item: CompiledItem, model: CompiledModel, register: NonNullable<UnitEvidence['register']>): DeductionDraft {
+  if (d.source !== 'rule' || d.fields === undefined || d.data === undefined) return d;
+  const method = item.methodName;
+  if (!((method === 'per-missing' && d.code === 'missing') || (method === 'presence' && d.code === 'absent'))) return d;
+  const name = d.fields[0] as string;
+  const field = model.fields.get(name);
+  if (field === undefined || !takesRegister(field) || !hasOwn.call(register, name)) return d;
+  const entries = register[name];
+  if (!Array.isArray(entries) || entries.length === 0) return d;
+  const reading = documentsFromRegister(entries);
+  const data = d.data as Record<string, unknown>;
+  if (method === 'per-missing') {
+    const missing = data['missing'];
+    if (!Array.isArray(missing)) return d;
+    return { ...d, data: { ...data, missing: missing.map((m) => missingDocumentText(String(m), reading)) } };
+  }
+  const inc = reading.incomplete[0];
+  if (inc === undefined) return d;
+  const lacks = lacksText(inc.lacks);
+  const named = inc.title ?? (inc.document === name ? undefined : inc.document);
+  const neg = field.negative;
+  // With the field's own words for 否, the register's note follows them in brackets.
+  const statement =
+    neg !== undefined
+      ? {
+          zh: `${neg.zh}（${named === undefined ? '' : `《${named}》`}已登记，${lacks.zh}）`,
+          en: `${neg.en ?? neg.zh} (${named === undefined ? 'registered' : `"${named}" registered`}; ${lacks.en})`,
+        }
+      : {
+          zh: `${field.title.zh}：${named === undefined ? '' : `《${named}》`}已登记，${lacks.zh}`,
+          en: `${field.title.en ?? field.title.zh}: ${named === undefined ? 'registered' : `"${named}" registered`}; ${lacks.en}`,
+        };
+  return { ...d, data: { ...data, statement } };
 }
 
 /** What rendering needs besides the item: the language and the evidence's sources. */

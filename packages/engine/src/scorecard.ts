@@ -45,6 +45,12 @@ export interface ScoreNode {
   suggestion?: string;
   children?: ScoreNode[];
   deductions?: Deduction[];
+  /**
+   * What the unit claims of an applicable item (from its evidence's `claims`): that it does not
+   * apply, with the unit's reason (不适用原因). It does not change the points; the checker
+   * decides (the feedback list shows 单位称不适用：…).
+   */
+  claim?: { notApplicable: string };
 }
 
 /** A veto that fired. */

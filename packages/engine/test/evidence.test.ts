@@ -29,12 +29,12 @@ describe('mergeEvidence', () => {
     const a = { unit, values: { planFindings: 1, hydrantDefects: 2 }, sources: { planFindings: ['a.xlsx!评分项!G5'], hydrantDefects: ['a.xlsx!评分项!G7'] } };
     const b = { unit, values: { planFindings: 1, hydrantDefects: 3 }, sources: { planFindings: ['b.json#/items/1.1.1/planFindings'], hydrantDefects: ['b.json#/items/1.2.4a/hydrantDefects'] } };
     const other = { unit: { id: 'beilin', name: '碑林区', kind: 'district' }, values: { planFindings: 0 }, sources: { planFindings: ['c.json#/items/1.1.1/planFindings'] } };
-    const { units, issues } = mergeEvidence([a, b, other]);
+    const { units, issues } = mergeEvidence([a, b, other], ruleset.fields);
     expect(units.map((u) => u.unit.id)).toEqual(['beilin', 'yanta']);
     expect(units[1]!.values).toEqual({ planFindings: 1, hydrantDefects: 2 });
     expect(units[1]!.sources!['planFindings']).toEqual(['a.xlsx!评分项!G5', 'b.json#/items/1.1.1/planFindings']);
     expect(issues).toEqual([
-      { path: 'b.json#/items/1.2.4a/hydrantDefects', message: '"hydrantDefects" of unit yanta is given twice with different values: 2 at a.xlsx!评分项!G7, 3 here' },
+      { path: 'b.json#/items/1.2.4a/hydrantDefects', message: '雁塔区的“市政消火栓未保持完好”填报了两次且不一致：a.xlsx!评分项!G7为 2，此处为 3；同一项只能填报一个值，请核对后保留一处' },
     ]);
   });
 });

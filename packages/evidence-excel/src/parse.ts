@@ -7,7 +7,10 @@ import type { Cell, Workbook, Worksheet } from 'exceljs';
 import {
   EvidenceError,
   mergeEvidence,
+  registerValue,
+  takesRegister,
   type CompiledRuleset,
+  type DocumentEntry,
   type EvidenceBundle,
   type EvidenceField,
   type EvidencePart,
@@ -28,13 +31,19 @@ import {
   ITEM_SHEET,
   LISTS_SHEET,
   META_SHEET,
+  RCOL,
+  REGISTER_HEADERS,
+  REGISTER_SHEET,
   VALUE_LETTER,
+  headersOf,
+  requirementText,
   expectation,
   shouldBe,
   planWorkbook,
+  requiredDocuments,
   rowLabel,
 } from './plan.js';
-import { convert, toBoolean, type Converted, type Raw } from './values.js';
+import { BOOLEAN_WORDS, convert, shown, toBoolean, type Converted, type Raw } from './values.js';
 
 /** Options of {@link parseWorkbook}. */
 export interface ParseWorkbookOptions {
@@ -74,7 +83,7 @@ interface MapRow {
   document?: string;
 }
 
-const KNOWN_SHEETS = new Set([GUIDE_SHEET, ITEM_SHEET, GENERAL_SHEET, META_SHEET, LISTS_SHEET]);
+const KNOWN_SHEETS = new Set([GUIDE_SHEET, ITEM_SHEET, GENERAL_SHEET, META_SHEET, LISTS_SHEET, REGISTER_SHEET]);
 
 function fail(file: string, message: string): never {
   throw new EvidenceError([{ path: file, message }], `无法读取工作簿 ${file}`);
@@ -136,14 +145,36 @@ function cellText(cell: Cell): string {
 
 const squash = (s: string) => s.replace(/[\s\u3000\u00a0]+/g, '');
 
-/** Read `_meta`: the ruleset, the unit and the row map; every inconsistency is fatal. */
-function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: readonly Unit[] | undefined): { unit: Unit; rows: MapRow[] } {
+/** A pre-filled row of 佐证材料清单, as `_meta` records it. */
+interface RegRow {
+  row: number;
+  item: string;
+  field: EvidenceField;
+  document: string;
+}
+
+/** What `_meta` says of a workbook. */
+interface Meta {
+  unit: Unit;
+  rows: MapRow[];
+  version: number;
+  register: RegRow[];
+  /** The first blank row of 佐证材料清单 and how many there are. */
+  extra?: { first: number; count: number };
+}
+
+/**
+ * Read `_meta`: the format, the edition, the unit and the row map; every inconsistency is
+ * fatal. The ruleset (edition) is checked before the rows, so a workbook of another edition
+ * says which edition it was made for, not that its template information is broken.
+ */
+function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: readonly Unit[] | undefined): Meta {
   const ws = wb.getWorksheet(META_SHEET);
   if (ws === undefined) {
     fail(file, `找不到模板信息（隐藏工作表 ${META_SHEET}）：此工作簿不是由 safecity 模板生成的，或模板信息已被删除；请使用下发的模板填报`);
   }
   const kv = new Map<string, string>();
-  const rows: MapRow[] = [];
+  const raw: Array<{ r: number; key: string; cells: string[] }> = [];
   const broken = (what: string): never => fail(`${file}!${META_SHEET}`, `模板信息（${META_SHEET}）已损坏：${what}；请使用下发的模板重新填报`);
   const byName = new Map(ruleset.fields.map((f) => [f.name, f]));
   let inRows = false;
@@ -157,13 +188,47 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
       kv.set(key, cellText(row.getCell(2)).trim());
       return;
     }
-    if (key !== 'row') return;
-    const sheet = cellText(row.getCell(2));
-    const at = Number(cellText(row.getCell(3)));
-    const kind = cellText(row.getCell(4));
-    const item = cellText(row.getCell(5));
-    const fieldName = cellText(row.getCell(6));
-    const document = cellText(row.getCell(7));
+    raw.push({ r, key, cells: [2, 3, 4, 5, 6, 7].map((c) => cellText(row.getCell(c))) });
+  });
+  if (kv.get('format') !== FORMAT) {
+    fail(file, `找不到模板信息（隐藏工作表 ${META_SHEET} 不是 safecity 模板信息）：此工作簿不是由 safecity 模板生成的；请使用下发的模板填报`);
+  }
+  const version = Number(kv.get('formatVersion'));
+  if (!Number.isInteger(version) || version < 1) broken('格式版本无法识别');
+  if (version > FORMAT_VERSION) fail(file, `此工作簿由更新版本的工具生成（模板格式 ${version}），当前只能读取格式 ${FORMAT_VERSION}；请升级 @safecity/evidence-excel`);
+  const id = kv.get('rulesetId') ?? '';
+  const ver = kv.get('rulesetVersion') ?? '';
+  const hash = kv.get('rulesetHash') ?? '';
+  // The edition first: a workbook of last year's rubric is not "broken".
+  const made = kv.get('rulesetTitle');
+  const madeEdition = kv.get('rulesetEdition');
+  const madeFor = `${made !== undefined && made !== '' ? `《${made}》` : ''}（${id} ${ver}${madeEdition !== undefined && madeEdition !== '' ? `，${madeEdition}版` : ''}）`;
+  const current = `《${ruleset.title.zh}》（${ruleset.id} ${ruleset.version}，${ruleset.edition}版）`;
+  if (id !== ruleset.id || ver !== ruleset.version) {
+    fail(file, `此工作簿是按评价细则${madeFor}生成的，当前细则为${current}；请使用当前细则的模板重新填报（上一版已填的数据可用 safecity migrate 迁移到新模板）`);
+  }
+  if (hash !== ruleset.hash) {
+    fail(file, `此工作簿按 ${id} ${ver} 生成，但细则内容已变更（模板校验码 ${hash}，当前细则 ${ruleset.hash}）；请使用当前细则的模板重新填报`);
+  }
+  const rows: MapRow[] = [];
+  const register: RegRow[] = [];
+  let extra: Meta['extra'];
+  for (const { r, key, cells } of raw) {
+    const [sheet = '', atText = '', kind = '', item = '', fieldName = '', document = ''] = cells;
+    const at = Number(atText);
+    if (key === 'reg') {
+      const f = byName.get(fieldName);
+      if (sheet !== REGISTER_SHEET || !Number.isInteger(at) || at <= HEADER_ROW || f === undefined) broken(`第 ${r} 行无法识别`);
+      register.push({ row: at, item, field: f as EvidenceField, document });
+      continue;
+    }
+    if (key === 'regExtra') {
+      const count = Number(kind);
+      if (!Number.isInteger(at) || !Number.isInteger(count) || count < 0) broken(`第 ${r} 行无法识别`);
+      extra = { first: at, count };
+      continue;
+    }
+    if (key !== 'row') continue;
     if ((sheet !== ITEM_SHEET && sheet !== GENERAL_SHEET) || !Number.isInteger(at) || at <= HEADER_ROW || !['value', 'document', 'info'].includes(kind)) {
       broken(`第 ${r} 行无法识别`);
     }
@@ -178,21 +243,6 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
       }
     }
     rows.push(m);
-  });
-  if (kv.get('format') !== FORMAT) {
-    fail(file, `找不到模板信息（隐藏工作表 ${META_SHEET} 不是 safecity 模板信息）：此工作簿不是由 safecity 模板生成的；请使用下发的模板填报`);
-  }
-  const version = Number(kv.get('formatVersion'));
-  if (!Number.isInteger(version) || version < 1) broken('格式版本无法识别');
-  if (version > FORMAT_VERSION) fail(file, `此工作簿由更新版本的工具生成（模板格式 ${version}），当前只能读取格式 ${FORMAT_VERSION}；请升级 @safecity/evidence-excel`);
-  const id = kv.get('rulesetId') ?? '';
-  const ver = kv.get('rulesetVersion') ?? '';
-  const hash = kv.get('rulesetHash') ?? '';
-  if (id !== ruleset.id || ver !== ruleset.version) {
-    fail(file, `此工作簿按 ${id} ${ver} 生成，当前细则为 ${ruleset.id} ${ruleset.version}；请使用当前细则的模板重新填报`);
-  }
-  if (hash !== ruleset.hash) {
-    fail(file, `此工作簿按 ${id} ${ver} 生成，但细则内容已变更（模板校验码 ${hash}，当前细则 ${ruleset.hash}）；请使用当前细则的模板重新填报`);
   }
   const unit: Unit = { id: kv.get('unitId') ?? '', name: kv.get('unitName') ?? '', kind: kv.get('unitKind') ?? '' };
   if (unit.id === '' || unit.name === '' || unit.kind === '') broken('评价对象信息缺失');
@@ -205,7 +255,9 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
     }
   }
   if (rows.length === 0) broken('没有填报行');
-  return { unit, rows };
+  const meta: Meta = { unit, rows, version, register };
+  if (extra !== undefined) meta.extra = extra;
+  return meta;
 }
 
 /**
@@ -246,13 +298,15 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
   } catch (err) {
     fail(file, `工作簿已损坏，无法读取（${err instanceof Error ? err.message : String(err)}）；请用 Excel 或 WPS 打开后重新保存为 .xlsx`);
   }
-  const { unit, rows } = readMeta(wb, file, ruleset, options.units);
+  const meta = readMeta(wb, file, ruleset, options.units);
+  const { unit, rows } = meta;
 
   const issues: Issue[] = [];
   const warnings: Issue[] = [];
   const records: EvidenceRecord[] = [];
   const values: Record<string, FieldValue> = Object.create(null) as Record<string, FieldValue>;
   const sources: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const register: Record<string, DocumentEntry[]> = Object.create(null) as Record<string, DocumentEntry[]>;
   const plan = planWorkbook(ruleset, unit);
   const infoText = new Map(plan.items.map((p) => [p.item.id, p.info]));
 
@@ -283,7 +337,8 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
     const placeOf = (r: number, col: number = COL.value) => `${file}!${sheetName}!${ws.getColumn(col).letter}${r}`;
     const header = ws.getRow(HEADER_ROW);
     let headerOk = true;
-    HEADERS.forEach((h, i) => {
+    const headers = headersOf(meta.version, sheetName);
+    headers.forEach((h, i) => {
       const got = cellText(header.getCell(i + 1));
       if (squash(got) !== squash(h)) {
         headerOk = false;
@@ -302,7 +357,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
       const row = ws.getRow(r);
       // Anything typed right of the template's columns is not read: say so.
       row.eachCell({ includeEmpty: false }, (cell, col) => {
-        if (col > HEADERS.length && !isBlank(readCell(cell).raw)) {
+        if (col > headers.length && !isBlank(readCell(cell).raw)) {
           warnings.push({ path: placeOf(r, col), message: `模板列之外的单元格有内容（${JSON.stringify(cell.text)}），未读取` });
         }
       });
@@ -311,7 +366,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
       if (m === undefined) {
         let first: number | undefined;
         row.eachCell({ includeEmpty: false }, (cell, col) => {
-          if (first === undefined && col <= HEADERS.length && !isBlank(readCell(cell).raw)) first = col;
+          if (first === undefined && col <= headers.length && !isBlank(readCell(cell).raw)) first = col;
         });
         if (first !== undefined) {
           const message = `第 ${r} 行是模板外新增的行，其内容不会被读取；请删除该行，或把数据填到模板中对应的行`;
@@ -407,7 +462,18 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
       const rec: EvidenceRecord = { place, unit: unit.id, field: f.name, status: c.status === 'blank' ? 'empty' : 'accepted' };
       if (m.item !== '') rec.item = m.item;
       records.push(rec);
-      if (c.status === 'blank') continue;
+      if (c.status === 'blank') {
+        // A value typed into 备注 instead of 填报值 would be silently lost: say so, at the cell.
+        const note = readCell(row.getCell(COL.note)).raw;
+        if (!isBlank(note)) {
+          const text = note.kind === 'text' ? note.text.trim() : cellText(row.getCell(COL.note));
+          warnings.push({
+            path: placeOf(r, COL.note),
+            message: `${where}的填报值（${VALUE_LETTER} 列）为空，而备注中写有“${text.length > 40 ? text.slice(0, 39) + '…' : text}”：备注不计分；如这是填报值，请填到 ${VALUE_LETTER}${r}，否则本项按未提供计分`,
+          });
+        }
+        continue;
+      }
       if (read.formula !== undefined) {
         warnings.push({ path: place, message: `${where}是公式（${read.formula}），已按文件中保存的计算结果 ${JSON.stringify(cell.text || String(c.value))} 读取；请核对` });
       }
@@ -422,13 +488,226 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
     }
   }
 
-  for (const [name, a] of acc) {
-    if (a.rejected || !a.answered) continue;
+  // 不适用原因 (format 2): one cell per item, on its first row of 评分项.
+  const claims: Record<string, string> = Object.create(null) as Record<string, string>;
+  const itemSheet = wb.getWorksheet(ITEM_SHEET);
+  if (meta.version >= 2 && itemSheet !== undefined) {
+    const firstRow = new Map<string, number>();
+    for (const m of rows) if (m.sheet === ITEM_SHEET && m.item !== '' && !firstRow.has(m.item)) firstRow.set(m.item, m.row);
+    for (const [item, r] of firstRow) {
+      const cell = itemSheet.getCell(r, COL.claim);
+      const read = readCell(cell).raw;
+      if (isBlank(read)) continue;
+      const text = read.kind === 'text' ? read.text.trim() : cellText(cell).trim();
+      if (text !== '') claims[item] = text;
+    }
+  }
+
+  const reg = readRegister(wb, file, unit, meta, ruleset, issues, warnings, records);
+
+  const plainYes: string[] = [];
+  const names = new Set([...acc.keys(), ...reg.entries.keys()]);
+  for (const name of names) {
+    const a = acc.get(name);
+    if (a?.rejected === true || reg.rejected.has(name)) continue;
+    const entries = reg.entries.get(name);
+    const f = a?.field ?? (entries?.[0]?.field as EvidenceField);
+    if (entries !== undefined && entries.length > 0 && takesRegister(f)) {
+      // The register decides for the documents it lists; a 是 counts alone only for a document it does not list.
+      const listed = new Set(entries.map((e) => e.entry.document));
+      const plain = f.type === 'documents' ? (a?.docs ?? []).filter((d) => !listed.has(d)) : undefined;
+      values[name] = registerValue(f, entries.map((e) => e.entry), plain);
+      register[name] = entries.map((e) => e.entry);
+      sources[name] = [...(a?.places ?? []), ...entries.map((e) => e.place)];
+      if (plain !== undefined && plain.length > 0) plainYes.push(f.title.zh);
+      continue;
+    }
+    if (a === undefined || !a.answered) continue;
     values[name] = a.field.type === 'documents' ? a.docs.slice() : (a.value as FieldValue);
     sources[name] = a.places;
+    const v = values[name];
+    if (takesRegister(a.field) && (v === true || (Array.isArray(v) && v.length > 0))) plainYes.push(a.field.title.zh);
   }
-  if (issues.length > 0) throw new EvidenceError(issues, `工作簿 ${file} 有 ${issues.length} 处问题`);
-  return { part: { unit, values, sources }, records, warnings };
+  if (plainYes.length > 0) {
+    warnings.push({
+      path: file,
+      message: `佐证材料清单为空：${plainYes.map((t) => `“${t}”`).join('、')}只填了“是”或文件名，未在“${REGISTER_SHEET}”中登记证明材料名称、文号和印发日期；暂按已提供计分，请补充登记（数据核查以清单为准）`,
+    });
+  }
+  if (issues.length === 0 && Object.keys(values).length === 0) {
+    warnings.push({ path: file, message: `未填写任何填报值：本单位将按未提供计分（${file}）` });
+  }
+  if (issues.length > 0) throw new EvidenceError(issues, `工作簿 ${file} 有 ${issues.length} 处问题`, warnings);
+  const part: EvidencePart = { unit, values, sources };
+  if (Object.keys(register).length > 0) part.register = { ...register };
+  if (Object.keys(claims).length > 0) part.claims = { ...claims };
+  return { part, records, warnings };
+}
+
+/** Register entries read from 佐证材料清单, by field, each with its place. */
+interface RegisterRead {
+  entries: Map<string, Array<{ field: EvidenceField; entry: DocumentEntry; place: string }>>;
+  /** Fields with a rejected register row (their value is not taken). */
+  rejected: Set<string>;
+}
+
+/**
+ * Read 佐证材料清单: the pre-filled rows (by `_meta`) and the blank rows at its end, each
+ * accounted for; a bad date, a 是否归档 that is not a yes/no word, or a row naming an item
+ * that takes no documents is an error at its cell.
+ */
+function readRegister(
+  wb: Workbook,
+  file: string,
+  unit: Unit,
+  meta: Meta,
+  ruleset: CompiledRuleset,
+  issues: Issue[],
+  warnings: Issue[],
+  records: EvidenceRecord[],
+): RegisterRead {
+  const out: RegisterRead = { entries: new Map(), rejected: new Set() };
+  if (meta.version < 2) return out;
+  const ws = wb.getWorksheet(REGISTER_SHEET);
+  if (ws === undefined) {
+    if (meta.register.length + (meta.extra?.count ?? 0) > 0) issues.push({ path: `${file}!${REGISTER_SHEET}`, message: `找不到工作表“${REGISTER_SHEET}”（被删除或改名）；请恢复模板中的工作表名称` });
+    return out;
+  }
+  const placeOf = (r: number, col: number) => `${file}!${REGISTER_SHEET}!${ws.getColumn(col).letter}${r}`;
+  const header = ws.getRow(HEADER_ROW);
+  let headerOk = true;
+  REGISTER_HEADERS.forEach((h, i) => {
+    const got = cellText(header.getCell(i + 1));
+    if (squash(got) !== squash(h)) {
+      headerOk = false;
+      issues.push({ path: placeOf(HEADER_ROW, i + 1), message: `表头应为“${h}”，实为“${got}”：列被插入、删除或修改；请使用下发的模板` });
+    }
+  });
+  if (!headerOk) return out;
+  const layout = planWorkbook(ruleset, unit).layout;
+  const itemFields = new Map(layout.items.map((it) => [it.id, it.fields.filter(takesRegister)]));
+  const generalFields = layout.general.filter(takesRegister);
+  const byRow = new Map(meta.register.map((m) => [m.row, m]));
+  const extraFirst = meta.extra?.first ?? Number.POSITIVE_INFINITY;
+  const extraLast = meta.extra === undefined ? -1 : meta.extra.first + meta.extra.count - 1;
+  const visit = new Set<number>(meta.register.map((m) => m.row));
+  ws.eachRow({ includeEmpty: false }, (_row, r) => {
+    if (r > HEADER_ROW) visit.add(r);
+  });
+  const dateField = { name: 'date', type: 'date', title: { zh: '印发日期' } } as EvidenceField;
+  for (const r of [...visit].sort((a, b) => a - b)) {
+    const row = ws.getRow(r);
+    const text = (col: number): string | undefined => {
+      const raw = readCell(row.getCell(col)).raw;
+      if (isBlank(raw)) return undefined;
+      const t = raw.kind === 'text' ? raw.text : raw.kind === 'number' ? String(raw.value) : cellText(row.getCell(col));
+      const trimmed = t.replace(/^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/g, '');
+      return trimmed === '' ? undefined : trimmed;
+    };
+    const inputs = [RCOL.title, RCOL.number, RCOL.date, RCOL.archived, RCOL.link, RCOL.provider, RCOL.contact];
+    const filled = inputs.some((c) => text(c) !== undefined);
+    const pre = byRow.get(r);
+    const isExtra = pre === undefined && r >= extraFirst && r <= extraLast;
+    const place = placeOf(r, RCOL.title);
+    if (pre === undefined && !isExtra) {
+      if (filled || text(RCOL.item) !== undefined || text(RCOL.requirement) !== undefined) {
+        const message = `${REGISTER_SHEET}第 ${r} 行是模板外新增的行，其内容不会被读取；请填在表末的空行中（不够时请向评估组索取新模板）`;
+        records.push({ place: placeOf(r, RCOL.item), unit: unit.id, status: 'rejected', message });
+        issues.push({ path: placeOf(r, RCOL.item), message });
+      }
+      continue;
+    }
+    // Which item and field the row is for.
+    let field: EvidenceField | undefined;
+    let item = pre?.item ?? '';
+    let requirement = pre === undefined ? text(RCOL.requirement) : requirementText(pre);
+    const reject = (at: string, message: string) => {
+      const rec: EvidenceRecord = { place: at, unit: unit.id, status: 'rejected', message };
+      if (item !== '') rec.item = item;
+      if (field !== undefined) {
+        rec.field = field.name;
+        out.rejected.add(field.name);
+      }
+      records.push(rec);
+      issues.push({ path: at, message });
+    };
+    if (pre !== undefined) {
+      field = pre.field;
+      const want = `${pre.item}`;
+      const gotItem = text(RCOL.item) ?? '';
+      if (pre.item !== '' && gotItem.split(/\s+/)[0] !== want) {
+        reject(placeOf(r, RCOL.item), `${REGISTER_SHEET}第 ${r} 行的评分项为“${gotItem}”，模板中为“${want}”：行被修改、排序或移动；请使用下发的模板重新填报`);
+        continue;
+      }
+    } else {
+      if (!filled && text(RCOL.item) === undefined && text(RCOL.requirement) === undefined) continue;
+      const id = (text(RCOL.item) ?? '').split(/\s+/)[0] ?? '';
+      const candidates = id === GENERAL_SHEET ? generalFields : itemFields.get(id);
+      if (id === '') {
+        reject(placeOf(r, RCOL.item), `${REGISTER_SHEET}第 ${r} 行未填写评分项编号：请填写该文件所属的评分项编号`);
+        continue;
+      }
+      if (candidates === undefined || candidates.length === 0) {
+        item = id;
+        const known = ruleset.items.some((i) => i.id === id);
+        reject(
+          placeOf(r, RCOL.item),
+          known
+            ? `${REGISTER_SHEET}第 ${r} 行的评分项 ${id} 不要求登记文件类佐证材料（或不适用于${unit.name}）；请核对评分项编号`
+            : `${REGISTER_SHEET}第 ${r} 行的评分项“${id}”不是本细则的评分项；请从下拉列表中选择评分项编号`,
+        );
+        continue;
+      }
+      item = id === GENERAL_SHEET ? '' : id;
+      field =
+        candidates.find((f) => f.type === 'documents' && requirement !== undefined && (requiredDocuments(ruleset, unit, f.name) ?? []).includes(requirement)) ??
+        candidates.find((f) => requirement !== undefined && f.title.zh === requirement) ??
+        candidates.find((f) => f.type === 'documents') ??
+        candidates[0];
+    }
+    const f = field as EvidenceField;
+    if (!filled) {
+      records.push({ place, unit: unit.id, ...(item !== '' ? { item } : {}), field: f.name, status: 'empty' });
+      continue;
+    }
+    const entry: Partial<DocumentEntry> = {};
+    let bad = false;
+    const title = text(RCOL.title);
+    if (title !== undefined) entry.title = title;
+    const number = text(RCOL.number);
+    if (number !== undefined) entry.number = number;
+    const dateRaw = readCell(row.getCell(RCOL.date)).raw;
+    if (!isBlank(dateRaw)) {
+      const c = convert(dateField, dateRaw, '日期（YYYY-MM-DD）');
+      if (c.status === 'ok') entry.date = c.value as string;
+      else if (c.status === 'bad') {
+        reject(placeOf(r, RCOL.date), `${REGISTER_SHEET}第 ${r} 行（${requirement ?? f.title.zh}）的印发日期应为日期（YYYY-MM-DD），实为${c.found}${c.hint === undefined ? '' : `（${c.hint}）`}`);
+        bad = true;
+      }
+    }
+    const archivedRaw = readCell(row.getCell(RCOL.archived)).raw;
+    if (!isBlank(archivedRaw)) {
+      const b = toBoolean(archivedRaw);
+      if (b === undefined) {
+        reject(placeOf(r, RCOL.archived), `${REGISTER_SHEET}第 ${r} 行（${requirement ?? f.title.zh}）的是否归档应为“是”或“否”（也接受 ${BOOLEAN_WORDS}），实为${shown(archivedRaw)}`);
+        bad = true;
+      } else entry.archived = b;
+    }
+    if (bad) continue;
+    for (const [k, col] of [['link', RCOL.link], ['provider', RCOL.provider], ['contact', RCOL.contact]] as const) {
+      const t = text(col);
+      if (t !== undefined) entry[k] = t;
+    }
+    // Which required document it answers: the row's, the field itself (a yes/no field), or what it names.
+    const document = pre !== undefined && pre.document !== '' ? pre.document : f.type === 'boolean' ? f.name : (pre === undefined ? requirement : undefined) ?? title ?? f.title.zh;
+    const e = { document, ...entry } as DocumentEntry;
+    const list = out.entries.get(f.name) ?? [];
+    list.push({ field: f, entry: e, place });
+    out.entries.set(f.name, list);
+    records.push({ place, unit: unit.id, ...(item !== '' ? { item } : {}), field: f.name, status: 'accepted' });
+  }
+  void warnings;
+  return out;
 }
 
 /**
@@ -451,12 +730,14 @@ export async function readWorkbooks(files: ReadonlyArray<{ file: string; input: 
       records.push(...r.records);
       warnings.push(...r.warnings);
     } catch (err) {
-      if (err instanceof EvidenceError) issues.push(...err.issues);
-      else issues.push({ path: file, message: `无法读取工作簿：${err instanceof Error ? err.message : String(err)}` });
+      if (err instanceof EvidenceError) {
+        issues.push(...err.issues);
+        warnings.push(...err.warnings);
+      } else issues.push({ path: file, message: `无法读取工作簿：${err instanceof Error ? err.message : String(err)}` });
     }
   }
-  const merged = mergeEvidence(parts);
+  const merged = mergeEvidence(parts, options.ruleset.fields);
   issues.push(...merged.issues);
-  if (issues.length > 0) throw new EvidenceError(issues, `佐证工作簿有 ${issues.length} 处问题`);
+  if (issues.length > 0) throw new EvidenceError(issues, `佐证工作簿有 ${issues.length} 处问题`, warnings);
   return { ruleset: { id: options.ruleset.id, version: options.ruleset.version, hash: options.ruleset.hash }, units: merged.units, records, warnings };
 }

@@ -4,21 +4,71 @@
  * @module
  */
 import {
-  evidenceLayout, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type LayoutItem, type Node, type Unit } from '@safecity/engine';
+  evidenceLayout, takesRegister, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type LayoutItem, type Node, type Unit } from '@safecity/engine';
 
 export const GUIDE_SHEET = '填报说明';
 export const ITEM_SHEET = '评分项';
 export const GENERAL_SHEET = '基本情况';
 export const META_SHEET = '_meta';
+/** The evidence register (佐证材料清单): one row per required document, and room for more. */
+export const REGISTER_SHEET = '佐证材料清单';
 export const LISTS_SHEET = '_lists';
 /** What `_meta` says the workbook is. */
 export const FORMAT = 'safecity-evidence-xlsx';
-/** Version of the workbook format (sheets, columns, `_meta` layout). */
-export const FORMAT_VERSION = 1;
+/**
+ * Version of the workbook format (sheets, columns, `_meta` layout). 2: the 佐证材料清单 sheet
+ * and the 不适用原因 column of 评分项 (version 1 workbooks are still read).
+ */
+export const FORMAT_VERSION = 2;
 
-/** The columns of `评分项` and `基本情况`, left to right (A–H). */
-export const HEADERS = ['评分项编号', '评价内容', '评分标准', '分值', '佐证项', '计量单位', '填报值', '备注（说明）'] as const;
-export const COL = { id: 1, content: 2, standard: 3, max: 4, label: 5, unit: 6, value: 7, note: 8 } as const;
+/** The columns of `评分项` and `基本情况`, left to right (A–I; 不适用原因 since format 2, on 评分项 only). */
+export const HEADERS = ['评分项编号', '评价内容', '评分标准', '分值', '佐证项', '计量单位', '填报值', '备注（说明）', '不适用原因'] as const;
+export const COL = { id: 1, content: 2, standard: 3, max: 4, label: 5, unit: 6, value: 7, note: 8, claim: 9 } as const;
+/** The headers a sheet has in a workbook of a format version (基本情况 has no 不适用原因). */
+export function headersOf(version: number, sheet: string): readonly string[] {
+  return version < 2 || sheet !== '评分项' ? HEADERS.slice(0, 8) : HEADERS;
+}
+
+/** The columns of 佐证材料清单 (A–I). */
+export const REGISTER_HEADERS = ['评分项', '材料要求', '证明材料名称', '文号', '印发日期', '是否归档', '附件路径或链接', '提供单位', '联系人'] as const;
+export const RCOL = { item: 1, requirement: 2, title: 3, number: 4, date: 5, archived: 6, link: 7, provider: 8, contact: 9 } as const;
+/** Blank rows at the end of 佐证材料清单 for documents beyond the pre-filled ones (default). */
+export const REGISTER_EXTRA_ROWS = 20;
+
+/** A pre-filled row of 佐证材料清单: which item, field and required document it answers. */
+export interface RegisterRow {
+  row: number;
+  item: string;
+  field: EvidenceField;
+  /** The required document (a per-missing name), the field's name (a document yes/no field), or '' (a free documents list: the title names it). */
+  document: string;
+}
+
+/**
+ * The pre-filled rows of 佐证材料清单: per applicable item, per field that takes a register,
+ * one row per required document (per-missing), else one row for the field.
+ */
+export function planRegister(ruleset: CompiledRuleset, plan: WorkbookPlan): RegisterRow[] {
+  const nodes = nodesById(ruleset);
+  const out: RegisterRow[] = [];
+  let r = HEADER_ROW + 1;
+  const unit = plan.layout.unit;
+  for (const it of plan.layout.items) {
+    for (const f of it.fields) {
+      if (!takesRegister(f)) continue;
+      const req = f.type === 'documents' ? requiredDocuments(ruleset, unit, f.name, nodes) : undefined;
+      if (req !== undefined) for (const d of req) out.push({ row: r++, item: it.id, field: f, document: d });
+      else out.push({ row: r++, item: it.id, field: f, document: f.type === 'boolean' ? f.name : '' });
+    }
+  }
+  for (const f of plan.layout.general) if (takesRegister(f)) out.push({ row: r++, item: '', field: f, document: f.type === 'boolean' ? f.name : '' });
+  return out;
+}
+
+/** The 材料要求 text of a register row. */
+export function requirementText(r: Pick<RegisterRow, 'field' | 'document'>): string {
+  return r.document === '' || r.document === r.field.name ? r.field.title.zh : r.document;
+}
 export const VALUE_LETTER = 'G';
 /** The header row; input rows start below it. */
 export const HEADER_ROW = 1;

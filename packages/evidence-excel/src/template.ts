@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Borders, Cell, DataValidation, Fill, Worksheet } from 'exceljs';
-import { EvidenceError, type CompiledRuleset, type EvidenceField, type Unit } from '@safecity/engine';
+import { EvidenceError, documentsFromRegister, takesRegister, type CompiledRuleset, type DocumentEntry, type EvidenceField, type FieldValue, type Unit, type UnitEvidence } from '@safecity/engine';
 import {
   COL,
   FORMAT,
@@ -19,7 +19,15 @@ import {
   KIND_LABEL,
   LISTS_SHEET,
   META_SHEET,
+  RCOL,
+  REGISTER_EXTRA_ROWS,
+  REGISTER_HEADERS,
+  REGISTER_SHEET,
   TYPE_LABEL,
+  headersOf,
+  planRegister,
+  requirementText,
+  type RegisterRow,
   VALUE_LETTER,
   planWorkbook,
   expectation,
@@ -30,7 +38,7 @@ import {
   type PlannedRow,
   type WorkbookPlan,
 } from './plan.js';
-import { BOOLEAN_WORDS } from './values.js';
+import { BOOLEAN_LIST, BOOLEAN_WORDS } from './values.js';
 
 /** Options of {@link excelTemplate}. */
 export interface ExcelTemplateOptions {
@@ -40,6 +48,14 @@ export interface ExcelTemplateOptions {
    * document always get one 是/否 row per required document instead.
    */
   rows?: number;
+  /**
+   * A unit's evidence to pre-fill the workbook with: its values in the 填报值 cells, its
+   * register (佐证材料清单) rows and its 不适用 claims; what `parseWorkbook` reads back as the
+   * same evidence. `safecity migrate` writes last year's evidence of an Excel unit this way.
+   */
+  evidence?: UnitEvidence;
+  /** Blank rows at the end of 佐证材料清单 for further documents (default 20). */
+  registerRows?: number;
 }
 
 const GREY: Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEDEDED' } };
@@ -47,7 +63,11 @@ const HEADER_FILL: Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 
 const INPUT_FILL: Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFFFF' } };
 const THIN = { style: 'thin' as const, color: { argb: 'FF999999' } };
 const BORDER: Partial<Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-const WIDTHS = [12, 36, 40, 7, 32, 10, 18, 28];
+const WIDTHS = [12, 36, 40, 7, 32, 10, 18, 28, 24];
+const REGISTER_WIDTHS = [16, 30, 36, 22, 13, 9, 30, 16, 12];
+/** The 是/否 list of a validation: every word the reader accepts, 是 and 否 first. */
+const BOOLEAN_FORMULA = `"${BOOLEAN_LIST.join(',')}"`;
+const BOOLEAN_ERROR = `只能填写“是”或“否”（也接受 ${BOOLEAN_WORDS}）`;
 const LINE_HEIGHT = 15;
 
 /** Display width of text in Excel column units: CJK and full-width characters count 2. */
@@ -90,9 +110,9 @@ function validationFor(row: PlannedRow, listRef: (values: readonly string[]) => 
     return {
       ...base,
       type: 'list',
-      formulae: ['"是,否"'],
+      formulae: [BOOLEAN_FORMULA],
       prompt: clip(`${what}：请选择“是”或“否”。${desc}${blank}`, 250),
-      error: clip(`“${title}”只能填写“是”或“否”`, 220),
+      error: clip(`“${title}”${BOOLEAN_ERROR}`, 220),
     };
   }
   const expect = expectation(f);
@@ -154,10 +174,10 @@ function styleInput(c: Cell): void {
   c.protection = { locked: false };
 }
 
-function setupSheet(ws: Worksheet): void {
-  ws.columns = WIDTHS.map((width) => ({ width }));
+function setupSheet(ws: Worksheet, headers: readonly string[] = HEADERS, widths: readonly number[] = WIDTHS): void {
+  ws.columns = widths.slice(0, headers.length).map((width) => ({ width }));
   const header = ws.getRow(HEADER_ROW);
-  HEADERS.forEach((h, i) => {
+  headers.forEach((h, i) => {
     const c = header.getCell(i + 1);
     c.value = h;
     c.font = { bold: true };
@@ -245,7 +265,7 @@ async function protect(ws: Worksheet): Promise<void> {
   });
 }
 
-function guide(ws: Worksheet, ruleset: CompiledRuleset, unit: Unit, plan: WorkbookPlan): void {
+function guide(ws: Worksheet, ruleset: CompiledRuleset, unit: Unit, plan: WorkbookPlan, registerRows: number): void {
   ws.columns = [{ width: 110 }];
   const kind = KIND_LABEL[unit.kind] ?? unit.kind;
   const inputs = plan.rows.filter((r) => r.kind !== 'info').length;
@@ -267,7 +287,7 @@ function guide(ws: Worksheet, ruleset: CompiledRuleset, unit: Unit, plan: Workbo
   ];
   const how: Record<string, string> = {
     boolean: `是/否：从下拉列表选择“是”或“否”（也接受 ${BOOLEAN_WORDS}）。`,
-    document: '逐项文件（佐证项为“某类文件：文件名称”）：已制定并能提交该文件的选“是”，没有的选“否”。',
+    document: `逐项文件（佐证项为“某类文件：文件名称”）：已制定并能提交该文件的选“是”，没有的选“否”（也接受 ${BOOLEAN_WORDS}）；并在“${REGISTER_SHEET}”中登记该文件。`,
     integer: '整数：填写不小于 0 的整数，如 12，不要带单位，不要写“约”“以上”等文字。',
     number: '数值：填写数字，如 3.5，不要带单位。',
     rate: '比率：填写 0–100 之间的数，表示百分比，如 95 表示 95%（填“95%”也可以）；最多三位小数。',
@@ -284,6 +304,13 @@ function guide(ws: Worksheet, ruleset: CompiledRuleset, unit: Unit, plan: Workbo
     [`${n++}. 请直接填写数值，不要使用公式；如使用公式，系统按其最后一次计算结果读取并提示核对。`, 'text'],
   );
   if (hasGeneral) lines.push([`${n++}. “${GENERAL_SHEET}”工作表填报不属于单个评分项的情况（如否决项所需数据），填法相同。`, 'text']);
+  if (registerRows > 0) {
+    lines.push([
+      `${n++}. “${REGISTER_SHEET}”工作表逐份登记文件类佐证材料：每个要求的文件占一行（“材料要求”已预填），请填写证明材料名称、文号、印发日期、是否归档、附件路径或链接、提供单位和联系人。有证明材料名称、且有文号或印发日期的，才计为已提供；只填“是”而未登记的，暂按已提供计分并提示补充登记。同一要求有多份文件、或有其他文件的，填在表末空行，并在“评分项”列填写评分项编号。`,
+      'text',
+    ]);
+  }
+  lines.push([`${n++}. 认为某评分项不适用于本单位的，在“${ITEM_SHEET}”的“不适用原因”列（I 列）写明原因；是否不适用由评估组认定，不改变系统计分。`, 'text']);
   lines.push(
     ['', 'text'],
     ['注意', 'head'],
@@ -299,6 +326,162 @@ function guide(ws: Worksheet, ruleset: CompiledRuleset, unit: Unit, plan: Workbo
     if (style === 'head') c.font = { bold: true, size: 12 };
     ws.getRow(i + 1).height = Math.max(1, Math.ceil(textWidth(text) / 105)) * (style === 'title' ? 20 : LINE_HEIGHT + 1);
   });
+}
+
+/** Where a unit's register entries go: per pre-filled row its entry, and the rest (with their item) for the blank rows. */
+interface RegisterFill {
+  byRow: Map<number, DocumentEntry>;
+  extra: Array<{ item: string; field: EvidenceField; entry: DocumentEntry }>;
+  /** Per field, the documents the register has an entry for (their 是/否 cells follow the register). */
+  registered: Map<string, Set<string>>;
+}
+
+function registerFill(rows: readonly RegisterRow[], plan: WorkbookPlan, evidence: UnitEvidence | undefined): RegisterFill {
+  const out: RegisterFill = { byRow: new Map(), extra: [], registered: new Map() };
+  const register = evidence?.register;
+  if (register === undefined) return out;
+  const itemOf = new Map<string, string>();
+  for (const it of plan.layout.items) for (const f of it.fields) if (!itemOf.has(f.name)) itemOf.set(f.name, it.id);
+  const fields = new Map([...plan.layout.items.flatMap((it) => it.fields), ...plan.layout.general].map((f) => [f.name, f]));
+  for (const name of Object.keys(register)) {
+    const f = fields.get(name);
+    if (f === undefined || !takesRegister(f)) continue;
+    out.registered.set(name, new Set((register[name] ?? []).map((e) => e.document)));
+    for (const e of register[name] ?? []) {
+      // The first entry of a required document goes on its row; a free list's first entry whose document is its title, on the field's row.
+      const row = rows.find(
+        (r) => r.field.name === name && !out.byRow.has(r.row) && (r.document === e.document || (r.document === '' && e.title !== undefined && e.document === e.title)),
+      );
+      if (row !== undefined) out.byRow.set(row.row, e);
+      else out.extra.push({ item: itemOf.get(name) ?? '', field: f, entry: e });
+    }
+  }
+  return out;
+}
+
+/** Write a register entry's cells C–I of one row. */
+function writeEntry(ws: Worksheet, row: number, e: DocumentEntry): void {
+  const set = (col: number, v: string | Date | undefined) => {
+    if (v !== undefined) ws.getCell(row, col).value = v;
+  };
+  set(RCOL.title, e.title);
+  set(RCOL.number, e.number);
+  set(RCOL.date, e.date === undefined ? undefined : new Date(`${e.date}T00:00:00Z`));
+  set(RCOL.archived, e.archived === undefined ? undefined : e.archived ? '是' : '否');
+  set(RCOL.link, e.link);
+  set(RCOL.provider, e.provider);
+  set(RCOL.contact, e.contact);
+}
+
+/** The 佐证材料清单 sheet: the pre-filled rows, then blank rows for more. */
+function writeRegister(ws: Worksheet, plan: WorkbookPlan, rows: readonly RegisterRow[], extraRows: number, fill: RegisterFill, listRef: (values: readonly string[]) => string): void {
+  setupSheet(ws, REGISTER_HEADERS, REGISTER_WIDTHS);
+  ws.views = [{ state: 'frozen', xSplit: RCOL.requirement, ySplit: HEADER_ROW, topLeftCell: 'C2', activeCell: 'C2' }];
+  const titles = new Map(plan.layout.items.map((it) => [it.id, it.title.zh]));
+  const inputCols = [RCOL.title, RCOL.number, RCOL.date, RCOL.archived, RCOL.link, RCOL.provider, RCOL.contact];
+  for (const r of rows) {
+    const a = ws.getCell(r.row, RCOL.item);
+    a.value = r.item === '' ? GENERAL_SHEET : `${r.item} ${titles.get(r.item) ?? ''}`.trim();
+    styleLocked(a);
+    const b = ws.getCell(r.row, RCOL.requirement);
+    b.value = requirementText(r);
+    styleLocked(b);
+    for (const c of inputCols) styleInput(ws.getCell(r.row, c));
+    const e = fill.byRow.get(r.row);
+    if (e !== undefined) writeEntry(ws, r.row, e);
+    ws.getRow(r.row).height = Math.max(lines(String(a.value), REGISTER_WIDTHS[0] as number), lines(String(b.value), REGISTER_WIDTHS[1] as number)) * LINE_HEIGHT + 4;
+  }
+  const first = (rows.at(-1)?.row ?? HEADER_ROW) + 1;
+  const last = first + extraRows - 1;
+  for (let r = first; r <= last; r++) {
+    for (let c = RCOL.item; c <= RCOL.contact; c++) styleInput(ws.getCell(r, c));
+    ws.getCell(r, RCOL.item).numFmt = '@';
+    const x = fill.extra[r - first];
+    if (x !== undefined) {
+      ws.getCell(r, RCOL.item).value = x.item === '' ? GENERAL_SHEET : x.item;
+      ws.getCell(r, RCOL.requirement).value = x.field.type === 'boolean' ? x.field.title.zh : x.entry.document;
+      writeEntry(ws, r, x.entry);
+    }
+  }
+  for (let r = HEADER_ROW + 1; r <= last; r++) {
+    ws.getCell(r, RCOL.number).numFmt = '@';
+    ws.getCell(r, RCOL.date).numFmt = 'yyyy-mm-dd';
+  }
+  if (last <= HEADER_ROW) return;
+  const dv = (ws as unknown as { dataValidations: { add(address: string, v: DataValidation): void } }).dataValidations;
+  const base = { allowBlank: true, showInputMessage: true, showErrorMessage: true, errorStyle: 'stop' as const };
+  dv.add(`E2:E${last}`, {
+    ...base,
+    type: 'date',
+    operator: 'between',
+    formulae: [new Date(Date.UTC(1900, 0, 1)), new Date(Date.UTC(2099, 11, 31))],
+    promptTitle: '印发日期',
+    prompt: '请按 YYYY-MM-DD 填写文件的印发日期，如 2022-03-15。有文号或印发日期的文件才计为已提供。',
+    errorTitle: '印发日期不符合要求',
+    error: '印发日期应为日期，如 2022-03-15',
+  });
+  dv.add(`F2:F${last}`, {
+    ...base,
+    type: 'list',
+    formulae: [BOOLEAN_FORMULA],
+    promptTitle: '是否归档',
+    prompt: '文件是否已归档：请选择“是”或“否”。',
+    errorTitle: '是否归档不符合要求',
+    error: clip(`是否归档${BOOLEAN_ERROR}`, 220),
+  });
+  if (last >= first) {
+    const ids = [...plan.layout.items.filter((it) => it.fields.some(takesRegister)).map((it) => it.id), ...(plan.layout.general.some(takesRegister) ? [GENERAL_SHEET] : [])];
+    if (ids.length > 0) {
+      dv.add(`A${first}:A${last}`, {
+        ...base,
+        type: 'list',
+        formulae: [listRef(ids)],
+        promptTitle: '评分项',
+        prompt: '另有文件的，请选择它所属的评分项编号，并在“材料要求”中写明它对应的文件要求。',
+        errorTitle: '评分项不符合要求',
+        error: '请从下拉列表中选择要求文件类佐证材料的评分项编号',
+      });
+    }
+  }
+}
+
+/** How a value is written into a 填报值 cell. */
+function cellValue(f: EvidenceField, v: FieldValue): string | number | Date | undefined {
+  if (v === null) return undefined;
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v)) return v.length === 0 ? '无' : v.join('；');
+  if (f.type === 'date' && typeof v === 'string') return new Date(`${v}T00:00:00Z`);
+  return v as string;
+}
+
+/** Write a unit's values into a sheet's 填报值 cells (a document's 是/否 row: whether the list has it). */
+function prefill(ws: Worksheet, rows: readonly PlannedRow[], evidence: UnitEvidence, registered: ReadonlyMap<string, ReadonlySet<string>>): void {
+  const done = new Set<string>();
+  for (const r of rows) {
+    const f = r.field;
+    if (r.kind === 'info' || f === undefined || !Object.prototype.hasOwnProperty.call(evidence.values, f.name)) continue;
+    const v = evidence.values[f.name] as FieldValue;
+    if (v === null || v === undefined) continue;
+    const cell = ws.getCell(r.row, COL.value);
+    if (r.kind === 'document') {
+      cell.value = Array.isArray(v) && v.includes(r.document as string) ? '是' : '否';
+      continue;
+    }
+    if (done.has(f.name)) continue;
+    done.add(f.name);
+    const reg = registered.get(f.name);
+    if (reg !== undefined && reg.size > 0) {
+      // The register gives this field's documents: write only what it does not (a yes/no field: nothing).
+      if (f.type !== 'documents' || !Array.isArray(v)) continue;
+      const counted = documentsFromRegister(evidence.register?.[f.name]).counted;
+      const rest = v.filter((d) => !reg.has(d) && !counted.includes(d));
+      if (rest.length > 0) cell.value = rest.join('；');
+      continue;
+    }
+    const x = cellValue(f, v);
+    if (x !== undefined) cell.value = x;
+  }
 }
 
 /**
@@ -326,11 +509,18 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
     );
   }
   const plan = planWorkbook(ruleset, unit, options.rows);
+  const evidence = options.evidence;
+  if (evidence !== undefined && evidence.unit?.id !== unit.id) {
+    throw new EvidenceError([{ path: '/evidence/unit', message: `预填的佐证材料属于 ${evidence.unit?.name ?? '?'}，而模板是为 ${unit.name} 生成的` }], 'Invalid evidence');
+  }
+  const regRows = planRegister(ruleset, plan);
+  const regFill = registerFill(regRows, plan, evidence);
+  const extraRows = Math.max(Math.min(Math.max(0, Math.floor(options.registerRows ?? REGISTER_EXTRA_ROWS)), 500), regFill.extra.length);
   const wb = new ExcelJS.Workbook();
   wb.creator = '@safecity/evidence-excel';
   wb.title = `${unit.name} · ${ruleset.title.zh}`;
   wb.subject = `${ruleset.id} ${ruleset.version}`;
-  guide(wb.addWorksheet(GUIDE_SHEET, { properties: { tabColor: { argb: 'FF4472C4' } } }), ruleset, unit, plan);
+  guide(wb.addWorksheet(GUIDE_SHEET, { properties: { tabColor: { argb: 'FF4472C4' } } }), ruleset, unit, plan, regRows.length + extraRows);
 
   // Enum lists too long for an inline list (or with commas) live on a hidden sheet.
   let lists: Worksheet | undefined;
@@ -352,7 +542,7 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
   // things on every row). The item's own columns (编号, 评价内容, 评分标准, 分值) are merged
   // down over its rows, so each item still reads as one block.
   const items = wb.addWorksheet(ITEM_SHEET, { properties: { tabColor: { argb: 'FF70AD47' } } });
-  setupSheet(items);
+  setupSheet(items, headersOf(FORMAT_VERSION, ITEM_SHEET));
   // A space after each section code, so text starting with digits is not read as a font size.
   items.headerFooter.oddHeader = clip(`&L ${unit.name.replace(/&/g, '&&')}&R ${ruleset.id} ${ruleset.version}`, 250);
   const heights = new Map<number, number>();
@@ -381,6 +571,13 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
       if (col === COL.id || col === COL.max) c.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
       if (p.last > p.first) items.mergeCells(p.first, col, p.last, col);
     }
+    // 不适用原因: one cell per item, over its rows.
+    const claim = items.getCell(p.first, COL.claim);
+    styleInput(claim);
+    claim.numFmt = '@';
+    const reason = evidence?.claims?.[it.id];
+    if (reason !== undefined) claim.value = reason;
+    if (p.last > p.first) items.mergeCells(p.first, COL.claim, p.last, COL.claim);
     // Merged cells never auto-fit: give the block the height its longest text needs.
     const need = Math.max(lines(content, WIDTHS[COL.content - 1] as number), lines(it.standard ?? '', WIDTHS[COL.standard - 1] as number));
     const have = own.reduce((s, r) => s + (heights.get(r.row) ?? 1), 0);
@@ -388,11 +585,12 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
     for (const r of own) items.getRow(r.row).height = Math.round(((heights.get(r.row) ?? 1) + extra) * LINE_HEIGHT * 10) / 10 + 4;
   }
   addValidations(items, plan.rows, listRef);
+  if (evidence !== undefined) prefill(items, plan.rows, evidence, regFill.registered);
   await protect(items);
 
   if (plan.general.length > 0) {
     const gen = wb.addWorksheet(GENERAL_SHEET, { properties: { tabColor: { argb: 'FFED7D31' } } });
-    setupSheet(gen);
+    setupSheet(gen, headersOf(FORMAT_VERSION, GENERAL_SHEET));
     for (const r of plan.general) {
       const f = r.field as EvidenceField;
       const h = writeFieldRow(gen, r);
@@ -412,7 +610,14 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
       gen.getRow(r.row).height = need * LINE_HEIGHT + 4;
     }
     addValidations(gen, plan.general, listRef);
+    if (evidence !== undefined) prefill(gen, plan.general, evidence, regFill.registered);
     await protect(gen);
+  }
+
+  if (regRows.length + extraRows > 0) {
+    const reg = wb.addWorksheet(REGISTER_SHEET, { properties: { tabColor: { argb: 'FFFFC000' } } });
+    writeRegister(reg, plan, regRows, extraRows, regFill, listRef);
+    await protect(reg);
   }
 
   const meta = wb.addWorksheet(META_SHEET, { state: 'veryHidden' });
@@ -425,10 +630,14 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
     ['unitId', unit.id],
     ['unitName', unit.name],
     ['unitKind', unit.kind],
+    ['rulesetTitle', ruleset.title.zh],
+    ['rulesetEdition', ruleset.edition],
   ];
   for (const [k, v] of kv) meta.addRow([k, v]);
   meta.addRow(['rows', 'sheet', 'row', 'kind', 'item', 'field', 'document']);
   for (const r of [...plan.rows, ...plan.general]) meta.addRow(['row', r.sheet, r.row, r.kind, r.item, r.field?.name ?? '', r.document ?? '']);
+  for (const r of regRows) meta.addRow(['reg', REGISTER_SHEET, r.row, 'register', r.item, r.field.name, r.document]);
+  meta.addRow(['regExtra', REGISTER_SHEET, (regRows.at(-1)?.row ?? HEADER_ROW) + 1, extraRows]);
   // Ids, names and documents are text: keep them text whatever they look like.
   meta.getColumn(2).numFmt = '@';
   await protect(meta);

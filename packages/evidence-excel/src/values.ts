@@ -21,10 +21,28 @@ export type Converted =
   | { status: 'ok'; value: FieldValue; warning?: string }
   | { status: 'bad'; expected: string; found: string; hint?: string };
 
-const TRUE_WORDS = new Set(['是', '√', '✓', '✔', '☑', 'y', 'yes', 'true', '1', '有', '对']);
-const FALSE_WORDS = new Set(['否', '×', '✗', '✘', '☒', 'n', 'no', 'false', '0', '无', '没有', '错']);
+/**
+ * The words a 是/否 cell takes, in pairs (yes, no): the one list the reader accepts, the
+ * template's data validation offers and the 填报说明 names, so the three always agree.
+ * Case and full-width forms do not matter (Ｙ, y).
+ */
+export const BOOLEAN_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['是', '否'],
+  ['√', '×'],
+  ['Y', 'N'],
+  ['YES', 'NO'],
+  ['TRUE', 'FALSE'],
+  ['1', '0'],
+  ['有', '无'],
+];
+const TRUE_WORDS = new Set(BOOLEAN_PAIRS.map(([y]) => y.toLowerCase()));
+const FALSE_WORDS = new Set(BOOLEAN_PAIRS.map(([, n]) => n.toLowerCase()));
 /** The spellings of 是/否 the reader accepts besides 是 and 否 (for the guide and README). */
-export const BOOLEAN_WORDS = '√/×、Y/N、YES/NO、TRUE/FALSE、1/0、有/无';
+export const BOOLEAN_WORDS = BOOLEAN_PAIRS.slice(1)
+  .map(([y, n]) => `${y}/${n}`)
+  .join('、');
+/** Every accepted word, 是 and 否 first: the list a 是/否 cell's data validation offers. */
+export const BOOLEAN_LIST: readonly string[] = [...BOOLEAN_PAIRS.map(([y]) => y).slice(0, 1), ...BOOLEAN_PAIRS.map(([, n]) => n).slice(0, 1), ...BOOLEAN_PAIRS.slice(1).flat()];
 
 /** Full-width to half-width (NFKC), whitespace trimmed (including the ideographic space). */
 function norm(s: string): string {

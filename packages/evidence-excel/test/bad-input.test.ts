@@ -102,7 +102,7 @@ describe('a workbook that is not this template any more', () => {
   test('made for another version of the ruleset', async () => {
     const newer = engine.compile({ ...structuredClone(district), version: '9.1.0' } as Ruleset);
     const issues = await issuesOf(parseWorkbook(template, { file: F, ruleset: newer }));
-    expect(issues).toEqual([{ path: F, message: expect.stringContaining(`此工作簿按 xian-2022/district ${district.version} 生成，当前细则为 xian-2022/district 9.1.0`) }]);
+    expect(issues).toEqual([{ path: F, message: expect.stringContaining(`此工作簿是按评价细则《${district.title.zh}》（xian-2022/district ${district.version}，2022版）生成的，当前细则为《${district.title.zh}》（xian-2022/district 9.1.0，2022版）`) }]);
   });
 
   test('same version, but the ruleset content (hash) changed', async () => {
@@ -255,6 +255,6 @@ describe('readWorkbooks', () => {
       ),
     );
     expect(issues.map((i) => i.path)).toEqual(['c.csv', a.place.replace(F, 'b.xlsx')]);
-    expect(issues[1]!.message).toContain('given twice with different values');
+    expect(issues[1]!.message).toContain('填报了两次且不一致');
   });
 });

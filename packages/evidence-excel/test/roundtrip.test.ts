@@ -118,7 +118,9 @@ describe('round trip: template → filled as a person would → parse', () => {
         const res = await parseWorkbook(filled, { file: `${unit.id}.xlsx`, ruleset: rs, units: rs === extraRs ? [extraUnit] : units });
         expect(res.part.unit).toEqual({ id: unit.id, name: unit.name, kind: unit.kind });
         expect(res.part.values).toEqual(expected);
-        expect(res.records).toHaveLength(rows.length);
+        // One record per row of 评分项 and 基本情况; the untouched 佐证材料清单 rows are all empty.
+        expect(res.records.filter((r) => !r.place.includes('!佐证材料清单!'))).toHaveLength(rows.length);
+        expect(res.records.filter((r) => r.place.includes('!佐证材料清单!')).every((r) => r.status === 'empty')).toBe(true);
         expect(res.records.some((r) => r.status === 'rejected')).toBe(false);
         for (const name of Object.keys(expected)) expect(res.part.sources[name]?.[0]).toMatch(new RegExp(`^${unit.id}\\.xlsx!(评分项|基本情况)!G\\d+$`));
         // The engine takes the values as they are.

@@ -33,7 +33,7 @@ describe('template for 雁塔区 under xian-2022/district', () => {
   });
 
   test('sheets: instructions first, items, general, very hidden _meta', () => {
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['填报说明', '评分项', '基本情况', '_meta']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['填报说明', '评分项', '基本情况', '佐证材料清单', '_meta']);
     expect(wb.getWorksheet('_meta')!.state).toBe('veryHidden');
     const guide = wb.getWorksheet('填报说明')!;
     const text: string[] = [];
@@ -98,7 +98,7 @@ describe('template for 雁塔区 under xian-2022/district', () => {
     const dv = (r: MetaRow) => ws.getCell(`G${r.row}`).dataValidation;
     const bool = dv(rowOf(rows, 'leadingGroupDoc'));
     expect(bool.type).toBe('list');
-    expect(bool.formulae).toEqual(['"是,否"']);
+    expect(bool.formulae).toEqual(['"是,否,√,×,Y,N,YES,NO,TRUE,FALSE,1,0,有,无"']);
     expect(bool.promptTitle).toBe('创建工作领导小组成立文件');
     expect(bool.showInputMessage && bool.showErrorMessage).toBe(true);
     const count = dv(rowOf(rows, 'leadershipMeetings'));
@@ -111,7 +111,7 @@ describe('template for 雁塔区 under xian-2022/district', () => {
     expect(rate.error).toContain('0–100');
     const doc = dv(rowOf(rows, 'policyDocs', '考核奖惩办法'));
     expect(doc.type).toBe('list');
-    expect(doc.formulae).toEqual(['"是,否"']);
+    expect(doc.formulae).toEqual(['"是,否,√,×,Y,N,YES,NO,TRUE,FALSE,1,0,有,无"']);
     expect(doc.prompt).toContain('考核奖惩办法');
     // Every input row has a validation; info rows have none.
     for (const r of rows.filter((x) => x.sheet === '评分项')) {
@@ -139,9 +139,10 @@ describe('template for 雁塔区 under xian-2022/district', () => {
     const bytes = await excelTemplate(districtRs, yanta);
     const res = await parseWorkbook(bytes, { file: 't.xlsx', ruleset: districtRs });
     expect(res.part.values).toEqual({});
-    expect(res.records).toHaveLength(rows.length);
+    expect(res.records.filter((r) => !r.place.includes('!佐证材料清单!'))).toHaveLength(rows.length);
     expect(res.records.every((r) => r.status === 'empty')).toBe(true);
-    expect(res.warnings).toEqual([]);
+    // Nothing filled is not silence: the file is named (a blank template used to score 0 without a word).
+    expect(res.warnings).toEqual([{ path: 't.xlsx', message: '未填写任何填报值：本单位将按未提供计分（t.xlsx）' }]);
   });
 });
 

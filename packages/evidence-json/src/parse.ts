@@ -9,7 +9,10 @@ import {
   EvidenceError,
   evidenceLayout,
   mergeEvidence,
+  registerValue,
+  takesRegister,
   type CompiledRuleset,
+  type DocumentEntry,
   type EvidenceBundle,
   type EvidenceField,
   type EvidenceLayout,
@@ -55,8 +58,8 @@ export interface JsonEvidence {
  */
 export class JsonEvidenceError extends EvidenceError {
   readonly records: readonly EvidenceRecord[];
-  constructor(issues: readonly Issue[], records: readonly EvidenceRecord[] = []) {
-    super(issues, 'Invalid JSON evidence');
+  constructor(issues: readonly Issue[], records: readonly EvidenceRecord[] = [], warnings: readonly Issue[] = []) {
+    super(issues, 'Invalid JSON evidence', warnings);
     this.records = Object.freeze(records.slice());
   }
 }
@@ -164,6 +167,81 @@ function checkValue(f: EvidenceField, v: unknown): Array<[string, string]> {
       return out;
     }
   }
+}
+
+/** The key an item carries for the unit's 不适用 claim (field names never start with `$`). */
+export const CLAIM_KEY = '$notApplicable';
+
+const ENTRY_KEYS: Readonly<Record<string, string>> = {
+  document: '对应材料',
+  title: '证明材料名称',
+  number: '文号',
+  date: '印发日期',
+  archived: '是否归档',
+  link: '附件路径或链接',
+  provider: '提供单位',
+  contact: '联系人',
+};
+
+/**
+ * A register field's value: a list of names (the legacy form) and/or register entries, or
+ * for a document yes/no field true/false or entries. Problems as `[pointer suffix, message]`.
+ */
+function readRegisterValue(
+  f: EvidenceField,
+  v: unknown,
+): { problems: Array<[string, string]>; value?: FieldValue; entries?: DocumentEntry[] } {
+  if (!Array.isArray(v)) {
+    if (f.type === 'boolean' && typeof v === 'boolean') return { problems: [], value: v };
+    const want = f.type === 'boolean' ? 'true、false 或证明材料清单（对象数组）' : '文件名列表或证明材料清单（数组）';
+    return { problems: [['', `应为${spaced(want)}，实为 ${shown(v)}${hint(f, v)}`]] };
+  }
+  const problems: Array<[string, string]> = [];
+  const plain: string[] = [];
+  const entries: DocumentEntry[] = [];
+  const first = new Map<string, number>();
+  v.forEach((d: unknown, i) => {
+    const at = pointerSegment(i);
+    if (typeof d === 'string') {
+      if (f.type === 'boolean') problems.push([at, `第 ${i + 1} 项应为证明材料对象 {"title": …, "number": …, "date": …}，实为 ${shown(d)}`]);
+      else if (d.trim() === '') problems.push([at, `第 ${i + 1} 个文件名应为非空文本，实为 ${shown(d)}`]);
+      else if (first.has(d)) problems.push([at, `文件 ${JSON.stringify(d)} 列出了两次（第 ${(first.get(d) as number) + 1} 个和第 ${i + 1} 个）`]);
+      else {
+        first.set(d, i);
+        plain.push(d);
+      }
+      return;
+    }
+    if (!isObject(d)) {
+      problems.push([at, `第 ${i + 1} 项应为文件名或证明材料对象，实为${kindOf(d)}`]);
+      return;
+    }
+    const before = problems.length;
+    for (const k of Object.keys(d)) {
+      if (!has(ENTRY_KEYS, k)) problems.push([at + pointerSegment(k), `证明材料中未知的键 ${JSON.stringify(k)}；只能有 ${Object.entries(ENTRY_KEYS).map(([a, b]) => `${a}（${b}）`).join('、')}`]);
+    }
+    const doc = d['document'] ?? (f.type === 'boolean' ? f.name : undefined);
+    if (doc === undefined) problems.push([at + '/document', `第 ${i + 1} 项缺少 document：应写它对应的材料要求（如评分标准所列的文件名称）`]);
+    else if (typeof doc !== 'string' || doc.trim() === '') problems.push([at + '/document', `document（对应材料）应为非空文本，实为 ${shown(doc)}`]);
+    for (const k of ['title', 'number', 'link', 'provider', 'contact'] as const) {
+      const x = d[k];
+      if (x !== undefined && x !== null && (typeof x !== 'string' || x.trim() === '')) problems.push([at + '/' + k, `${k}（${ENTRY_KEYS[k]}）应为非空文本，实为 ${shown(x)}`]);
+    }
+    const date = d['date'];
+    if (date !== undefined && date !== null && (typeof date !== 'string' || !isDate(date))) problems.push([at + '/date', `date（印发日期）应为 YYYY-MM-DD 格式的日期，实为 ${shown(date)}`]);
+    const archived = d['archived'];
+    if (archived !== undefined && archived !== null && typeof archived !== 'boolean') {
+      problems.push([at + '/archived', `archived（是否归档）应为 true 或 false，实为 ${shown(archived)}${typeof archived === 'string' ? '（不加引号）' : ''}`]);
+    }
+    if (problems.length > before) return;
+    const e: DocumentEntry = { document: doc as string };
+    for (const k of ['title', 'number', 'date', 'link', 'provider', 'contact'] as const) if (typeof d[k] === 'string') e[k] = d[k] as string;
+    if (typeof archived === 'boolean') e.archived = archived;
+    entries.push(e);
+  });
+  if (problems.length > 0) return { problems };
+  if (entries.length === 0) return { problems, value: f.type === 'boolean' ? plain.length > 0 : plain };
+  return { problems, value: registerValue(f, entries, f.type === 'documents' ? plain : undefined), entries };
 }
 
 /** The display form of a field: its Chinese title and its name. */
@@ -357,7 +435,7 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
   const root = parsed.value;
   if (!isObject(root)) {
     add('', `文件应为一个 JSON 对象 {"ruleset": …, "unit": …, "items": …}，实为${kindOf(root)}`);
-    throw new JsonEvidenceError(issues, records);
+    throw new JsonEvidenceError(issues, records, warnings);
   }
   for (const k of Object.keys(root)) {
     if (!TOP_KEYS.includes(k)) add(pointer(k), `未知的键 ${JSON.stringify(k)}；顶层只能有 $schema、ruleset、unit、items、general`);
@@ -468,6 +546,10 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
 
   const values = Object.create(null) as Record<string, FieldValue>;
   const sources = Object.create(null) as Record<string, string[]>;
+  const register = Object.create(null) as Record<string, DocumentEntry[]>;
+  const claims = Object.create(null) as Record<string, string>;
+  /** Register fields given a plain 是 or names with no register entry: one warning for the file. */
+  const unregistered: string[] = [];
   /** Where each field name was seen, to tell a field given twice. */
   const seenAt = new Map<string, string>();
   const recordUnit = unit?.id ?? fileUnitId;
@@ -524,7 +606,15 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
       record(p, item, name, 'empty');
       return;
     }
-    const problems = checkValue(f, v);
+    let entries: DocumentEntry[] | undefined;
+    let value: FieldValue | undefined;
+    let problems: Array<[string, string]>;
+    if (takesRegister(f)) {
+      const r = readRegisterValue(f, v);
+      problems = r.problems;
+      entries = r.entries;
+      value = r.value;
+    } else problems = checkValue(f, v);
     if (problems.length > 0) {
       const messages = problems.map(([sub, m]) => {
         const message = `${of}“${f.title.zh}”${m}`;
@@ -534,7 +624,9 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
       record(p, item, name, 'rejected', messages.join('；'));
       return;
     }
-    values[name] = Array.isArray(v) ? (v as string[]).slice() : (v as FieldValue);
+    if (entries !== undefined) register[name] = entries;
+    else if (takesRegister(f) && (value === true || (Array.isArray(value) && value.length > 0))) unregistered.push(f.title.zh);
+    values[name] = value !== undefined ? value : Array.isArray(v) ? (v as string[]).slice() : (v as FieldValue);
     sources[name] = [place(p)];
     const lf = leadFigure.get(name);
     if (lf !== undefined && !home.has(name)) {
@@ -583,7 +675,17 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
         add(ip, `评分项 ${id} 应为对象 {"<字段>": 值}，实为${kindOf(v)}`);
         continue;
       }
-      for (const name of Object.keys(v)) entry(ip, id, name, v[name]);
+      for (const name of Object.keys(v)) {
+        if (name !== CLAIM_KEY) {
+          entry(ip, id, name, v[name]);
+          continue;
+        }
+        const reason = v[name];
+        const cp = ip + pointerSegment(name);
+        if (reason === null) continue;
+        if (typeof reason !== 'string' || reason.trim() === '') add(cp, `评分项 ${id} 的不适用原因应为非空文本，实为 ${shown(reason)}（本单位认为适用的，写 null 或删去此键）`);
+        else claims[id] = reason.trim();
+      }
     }
   }
   if (foreign === undefined && has(root, 'general')) {
@@ -611,8 +713,20 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
     }
   }
 
-  if (issues.length > 0) throw new JsonEvidenceError(issues, records);
-  return { part: { unit: unit as Unit, values: { ...values }, sources: { ...sources } }, records, warnings };
+  if (unregistered.length > 0) {
+    warnings.push({
+      path: file,
+      message: `佐证材料清单为空：${unregistered.map((t) => `“${t}”`).join('、')}只填了“是”或文件名，未登记证明材料名称、文号和印发日期；暂按已提供计分，请补充登记（数据核查以清单为准）`,
+    });
+  }
+  if (issues.length === 0 && Object.keys(values).length === 0 && foreign === undefined) {
+    warnings.push({ path: file, message: `未填写任何填报值：本单位将按未提供计分（${file}）` });
+  }
+  if (issues.length > 0) throw new JsonEvidenceError(issues, records, warnings);
+  const part: EvidencePart = { unit: unit as Unit, values: { ...values }, sources: { ...sources } };
+  if (Object.keys(register).length > 0) part.register = { ...register };
+  if (Object.keys(claims).length > 0) part.claims = { ...claims };
+  return { part, records, warnings };
 }
 
 /**
@@ -639,12 +753,13 @@ export function readJsonEvidence(
     } catch (e) {
       if (!(e instanceof EvidenceError)) throw e;
       issues.push(...e.issues);
+      warnings.push(...e.warnings);
       if (e instanceof JsonEvidenceError) records.push(...e.records);
     }
   }
-  const merged = mergeEvidence(parts);
+  const merged = mergeEvidence(parts, options.ruleset.fields);
   issues.push(...merged.issues);
-  if (issues.length > 0) throw new JsonEvidenceError(issues, records);
+  if (issues.length > 0) throw new JsonEvidenceError(issues, records, warnings);
   const { id, version, hash } = options.ruleset;
   return { ruleset: { id, version, hash }, units: merged.units, records, warnings };
 }

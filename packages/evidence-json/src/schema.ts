@@ -3,7 +3,7 @@
  * engine's `evidenceLayout` — never written by hand per ruleset.
  * @module
  */
-import { evidenceLayout, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type Unit, type UnitEvidence } from '@safecity/engine';
+import { documentsFromRegister, evidenceLayout, takesRegister, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type Unit, type UnitEvidence } from '@safecity/engine';
 
 /** What a field of this type expects, in words (used in schema descriptions and in error messages). */
 export function expectedText(f: EvidenceField): string {
@@ -17,7 +17,7 @@ export function expectedText(f: EvidenceField): string {
   };
   switch (f.type) {
     case 'boolean':
-      return 'true 或 false';
+      return f.document === true ? 'true、false 或证明材料清单' : 'true 或 false';
     case 'integer':
       return min === undefined ? (max === undefined ? '≥ 0 的整数' : `0–${max} 之间的整数`) : `${bounds()}整数`;
     case 'number':
@@ -32,8 +32,37 @@ export function expectedText(f: EvidenceField): string {
     case 'enum':
       return `${(f.values ?? []).map((v) => JSON.stringify(v)).join('、')} 之一`;
     case 'documents':
-      return '文件名列表（非空文本的数组，不重复）';
+      return '文件名列表或证明材料清单（数组）';
   }
+}
+
+/**
+ * The JSON Schema of one register entry (佐证材料清单的一行). A document counts when it has
+ * `title` and `number` or `date`; `document` says which required document it answers (for a
+ * document yes/no field it may be left out).
+ */
+export function documentEntryJsonSchema(documentRequired: boolean, names?: readonly string[]): Record<string, unknown> {
+  const text = (title: string, description?: string) => ({ type: 'string', minLength: 1, title, ...(description === undefined ? {} : { description }) });
+  return {
+    title: '证明材料',
+    description: '一份证明材料：有证明材料名称，且有文号或印发日期的，才计为已提供。',
+    type: 'object',
+    additionalProperties: false,
+    ...(documentRequired ? { required: ['document'] } : {}),
+    properties: {
+      document: {
+        ...text('对应材料', '它对应的材料要求（评分标准所列的文件名称）'),
+        ...(names !== undefined && names.length > 0 ? { examples: [...names] } : {}),
+      },
+      title: text('证明材料名称'),
+      number: text('文号', '如 市安委办发〔2022〕12号'),
+      date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', title: '印发日期', description: 'YYYY-MM-DD' },
+      archived: { type: 'boolean', title: '是否归档' },
+      link: text('附件路径或链接'),
+      provider: text('提供单位'),
+      contact: text('联系人'),
+    },
+  };
 }
 
 function describeField(f: EvidenceField): string {
@@ -51,7 +80,8 @@ export function fieldJsonSchema(f: EvidenceField): Record<string, unknown> {
   const s: Record<string, unknown> = { title: f.title.zh, description: describeField(f) };
   switch (f.type) {
     case 'boolean':
-      s['type'] = ['boolean', 'null'];
+      if (f.document === true) s['anyOf'] = [{ type: ['boolean', 'null'] }, { type: 'array', items: documentEntryJsonSchema(false) }];
+      else s['type'] = ['boolean', 'null'];
       break;
     case 'integer':
       s['type'] = ['integer', 'null'];
@@ -78,8 +108,8 @@ export function fieldJsonSchema(f: EvidenceField): Record<string, unknown> {
       break;
     case 'documents':
       s['type'] = ['array', 'null'];
-      s['items'] = { type: 'string', minLength: 1 };
-      s['uniqueItems'] = true;
+      // No uniqueItems: names are checked for repeats by the reader, and entries may repeat a document.
+      s['items'] = { anyOf: [{ type: 'string', minLength: 1 }, documentEntryJsonSchema(true)] };
       break;
   }
   if (f.title.en !== undefined) s['$comment'] = f.title.en;
@@ -96,6 +126,14 @@ function fieldsObject(fields: readonly EvidenceField[], title: string, descripti
   }
   return { title, description, type: 'object', additionalProperties: false, properties };
 }
+
+/** The 不适用 claim an item may carry: the unit's reason (不适用原因). */
+const CLAIM_SCHEMA = {
+  type: ['string', 'null'],
+  minLength: 1,
+  title: '不适用原因',
+  description: '本单位认为此项不适用的，写明原因（由评估组认定，不改变计分）；适用的写 null 或不写',
+};
 
 function unitSchema(unit: Unit): Record<string, unknown> {
   const properties: Record<string, unknown> = {
@@ -114,7 +152,9 @@ export function layoutJsonSchema(layout: EvidenceLayout, rulesetTitle: string): 
       const text = [it.content, it.standard !== undefined ? `评分标准：${it.standard}` : undefined, `分值 ${it.max}${it.bonus ? '（加分项）' : ''}`]
         .filter((x): x is string => x !== undefined)
         .join('\n');
-      return [it.id, fieldsObject(it.fields, `${it.id} ${it.title.zh}`, text, it.leadFields)];
+      const o = fieldsObject(it.fields, `${it.id} ${it.title.zh}`, text, it.leadFields);
+      (o['properties'] as Record<string, unknown>)['$notApplicable'] = CLAIM_SCHEMA;
+      return [it.id, o];
     }),
   );
   const { unit, ruleset } = layout;
@@ -188,18 +228,35 @@ export function jsonTemplate(ruleset: CompiledRuleset, unit: Unit, options: Json
 
 /**
  * A filled evidence file for one unit: the template with the unit's values in place (a field
- * scored by several items is written under each). What `parseJsonEvidence` reads back as the
- * same values; `safecity migrate` writes last year's evidence this way for the new edition.
+ * scored by several items is written under each), its register entries (a documents field:
+ * the names the register does not count, then the entries; a document yes/no field: the
+ * entries) and its 不适用 claims (`$notApplicable`). What `parseJsonEvidence` reads back as the
+ * same evidence; `safecity migrate` writes last year's evidence this way for the new edition.
  */
 export function jsonEvidence(ruleset: CompiledRuleset, evidence: UnitEvidence, options: JsonTemplateOptions = {}): Record<string, unknown> {
   const doc = jsonTemplate(ruleset, evidence.unit, options);
+  const byName = new Map(ruleset.fields.map((f) => [f.name, f]));
+  const register = evidence.register ?? {};
   const fill = (group: Record<string, unknown>) => {
     for (const name of Object.keys(group)) {
       const v = evidence.values[name];
+      const f = byName.get(name);
+      const entries = Object.prototype.hasOwnProperty.call(register, name) ? (register[name] ?? []) : [];
+      if (f !== undefined && takesRegister(f) && entries.length > 0) {
+        const counted = documentsFromRegister(entries).counted;
+        const plain = f.type === 'documents' && Array.isArray(v) ? v.filter((d) => !counted.includes(d)) : [];
+        group[name] = [...plain, ...entries.map((e) => ({ ...e }))];
+        continue;
+      }
       if (v !== undefined) group[name] = Array.isArray(v) ? v.slice() : v;
     }
   };
-  for (const fields of Object.values(doc['items'] as Record<string, Record<string, unknown>>)) fill(fields);
+  const items = doc['items'] as Record<string, Record<string, unknown>>;
+  for (const fields of Object.values(items)) fill(fields);
   fill(doc['general'] as Record<string, unknown>);
+  for (const [id, reason] of Object.entries(evidence.claims ?? {})) {
+    const it = items[id];
+    if (it !== undefined) it['$notApplicable'] = reason;
+  }
   return doc;
 }

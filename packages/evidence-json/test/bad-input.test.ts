@@ -82,7 +82,8 @@ const cases: Case[] = [
   { name: 'a negative count', edit: (t) => (t['items']['3.1.1.1']['planFindings'] = -1), path: 'yanta.json#/items/3.1.1.1/planFindings', message: '评分项 3.1.1.1 的“城市总体规划及专项规划存在的问题”应不小于 0，实为 -1' },
   { name: 'a fractional count', edit: (t) => (t['items']['3.1.1.1']['planFindings'] = 2.5), path: 'yanta.json#/items/3.1.1.1/planFindings', message: '应为 ≥ 0 的整数，实为 2.5' },
   { name: 'a count beyond exact integers', text: undefined, edit: (t) => (t['items']['3.1.1.1']['planFindings'] = 2 ** 60), path: 'yanta.json#/items/3.1.1.1/planFindings', message: '超出能精确表示的整数范围' },
-  { name: 'a boolean as 是', edit: (t) => (t['items']['1.1.1']['leadingGroupDoc'] = '是'), path: 'yanta.json#/items/1.1.1/leadingGroupDoc', message: ['应为 true 或 false，实为 "是"', '是写 true'] },
+  { name: 'a boolean as 是', edit: (t) => (t['items']['1.4.1']['budgeted'] = '是'), path: 'yanta.json#/items/1.4.1/budgeted', message: ['应为 true 或 false，实为 "是"', '是写 true'] },
+  { name: 'a document yes/no field as 是', edit: (t) => (t['items']['1.1.1']['leadingGroupDoc'] = '是'), path: 'yanta.json#/items/1.1.1/leadingGroupDoc', message: ['应为 true、false 或证明材料清单（对象数组），实为 "是"', '是写 true'] },
   { name: 'documents that are not a list', edit: (t) => setDocs(t, '制度.pdf'), path: `yanta.json#${docsPointer()}`, message: '应为文件名列表' },
   { name: 'a document listed twice', edit: (t) => setDocs(t, ['a.pdf', 'b.pdf', 'a.pdf']), path: `yanta.json#${docsPointer()}/2`, message: '文件 "a.pdf" 列出了两次（第 1 个和第 3 个）' },
   { name: 'an empty document name', edit: (t) => setDocs(t, ['a.pdf', ' ']), path: `yanta.json#${docsPointer()}/1`, message: '第 2 个文件名应为非空文本' },
@@ -296,7 +297,9 @@ describe('several files', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]!.path).toBe('yanta-b.json#/items/3.1.1.1/planFindings');
     expect(issues[0]!.message).toContain('yanta-a.json#/items/3.1.1.1/planFindings');
-    expect(issues[0]!.message).toContain('given twice with different values');
+    expect(issues[0]!.message).toContain('填报了两次且不一致');
+    // The field's title, never its id; both places.
+    expect(issues[0]!.message).not.toContain('planFindings"');
   });
 
   it('two files for the same unit agreeing: both places kept as sources', () => {
@@ -321,7 +324,10 @@ describe('several files', () => {
     const t = template();
     delete t['ruleset']['hash'];
     const r = parseJsonEvidence(JSON.stringify(t), { file: 'yanta.json', ruleset: districtRs });
-    expect(r.warnings).toEqual([{ path: 'yanta.json#/ruleset', message: expect.stringContaining('未写 ruleset.hash') }]);
+    expect(r.warnings).toEqual([
+      { path: 'yanta.json#/ruleset', message: expect.stringContaining('未写 ruleset.hash') },
+      { path: 'yanta.json', message: '未填写任何填报值：本单位将按未提供计分（yanta.json）' },
+    ]);
   });
 
   it('a file of another version is not checked item by item, but every entry is accounted for', () => {

@@ -58,7 +58,7 @@ describe('a partner’s evidence file', () => {
   it('the generated schema allows the partner’s copy, marked 不计分', () => {
     const schema = evidenceJsonSchema(rs, u('shuiwuju')) as Json;
     const props = schema['properties']['items']['properties']['3.1.2.4.2']['properties'];
-    expect(Object.keys(props)).toEqual(['partnerTaskRate', 'renovationRate']);
+    expect(Object.keys(props)).toEqual(['partnerTaskRate', 'renovationRate', '$notApplicable']);
     expect(props['renovationRate']['description']).toMatch(/^（选填，不计分）牵头单位报送的城市指标/);
   });
   it('a unit that is neither lead nor partner still may not give it', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evidenceLayout, type CompiledRuleset, type EvidenceField, type FieldValue, type Unit } from '@safecity/engine';
+import { evidenceLayout, takesRegister, type CompiledRuleset, type EvidenceField, type FieldValue, type Unit } from '@safecity/engine';
 import { jsonTemplate, parseJsonEvidence, readJsonEvidence } from '../src/index.js';
 import { allTypes, rulesetFor, units } from './helpers.js';
 
@@ -90,7 +90,12 @@ function check(rs: CompiledRuleset, u: Unit, fill: ReadonlyArray<{ kind: 'null' 
   for (const p of ps) {
     if (expected[p.field.name] !== undefined) expect(r.part.sources[p.field.name]).toEqual([`${file}#/${p.path.join('/')}/${p.field.name}`]);
   }
-  expect(r.warnings).toEqual([]);
+  // The only warnings: register fields given without a register (one for the file), or nothing filled at all.
+  const plainDocs = ps.filter((p) => takesRegister(p.field) && (expected[p.field.name] === true || (Array.isArray(expected[p.field.name]) && (expected[p.field.name] as string[]).length > 0)));
+  const want = [];
+  if (plainDocs.length > 0) want.push({ path: file, message: expect.stringContaining('佐证材料清单为空') });
+  if (Object.keys(expected).length === 0) want.push({ path: file, message: expect.stringContaining('未填写任何填报值') });
+  expect(r.warnings).toEqual(want);
   return r;
 }
 

@@ -26,7 +26,8 @@ describe('evidenceJsonSchema', () => {
 
     const item = s['properties']['items']['properties']['3.2.1.11'];
     expect(item['additionalProperties']).toBe(false);
-    expect(Object.keys(item['properties'])).toEqual(['hazmatMonitoringRate', 'hazmatMajorHazardSites']);
+    expect(Object.keys(item['properties'])).toEqual(['hazmatMonitoringRate', 'hazmatMajorHazardSites', '$notApplicable']);
+    expect(item['properties']['$notApplicable']).toMatchObject({ type: ['string', 'null'], title: '不适用原因' });
     const rate = item['properties']['hazmatMonitoringRate'];
     expect(rate).toMatchObject({ type: ['number', 'null'], minimum: 0, maximum: 100, title: '重大危险源企业视频和安全监控系统安装率' });
     expect(rate['description']).toContain('单位：%');
@@ -47,8 +48,12 @@ describe('evidenceJsonSchema', () => {
     expect(itemIds(s)).toEqual(municipalRs.itemsFor(u).map((i) => i.id));
     const docs = Object.values(s['properties']['items']['properties'] as Json)
       .flatMap((it: Json) => Object.values(it['properties'] as Json))
-      .find((f: Json) => (f['type'] as string[]).includes('array'));
-    expect(docs).toMatchObject({ type: ['array', 'null'], items: { type: 'string', minLength: 1 }, uniqueItems: true });
+      .find((f: Json) => Array.isArray(f['type']) && (f['type'] as string[]).includes('array'));
+    expect(docs).toMatchObject({ type: ['array', 'null'] });
+    // A name (the legacy list) or a register entry (佐证材料清单的一行).
+    expect(docs['items']['anyOf'][0]).toEqual({ type: 'string', minLength: 1 });
+    expect(docs['items']['anyOf'][1]).toMatchObject({ type: 'object', required: ['document'], additionalProperties: false });
+    expect(Object.keys(docs['items']['anyOf'][1]['properties'])).toEqual(['document', 'title', 'number', 'date', 'archived', 'link', 'provider', 'contact']);
   });
 
   it("lists exactly the applicable items for every registered unit, and each unit's template validates against it", () => {

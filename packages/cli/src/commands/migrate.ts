@@ -1,14 +1,17 @@
 /**
  * `safecity migrate --from A --to B --evidence FILES… --out DIR [--findings F]`: carry last
  * year's evidence (read under edition A, .json and .xlsx) over to edition B. Writes each unit's
- * evidence as a B evidence file (JSON, with its schema) ready to complete and score, the
- * findings by their new item ids, and a report (migration.md, migration.json) of everything
- * that did not carry over and why, and of what B asks for that last year's evidence lacks.
+ * evidence as a B evidence file ready to complete and score — a unit that filled in a workbook
+ * gets B's workbook pre-filled (.xlsx), a JSON unit a JSON file with its schema — with its
+ * evidence register and 不适用 claims carried by the new field and item ids; the findings by
+ * their new item ids; and a report (migration.md, migration.json) of everything that did not
+ * carry over and why, and of what B asks for that last year's evidence lacks.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EvidenceError, migrateEvidence, type Finding, type MigrationReport } from '@safecity/engine';
+import { EvidenceError, migrateEvidence, takesRegister, type CompiledRuleset, type DocumentEntry, type Finding, type MigrationReport, type UnitEvidence } from '@safecity/engine';
 import { evidenceJsonSchema, jsonEvidence } from '@safecity/evidence-json';
+import { excelTemplate } from '@safecity/evidence-excel';
 import { readAllEvidence, readFindings } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
@@ -56,6 +59,43 @@ export function migrationMarkdown(reports: readonly MigrationReport[]): string {
   return lines.join('\n');
 }
 
+/** Whether a unit's evidence was read from a workbook (its values' places are cells of an .xlsx). */
+export function fromWorkbook(evidence: UnitEvidence): boolean {
+  return Object.values(evidence.sources ?? {}).some((places) => places.some((p) => /\.xlsx!/i.test(p)));
+}
+
+/**
+ * The register and 不适用 claims of last year's evidence, carried to the new edition: a
+ * register by the field its values were carried to (only to a field that still takes a
+ * register); a claim by the item's new id (none for a retired item or one the unit no longer has).
+ */
+export function carryRegisterAndClaims(evidence: UnitEvidence, migrated: UnitEvidence, report: MigrationReport, to: CompiledRuleset): UnitEvidence {
+  const out: UnitEvidence = { ...migrated };
+  const fields = new Map(to.fields.map((f) => [f.name, f]));
+  if (evidence.register !== undefined) {
+    const register: Record<string, DocumentEntry[]> = {};
+    for (const c of report.carried) {
+      const entries = evidence.register[c.from];
+      const f = fields.get(c.field);
+      if (entries === undefined || entries.length === 0 || f === undefined || !takesRegister(f)) continue;
+      // A yes/no document answers itself: its entries follow the field's new name.
+      register[c.field] = entries.map((e) => (f.type === 'boolean' ? { ...e, document: c.field } : { ...e }));
+    }
+    if (Object.keys(register).length > 0) out.register = register;
+  }
+  if (evidence.claims !== undefined) {
+    const items = to.migration?.items ?? {};
+    const mine = new Set(to.itemsFor(evidence.unit).map((i) => i.id));
+    const claims: Record<string, string> = {};
+    for (const [id, reason] of Object.entries(evidence.claims)) {
+      const moved = Object.prototype.hasOwnProperty.call(items, id) ? items[id]?.to : id;
+      if (typeof moved === 'string' && mine.has(moved)) claims[moved] = reason;
+    }
+    if (Object.keys(claims).length > 0) out.claims = claims;
+  }
+  return out;
+}
+
 export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void> {
   const bases = opts.base ?? [];
   const from = loadRuleset(opts.from, io, { bases });
@@ -64,14 +104,20 @@ export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void
   const findings = opts.findings === undefined ? new Map<string, Finding[]>() : readFindings(opts.findings, io, new Set(units.map((u) => u.unit.id)));
 
   const problems: Problem[] = [];
-  const done: Array<{ unitId: string; doc: Record<string, unknown>; schema: Record<string, unknown>; findings: Finding[]; report: MigrationReport }> = [];
+  const done: Array<{ unitId: string; doc?: Record<string, unknown>; schema?: Record<string, unknown>; workbook?: Uint8Array; findings: Finding[]; report: MigrationReport }> = [];
   for (const evidence of units) {
     try {
       const m = migrateEvidence(evidence, to.ruleset, { from: from.ruleset, findings: findings.get(evidence.unit.id) ?? [] });
       const id = evidence.unit.id;
+      const carried = carryRegisterAndClaims(evidence, m.evidence, m.report, to.ruleset);
+      // A unit keeps the format it works in: a workbook unit gets next edition's workbook, pre-filled.
+      if (fromWorkbook(evidence)) {
+        done.push({ unitId: id, workbook: await excelTemplate(to.ruleset, carried.unit, { evidence: carried }), findings: m.findings, report: m.report });
+        continue;
+      }
       done.push({
         unitId: id,
-        doc: jsonEvidence(to.ruleset, m.evidence, { schemaRef: `./${id}.evidence.schema.json` }),
+        doc: jsonEvidence(to.ruleset, carried, { schemaRef: `./${id}.evidence.schema.json` }),
         schema: evidenceJsonSchema(to.ruleset, m.evidence.unit),
         findings: m.findings,
         report: m.report,
@@ -86,11 +132,15 @@ export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void
   const dir = resolve(io.cwd, opts.out);
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  const write = (name: string, body: string) => {
+  const write = (name: string, body: string | Uint8Array) => {
     writeFileSync(resolve(dir, name), body);
     written.push(`${opts.out.replace(/\/$/, '')}/${name}`);
   };
   for (const d of done) {
+    if (d.workbook !== undefined) {
+      write(`${d.unitId}.xlsx`, d.workbook);
+      continue;
+    }
     write(`${d.unitId}.json`, JSON.stringify(d.doc, null, 2) + '\n');
     write(`${d.unitId}.evidence.schema.json`, JSON.stringify(d.schema, null, 2) + '\n');
   }
