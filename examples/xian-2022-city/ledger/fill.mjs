@@ -13,7 +13,8 @@
 // - 雁塔区 closes most of what fell due, but reports the city risk assessment (3.3.2.31) 已完成
 //   while the re-check still finds no assessment report (仍扣分), lets the risk map (3.3.2.32) run
 //   past its 2023年4月30日 (逾期), and is still building what takes months (消防站, 管廊, 整改中);
-// - 碑林区 closes everything that fell due, on time; the rest is 整改中 or 长期坚持.
+// - 碑林区 closes everything else that fell due, on time, but not its overall plan (2.1.1: registered
+//   without 文号 or 印发日期, so not accepted), still 整改中 past its due date; the rest is 整改中 or 长期坚持.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1195,18 +1195,12 @@ function withRegister(d: DeductionDraft, item: CompiledItem, model: CompiledMode
   if (inc === undefined) return d;
   const lacks = lacksText(inc.lacks);
   const named = inc.title ?? (inc.document === name ? undefined : inc.document);
-  const neg = field.negative;
-  // With the field's own words for 否, the register's note follows them in brackets.
-  const statement =
-    neg !== undefined
-      ? {
-          zh: `${neg.zh}（${named === undefined ? '' : `《${named}》`}已登记，${lacks.zh}）`,
-          en: `${neg.en ?? neg.zh} (${named === undefined ? 'registered' : `"${named}" registered`}; ${lacks.en})`,
-        }
-      : {
-          zh: `${field.title.zh}：${named === undefined ? '' : `《${named}》`}已登记，${lacks.zh}`,
-          en: `${field.title.en ?? field.title.zh}: ${named === undefined ? 'registered' : `"${named}" registered`}; ${lacks.en}`,
-        };
+  // Registered but incomplete is not 否: the document exists and was not accepted as evidence.
+  // The field's words for 否 (未制定…) would contradict the register, so it is said as it is.
+  const statement = {
+    zh: `${field.title.zh}未予认定：${named === undefined ? '' : `《${named}》`}已登记，但${lacks.zh}`,
+    en: `${field.title.en ?? field.title.zh} not accepted: ${named === undefined ? 'registered' : `"${named}" registered`}, but ${lacks.en}`,
+  };
   return { ...d, data: { ...data, statement } };
 }
 

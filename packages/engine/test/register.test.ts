@@ -104,9 +104,9 @@ describe('scoring with a register', () => {
 
   it('presence on a document field names the incomplete entry', () => {
     const card = score({ values: { policyDocs: REQUIRED, planIssued: false, drill: true }, register: { planIssued: [{ document: 'planIssued', title: '西安市创建实施方案' }] } });
-    expect(node(card, 'plan').deductions![0]!.reason).toBe('创建实施方案：《西安市创建实施方案》已登记，缺文号和印发日期，扣2分');
+    expect(node(card, 'plan').deductions![0]!.reason).toBe('创建实施方案未予认定：《西安市创建实施方案》已登记，但缺文号和印发日期，扣2分');
     const en = rs.score({ unit, values: { planIssued: false }, register: { planIssued: [{ document: 'planIssued' }] } }, { lang: 'en' });
-    expect(node(en, 'plan').deductions![0]!.reason).toContain('implementation plan: registered; lacks its title and a document number or date');
+    expect(node(en, 'plan').deductions![0]!.reason).toContain('implementation plan not accepted: registered, but lacks its title and a document number or date');
   });
 
   it('with the field’s own words for 否, the register’s note follows them', () => {
@@ -117,7 +117,7 @@ describe('scoring with a register', () => {
       ),
     );
     const card = rs2.score({ unit, values: { overallPlan: false }, register: { overallPlan: [{ document: 'overallPlan', title: '雁塔区创建工作总体方案', number: ' ' }] } });
-    expect(card.nodes[0]!.children![0]!.deductions![0]!.reason).toBe('未制定创建工作总体方案（《雁塔区创建工作总体方案》已登记，缺文号和印发日期），扣2分');
+    expect(card.nodes[0]!.children![0]!.deductions![0]!.reason).toBe('创建工作总体方案未予认定：《雁塔区创建工作总体方案》已登记，但缺文号和印发日期，扣2分');
   });
 
   it('a documents field flagged document: false takes no register (names that are not documents)', () => {
