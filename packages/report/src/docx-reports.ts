@@ -46,15 +46,6 @@ export interface FeedbackDocxOptions extends FeedbackOptions, Omit<DocxOptions, 
 const FEEDBACK_WIDTHS = [32, 54, 86, 118, 32, 92, 72, 58, 44, 80];
 
 /**
- * A place in the unit's own evidence file (`yanta.xlsx：工作表“评分项”第6行`) without the file's
- * name, which is the unit's id: the unit knows its file; other files keep their names.
- */
-function ownPlace(place: string, unitId: string): string {
-  const m = /^([^：]+)\.(xlsx|json)：(.*)$/.exec(place);
-  return m !== null && m[1] === unitId ? m[3]! : place;
-}
-
-/**
  * Both feedback lists of one card (意见反馈清单 from the data check, 问题反馈清单 from the
  * on-site check) as a Word document in 公文 form, landscape A4: the title (`雁塔区反馈清单`, or
  * with one list `雁塔区意见反馈清单（数据核查）`), the rubric's title, the score, the bonus and
@@ -108,7 +99,7 @@ export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions
         cell(rowReason(r)),
         cell(fmtPoints(r.points)),
         cell(r.suggestion),
-        cell(placesText(r.evidence, fields).map((p) => ownPlace(p, card.unit.id)).join('\n')),
+        cell(placesText(r.evidence, fields, card.unit.id).join('\n')),
         cell(r.responsible),
         cell(RECTIFICATION_TYPES[r.rectification]),
         cell(r.deadlineText),

@@ -103,6 +103,11 @@ export interface FeedbackRow {
   /** Kept for the record by a merge policy; counts 0 points. */
   superseded: boolean;
   /**
+   * The unit's claim that the item does not apply to it (不适用原因, from its evidence): the
+   * item is scored as the rubric says, and the row says what the unit claimed, for the checker.
+   */
+  claim?: string;
+  /**
    * 责任单位: the unit itself (or `options.responsible`); on an item with a lead unit (责任唯一)
    * marked with its part: `市城管局（牵头）`, or `市水务局（配合，牵头单位：市城管局）` for a
    * partner (配合单位).
@@ -227,6 +232,7 @@ export function feedbackRows(card: ScoreCard, options: FeedbackOptions = {}): Fe
       if (role !== undefined) row.role = role;
       if (lead !== undefined) row.lead = lead;
       if (partners !== undefined) row.partners = partners;
+      if (node.claim !== undefined) row.claim = node.claim.notApplicable;
       rows.push(row);
     }
   }
@@ -273,7 +279,8 @@ export function pendingLine(card: ScoreCard): string | undefined {
 export function rowReason(row: FeedbackRow): string {
   const prefix = row.superseded ? '【已被取代，不计分】' : '';
   const bounded = row.requested !== undefined && !row.superseded ? `（应扣${fmtPoints(row.requested)}分，以本项分值为限）` : '';
-  return `${prefix}${row.reason}${bounded}`;
+  const claim = row.claim !== undefined ? `（单位称本项不适用：${row.claim}）` : '';
+  return `${prefix}${row.reason}${bounded}${claim}`;
 }
 
 /**
@@ -314,6 +321,15 @@ export function rulesetLine(card: ScoreCard, ruleset?: Ruleset): string {
 }
 
 /**
+ * A place in the unit's own evidence file without the file's name: the file is named by the
+ * unit's id (its pinyin), which is no word for a clerk (`工作表“评分项”第6行`, `评分项 3.6.57「…」`).
+ */
+function withoutOwnFile(place: string, unitId: string): string {
+  const m = /^([^：]+)\.(xlsx|json)：(.*)$/s.exec(place);
+  return m !== null && m[1] === unitId ? m[3]! : place;
+}
+
+/**
  * An evidence place for people: a JSON pointer into a unit's JSON evidence
  * (`…/yanta.json#/items/1.2.1/policyDocs`, `…#/values/policyDocs`) becomes the file's name
  * and the field's title (`yanta.json：评分项 1.2.1「创建配套政策文件」`); other places (a
@@ -333,9 +349,12 @@ export function placeText(place: string, fields?: ReadonlyMap<string, string>): 
 /**
  * The places of a row's evidence as a clerk finds them: JSON places by {@link placeText},
  * workbook cells (`lintong.xlsx!评分项!G6`) by file, sheet and row, consecutive rows joined
- * (`lintong.xlsx：工作表“评分项”第6–9行`), in the order first given.
+ * (`lintong.xlsx：工作表“评分项”第6–9行`), in the order first given. With `ownUnit` (the
+ * card's unit id), places in the unit's own file (named by its id) drop the file's name:
+ * `工作表“评分项”第6–9行`, as the unit's documents say them.
  */
-export function placesText(places: readonly string[], fields?: ReadonlyMap<string, string>): string[] {
+export function placesText(places: readonly string[], fields?: ReadonlyMap<string, string>, ownUnit?: string): string[] {
+  if (ownUnit !== undefined) return placesText(places, fields).map((p) => withoutOwnFile(p, ownUnit));
   const out: string[] = [];
   const sheets = new Map<string, { at: number; rows: number[] }>();
   for (const p of places) {
@@ -424,7 +443,7 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
         rowReason(r),
         fmtPoints(r.points),
         r.suggestion,
-        placesText(r.evidence, fields).join('\n'),
+        placesText(r.evidence, fields, card.unit.id).join('\n'),
         r.responsible,
         RECTIFICATION_TYPES[r.rectification],
         r.deadlineText,

@@ -214,7 +214,7 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
         text(rowReason(row)),
         Math.round(row.points * 100) / 100,
         text(row.suggestion),
-        text(placesText(row.evidence, fields).join('\n')),
+        text(placesText(row.evidence, fields, card.unit.id).join('\n')),
         text(row.responsible),
         RECTIFICATION_TYPES[row.rectification],
         text(row.deadlineText),

@@ -107,7 +107,7 @@ describe('feedbackMarkdown', () => {
     expect(md).toContain(
       '| 3 | 3.1.1.1 | 工作成效 › 城市安全源头治理 › 城市安全规划 › 城市总体规划及防灾减灾等专项规划 | 城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分 | 1.5 |',
     );
-    expect(md).toContain('| yanta.xlsx：工作表“评分项”第22行 | 雁塔区 | 限期整改 | 2023年4月30日 |');
+    expect(md).toContain('| 工作表“评分项”第22行 | 雁塔区 | 限期整改 | 2023年4月30日 |');
     expect(md).toContain('| 2 | 2.4.2 | 创建路径 › 台账清单 › 台账资料规范完整 | 【已被取代，不计分】台账资料未按月归档 | 0 |');
     expect(md).toContain('合计：2 项，扣 2 分；另有 1 项已被取代，不计分。');
     expect(md).toContain('- 待评定：2.1.2 总体方案质量（2分）尚无专家评定等级，待评估组评定后计分');
@@ -152,5 +152,32 @@ describe('the deadline', () => {
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r).toMatchObject({ rectification: 'ongoing', deadline: '2023-04-15', deadlineText: '长期坚持，每轮复核' });
     expect(rows.every((r) => r.rectificationDays === undefined)).toBe(true);
+  });
+});
+
+describe('what the unit claims and where it wrote it', () => {
+  it('shows the unit\'s 不适用 claim on the item\'s rows, and places in its own file without the file\'s name', () => {
+    const card = structuredClone(feedbackCard());
+    const first = feedbackRows(card, { ruleset: districtLarger, date: '2023-03-31' }).find((r) => r.source === 'rule' && !r.superseded)!;
+    const find = (ns: typeof card.nodes): (typeof card.nodes)[number] | undefined => {
+      for (const n of ns) {
+        if (n.id === first.itemId) return n;
+        const f = find(n.children ?? []);
+        if (f) return f;
+      }
+      return undefined;
+    };
+    const node = find(card.nodes)!;
+    node.claim = { notApplicable: '本区无此类设施' };
+    node.deductions = node.deductions!.map((d) => ({ ...d, evidence: [`evidence/district/${card.unit.id}.xlsx!评分项!G22`, 'other.xlsx!评分项!G7'] }));
+    const rows = feedbackRows(card, { ruleset: districtLarger, date: '2023-03-31' }).filter((r) => r.itemId === node.id);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.claim === '本区无此类设施')).toBe(true);
+    const md = feedbackMarkdown(card, { ruleset: districtLarger, date: '2023-03-31' });
+    expect(md).toContain('（单位称本项不适用：本区无此类设施）');
+    // the unit's own file is not named (its name is the unit's id); another file is
+    expect(md).toContain('工作表“评分项”第22行');
+    expect(md).not.toContain(`${card.unit.id}.xlsx`);
+    expect(md).toContain('other.xlsx：工作表“评分项”第7行');
   });
 });

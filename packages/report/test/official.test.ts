@@ -330,7 +330,7 @@ describe('6. feedback rows an official reads', () => {
 
   it('names the evidence place by file and field title, not a JSON pointer, and writes dates as officials do', () => {
     const md = feedbackMarkdown(card(), { ruleset, units, date: '2023-03-31' });
-    expect(md).toContain('| shuiwuju.json：评分项 1.2「创建配套政策文件」 | 市水务局 | 限期整改 | 2023年4月15日 |');
+    expect(md).toContain('| 评分项 1.2「创建配套政策文件」 | 市水务局 | 限期整改 | 2023年4月15日 |');
     expect(md).not.toContain('#/items');
     expect(md).toContain('- 日期：2023年3月31日');
     expect(md).toContain('- 评价对象：市水务局\n');

@@ -47,7 +47,7 @@ describe('feedbackWorkbook', async () => {
       '城市总体规划及专项规划存在的问题：发现3处，每处扣0.5分，2分扣完为止，扣1.5分',
       1.5,
       '补充规划中的综合防灾和公共安全内容，制定缺失的专项规划并组织专家论证和中期评估',
-      'yanta.xlsx：工作表“评分项”第22行', // the place as a clerk finds it
+      '工作表“评分项”第22行', // the place as a clerk finds it (the unit's own file is not named)
       '雁塔区',
       '限期整改',
       '2023年4月30日', // its own: 30 days from the feedback date
