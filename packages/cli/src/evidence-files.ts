@@ -110,7 +110,14 @@ export async function readAllEvidence(
   if (io.isTTY && total > 3) io.stderr('\r' + ' '.repeat(40) + '\r');
   const merged = mergeEvidence(parts, ruleset.fields);
   problems.push(...toProblems(merged.issues));
-  if (options.warnBlank === true) warnings.push(...blankUnits(merged.units, records));
+  if (options.warnBlank === true) {
+    const blank = blankUnits(merged.units, records);
+    // The per-unit warning names the unit; the readers' per-file one for the same files would say it twice.
+    const said = new Set(blank.flatMap((b) => b.place.split('、')));
+    const kept = warnings.filter((w) => !(w.message.startsWith('未填写任何填报值') && said.has(w.place)));
+    warnings.length = 0;
+    warnings.push(...kept, ...blank);
+  }
   if (problems.length > 0) throw new InputProblems(evidenceTitle(total), problems, warnings);
   return { units: merged.units, records, warnings };
 }

@@ -1,6 +1,6 @@
 // The Word documents from the command: `safecity feedback` writes <unit>.docx beside .md and
 // .xlsx; `safecity report --out X.docx` writes the report (and the comparison) in 公文 form.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
@@ -47,13 +47,15 @@ describe('Word documents from the command', () => {
     expect(other.out).toContain('(.md, .xlsx and .docx)');
     expect(await docxText(join(cwd, 'feedback2', 'yanta.docx'))).toContain('雁塔区安委会办公室');
 
-    const r = await cli(['report', '--scores', 'scores', '--before', 'scores', '--date', '2023-04-28', '--out', 'report/city.docx', '--json'], cwd);
+    // the round before rectification (here the same cards, copied: one folder as both is refused)
+    cpSync(join(cwd, 'scores'), join(cwd, 'scores-before'), { recursive: true });
+    const r = await cli(['report', '--scores', 'scores', '--before', 'scores-before', '--date', '2023-04-28', '--out', 'report/city.docx', '--json'], cwd);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out).written).toEqual(['report/city.docx', 'report/city.rectification.docx']);
     expect(existsSync(join(cwd, 'report', 'city.html'))).toBe(false);
     const report = await docxText(join(cwd, 'report', 'city.docx'));
     expect(report[0]).toBe('国家安全发展示范城市创建自检评估自评报告');
-    expect(report).toEqual(expect.arrayContaining(['一、总体情况', '西安市安全生产委员会办公室', '2023年4月28日']));
+    expect(report).toEqual(expect.arrayContaining(['一、创建工作基本情况', '五、下一步工作', '西安市安全生产委员会办公室', '2023年4月28日']));
     const cmp = await docxText(join(cwd, 'report', 'city.rectification.docx'));
     expect(cmp[0]).toBe('整改前后对比');
     expect(cmp).toContain('2023年4月28日');

@@ -86,7 +86,7 @@ describe('safecity ledger', () => {
     expect(r.err).toBe('');
     expect(r.out).toBe(
       '雁塔区: 4 项 · 已销号 2 · 逾期 1 · 仍扣分 1 · 待销号 0 · 整改中 0 · 未开始 0 · 长期坚持 0 · 新增 1\n' +
-        'wrote the rectification report (问题整改情况报告) for 1 unit to report/rectification.md\n',
+        '已写出 1 个单位的问题整改情况报告：report/rectification.md\n',
     );
     const md = readFileSync(join(cwd, 'report', 'rectification.md'), 'utf8');
     const lines = md.split('\n');
@@ -158,8 +158,9 @@ describe('safecity ledger', () => {
     writeFileSync(join(cwd, 'notes.txt'), '整改情况');
     const r = await cli(['ledger', '--ledgers', 'filled/bad.xlsx', 'notes.txt', 'missing.xlsx', '--scores', 'scores2', '--date', '2023-05-20', '--out', 'r.md'], cwd);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^warning: bad\.xlsx!问题反馈清单: 下发的第\d+项（3\.2\.2\.17 .*）不在台账中（行被删除？），按未填写处理\n/);
-    expect(r.err).toContain('Problems in the ledgers (3 files) — 5 problems:\n');
+    expect(r.err).toContain('整改台账有问题（共3个文件）：共5处问题，另有1条提醒\n');
+    // the warning of the same file after the errors, so that both are fixed in one round
+    expect(r.err).toMatch(/\n {2}提醒：bad\.xlsx!问题反馈清单: 下发的第\d+项（3\.2\.2\.17 .*）不在台账中（行被删除？），按未填写处理\n/);
     expect(r.err).toMatch(/ {2}bad\.xlsx!意见反馈清单!M\d+: “进度”应为未开始、整改中、已完成之一，发现“差不多了”\n/);
     expect(r.err).toMatch(/ {2}bad\.xlsx!意见反馈清单!P\d+: “销号日期”应为日期（如 2023-05-20 或 2023年5月20日），发现“下周”\n/);
     expect(r.err).toMatch(/ {2}bad\.xlsx!问题反馈清单!Q\d+: 第\d+行的隐藏键“9\.9\.9\|x\|onsite”不是本台账下发的问题/);

@@ -193,8 +193,8 @@ describe('messages to clerks in Chinese: a missing findings file is not a raw EN
     expect(r.err).toBe(
       [
         '佐证材料有问题（共2个文件）：共2处问题',
-        '  lintong.ods: 不支持的佐证材料文件类型“.ods”：请提供 .json 或 .xlsx 文件（可在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”）',
-        '  notes.txt: 不支持的佐证材料文件类型“.txt”：请提供 .json 或 .xlsx 文件',
+        '  lintong.ods: 不支持的佐证文件类型“.ods”：请提交 Excel 工作簿（.xlsx）或 JSON 文件（.json）；请用 WPS、Excel 或 LibreOffice 打开后另存为 Excel 工作簿（.xlsx）',
+        '  notes.txt: 不支持的佐证文件类型“.txt”：请提交 Excel 工作簿（.xlsx）或 JSON 文件（.json）',
         '',
       ].join('\n'),
     );

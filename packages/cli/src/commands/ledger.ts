@@ -34,7 +34,7 @@ const isDate = (s: string): boolean => {
 };
 
 const warningLines = (io: Io, warnings: readonly Problem[]): void => {
-  for (const w of warnings) io.stderr(`warning: ${w.place}: ${w.message}\n`);
+  for (const w of warnings) io.stderr(`提醒：${w.place}: ${w.message}\n`);
 };
 
 export async function ledger(opts: LedgerCommandOptions, io: Io): Promise<void> {
@@ -50,7 +50,7 @@ export async function ledger(opts: LedgerCommandOptions, io: Io): Promise<void> 
     if (twin !== undefined) problems.push({ place: c.file, message: `与 ${twin.file} 是同一单位（${c.card.unit.name}）的评分卡：复核评分卡每个单位只能有一张` });
     else cards.set(c.card.unit.id, c);
   }
-  if (cards.size === 0 && problems.length === 0) throw new InputProblems('No re-scored cards', [{ place: opts.scores, message: '目录中没有单位的复核评分卡（*.scorecard.json，由 `safecity score --out` 写出）' }]);
+  if (cards.size === 0 && problems.length === 0) throw new InputProblems('没有复核评分卡', [{ place: opts.scores, message: '目录中没有单位的复核评分卡（*.scorecard.json，由 `safecity score --out` 写出）' }]);
 
   // Every ledger, every problem of every one at once.
   const warnings: Problem[] = [];
@@ -103,9 +103,8 @@ export async function ledger(opts: LedgerCommandOptions, io: Io): Promise<void> 
     ledgers.push(l);
   }
   if (problems.length > 0) {
-    // The warnings of the same files, so a clerk fixes both in one round.
-    warningLines(io, warnings);
-    throw new InputProblems(`Problems in the ledgers (${opts.ledgers.length} file${opts.ledgers.length === 1 ? '' : 's'})`, problems);
+    // With the warnings of the same files (提醒, after the errors), so a clerk fixes both in one round.
+    throw new InputProblems(`整改台账有问题（共${opts.ledgers.length}个文件）`, problems, warnings);
   }
 
   const statuses: RectificationStatus[] = ledgers.map((l) => {
@@ -127,5 +126,5 @@ export async function ledger(opts: LedgerCommandOptions, io: Io): Promise<void> 
     const c = s.counts;
     io.stdout(`${s.unit.name}: ${c.rows} 项 · 已销号 ${c.已销号} · 逾期 ${c.逾期} · 仍扣分 ${c.仍扣分} · 待销号 ${c.待销号} · 整改中 ${c.整改中} · 未开始 ${c.未开始} · 长期坚持 ${c.长期坚持} · 新增 ${c.added}\n`);
   }
-  io.stdout(`wrote the rectification report (问题整改情况报告) for ${statuses.length} unit${statuses.length === 1 ? '' : 's'} to ${opts.out}\n`);
+  io.stdout(`已写出 ${statuses.length} 个单位的问题整改情况报告：${opts.out}\n`);
 }
