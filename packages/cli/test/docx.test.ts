@@ -44,7 +44,7 @@ describe('Word documents from the command', () => {
 
     const other = await cli(['feedback', '--scores', 'scores', '--out', 'feedback2', '--issuer', '雁塔区安委会办公室'], cwd);
     expect(other.code, other.err).toBe(0);
-    expect(other.out).toContain('(.md, .xlsx and .docx)');
+    expect(other.out).toContain('（.xlsx、.md、.docx）');
     expect(await docxText(join(cwd, 'feedback2', 'yanta.docx'))).toContain('雁塔区安委会办公室');
 
     // the round before rectification (here the same cards, copied: one folder as both is refused)

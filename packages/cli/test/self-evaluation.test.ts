@@ -39,7 +39,7 @@ describe('readSelfScoreFiles', () => {
     writeFileSync(join(d, 'lintong.json'), JSON.stringify({ unit: 'lintong', ruleset: 'xian-2022/district', items: { '1.1.1': { score: 2, note: '已发文' } } }));
     const t = io(d);
     expect(await run(['self-template', '--ruleset', 'xian-2022/district', '--unit', 'yanta', '--out', 'yanta-self.xlsx'], t.io)).toBe(0);
-    expect(t.get().out).toContain('雁塔区 (yanta)');
+    expect(t.get().out).toContain('雁塔区（yanta）');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(join(d, 'yanta-self.xlsx')) as unknown as ArrayBuffer);
     wb.getWorksheet('自评表')!.getCell('E4').value = 1.5;

@@ -291,5 +291,5 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
       );
     }
   }
-  io.stdout(`wrote ${written.join(', ')}\n`);
+  io.stdout(`已写出 ${written.join('、')}\n`);
 }

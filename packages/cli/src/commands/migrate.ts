@@ -162,8 +162,8 @@ export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void
     io.stdout(JSON.stringify({ ok: true, from: { id: from.ruleset.id, version: from.ruleset.version }, to: { id: to.ruleset.id, version: to.ruleset.version }, ...summary, reports, written }, null, 2) + '\n');
     return;
   }
-  io.stdout(`${from.ruleset.id} ${from.ruleset.version} → ${to.ruleset.id} ${to.ruleset.version} · ${summary.units} unit${summary.units === 1 ? '' : 's'}\n`);
-  io.stdout(`  values carried over ${summary.carried}, not carried ${summary.notCarried} (see migration.md), to complete ${summary.missing}\n`);
-  if (opts.findings !== undefined) io.stdout(`  findings carried over ${summary.findingsCarried}, not carried ${summary.findingsNotCarried}\n`);
-  io.stdout(`wrote ${written.length} files to ${opts.out}\n`);
+  io.stdout(`${from.ruleset.id} ${from.ruleset.version} → ${to.ruleset.id} ${to.ruleset.version} · ${summary.units}个单位\n`);
+  io.stdout(`  沿用填报值 ${summary.carried} 项，未能沿用 ${summary.notCarried} 项（见 migration.md），待补填 ${summary.missing} 项\n`);
+  if (opts.findings !== undefined) io.stdout(`  沿用核查意见 ${summary.findingsCarried} 条，未能沿用 ${summary.findingsNotCarried} 条\n`);
+  io.stdout(`已将 ${written.length} 个文件写入 ${opts.out}\n`);
 }

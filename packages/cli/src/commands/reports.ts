@@ -107,7 +107,7 @@ export async function feedback(opts: { scores: string; out: string; deadline?: s
     written.push(`${card.unit.id}.md`, `${card.unit.id}.xlsx`, `${card.unit.id}.docx`);
   }
   if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, out: opts.out, written }, null, 2) + '\n');
-  else io.stdout(`wrote feedback lists (意见反馈清单, 问题反馈清单) for ${cards.length} unit${cards.length === 1 ? '' : 's'} to ${opts.out} (.md, .xlsx and .docx)\n`);
+  else io.stdout(`已将${cards.length}个单位的意见反馈清单、问题反馈清单（即问题整改台账）写入 ${opts.out}（.xlsx、.md、.docx）\n`);
 }
 
 export async function report(
@@ -169,5 +169,5 @@ export async function report(
     }
   }
   if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, city: city?.unit.id ?? null, written }, null, 2) + '\n');
-  else io.stdout(`wrote the city report for ${cards.length} units${city ? ` and the city's own result (${city.unit.name})` : ''}: ${written.join(', ')}\n`);
+  else io.stdout(`已写出自评报告（${cards.length}个单位${city ? `及${city.unit.name}城市自评结果` : ''}）：${written.join('、')}\n`);
 }

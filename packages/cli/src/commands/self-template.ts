@@ -24,5 +24,5 @@ export async function selfTemplate(opts: SelfTemplateOptions, io: Io): Promise<v
   writeFileSync(out, await selfEvaluationWorkbook(loaded.ruleset, unit));
   const items = loaded.ruleset.itemsFor(unit).length;
   if (opts.json) io.stdout(JSON.stringify({ ok: true, ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version }, unit, items, written: [opts.out] }, null, 2) + '\n');
-  else io.stdout(`${unit.name} (${unit.id}) · ${loaded.ruleset.id} ${loaded.ruleset.version}: ${items} items to self-evaluate\nwrote ${opts.out}\n`);
+  else io.stdout(`${unit.name}（${unit.id}）· ${loaded.ruleset.title.zh}（${loaded.ruleset.id} ${loaded.ruleset.version}）：${items}个评分项待自评\n已写出 ${opts.out}\n`);
 }
