@@ -46,6 +46,24 @@ describe('examples', () => {
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(existsSync(join(out, 'city-report.md'))).toBe(true);
+    // Each unit's ledger also as Markdown and Word; the report in Word and its 社会公示 version.
+    for (const ext of ['.md', '.docx']) expect(readdirSync(join(out, 'feedback')).filter((f) => f.endsWith(ext))).toHaveLength(48);
+    for (const f of ['city-report.docx', 'city-report-public.html', 'city-report-public.md', 'city-report-public.docx', 'rectification.md', 'rectification.docx']) expect(existsSync(join(out, f)), f).toBe(true);
+    // The filled ledgers read back against the re-check: overdue first, then reported done but still deducted.
+    const rectification = readFileSync(join(out, 'rectification.md'), 'utf8');
+    expect(rectification).toContain('| 碑林区 | 19 | 7 | 1 | 0 | 0 | 9 | 0 | 2 | 0 |');
+    expect(rectification).toContain('| 雁塔区 | 29 | 11 | 1 | 1 | 0 | 12 | 0 | 4 | 0 |');
+    expect(rectification).toContain('创建工作总体方案未予认定：《碑林区创建工作总体方案》已登记，但缺文号和印发日期');
+    // The city report: the narrative sections, 下一步工作 from the ledgers, self-evaluations item by item.
+    const md = readFileSync(join(out, 'city-report.md'), 'utf8');
+    for (const h of ['## 一、创建工作基本情况', '## 二、主要做法和成效', '## 三、特色做法', '## 四、存在问题', '## 五、下一步工作', '## 附录：数据来源与版本']) expect(md).toContain(h);
+    expect(md).toMatch(/问题整改台账：已销号 18 条/);
+    expect(md).toContain('自评与评估逐项对比');
+    const publicMd = readFileSync(join(out, 'city-report-public.md'), 'utf8');
+    expect(publicMd).not.toMatch(/sha256|待填写|xian-2022\/|evidence\//);
+    expect(readdirSync(join(out, 'self-evaluation')).sort()).toEqual(
+      ['beilin', 'chengguanju', 'lintong', 'shuiwuju', 'yanta'].flatMap((u) => [`${u}.docx`, `${u}.md`]),
+    );
   });
 
   it('next-edition: the 2023 example extends 2022, needs a major version, and last year\'s evidence carries over with a report', { timeout: 60_000 }, () => {
