@@ -18,6 +18,7 @@ import {
   feedbackTotals,
   fieldTitles,
   pendingLine,
+  claimsLine,
   placesText,
   rowReason,
   rulesetLine,
@@ -74,6 +75,8 @@ export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions
   blocks.push(para('得分', scoreLine(card, options.ruleset).replace(/ /g, '')));
   const bonus = bonusLine(card, options.ruleset);
   if (bonus !== undefined) blocks.push(para('加分项', bonus));
+  const claims = claimsLine(card);
+  if (claims !== undefined) blocks.push(para('单位称不适用', claims));
   const pending = pendingLine(card);
   if (pending !== undefined) blocks.push(para('待评定', pending));
   for (const v of card.vetoes) blocks.push(para('否决项', `${v.title}——${v.reason}`));

@@ -275,6 +275,23 @@ export function pendingLine(card: ScoreCard): string | undefined {
   return pending.length === 0 ? undefined : `${pending.join('、')}尚无专家评定等级，待评估组评定后计分`;
 }
 
+/**
+ * The items the unit claims do not apply to it (不适用原因, from its evidence) though the rubric
+ * scores them: for the checker to confirm or reject, whether or not the item lost points.
+ * `undefined` when the unit claims none.
+ */
+export function claimsLine(card: ScoreCard): string | undefined {
+  const claims: string[] = [];
+  const walk = (nodes: readonly ScoreNode[]) => {
+    for (const n of nodes) {
+      if (n.children !== undefined) walk(n.children);
+      if (n.claim !== undefined) claims.push(`${n.id} ${n.title}（${n.claim.notApplicable}）`);
+    }
+  };
+  walk(card.nodes);
+  return claims.length === 0 ? undefined : `${claims.join('；')}，按评价细则仍予评分，请核查组核实`;
+}
+
 /** The text of a row's 扣分原因, marked when superseded. */
 export function rowReason(row: FeedbackRow): string {
   const prefix = row.superseded ? '【已被取代，不计分】' : '';
@@ -423,6 +440,8 @@ export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {})
   if (bonus !== undefined) out.push(`- 加分项：${escapeMarkdown(bonus)}`);
   const pending = pendingLine(card);
   if (pending !== undefined) out.push(`- 待评定：${escapeMarkdown(pending)}`);
+  const claims = claimsLine(card);
+  if (claims !== undefined) out.push(`- 单位称不适用：${escapeMarkdown(claims)}`);
   for (const v of card.vetoes) out.push(`- 否决项：${escapeMarkdown(v.title)}——${escapeMarkdown(v.reason)}`);
   out.push(`- 日期：${escapeMarkdown(fmtDate(options.date ?? today()))}`);
   out.push(`- 整改时限：${escapeMarkdown(deadlineLine(deadline))}`, '');

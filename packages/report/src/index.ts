@@ -23,6 +23,7 @@ export {
   feedbackMarkdown,
   feedbackTotals,
   pendingLine,
+  claimsLine,
   placesText,
   DEFAULT_DEADLINE,
   FEEDBACK_HEADERS,

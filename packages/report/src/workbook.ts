@@ -9,6 +9,7 @@ import type { ScoreCard } from '@safecity/engine';
 import {
   bonusLine,
   pendingLine,
+  claimsLine,
   deadlineLine,
   DEFAULT_DEADLINE,
   LEDGER_ISSUED_HEADERS,
@@ -164,6 +165,7 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
       `得分：${scoreLine(card, options.ruleset)}`,
       ...[bonusLine(card, options.ruleset)].filter((b) => b !== undefined).map((b) => `加分项：${b}`),
       ...[pendingLine(card)].filter((b) => b !== undefined).map((b) => `待评定：${b}`),
+      ...[claimsLine(card)].filter((b) => b !== undefined).map((b) => `单位称不适用：${b}`),
       ...card.vetoes.map((v) => `否决项：${v.title}——${v.reason}`),
       `日期：${fmtDate(date)}`,
       `整改时限：${deadlineLine(deadline)}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackMarkdown, feedbackRows, feedbackTotals } from '../src/index.js';
+import { claimsLine, feedbackMarkdown, feedbackRows, feedbackTotals } from '../src/index.js';
 import { districtLarger, feedbackCard, generatedCard, municipal, units } from './helpers.js';
 
 describe('feedbackRows', () => {
@@ -179,5 +179,23 @@ describe('what the unit claims and where it wrote it', () => {
     expect(md).toContain('工作表“评分项”第22行');
     expect(md).not.toContain(`${card.unit.id}.xlsx`);
     expect(md).toContain('other.xlsx：工作表“评分项”第7行');
+    // and in the preamble, for the checker, with the item's title
+    expect(md).toContain(`- 单位称不适用：${node.id} ${node.title}（本区无此类设施），按评价细则仍予评分，请核查组核实`);
+  });
+
+  it('lists a claim on an item that lost nothing too (the checker still has to confirm it)', () => {
+    const card = structuredClone(feedbackCard());
+    const full = (function find(ns: typeof card.nodes): (typeof card.nodes)[number] | undefined {
+      for (const n of ns) {
+        if (n.children === undefined && n.applicable && n.earned === n.max && n.max > 0) return n;
+        const f = find(n.children ?? []);
+        if (f) return f;
+      }
+      return undefined;
+    })(card.nodes)!;
+    full.claim = { notApplicable: '辖区内无此类设施' };
+    expect(claimsLine(card)).toBe(`${full.id} ${full.title}（辖区内无此类设施），按评价细则仍予评分，请核查组核实`);
+    expect(feedbackRows(card).some((r) => r.itemId === full.id)).toBe(false);
+    expect(claimsLine(feedbackCard())).toBeUndefined();
   });
 });
