@@ -6,32 +6,12 @@ import { district, unitById, units } from '@safecity/ruleset-xian-2022';
 import { excelTemplate, parseWorkbook, readWorkbooks } from '../src/index.js';
 import { BOOLEAN_LIST, BOOLEAN_PAIRS, BOOLEAN_WORDS, toBoolean } from '../src/values.js';
 import { districtRs, engine, fill, issuesOf, load, metaRows, rowOf, type MetaRow } from './helpers.js';
+import registerRuleset from '../../engine/test/fixtures/register.ruleset.json' with { type: 'json' };
 
-const REQUIRED = ['安全生产责任制规定', '安全生产考核办法', '隐患排查治理制度'];
-const rs = engine.compile({
-  id: 'test/register',
-  version: '1.0.0',
-  edition: 2022,
-  title: { zh: '测试细则' },
-  unitKinds: ['district'],
-  fields: [
-    { name: 'policyDocs', type: 'documents', title: { zh: '创建配套政策文件' } },
-    { name: 'planIssued', type: 'boolean', document: true, title: { zh: '创建实施方案' } },
-    { name: 'drill', type: 'boolean', title: { zh: '开展演练' } },
-  ],
-  tree: [
-    {
-      id: 'g',
-      title: { zh: '组' },
-      max: 4,
-      children: [
-        { id: 'docs', title: { zh: '配套政策' }, max: 1, scoring: { method: 'per-missing', params: { field: 'policyDocs', required: REQUIRED, per: 0.2 } } },
-        { id: 'plan', title: { zh: '实施方案' }, max: 2, scoring: { method: 'presence', params: { field: 'planIssued' } } },
-        { id: 'drill', title: { zh: '演练' }, max: 1, scoring: { method: 'presence', params: { field: 'drill' } } },
-      ],
-    },
-  ],
-} as unknown as Ruleset);
+// The same small rubric as the other adapter's and the engine's register tests: a documents field,
+// a document yes/no field and a plain yes/no field.
+const REQUIRED = registerRuleset.tree[0]!.children[0]!.scoring.params.required;
+const rs = engine.compile(registerRuleset as unknown as Ruleset);
 const unit = { id: 'yanta', name: '雁塔区', kind: 'district' };
 const F = 'yanta.xlsx';
 const REG = '佐证材料清单';

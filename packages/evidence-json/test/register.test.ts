@@ -1,36 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, EvidenceError, registerValue, type DocumentEntry, type UnitEvidence } from '@safecity/engine';
+import { createEngine, EvidenceError, type Ruleset, registerValue, type DocumentEntry, type UnitEvidence } from '@safecity/engine';
 import { jsonEvidence, jsonTemplate, parseJsonEvidence, readJsonEvidence, evidenceJsonSchema } from '../src/index.js';
 import { Ajv } from 'ajv';
+import registerRuleset from '../../engine/test/fixtures/register.ruleset.json' with { type: 'json' };
 
 type Json = Record<string, any>;
 
-const REQUIRED = ['安全生产责任制规定', '安全生产考核办法', '隐患排查治理制度'];
-const rs = createEngine().compile({
-  id: 'test/register',
-  version: '1.0.0',
-  edition: 2022,
-  title: { zh: '测试细则' },
-  unitKinds: ['district'],
-  fields: [
-    { name: 'policyDocs', type: 'documents', title: { zh: '创建配套政策文件' } },
-    { name: 'planIssued', type: 'boolean', document: true, title: { zh: '创建实施方案' } },
-    { name: 'drill', type: 'boolean', title: { zh: '开展演练' } },
-  ],
-  tree: [
-    {
-      id: 'g',
-      title: { zh: '组' },
-      max: 4,
-      children: [
-        { id: 'docs', title: { zh: '配套政策' }, max: 1, scoring: { method: 'per-missing', params: { field: 'policyDocs', required: REQUIRED, per: 0.2 } } },
-        { id: 'plan', title: { zh: '实施方案' }, max: 2, scoring: { method: 'presence', params: { field: 'planIssued' } } },
-        { id: 'drill', title: { zh: '演练' }, max: 1, scoring: { method: 'presence', params: { field: 'drill' } } },
-      ],
-    },
-  ],
-});
+// The same small rubric as the other adapter's and the engine's register tests: a documents field,
+// a document yes/no field and a plain yes/no field.
+const REQUIRED = registerRuleset.tree[0]!.children[0]!.scoring.params.required;
+const rs = createEngine().compile(registerRuleset as unknown as Ruleset);
 const unit = { id: 'yanta', name: '雁塔区', kind: 'district' };
 const file = 'yanta.json';
 const template = () => JSON.parse(JSON.stringify(jsonTemplate(rs, unit))) as Json;

@@ -160,6 +160,16 @@ interface MetaRow {
   reason: string;
 }
 
+/** The columns of a ledger row the office issued (the unit's and the office's own columns aside). */
+function issued(
+  x: Pick<LedgerRow, 'key' | 'no' | 'itemId' | 'itemTitle' | 'reason' | 'code' | 'source' | 'points' | 'superseded' | 'rectification' | 'due'>,
+  list: FeedbackList,
+  place: string,
+) {
+  const { key, no, itemId, itemTitle, reason, code, source, points, superseded, rectification, due } = x;
+  return { key, list, no, itemId, itemTitle, reason, code, source, points, superseded, rectification, due, place };
+}
+
 /**
  * Read back a ledger workbook written by `feedbackWorkbook` and filled in by the unit
  * (责任人, 整改措施, 进度, 整改佐证) and the office (复核意见, 销号日期). Rows are matched by
@@ -307,19 +317,7 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
         warnings.push({ path: at(COL.closed), message: `销号日期${fmtDate(closed)}早于台账下发日期${fmtDate(date)}，请核对` });
       }
       rows.push({
-        key: x.key,
-        list,
-        no: x.no,
-        itemId: x.itemId,
-        itemTitle: x.itemTitle,
-        reason: x.reason,
-        code: x.code,
-        source: x.source,
-        points: x.points,
-        superseded: x.superseded,
-        rectification: x.rectification,
-        due: x.due,
-        place: at(COL.no),
+        ...issued(x, list, at(COL.no)),
         owner,
         measures,
         progress,
@@ -339,19 +337,7 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
   for (const x of byKey.values())
     if (!seen.has(x.key))
       rows.push({
-        key: x.key,
-        list: x.sheet === FEEDBACK_LIST_TITLES.onsite ? 'onsite' : 'data-check',
-        no: x.no,
-        itemId: x.itemId,
-        itemTitle: x.itemTitle,
-        reason: x.reason,
-        code: x.code,
-        source: x.source,
-        points: x.points,
-        superseded: x.superseded,
-        rectification: x.rectification,
-        due: x.due,
-        place: `${file}!${x.sheet}`,
+        ...issued(x, x.sheet === FEEDBACK_LIST_TITLES.onsite ? 'onsite' : 'data-check', `${file}!${x.sheet}`),
         owner: '',
         measures: '',
         progress: undefined,
