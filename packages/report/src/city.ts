@@ -1347,7 +1347,9 @@ function publicReport(data: CityReportData, options: CityReportOptions): CityRep
     'features',
     '特色做法',
     data.features.length > 0 ? [`${new Set(data.features.flatMap((f) => f.units.map((u) => u.id))).size} 个单位在先进经验方面取得成果：`] : ['本轮各单位均未取得先进经验加分。'],
-    data.features.length > 0 ? [{ head: ['方面', '取得成果的单位'], rows: data.features.map((f) => [f.title, [...f.units].sort((a, b) => order(a.id) - order(b.id)).map((u) => u.name).join('、')]) }] : [],
+    data.features.length > 0
+      ? [{ head: [...(multi ? ['类别'] : []), '方面', '取得成果的单位'], rows: data.features.map((f) => [...(multi ? [f.group] : []), f.title, [...f.units].sort((a, b) => order(a.id) - order(b.id)).map((u) => u.name).join('、')]) }]
+      : [],
   );
 
   const aspects = new Map<string, Set<string>>();
