@@ -642,6 +642,23 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
   meta.getColumn(2).numFmt = '@';
   await protect(meta);
 
+  // Clerks print the sheets to collect the documents and figures: landscape A4, every column on
+  // the page, the header row on every page (the guide has no header row).
+  for (const ws of wb.worksheets) {
+    if (ws.state !== 'visible') continue;
+    ws.pageSetup = {
+      ...ws.pageSetup,
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+      ...(ws.name === GUIDE_SHEET ? {} : { printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}` }),
+    };
+    ws.headerFooter = { oddFooter: `&C${ws.name} · 第 &P 页，共 &N 页` };
+  }
   wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 0, visibility: 'visible' }];
   const buf = await wb.xlsx.writeBuffer();
   return new Uint8Array(buf as ArrayBuffer);

@@ -10,7 +10,7 @@ import registerRuleset from '../../engine/test/fixtures/register.ruleset.json' w
 
 // The same small rubric as the other adapter's and the engine's register tests: a documents field,
 // a document yes/no field and a plain yes/no field.
-const REQUIRED = registerRuleset.tree[0]!.children[0]!.scoring.params.required;
+const REQUIRED = registerRuleset.tree[0]!.children[0]!.scoring.params.required as string[];
 const rs = engine.compile(registerRuleset as unknown as Ruleset);
 const unit = { id: 'yanta', name: '雁塔区', kind: 'district' };
 const F = 'yanta.xlsx';

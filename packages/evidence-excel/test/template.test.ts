@@ -32,6 +32,14 @@ describe('template for 雁塔区 under xian-2022/district', () => {
     ws = wb.getWorksheet('评分项')!;
   });
 
+  test('prints as a clerk needs it: landscape A4, all columns on the page, the header row on every page', () => {
+    for (const name of ['填报说明', '评分项', '基本情况', '佐证材料清单']) {
+      const setup = wb.getWorksheet(name)!.pageSetup;
+      expect(setup, name).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+      if (name !== '填报说明') expect(setup.printTitlesRow, name).toBe('1:1');
+    }
+  });
+
   test('sheets: instructions first, items, general, very hidden _meta', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['填报说明', '评分项', '基本情况', '佐证材料清单', '_meta']);
     expect(wb.getWorksheet('_meta')!.state).toBe('veryHidden');

@@ -9,7 +9,7 @@ type Json = Record<string, any>;
 
 // The same small rubric as the other adapter's and the engine's register tests: a documents field,
 // a document yes/no field and a plain yes/no field.
-const REQUIRED = registerRuleset.tree[0]!.children[0]!.scoring.params.required;
+const REQUIRED = registerRuleset.tree[0]!.children[0]!.scoring.params.required as string[];
 const rs = createEngine().compile(registerRuleset as unknown as Ruleset);
 const unit = { id: 'yanta', name: '雁塔区', kind: 'district' };
 const file = 'yanta.json';
