@@ -364,7 +364,7 @@ export function placeText(place: string, fields?: ReadonlyMap<string, string>): 
 }
 
 /**
- * The places of a row's evidence as a clerk finds them: JSON places by {@link placeText},
+ * The places of a row's evidence as a clerk finds them: JSON places as `file：评分项 1.2.1「field title」`,
  * workbook cells (`lintong.xlsx!评分项!G6`) by file, sheet and row, consecutive rows joined
  * (`lintong.xlsx：工作表“评分项”第6–9行`), in the order first given. With `ownUnit` (the
  * card's unit id), places in the unit's own file (named by its id) drop the file's name:
