@@ -19,6 +19,7 @@ import {
   type StrongIndicator,
 } from './narrative.js';
 import { compareSelfEvaluation, type SelfComparison, type SelfEvaluation } from './self-evaluation.js';
+import { pointerWords } from './feedback.js';
 import {
   assertCard,
   assertCards,
@@ -1276,19 +1277,13 @@ function unitNames(data: CityReportData, options: CityReportOptions): { byId: Ma
   for (const c of [...(options.before ?? []), ...data.evidence.map((e) => ({ unit: e.unit })), ...(typeof options.city === 'object' ? [options.city] : [])]) byId.set(c.unit.id, c.unit.name);
   const fields = new Map<string, string>();
   for (const r of options.rulesets ?? []) for (const f of r.fields) if (!fields.has(f.name)) fields.set(f.name, f.title.zh);
-  const unescape = (x: string) => x.replace(/~1/g, '/').replace(/~0/g, '~');
   const placeRe = /(?:[\w.\-]+\/)*([\w\-]+)\.(xlsx|json)(?:!([^!\s，、；;）)]+)!([A-Z]+)(\d+)|#(\/[^\s，、；;）)]*))?/g;
   const places = (s: string) =>
     s.replace(placeRe, (_m, id: string, ext: string, sheet?: string, _col?: string, row?: string, ptr?: string) => {
       const who = byId.get(id) ?? `${id}.${ext}`;
       if (sheet !== undefined && row !== undefined) return `${who}：工作表“${sheet}”第${row}行`;
-      if (ptr !== undefined) {
-        const parts = ptr.split('/').slice(1).map(unescape);
-        if (parts[0] === 'items' && parts.length >= 3) return `${who}：评分项 ${parts[1]}「${fields.get(parts[2]!) ?? parts[2]}」`;
-        if (parts[0] === 'general' && parts.length >= 2) return `${who}：基本情况「${fields.get(parts[1]!) ?? parts[1]}」`;
-        if (parts[0] === 'items' && parts.length === 2) return `${who}：评分项 ${parts[1]}`;
-      }
-      return who;
+      const words = ptr === undefined ? undefined : pointerWords(ptr, fields);
+      return words === undefined ? who : `${who}：${words}`;
     });
   const ids = [...byId.keys()].filter((id) => /^[A-Za-z0-9_-]+$/.test(id)).sort((a, b) => b.length - a.length);
   const re = ids.length > 0 ? new RegExp(`(?<![A-Za-z0-9_-])(${ids.map((x) => x.replace(/-/g, '\\-')).join('|')})(?![A-Za-z0-9_-])`, 'g') : undefined;

@@ -338,29 +338,41 @@ export function rulesetLine(card: ScoreCard, ruleset?: Ruleset): string {
 }
 
 /**
- * A place in the unit's own evidence file without the file's name: the file is named by the
- * unit's id (its pinyin), which is no word for a clerk (`工作表“评分项”第6行`, `评分项 3.6.57「…」`).
+ * The words for a JSON pointer into a unit's evidence file, without the file: `评分项 1.2.1「创建配套政策文件」`
+ * (`/items/1.2.1/policyDocs`, also with `/values/`), `评分项 1.2.1` (`/items/1.2.1`),
+ * `基本情况「较大及以上生产安全事故死亡人数」` (`/general/…`), `「…」` (a top-level field); `undefined`
+ * for any other pointer. Field names become their titles when `fields` has them.
  */
-function withoutOwnFile(place: string, unitId: string): string {
-  const m = /^([^：]+)\.(xlsx|json)：(.*)$/s.exec(place);
-  return m !== null && m[1] === unitId ? m[3]! : place;
+export function pointerWords(pointer: string, fields?: ReadonlyMap<string, string>): string | undefined {
+  const parts = pointer.split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const title = (f: string) => `「${fields?.get(f) ?? f}」`;
+  const field = (rest: readonly string[]) => (rest[0] === 'values' ? rest.slice(1) : rest);
+  if (parts[0] === 'items' && parts.length >= 2) {
+    const f = field(parts.slice(2));
+    return f.length === 0 ? `评分项 ${parts[1]}` : f.length === 1 ? `评分项 ${parts[1]}${title(f[0]!)}` : undefined;
+  }
+  if (parts[0] === 'general' && parts.length === 2) return `基本情况${title(parts[1]!)}`;
+  const f = field(parts);
+  return f.length === 1 && f[0] !== '' ? title(f[0]!) : undefined;
+}
+
+/** A file's name as a place shows it: none for the unit's own file (named by its id, its pinyin: no word for a clerk). */
+function fileShown(path: string, ownUnit: string | undefined): string {
+  const file = path.split('/').pop() ?? path;
+  return ownUnit !== undefined && /^(.*)\.(xlsx|json)$/.exec(file)?.[1] === ownUnit ? '' : `${file}：`;
 }
 
 /**
  * An evidence place for people: a JSON pointer into a unit's JSON evidence
- * (`…/yanta.json#/items/1.2.1/policyDocs`, `…#/values/policyDocs`) becomes the file's name
- * and the field's title (`yanta.json：评分项 1.2.1「创建配套政策文件」`); other places (a
- * workbook's sheet and cell, a photo) are kept as they are.
+ * (`…/yanta.json#/items/1.2.1/policyDocs`, `…#/values/policyDocs`, `…#/general/…`) becomes the
+ * file's name and the field's title (`yanta.json：评分项 1.2.1「创建配套政策文件」`); other places (a
+ * workbook's sheet and cell, a photo) are kept as they are. With `ownUnit`, a place in the
+ * unit's own file drops the file's name.
  */
-export function placeText(place: string, fields?: ReadonlyMap<string, string>): string {
-  const m = /^(.*?)#\/(?:items\/([^/]+)\/)?(?:values\/)?([^/]+)$/.exec(place);
-  if (m === null) return place;
-  const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
-  const file = m[1]!.split('/').pop() ?? m[1]!;
-  const item = m[2] !== undefined ? unescape(m[2]) : undefined;
-  const field = unescape(m[3]!);
-  const title = fields?.get(field) ?? field;
-  return `${file}：${item !== undefined ? `评分项 ${item}` : ''}「${title}」`;
+export function placeText(place: string, fields?: ReadonlyMap<string, string>, ownUnit?: string): string {
+  const m = /^(.*?)#(\/.*)$/.exec(place);
+  const words = m === null ? undefined : pointerWords(m[2]!, fields);
+  return words === undefined ? place : `${fileShown(m![1]!, ownUnit)}${words}`;
 }
 
 /**
@@ -371,16 +383,15 @@ export function placeText(place: string, fields?: ReadonlyMap<string, string>): 
  * `工作表“评分项”第6–9行`, as the unit's documents say them.
  */
 export function placesText(places: readonly string[], fields?: ReadonlyMap<string, string>, ownUnit?: string): string[] {
-  if (ownUnit !== undefined) return placesText(places, fields).map((p) => withoutOwnFile(p, ownUnit));
   const out: string[] = [];
   const sheets = new Map<string, { at: number; rows: number[] }>();
   for (const p of places) {
     const m = /^(.*)!([^!]+)![A-Z]+(\d+)$/.exec(p);
     if (m === null) {
-      out.push(placeText(p, fields));
+      out.push(placeText(p, fields, ownUnit));
       continue;
     }
-    const key = `${m[1]!.split('/').pop()}：工作表“${m[2]}”`;
+    const key = `${fileShown(m[1]!, ownUnit)}工作表“${m[2]}”`;
     let s = sheets.get(key);
     if (s === undefined) {
       s = { at: out.length, rows: [] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimsLine, feedbackMarkdown, feedbackRows, feedbackTotals } from '../src/index.js';
+import { claimsLine, feedbackMarkdown, feedbackRows, feedbackTotals, placesText } from '../src/index.js';
 import { districtLarger, feedbackCard, generatedCard, municipal, units } from './helpers.js';
 
 describe('feedbackRows', () => {
@@ -197,5 +197,19 @@ describe('what the unit claims and where it wrote it', () => {
     expect(claimsLine(card)).toBe(`${full.id} ${full.title}（辖区内无此类设施），按评价细则仍予评分，请核查组核实`);
     expect(feedbackRows(card).some((r) => r.itemId === full.id)).toBe(false);
     expect(claimsLine(feedbackCard())).toBeUndefined();
+  });
+});
+
+describe('places for people', () => {
+  it('names every kind of JSON place by its words, and leaves the unit\'s own file unnamed', () => {
+    const fields = new Map([['largerAccidentDeaths', '较大及以上生产安全事故死亡人数'], ['policyDocs', '创建配套政策文件']]);
+    expect(placesText(['evidence/district/gaoling.json#/general/largerAccidentDeaths'], fields)).toEqual(['gaoling.json：基本情况「较大及以上生产安全事故死亡人数」']);
+    expect(placesText(['gaoling.json#/items/1.2.1/values/policyDocs', 'gaoling.json#/items/1.2.1', 'x.json#/policyDocs'], fields, 'gaoling')).toEqual([
+      '评分项 1.2.1「创建配套政策文件」',
+      '评分项 1.2.1',
+      'x.json：「创建配套政策文件」',
+    ]);
+    // what is no place a clerk can read stays as it is
+    expect(placesText(['照片1.jpg', 'a.json#/register/policyDocs/0/date'])).toEqual(['照片1.jpg', 'a.json#/register/policyDocs/0/date']);
   });
 });
