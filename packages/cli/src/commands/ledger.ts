@@ -11,7 +11,7 @@ import { readLedger, rectificationMarkdown, rectificationStatus, type Ledger, ty
 import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { readCardFiles, type CardFile } from '../cards.js';
 import { toProblems } from '../evidence-files.js';
-import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
+import { checkDate, InputProblems, UsageError, type Io, type Problem } from '../io.js';
 
 /** Options of `safecity ledger`. */
 export interface LedgerCommandOptions {
@@ -28,17 +28,13 @@ function rulesetOf(card: ScoreCard): Ruleset | undefined {
   return r !== undefined && r.version === card.ruleset.version ? r : undefined;
 }
 
-const isDate = (s: string): boolean => {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  return m !== null && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) === s;
-};
 
 const warningLines = (io: Io, warnings: readonly Problem[]): void => {
   for (const w of warnings) io.stderr(`提醒：${w.place}: ${w.message}\n`);
 };
 
 export async function ledger(opts: LedgerCommandOptions, io: Io): Promise<void> {
-  if (!isDate(opts.date)) throw new UsageError(`--date must be a date as YYYY-MM-DD (the day of the review, e.g. 2023-05-20), found "${opts.date}"`);
+  checkDate(opts.date, 'the day of the review, e.g. 2023-05-20');
   if (extname(opts.out).toLowerCase() !== '.md') throw new UsageError(`--out must end in .md (the rectification report), found "${opts.out}"`);
 
   // The re-scored round: one card per unit (the city's own card has no ledger).

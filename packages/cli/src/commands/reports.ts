@@ -9,7 +9,7 @@ import type { Ruleset, ScoreCard } from '@safecity/engine';
 import { cityReport, cityReportDocx, compareMarkdown, compareRounds, feedbackDocx, feedbackMarkdown, feedbackWorkbook, markdownDocx } from '@safecity/report';
 import { cityUnit, rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { readCardFiles, type CardFile } from '../cards.js';
-import { InputProblems, UsageError, type Io } from '../io.js';
+import { checkDate, InputProblems, UsageError, type Io } from '../io.js';
 import { readSelfScoreFiles } from '../self-evaluation.js';
 
 /**
@@ -67,14 +67,6 @@ function rulesetOf(card: ScoreCard): Ruleset | undefined {
 function issuerOf(cards: readonly ScoreCard[], issuer: string | undefined): string | undefined {
   if (issuer !== undefined) return issuer;
   return cards.length > 0 && cards.every((c) => rulesetOf(c) !== undefined) ? `${cityUnit.name}安全生产委员会办公室` : undefined;
-}
-
-/** `--date` as the documents want it: `YYYY-MM-DD`, a real day. */
-function checkDate(date: string | undefined): void {
-  if (date === undefined) return;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const d = m === null ? undefined : new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (d === undefined || d.toISOString().slice(0, 10) !== date) throw new UsageError(`--date must be a date as YYYY-MM-DD (e.g. 2023-03-31), found "${date}"`);
 }
 
 function reportError(e: unknown): never {
