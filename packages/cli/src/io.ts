@@ -114,9 +114,9 @@ export function refuseRepeatedFiles(opts: Readonly<Record<string, unknown>>, cwd
  * A `--date` option as the documents want it: `YYYY-MM-DD`, a real day (2023-02-30 is not);
  * `what` says which day it is (the feedback's date, the day of the review).
  */
-export function checkDate(date: string | undefined, what = 'e.g. 2023-03-31'): void {
+export function checkDate(date: string | undefined, what = '如 2023-03-31'): void {
   if (date === undefined) return;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const d = m === null ? undefined : new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (d === undefined || d.toISOString().slice(0, 10) !== date) throw new UsageError(`--date must be a date as YYYY-MM-DD (${what}), found "${date}"`);
+  if (d === undefined || d.toISOString().slice(0, 10) !== date) throw new UsageError(`--date 应为日期，写作 YYYY-MM-DD（${what}），收到“${date}”`);
 }

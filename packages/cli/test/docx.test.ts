@@ -70,12 +70,12 @@ describe('Word documents from the command', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'safecity-cli-docx-'));
     const pdf = await cli(['report', '--scores', 'scores', '--out', 'x.pdf'], cwd);
     expect(pdf.code).toBe(2);
-    expect(pdf.err).toContain('--out must end in .html (the Markdown twin is written beside it) or .docx (a Word document in 公文 form), found "x.pdf"');
+    expect(pdf.err).toContain('--out 应以 .html（同时写出同名 .md）或 .docx（公文格式的 Word 文档）结尾，收到“x.pdf”');
     const d = await cli(['report', '--scores', 'scores', '--out', 'x.docx', '--date', '2023-02-30'], cwd);
     expect(d.code).toBe(2);
-    expect(d.err).toContain('--date must be a date as YYYY-MM-DD (e.g. 2023-03-31), found "2023-02-30"');
+    expect(d.err).toContain('--date 应为日期，写作 YYYY-MM-DD（如 2023-03-31），收到“2023-02-30”');
     const f = await cli(['feedback', '--scores', 'scores', '--out', 'fb', '--date', '31.3.2023'], cwd);
     expect(f.code).toBe(2);
-    expect(f.err).toContain('found "31.3.2023"');
+    expect(f.err).toContain('收到“31.3.2023”');
   });
 });

@@ -194,7 +194,7 @@ describe('safecity ledger', () => {
     expect(rs.err).toContain('scores3/yanta.scorecard.json: 雁塔区的复核评分卡按 xian-2022/municipal 评分，而整改台账 yanta.xlsx 按 xian-2022/district 下发');
     const date = await cli(['ledger', '--ledgers', 'filled/yanta.xlsx', '--scores', 'scores2', '--date', '5月20日', '--out', 'r.md'], cwd);
     expect(date.code).toBe(2);
-    expect(date.err).toContain('--date must be a date as YYYY-MM-DD');
+    expect(date.err).toContain('--date 应为日期，写作 YYYY-MM-DD（复核日期，如 2023-05-20）');
     expect((await cli(['ledger', '--ledgers', 'filled/yanta.xlsx', '--scores', 'scores2', '--date', '2023-02-30', '--out', 'r.md'], cwd)).code).toBe(2);
     expect((await cli(['ledger', '--ledgers', 'filled/yanta.xlsx', '--scores', 'scores2', '--date', '2023-05-20', '--out', 'r.pdf'], cwd)).code).toBe(2);
     expect((await cli(['ledger', '--scores', 'scores2', '--date', '2023-05-20', '--out', 'r.md'], cwd)).code).toBe(2);

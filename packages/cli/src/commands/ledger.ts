@@ -34,8 +34,8 @@ const warningLines = (io: Io, warnings: readonly Problem[]): void => {
 };
 
 export async function ledger(opts: LedgerCommandOptions, io: Io): Promise<void> {
-  checkDate(opts.date, 'the day of the review, e.g. 2023-05-20');
-  if (extname(opts.out).toLowerCase() !== '.md') throw new UsageError(`--out must end in .md (the rectification report), found "${opts.out}"`);
+  checkDate(opts.date, '复核日期，如 2023-05-20');
+  if (extname(opts.out).toLowerCase() !== '.md') throw new UsageError(`--out 应以 .md 结尾（问题整改情况报告），收到“${opts.out}”`);
 
   // The re-scored round: one card per unit (the city's own card has no ledger).
   const cards = new Map<string, CardFile>();

@@ -108,7 +108,7 @@ export async function report(
 ): Promise<void> {
   const ext = extname(opts.out).toLowerCase();
   if (ext !== '.html' && ext !== '.docx')
-    throw new UsageError(`--out must end in .html (the Markdown twin is written beside it) or .docx (a Word document in 公文 form), found "${opts.out}"`);
+    throw new UsageError(`--out 应以 .html（同时写出同名 .md）或 .docx（公文格式的 Word 文档）结尾，收到“${opts.out}”`);
   checkDate(opts.date);
   const { units: cards, city, inconsistencies } = cityOf(readCards(opts.scores, io), io);
   if (cards.length === 0) throw new InputProblems('No unit scorecards', [{ place: opts.scores, message: 'only a city card here; the report is on the units’ cards' }]);

@@ -16,7 +16,7 @@ export interface SelfTemplateOptions {
 
 /** Write the unit's 自评表: the items that apply to it, 自评分 and 自评说明 to fill, read back by `safecity report --self-scores`. */
 export async function selfTemplate(opts: SelfTemplateOptions, io: Io): Promise<void> {
-  if (extname(opts.out).toLowerCase() !== '.xlsx') throw new UsageError(`--out must end in .xlsx, found "${opts.out}"`);
+  if (extname(opts.out).toLowerCase() !== '.xlsx') throw new UsageError(`--out 应以 .xlsx 结尾，收到“${opts.out}”`);
   const loaded = loadRuleset(opts.ruleset, io, opts.units === undefined ? {} : { units: opts.units });
   const unit = findUnit(loaded, opts.unit);
   const out = resolve(io.cwd, opts.out);
