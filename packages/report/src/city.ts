@@ -1428,7 +1428,7 @@ h1 { font-size: 24px; margin: 0 0 4px; color: #1d3c6e; }
 h2 { font-size: 19px; margin: 28px 0 10px; color: #1d3c6e; border-left: 4px solid #2f5d9e; padding-left: 8px; break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 15px; margin: 16px 0 6px; break-after: avoid; page-break-after: avoid; }
 .meta { color: #555; margin: 0 0 8px; }
-nav ol { margin: 0 0 12px; padding-left: 20px; display: flex; flex-wrap: wrap; gap: 2px 24px; }
+nav ol { margin: 0 0 12px; padding-left: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 2px 24px; } /* the headings carry their own numbers (一、 附件1) */
 nav a { color: #2f5d9e; text-decoration: none; }
 .note { color: #555; font-size: 13px; }
 .note.thin { color: #8a4b00; }
