@@ -724,6 +724,20 @@ interface Section {
  * without charts. Points are shown with at most two decimals, dates as 2023年4月28日.
  */
 export function cityReport(cards: readonly ScoreCard[], options: CityReportOptions = {}): CityReport {
+  return buildCityReport(cards, options, true);
+}
+
+/**
+ * The report's Markdown alone (as {@link cityReport} gives it), without rendering the charts the
+ * Markdown has no place for: what the Word version is laid out from.
+ */
+export function cityReportMarkdown(cards: readonly ScoreCard[], options: CityReportOptions = {}): string {
+  return buildCityReport(cards, options, false).markdown;
+}
+
+function buildCityReport(cards: readonly ScoreCard[], options: CityReportOptions, withCharts: boolean): CityReport {
+  // A chart is rendered (ECharts, server-side SVG) only for the HTML that shows it.
+  const fig = (svg: () => string, caption: string, cls?: string): string => (withCharts ? figure(svg(), caption, cls) : '');
   const data = cityReportData(cards, options);
   if (options.audience === 'public') return publicReport(data, options);
   const body: Section[] = [];
@@ -948,7 +962,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     for (const g of data.groups) {
       if (g.areas.length === 0) continue;
       const caption = `${g.name}各评价领域平均得分率`;
-      const chart = g.units > 0 ? figure(areaBarsSvg(g.areas.map((a) => ({ title: a.title, percent: a.percent })), `${caption}（%）`), caption) : '';
+      const chart = g.units > 0 ? fig(() => areaBarsSvg(g.areas.map((a) => ({ title: a.title, percent: a.percent })), `${caption}（%）`), caption) : '';
       const rows = g.areas.map((a) => [a.title, String(a.units), fmtPct(a.percent), fmtPct(a.min), fmtPct(a.max)]);
       if (multi) {
         html += `<h3>${escapeHtml(g.name)}</h3>\n`;
@@ -997,8 +1011,9 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
             : undefined;
       const chart =
         g.ranking.length > 0
-          ? figure(
-              rankingBarsSvg(g.ranking.map((r) => ({ name: r.unit.name, score: r.score, grade: r.grade, gradeTitle: r.gradeTitle, vetoed: r.vetoed, thin: r.thin })), gsn, `${g.name}${gsn}排名`),
+          ? fig(
+              () =>
+                rankingBarsSvg(g.ranking.map((r) => ({ name: r.unit.name, score: r.score, grade: r.grade, gradeTitle: r.gradeTitle, vetoed: r.vetoed, thin: r.thin })), gsn, `${g.name}${gsn}排名`),
               `${g.name}${gsn}排名`,
             )
           : '';
@@ -1029,7 +1044,7 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
     if (ranked.length > 0 && per > 0 && data.areas.length >= 3) {
       const titles = data.areas.map((a) => a.title);
       const shown = data.groups.flatMap((g) => g.ranking.slice(0, per));
-      const figs = shown.map((r) => figure(radarSvg(r.unit.name, titles, r.areaPercents), `${r.unit.name}各评价领域得分率`, 'radar')).join('');
+      const figs = shown.map((r) => fig(() => radarSvg(r.unit.name, titles, r.areaPercents), `${r.unit.name}各评价领域得分率`, 'radar')).join('');
       const note =
         shown.length < ranked.length
           ? `${multi ? '每组' : ''}按排名列出前 ${per} 个单位（共 ${ranked.length} 个），各轴为该领域得分率（%）。`
@@ -1127,8 +1142,9 @@ export function cityReport(cards: readonly ScoreCard[], options: CityReportOptio
         const us = c.units.filter((u) => ids.has(u.unit.id));
         if (us.length === 0) return '';
         const caption = `${g.name}整改前后${g.scoreName}对比`;
-        return figure(
-          beforeAfterSvg(
+        return fig(
+          () =>
+            beforeAfterSvg(
             us
               .map((u) => ({ id: u.unit.id, name: u.unit.name, before: u.before.normalized ?? u.before.total, after: u.after.normalized ?? u.after.total }))
               .sort((a, b) => b.after - a.after || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),

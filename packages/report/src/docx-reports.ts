@@ -4,7 +4,7 @@
  * @module
  */
 import type { ScoreCard } from '@safecity/engine';
-import { cityReport, type CityReportOptions } from './city.js';
+import { cityReportMarkdown, type CityReportOptions } from './city.js';
 import { blocksDocx, markdownDocx, textRuns, type DocBlock, type DocRun, type DocxOptions } from './docx.js';
 import {
   bonusLine,
@@ -121,13 +121,13 @@ export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions
 export interface CityReportDocxOptions extends CityReportOptions, Omit<DocxOptions, 'title' | 'date'> {}
 
 /**
- * The city's self-evaluation report (自评报告) as a Word document in 公文 form: the Markdown of
- * {@link cityReport} laid out by {@link markdownDocx} — the same sections and tables (the
+ * The city's self-evaluation report (自评报告) as a Word document in 公文 form:
+ * `cityReport`'s Markdown laid out by {@link markdownDocx} — the same sections and tables (the
  * Word version has tables where the HTML has charts), wide tables in landscape sections, the
  * 落款 (default `<city>安全生产委员会办公室` when the city is named) and the report's date.
  */
 export async function cityReportDocx(cards: readonly ScoreCard[], options: CityReportDocxOptions = {}): Promise<Uint8Array> {
-  const { markdown } = cityReport(cards, options);
+  const markdown = cityReportMarkdown(cards, options);
   const city = typeof options.city === 'string' ? options.city : options.city?.unit.name;
   const issuer = options.issuer ?? (city !== undefined ? `${city}安全生产委员会办公室` : undefined);
   const docx: DocxOptions = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cityReport, cityReportData } from '../src/index.js';
+import { cityReportMarkdown } from '../src/city.js';
 import { city, district, oddUnit, SCRIPT_REASON } from './helpers.js';
 
 const { cards, before, selfScores } = city();
@@ -315,5 +316,12 @@ describe('the ranking chart', () => {
     const section = html.slice(html.indexOf('<section id="ranking">'), html.indexOf('</section>', html.indexOf('<section id="ranking">')));
     // 灞桥区 (不合格, vetoed) is shown as 否决
     for (const t of ['优秀', '良好', '合格', '否决', '区县（开发区）折算得分排名']) expect(section).toMatch(new RegExp(`<text[^>]*>${t}</text>`));
+  });
+});
+
+describe('the Markdown alone', () => {
+  it('is the report\'s Markdown, without rendering the charts (what the Word version is made from)', () => {
+    expect(cityReportMarkdown(cards, options)).toBe(cityReport(cards, options).markdown);
+    expect(cityReportMarkdown(cards, { ...options, audience: 'public' })).toBe(cityReport(cards, { ...options, audience: 'public' }).markdown);
   });
 });
