@@ -1,7 +1,7 @@
 // Each engine expresses the same rules (from the workload's spec) and scores the whole city:
 // `prepare(workload)` runs once and returns `scoreCity()`, which gives every unit's total in
 // integer thousandths (a Promise for the async json-rules-engine).
-import { createEngine } from '@safecity/engine';
+import { createEngine, defineMethod, definePlugin } from '@safecity/engine';
 import { LogicEngine } from 'json-logic-engine';
 import jsonLogic from 'json-logic-js';
 import { Engine as RulesEngine } from 'json-rules-engine';
@@ -304,5 +304,231 @@ export const jsonRulesEngine = {
   },
 };
 
-/** Every engine, the reference (hand-written) first. */
-export const ENGINES = [hand, safecity, safecityCard, jsonLogicEngine, jsonLogicJs, jsonRulesEngine];
+// ── a plugin's method vs the built-in one, on the same items ───────────────────────────────
+/**
+ * A plugin whose methods are the engine's built-in methods written out again through the public
+ * contract (`defineMethod` on the same parts), named `bench-<name>`: exactly what the built-in
+ * does, but reached the way any plugin's method is.
+ */
+export function copiedMethodsPlugin() {
+  const methods = {};
+  for (const [name, m] of createEngine().methods) methods[`bench-${name}`] = defineMethod({ ...m });
+  return definePlugin({ name: 'bench-copied-methods', methods });
+}
+
+/** The ruleset with every built-in `scoring.method` renamed to its plugin copy. */
+export function withPluginMethods(ruleset) {
+  const walk = (n) => {
+    const out = { ...n };
+    if (n.scoring?.method !== undefined) out.scoring = { ...n.scoring, method: `bench-${n.scoring.method}` };
+    if (n.children) out.children = n.children.map(walk);
+    return out;
+  };
+  return { ...ruleset, tree: ruleset.tree.map(walk) };
+}
+
+export const safecityPlugin = {
+  name: 'safecity-plugin',
+  label: 'safecity evaluate(), every method a plugin copy',
+  prepare({ ruleset, evidence }) {
+    const compiled = createEngine({ plugins: [copiedMethodsPlugin()] }).compile(withPluginMethods(ruleset));
+    return () => {
+      const totals = new Array(evidence.length);
+      for (let u = 0; u < evidence.length; u++) totals[u] = toMilli(compiled.evaluate(evidence[u]).total);
+      return totals;
+    };
+  },
+};
+
+// ── rules in points (the second and the all-JsonLogic workloads) ───────────────────────────
+/**
+ * json-logic-engine over one JsonLogic rule per item giving earned points; each item's result
+ * to thousandths within [0, max], as safecity bounds a logic item's result.
+ */
+export function pointsJsonLogicEngine(ruleOf) {
+  return {
+    name: 'json-logic-engine',
+    label: 'json-logic-engine 5.0.7 (build)',
+    prepare({ spec, evidence }) {
+      const engine = new LogicEngine();
+      const fns = spec.map((s) => engine.build(ruleOf(s)));
+      const max = spec.map((s) => toMilli(s.max));
+      return () => {
+        const totals = new Array(evidence.length);
+        for (let u = 0; u < evidence.length; u++) {
+          const values = evidence[u].values;
+          let total = 0;
+          for (let i = 0; i < fns.length; i++) total += Math.max(0, Math.min(max[i], Math.round(fns[i](values) * 1000)));
+          totals[u] = total;
+        }
+        return totals;
+      };
+    },
+  };
+}
+
+/** json-logic-js (`apply`) over the same rules as {@link pointsJsonLogicEngine}. */
+export function pointsJsonLogicJs(ruleOf) {
+  return {
+    name: 'json-logic-js',
+    label: 'json-logic-js 2.0.5 (apply)',
+    prepare({ spec, evidence }) {
+      const rules = spec.map(ruleOf);
+      const max = spec.map((s) => toMilli(s.max));
+      return () => {
+        const totals = new Array(evidence.length);
+        for (let u = 0; u < evidence.length; u++) {
+          const values = evidence[u].values;
+          let total = 0;
+          for (let i = 0; i < rules.length; i++) total += Math.max(0, Math.min(max[i], Math.round(jsonLogic.apply(rules[i], values) * 1000)));
+          totals[u] = total;
+        }
+        return totals;
+      };
+    },
+  };
+}
+
+// ── references (not engines): what the input check and the card cost ──────────────────────
+/**
+ * The input check as the public API allows measuring it today: a ruleset declaring the same
+ * fields but scoring only its first item, evaluated on each unit's full values (`full`: every
+ * field read and checked) and on the first item's values alone (`base`). `full − base` is the
+ * check of the other fields. When the engine exposes a trusted path or the check alone, time it
+ * here instead (the goal is computed from `full − base` over the hand-written time).
+ */
+export function inputCheckRunners({ ruleset, evidence }) {
+  let first = null;
+  const findItem = (n) => {
+    if (first === null && n.scoring !== undefined) first = n;
+    for (const c of n.children ?? []) findItem(c);
+  };
+  ruleset.tree.forEach(findItem);
+  const leaf = { ...first, id: '1.1.1' };
+  const only = {
+    ...ruleset,
+    id: `${ruleset.id}-check`,
+    tree: [{ id: '1', title: { zh: '核查' }, max: leaf.max, children: [{ id: '1.1', title: { zh: '核查' }, max: leaf.max, children: [leaf] }] }],
+    grades: [{ id: 'pass', title: { zh: '合格' }, min: 0 }],
+  };
+  const compiled = createEngine().compile(only);
+  const fields = new Set(compiled.items[0].fields);
+  const base = evidence.map((ev) => ({ unit: ev.unit, values: Object.fromEntries(Object.entries(ev.values).filter(([k]) => fields.has(k))) }));
+  const city = (list) => () => {
+    let t = 0;
+    for (let u = 0; u < list.length; u++) t += compiled.evaluate(list[u]).total;
+    return t;
+  };
+  return { full: city(evidence), base: city(base), checkedFields: ruleset.fields.length - fields.size };
+}
+
+/** A plain object graph built anew from `v`: every object and array allocated (the fallback floor). */
+function buildPlain(v) {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const a = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = buildPlain(v[i]);
+    return a;
+  }
+  const o = {};
+  for (const k in v) o[k] = buildPlain(v[k]);
+  return o;
+}
+
+// A ScoreCard built by hand, field by field as its type declares them (object literals, the
+// optional parts only when present): what building an equivalent plain card costs, with none of
+// the scoring, checking or rendering. `cardFloors` checks it gives the same JSON as the card.
+const list = (xs, f) => {
+  const a = new Array(xs.length);
+  for (let i = 0; i < xs.length; i++) a[i] = f(xs[i]);
+  return a;
+};
+function handDeduction(d) {
+  const o = { points: d.points, reason: d.reason };
+  if (d.suggestion !== undefined) o.suggestion = d.suggestion;
+  if (d.evidence !== undefined) o.evidence = d.evidence.slice();
+  o.source = d.source;
+  o.code = d.code;
+  if (d.requested !== undefined) o.requested = d.requested;
+  if (d.superseded !== undefined) o.superseded = d.superseded;
+  return o;
+}
+function handNode(n) {
+  const o = { id: n.id, title: n.title, max: n.max, earned: n.earned, applicable: n.applicable };
+  for (const k in n) {
+    switch (k) {
+      case 'id':
+      case 'title':
+      case 'max':
+      case 'earned':
+      case 'applicable':
+        break;
+      case 'children':
+        o.children = list(n.children, handNode);
+        break;
+      case 'deductions':
+        o.deductions = list(n.deductions, handDeduction);
+        break;
+      case 'claim':
+        o.claim = { notApplicable: n.claim.notApplicable };
+        break;
+      default:
+        o[k] = buildPlain(n[k]);
+    }
+  }
+  return o;
+}
+function handCard(c) {
+  const o = {
+    ruleset: { id: c.ruleset.id, version: c.ruleset.version, hash: c.ruleset.hash },
+    unit: { id: c.unit.id, name: c.unit.name, kind: c.unit.kind },
+  };
+  for (const k in c) {
+    switch (k) {
+      case 'ruleset':
+      case 'unit':
+        break;
+      case 'nodes':
+        o.nodes = list(c.nodes, handNode);
+        break;
+      case 'vetoes':
+        o.vetoes = list(c.vetoes, (v) => ({ ...v, ...(v.evidence ? { evidence: v.evidence.slice() } : {}) }));
+        break;
+      default:
+        o[k] = buildPlain(c[k]);
+    }
+  }
+  return o;
+}
+
+/**
+ * The card floors for a workload: `build` makes each unit's card again by hand as plain objects
+ * (the cost of building an equivalent card, with none of the scoring or rendering); `parse` is
+ * JSON.parse of the cards as safecity writes them (an object graph of the card's size from
+ * text). `bytesPerUnit`: the card's JSON size. `equivalent`: the hand-built card's JSON is the
+ * card's (else `build` falls back to a generic deep copy).
+ */
+export function cardFloors({ ruleset, evidence }) {
+  const compiled = createEngine().compile(ruleset);
+  const cards = evidence.map((ev) => compiled.score(ev));
+  const texts = cards.map((c) => JSON.stringify(c));
+  const equivalent = cards.every((c, u) => JSON.stringify(handCard(c)) === texts[u]);
+  const builder = equivalent ? handCard : buildPlain;
+  return {
+    build: () => {
+      let n = 0;
+      for (let u = 0; u < cards.length; u++) n += builder(cards[u]).nodes.length;
+      return n;
+    },
+    parse: () => {
+      let n = 0;
+      for (let u = 0; u < texts.length; u++) n += JSON.parse(texts[u]).nodes.length;
+      return n;
+    },
+    bytesPerUnit: Math.round(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / Math.max(1, texts.length)),
+    equivalent,
+  };
+}
+
+/** The city workload's engines, the reference (hand-written) first. */
+export const ENGINES = [hand, safecity, safecityCard, safecityPlugin, jsonLogicEngine, jsonLogicJs, jsonRulesEngine];

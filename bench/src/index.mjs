@@ -1,30 +1,52 @@
-// npm run bench: score one seeded city with every engine, check they agree on every unit's
-// total (in thousandths), and time them as ms per city with ratios to the hand-written code.
-import { existsSync, readFileSync } from 'node:fs';
+// npm run bench: every goal of issue 13 as a ratio or a figure, in one run. Three workloads are
+// checked for agreement (every engine gives every unit the same total, in thousandths) before
+// anything is timed; then each workload's engines and references are timed interleaved (see
+// timing.mjs), and the figures outside the engine are taken (bundle, ingest, command, demo).
 import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createEngine } from '@safecity/engine';
-import { ENGINES } from './engines.mjs';
-import { makeWorkload, DEFAULT_SEED } from './workload.mjs';
+import {
+  ENGINES,
+  safecity,
+  safecityCard,
+  pointsJsonLogicEngine,
+  pointsJsonLogicJs,
+  inputCheckRunners,
+  cardFloors,
+} from './engines.mjs';
+import { makeWorkload, makeSpec, makeRuleset, prng, DEFAULT_SEED } from './workload.mjs';
+import { makeSecondWorkload, secondHand, secondLogicRule, SECOND_SEED } from './workload-second.mjs';
+import { makeLogicWorkload, LOGIC_SEED } from './workload-logic.mjs';
+import { interleave, ratioOf, differenceRatio, medianMs, median } from './timing.mjs';
+import { browserBundle, excelIngest, jsonEvidence, cliWall, demoRun } from './outside.mjs';
 
 export { makeWorkload } from './workload.mjs';
+export { makeSecondWorkload } from './workload-second.mjs';
+export { makeLogicWorkload } from './workload-logic.mjs';
 export { ENGINES } from './engines.mjs';
+export { interleave, ratioOf, summarize } from './timing.mjs';
 
-/** What the headline ratios (`ratioVsHand`, `ratioVsJsonLogicEngine`) measure. */
-export const SAFECITY_MODE = 'evaluate (explanations recorded; rendered on demand)';
+/** Smoke size: small, one round, no warm-up (what the test runs). */
+export const SMOKE = { units: 6, items: 40, rounds: 1, compileItems: [150, 1500] };
 
-/** Smoke size: small, one round (used by the test). */
-export const SMOKE = { units: 6, items: 40, rounds: 1 };
+/** The figures outside the engine; each can be left out with `skip`. */
+export const OUTSIDE = ['bundle', 'excel', 'json', 'cli'];
 
-const median = (xs) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+/** The second workload's engines (its own hand-written scorer first). */
+export const SECOND_ENGINES = [
+  { name: 'hand', label: 'hand-written JS, its own (no explanations)', prepare: secondHand },
+  safecity,
+  safecityCard,
+  pointsJsonLogicEngine(secondLogicRule),
+  pointsJsonLogicJs(secondLogicRule),
+];
+
+/** The all-JsonLogic workload's engines: safecity and the JsonLogic engines on identical rules. */
+export const LOGIC_ENGINES = [safecity, pointsJsonLogicEngine((s) => s.rule), pointsJsonLogicJs((s) => s.rule)];
 
 /**
  * Score the workload once with every engine and compare each unit's total (thousandths) with
- * the hand-written reference. Returns the totals and every disagreement.
+ * the first engine's. Returns the totals and every disagreement.
  */
 export async function checkAgreement(workload, engines = ENGINES) {
   const totals = {};
@@ -35,227 +57,300 @@ export async function checkAgreement(workload, engines = ENGINES) {
     workload.evidence.forEach((ev, u) => {
       const a = totals[ref][u];
       const b = totals[e.name][u];
-      if (a !== b) disagreements.push({ unit: ev.unit.id, engine: e.name, expected: a, actual: b, reference: ref });
+      if (a !== b) disagreements.push({ ...(workload.name ? { workload: workload.name } : {}), unit: ev.unit.id, engine: e.name, expected: a, actual: b, reference: ref });
     });
   }
   return { totals, disagreements };
 }
 
-/** Median ms of `rounds` calls of `fn` (after one warm-up call). */
-function timeCompile(fn, rounds) {
-  fn();
-  const t = [];
-  for (let r = 0; r < rounds; r++) {
+/** One goal: `ok` is `value ≤ target` (null without a target or a value). */
+function goal(id, what, unit, target, m, extra = {}) {
+  const value = m === null || m === undefined ? null : typeof m === 'number' ? m : m.value;
+  const g = { id, what, value: Number.isFinite(value) ? value : null, unit, target, ok: target === null || !Number.isFinite(value) ? null : value <= target };
+  if (m && typeof m === 'object' && Number.isFinite(m.p25)) g.spread = { p25: m.p25, p75: m.p75 };
+  return { ...g, ...extra };
+}
+
+/** Time one workload's engines and references interleaved; per-engine figures and the ratios. */
+async function timeWorkload(workload, engines, { rounds, warmup, minSlotMs }) {
+  const runners = [];
+  const prepareMs = {};
+  for (const e of engines) {
     const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
+    const fn = e.prepare(workload);
+    prepareMs[e.name] = performance.now() - t0;
+    runners.push({ name: e.name, fn });
   }
-  return median(t);
+  const check = inputCheckRunners(workload);
+  const floors = cardFloors(workload);
+  let keys = 0;
+  runners.push(
+    { name: 'check-full', fn: check.full },
+    { name: 'check-base', fn: check.base },
+    { name: 'card-floor', fn: floors.build },
+    { name: 'card-parse', fn: floors.parse },
+    {
+      name: 'keys-floor',
+      fn: () => {
+        for (const ev of workload.evidence) keys += Object.keys(ev.values).length;
+        return keys;
+      },
+    },
+  );
+  const timed = await interleave(runners, { rounds, warmup, minSlotMs });
+  const ref = engines[0].name;
+  const perEngine = {};
+  for (const r of runners) {
+    const ms = median(timed.samples[r.name]);
+    perEngine[r.name] = {
+      label: engines.find((e) => e.name === r.name)?.label ?? r.name,
+      msPerCity: ms,
+      ratioVsHand: ratioOf(timed, r.name, ref).value,
+      ...(timed.samples['json-logic-engine'] ? { ratioVsJsonLogicEngine: ratioOf(timed, r.name, 'json-logic-engine').value } : {}),
+      ...(prepareMs[r.name] !== undefined ? { prepareMs: prepareMs[r.name] } : {}),
+      callsPerRound: timed.reps[r.name],
+      samplesMs: timed.samples[r.name],
+    };
+  }
+  return {
+    timed,
+    perEngine,
+    check: { ...differenceRatio(timed, 'check-full', 'check-base', ref), checkedFields: check.checkedFields },
+    cardBytesPerUnit: floors.bytesPerUnit,
+    cardFloorByHand: floors.equivalent,
+  };
+}
+
+/** Median compile time of a ruleset of `items` generated items: repeats while cheap. */
+function compileTime(engine, items, seed, maxRounds) {
+  const json = makeRuleset(makeSpec(items, prng(seed)));
+  const t = [];
+  const t0 = performance.now();
+  while (t.length < maxRounds && (t.length === 0 || performance.now() - t0 < 3_000)) {
+    const t1 = performance.now();
+    engine.compile(json);
+    t.push(performance.now() - t1);
+  }
+  return { value: median(t), samples: t, items };
 }
 
 /**
- * Run the bench. Options: `units`, `items`, `seed`, `rounds` (measured rounds, default 9),
- * `warmup` (rounds, default 3), `minRoundMs` (each round repeats the city until it lasts about
- * this long, default 150; 0 = one city per round), `smoke` (small sizes, one round).
+ * Run the bench. Options: `units`, `items`, `seed` (of the city workload), `rounds` (measured,
+ * default 15), `warmup` (default 3), `minSlotMs` (each engine's slot in a round repeats the city
+ * until it lasts about this long; default 25; 0 = once), `smoke` (small sizes, one round),
+ * `skip` (names from OUTSIDE), `demo` (also time `npm run demo`).
  */
 export async function runBench(options = {}) {
+  const started = performance.now();
   const smoke = options.smoke === true;
   const units = options.units ?? (smoke ? SMOKE.units : 48);
   const items = options.items ?? (smoke ? SMOKE.items : 150);
-  const rounds = Math.max(1, options.rounds ?? (smoke ? SMOKE.rounds : 9));
+  const rounds = Math.max(1, options.rounds ?? (smoke ? SMOKE.rounds : 15));
   const warmup = options.warmup ?? (smoke ? 0 : 3);
-  const minRoundMs = options.minRoundMs ?? (smoke ? 0 : 150);
+  const minSlotMs = options.minSlotMs ?? (smoke ? 0 : 25);
   const seed = options.seed ?? DEFAULT_SEED;
-  const workload = makeWorkload({ units, items, seed });
+  const skip = new Set(options.skip ?? []);
+  const timing = { rounds, warmup, minSlotMs };
+  const notes = [];
+
+  const city = { ...makeWorkload({ units, items, seed }), name: 'city' };
+  const second = makeSecondWorkload({ units, items, seed: SECOND_SEED });
+  const logic = makeLogicWorkload({ units, items, seed: LOGIC_SEED });
+  const workloads = [
+    [city, ENGINES],
+    [second, SECOND_ENGINES],
+    [logic, LOGIC_ENGINES],
+  ];
+  const described = Object.fromEntries(workloads.map(([w, es]) => [w.name, { units: w.units, items: w.items, seed: w.seed, methods: mixOf(w.spec), engines: es.map((e) => e.name) }]));
 
   // 1. Agreement, before any timing.
-  const { disagreements } = await checkAgreement(workload);
-  const mix = methodMix(workload.spec);
-  if (disagreements.length > 0) return { workload: { units, items, seed, methods: mix }, agree: false, disagreements };
+  const disagreements = [];
+  for (const [w, es] of workloads) disagreements.push(...(await checkAgreement(w, es)).disagreements);
+  if (disagreements.length > 0) return { workloads: described, agree: false, disagreements, goals: [], notes };
 
-  // 2. Prepare each engine (timed once) and calibrate repetitions per round.
-  const runs = [];
-  for (const e of ENGINES) {
-    const t0 = performance.now();
-    const city = e.prepare(workload);
-    const prepareMs = performance.now() - t0;
-    // Async engines are awaited city by city; sync ones run in a plain loop (no promise per city).
-    const first = city();
-    const isAsync = first instanceof Promise;
-    if (isAsync) await first;
-    const one = isAsync ? async () => await city() : city;
-    await one();
-    const t1 = performance.now();
-    await one();
-    const est = performance.now() - t1;
-    const reps = minRoundMs > 0 ? Math.max(1, Math.round(minRoundMs / Math.max(est, 1e-3))) : 1;
-    const round = isAsync
-      ? async () => {
-          const t = performance.now();
-          for (let k = 0; k < reps; k++) await one();
-          return (performance.now() - t) / reps;
-        }
-      : async () => {
-          const t = performance.now();
-          for (let k = 0; k < reps; k++) one();
-          return (performance.now() - t) / reps;
-        };
-    runs.push({ engine: e, prepareMs, reps, round, samples: [] });
+  // 2. Scoring, interleaved per workload.
+  const A = await timeWorkload(city, ENGINES, timing);
+  const B = await timeWorkload(second, SECOND_ENGINES, timing);
+  for (const [w, T] of [['city', A], ['second', B]]) {
+    if (!T.cardFloorByHand) notes.push(`${w} workload: the hand-built card is not the card (a field it does not know); the card floor is a generic deep copy`);
   }
-  // References, not engines, timed the same way:
-  // - card floor: JSON.parse of the city's cards as safecity writes them, i.e. just building an
-  //   object graph of the card's size (what a full ScoreCard costs at the very least);
-  // - keys floor: Object.keys of every unit's values, the one allocation the evidence check needs
-  //   (an undeclared field is an error), i.e. what checking the input costs at the very least.
-  const reference = (fn) => {
-    fn();
-    const t1 = performance.now();
-    fn();
-    const est = performance.now() - t1;
-    const reps = minRoundMs > 0 ? Math.max(1, Math.round(minRoundMs / Math.max(est, 1e-3))) : 1;
-    return {
-      samples: [],
-      round: async () => {
-        const t = performance.now();
-        for (let k = 0; k < reps; k++) fn();
-        return (performance.now() - t) / reps;
-      },
-    };
-  };
-  const compiled = createEngine().compile(workload.ruleset);
-  const texts = workload.evidence.map((ev) => JSON.stringify(compiled.score(ev)));
-  const floor = reference(() => {
-    for (const t of texts) JSON.parse(t);
-  });
-  let keyCount = 0; // read below, so the keys are not optimised away
-  const keysFloor = reference(() => {
-    for (const ev of workload.evidence) keyCount += Object.keys(ev.values).length;
-  });
-  const refs = [floor, keysFloor];
-  for (let w = 0; w < warmup; w++) {
-    for (const r of runs) await r.round();
-    for (const r of refs) await r.round();
+  const L = await interleave(
+    LOGIC_ENGINES.map((e) => ({ name: e.name, fn: e.prepare(logic) })),
+    timing,
+  );
+  const r = (t, a, b) => ratioOf(t.timed ?? t, a, b);
+  const goals = [];
+  for (const [w, T] of [
+    ['city', A],
+    ['second', B],
+  ]) {
+    goals.push(goal(`evaluate-vs-hand.${w}`, `evaluate() over hand-written scoring, ${w} workload`, 'ratio', 2, r(T, 'safecity', 'hand')));
+    goals.push(goal(`evaluate-vs-json-logic-engine.${w}`, `evaluate() over json-logic-engine's build, ${w} workload`, 'ratio', null, r(T, 'safecity', 'json-logic-engine')));
+    goals.push(goal(`score-vs-card-floor.${w}`, `score() over building an equivalent plain card by hand, ${w} workload`, 'ratio', 1, r(T, 'safecity-score', 'card-floor')));
+    goals.push(
+      goal(`input-check.${w}`, `the input check (evaluate() of every field minus of one item's) over hand-written scoring, ${w} workload`, 'ratio', 0.5, T.check, {
+        method: 'difference',
+      }),
+    );
   }
-  const notes = [];
-  // Measured rounds, round-robin over the engines so drift hits them all alike.
-  for (let k = 0; k < rounds; k++) {
-    for (const r of runs) r.samples.push(await r.round());
-    for (const r of refs) r.samples.push(await r.round());
-  }
+  goals.push(goal('logic-vs-json-logic-engine', 'all-JsonLogic ruleset: evaluate() over json-logic-engine build on identical rules and data', 'ratio', 1, ratioOf(L, 'safecity', 'json-logic-engine')));
+  goals.push(goal('logic-vs-json-logic-js', 'all-JsonLogic ruleset: evaluate() over json-logic-js apply on identical rules and data', 'ratio', null, ratioOf(L, 'safecity', 'json-logic-js')));
+  goals.push(goal('plugin-method-vs-builtin', "a plugin's copy of each built-in method (defineMethod) over the built-in, city workload", 'ratio', 1.1, r(A, 'safecity-plugin', 'safecity'), { targetText: '≈ 1.0' }));
 
-  if (keyCount === 0 && units > 0 && items > 0) notes.push('the keys floor read no keys');
-  const scored = units * items;
-  const ms = Object.fromEntries(runs.map((r) => [r.engine.name, median(r.samples)]));
-  const engines = {};
-  for (const r of runs) {
-    const m = ms[r.engine.name];
-    engines[r.engine.name] = {
-      label: r.engine.label,
-      msPerCity: m,
-      ratioVsHand: m / ms.hand,
-      ratioVsJsonLogicEngine: m / ms['json-logic-engine'],
-      itemScoresPerSecond: scored / (m / 1000),
-      prepareMs: r.prepareMs,
-      citiesPerRound: r.reps,
-      samplesMs: r.samples,
-    };
-  }
-
-  // 3. safecity's compile time: the workload ruleset, and the Xi'an rulesets when present.
+  // 3. Compile and start-up.
   const engine = createEngine();
-  const compileRounds = smoke ? 1 : 7;
-  const compile = { workload: { ms: timeCompile(() => engine.compile(workload.ruleset), compileRounds), items } };
-  for (const which of ['municipal', 'district']) {
-    const key = `xian-2022/${which}`;
-    const file = new URL(`../../rulesets/xian-2022/${which}.json`, import.meta.url);
-    if (!existsSync(file)) {
-      compile[key] = null;
-      notes.push(`rulesets/xian-2022/${which}.json not present: compile time skipped`);
-      continue;
-    }
+  const [small, large] = smoke ? SMOKE.compileItems : [1_500, 15_000];
+  compileTime(engine, 150, seed, 1); // warm the compiler
+  const cSmall = compileTime(engine, small, seed, smoke ? 1 : 5);
+  const cLarge = compileTime(engine, large, seed, smoke ? 1 : 3);
+  goals.push(goal(`compile.${large}`, `compile a generated ruleset of ${large.toLocaleString('en-US')} items`, 'ms', smoke ? null : 300, cLarge, { items: large }));
+  goals.push(goal(`compile.${small}`, `compile a generated ruleset of ${small.toLocaleString('en-US')} items`, 'ms', null, cSmall, { items: small }));
+  goals.push(goal('compile-growth', `compile time at ${large.toLocaleString('en-US')} items over ${small.toLocaleString('en-US')} (linear ≈ ${large / small}×)`, 'ratio', (large / small) * 1.2, cLarge.value / cSmall.value, { targetText: `≈ ${large / small}` }));
+  const first = performance.now();
+  createEngine();
+  const once = performance.now() - first;
+  const ce = await medianMs(() => createEngine(), smoke ? 3 : Math.max(5, Math.min(50, Math.round(3_000 / Math.max(once, 1)))), 0);
+  goals.push(goal('create-engine', 'createEngine()', 'ms', 10, ce));
+
+  // 4. Outside the engine.
+  const outside = {};
+  const attempt = async (name, fn) => {
+    if (skip.has(name)) return null;
     try {
-      const json = JSON.parse(readFileSync(file, 'utf8'));
-      const c = engine.compile(json);
-      compile[key] = { ms: timeCompile(() => engine.compile(json), compileRounds), items: c.items.length };
+      return (outside[name] = await fn());
     } catch (err) {
-      compile[key] = null;
-      notes.push(`rulesets/xian-2022/${which}.json did not compile (${err.message.split('\n')[0]}): compile time skipped`);
+      notes.push(`${name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      outside[name] = { error: err instanceof Error ? err.message : String(err) };
+      return null;
     }
+  };
+  if (!skip.has('bundle')) {
+    const b = await attempt('bundle', browserBundle);
+    goals.push(
+      goal('bundle-gzip', `@safecity/engine for the browser (esbuild, minified), gzipped; ok when it imports no Node built-in`, 'bytes', null, b?.gzipBytes, {
+        ok: b === null ? null : b.nodeBuiltins.length === 0,
+        nodeBuiltins: b?.nodeBuiltins ?? null,
+      }),
+    );
+    goals.push(goal('bundle-min', '@safecity/engine for the browser (esbuild, minified)', 'bytes', null, b?.minBytes));
+    if (b && b.nodeBuiltins.length > 0) notes.push(`the browser bundle imports Node built-ins: ${b.nodeBuiltins.join(', ')} (a browser bundler fails on them)`);
+  }
+  if (!skip.has('excel')) {
+    const x = await attempt('excel', () => excelIngest({ rounds: smoke ? 1 : 7, warmup: smoke ? 0 : 1 }));
+    goals.push(goal('excel-vs-exceljs', `readWorkbooks of the demo's ${x?.workbooks ?? ''} workbooks over a bare exceljs load of the same bytes`.replace('  ', ' '), 'ratio', 1, x?.readWorkbooksVsExceljs));
+    goals.push(goal('unzip-vs-exceljs', 'the unzip floor (fflate unzipSync of the same workbooks) over a bare exceljs load', 'ratio', null, x?.unzipVsExceljs));
+  }
+  if (!skip.has('json')) {
+    const j = await attempt('json', () => jsonEvidence({ times: smoke ? 1 : 7 }));
+    goals.push(goal('json-evidence-per-unit', "parseJsonEvidence of the demo's JSON evidence, per unit (file)", 'ms', null, j?.perUnitMs, { files: j?.files ?? null }));
+  }
+  if (!skip.has('cli')) {
+    const c = await attempt('cli', () => cliWall({ times: smoke ? 1 : 5, warm: smoke ? 0 : 1 }));
+    goals.push(goal('cli-version', 'safecity --version, wall time (spawned)', 'ms', 150, c?.version));
+    goals.push(goal('cli-validate', 'safecity validate xian-2022/district, wall time (spawned)', 'ms', 400, c?.validate));
+  }
+  if (options.demo === true) {
+    const d = await attempt('demo', demoRun);
+    goals.push(goal('demo-wall', 'npm run demo, wall time', 'ms', 3_000, d?.wallMs));
+    goals.push(goal('demo-rss', 'npm run demo, peak RSS', 'MB', 300, d?.peakRssMB));
   }
 
   return {
-    workload: { units, items, seed, methods: mix },
+    goals,
+    workloads: described,
     machine: { node: process.version, nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown' },
-    rounds,
-    warmup,
-    safecityMode: SAFECITY_MODE,
-    ratioVsHand: engines.safecity.ratioVsHand,
-    ratioVsJsonLogicEngine: engines.safecity.ratioVsJsonLogicEngine,
-    renderedMode: 'score (full ScoreCard rendered)',
-    ratioVsHandRendered: engines['safecity-score'].ratioVsHand,
-    ratioVsJsonLogicEngineRendered: engines['safecity-score'].ratioVsJsonLogicEngine,
-    handVsJsonLogicEngine: ms['json-logic-engine'] / ms.hand,
-    engines,
-    cardFloor: {
-      what: "JSON.parse of safecity's cards for the city: the cost of just building objects of the card's size",
-      msPerCity: median(floor.samples),
-      cardBytesPerUnit: Math.round(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / texts.length),
-      safecityOverFloor: ms['safecity-score'] / median(floor.samples),
-      ratioVsHand: median(floor.samples) / ms.hand,
+    timing,
+    details: {
+      city: { engines: A.perEngine, cardBytesPerUnit: A.cardBytesPerUnit, cardFloorByHand: A.cardFloorByHand, checkedFields: A.check.checkedFields },
+      second: { engines: B.perEngine, cardBytesPerUnit: B.cardBytesPerUnit, cardFloorByHand: B.cardFloorByHand, checkedFields: B.check.checkedFields },
+      logic: { engines: Object.fromEntries(LOGIC_ENGINES.map((e) => [e.name, { label: e.label, msPerCity: median(L.samples[e.name]), samplesMs: L.samples[e.name] }])) },
+      compile: { small: cSmall, large: cLarge },
+      createEngine: ce,
+      outside,
     },
-    keysFloor: {
-      what: "Object.keys of every unit's values: the one allocation checking the evidence needs (an undeclared field is an error)",
-      msPerCity: median(keysFloor.samples),
-      keysPerUnit: workload.evidence.reduce((n, ev) => n + Object.keys(ev.values).length, 0) / workload.evidence.length,
-      ratioVsHand: median(keysFloor.samples) / ms.hand,
-      safecityOverFloor: ms.safecity / median(keysFloor.samples),
-    },
-    compile,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    agree: disagreements.length === 0,
+    seconds: (performance.now() - started) / 1000,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    agree: true,
     disagreements,
     notes,
   };
 }
 
-function methodMix(spec) {
+function mixOf(spec) {
   const mix = {};
-  for (const s of spec) mix[s.method] = (mix[s.method] ?? 0) + 1;
+  for (const s of spec) {
+    const m = s.method ?? s.kind ?? s.shape;
+    mix[m] = (mix[m] ?? 0) + 1;
+  }
   return mix;
 }
 
-const fmt = (n, d = 2) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const fmt = (n, d = 2) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—');
 
-/** The human-readable report. */
+/** How the report groups the goals, by id prefix. */
+const GROUPS = [
+  ['Scoring: the city workload', (id) => id.endsWith('.city') || id.startsWith('plugin-')],
+  ['Scoring: the second workload', (id) => id.endsWith('.second')],
+  ['Scoring: an all-JsonLogic ruleset', (id) => id.startsWith('logic-')],
+  ['Compile and start', (id) => id.startsWith('compile') || id === 'create-engine'],
+  ['Anywhere: the browser bundle', (id) => id.startsWith('bundle')],
+  ['Evidence ingest', (id) => id.includes('exceljs') || id.startsWith('json-evidence')],
+  ['The command and the demo', (id) => id.startsWith('cli') || id.startsWith('demo')],
+];
+
+function show(g) {
+  const v = g.value;
+  if (v === null) return 'not measured';
+  if (g.unit === 'ratio') return `${fmt(v)}×${g.spread ? ` (p25–p75 ${fmt(g.spread.p25)}–${fmt(g.spread.p75)})` : ''}`;
+  if (g.unit === 'bytes') return `${Math.round(v).toLocaleString('en-US')} bytes`;
+  if (g.unit === 'MB') return `${fmt(v, 1)} MB`;
+  return `${fmt(v, v < 10 ? 2 : 0)} ms`;
+}
+
+function target(g) {
+  if (g.targetText) return `target ${g.targetText}`;
+  if (g.target === null) return g.ok === null ? '' : '';
+  return `target ≤ ${g.unit === 'ratio' ? `${fmt(g.target, 1)}×` : g.unit === 'ms' ? `${g.target} ms` : `${g.target} ${g.unit}`}`;
+}
+
+/** The human-readable report: the goals by group, then each workload's engines. */
 export function formatReport(r) {
   const lines = [];
-  const w = r.workload;
-  lines.push(`workload: ${w.units} units × ${w.items} items (seed ${w.seed}; ${Object.entries(w.methods).map(([m, n]) => `${m} ${n}`).join(', ')})`);
-  lines.push(`machine: ${r.machine.cpu}, ${r.machine.nproc} cores, Node ${r.machine.node}; median of ${r.rounds} rounds after ${r.warmup} warm-up`);
-  lines.push('');
-  const rows = [['engine', 'ms / city', '× hand', '× json-logic-engine', 'item scores / s']];
-  for (const e of Object.values(r.engines)) {
-    rows.push([e.label, fmt(e.msPerCity, 3), fmt(e.ratioVsHand), fmt(e.ratioVsJsonLogicEngine), Math.round(e.itemScoresPerSecond).toLocaleString('en-US')]);
+  const t = r.timing;
+  lines.push(`machine: ${r.machine.cpu}, ${r.machine.nproc} cores, Node ${r.machine.node}`);
+  lines.push(`ratios: median over ${t.rounds} rounds of the per-round ratio (engines interleaved, order rotated), after ${t.warmup} warm-up rounds; p25–p75 in brackets`);
+  for (const [name, w] of Object.entries(r.workloads)) {
+    lines.push(`workload ${name}: ${w.units} units × ${w.items} items (seed ${w.seed}; ${Object.entries(w.methods).map(([m, n]) => `${m} ${n}`).join(', ')})`);
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row) => `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
-  lines.push(line(rows[0]));
-  lines.push(`|${widths.map((x, c) => (c === 0 ? '-'.repeat(x + 2) : '-'.repeat(x + 1) + ':')).join('|')}|`);
-  for (const row of rows.slice(1)) lines.push(line(row));
+  const placed = new Set();
+  for (const [title, test] of GROUPS) {
+    const gs = r.goals.filter((g) => test(g.id));
+    if (gs.length === 0) continue;
+    lines.push('', `## ${title}`);
+    for (const g of gs) {
+      placed.add(g.id);
+      const mark = g.ok === null ? ' ' : g.ok ? '✓' : '✗';
+      const tt = target(g);
+      lines.push(`${mark} ${g.what}: ${show(g)}${tt ? `  [${tt}]` : ''}`);
+      if (g.nodeBuiltins && g.nodeBuiltins.length > 0) lines.push(`    imports Node built-ins: ${g.nodeBuiltins.join(', ')}`);
+    }
+  }
+  for (const g of r.goals.filter((x) => !placed.has(x.id))) lines.push(`  ${g.what}: ${show(g)}`);
+  for (const name of ['city', 'second', 'logic']) {
+    const d = r.details[name];
+    if (!d) continue;
+    lines.push('', `## ${name} workload, ms per city (median) and ratios (median of per-round ratios)`);
+    const rows = [['runner', 'ms / city', '× hand', '× json-logic-engine']];
+    for (const [n, e] of Object.entries(d.engines)) rows.push([n === e.label ? n : `${n}: ${e.label}`, fmt(e.msPerCity, 3), fmt(e.ratioVsHand), fmt(e.ratioVsJsonLogicEngine)]);
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+    const line = (row) => `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
+    lines.push(line(rows[0]));
+    lines.push(`|${widths.map((x, c) => (c === 0 ? '-'.repeat(x + 2) : '-'.repeat(x + 1) + ':')).join('|')}|`);
+    for (const row of rows.slice(1)) lines.push(line(row));
+  }
   lines.push('');
-  lines.push(`safecity ${r.safecityMode}: ${fmt(r.ratioVsHand)}× hand-written, ${fmt(r.ratioVsJsonLogicEngine)}× json-logic-engine`);
-  lines.push(`safecity ${r.renderedMode}: ${fmt(r.ratioVsHandRendered)}× hand-written, ${fmt(r.ratioVsJsonLogicEngineRendered)}× json-logic-engine`);
-  lines.push(`hand-written is ${fmt(r.handVsJsonLogicEngine, 1)}× faster than json-logic-engine`);
-  const f = r.cardFloor;
-  lines.push(`card floor: JSON.parse of the city's ${Math.round(f.cardBytesPerUnit / 1024)} KiB-per-unit cards takes ${fmt(f.msPerCity, 3)} ms (${fmt(f.ratioVsHand)}× hand-written); score() is ${fmt(f.safecityOverFloor)}× that`);
-  const kf = r.keysFloor;
-  lines.push(`keys floor: Object.keys of each unit's values (${fmt(kf.keysPerUnit, 0)} keys) takes ${fmt(kf.msPerCity, 3)} ms (${fmt(kf.ratioVsHand)}× hand-written); evaluate() is ${fmt(kf.safecityOverFloor)}× that`);
-  const c = Object.entries(r.compile)
-    .filter(([, v]) => v !== null)
-    .map(([k, v]) => `${k} (${v.items} items) ${fmt(v.ms)} ms`);
-  lines.push(`safecity compile: ${c.join('; ')}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
-  lines.push(`peak RSS: ${fmt(r.maxRssMiB, 1)} MiB`);
-  lines.push(r.agree ? `all ${Object.keys(r.engines).length} engines agree on every unit's total` : `ENGINES DISAGREE: ${r.disagreements.length} totals`);
+  lines.push(`bench: ${fmt(r.seconds, 1)} s, peak RSS ${fmt(r.maxRssMB, 1)} MB`);
+  lines.push(r.agree ? 'every engine agrees on every unit total, on every workload' : `ENGINES DISAGREE: ${r.disagreements.length} totals`);
   return lines.join('\n');
 }
