@@ -1,5 +1,6 @@
 // Each engine expresses the same rules (from the workload's spec) and scores the whole city:
-// `prepare(workload)` runs once and returns `scoreCity()`, which gives every unit's total in
+// `prepare(workload, engine?)` runs once (safecity's with the engine given, so one run creates
+// one) and returns `scoreCity()`, which gives every unit's total in
 // integer thousandths (a Promise for the async json-rules-engine).
 import { createEngine, defineMethod, definePlugin } from '@safecity/engine';
 import { LogicEngine } from 'json-logic-engine';
@@ -15,8 +16,8 @@ const toMilli = (n) => Math.round(n * 1000);
 export const safecity = {
   name: 'safecity',
   label: 'safecity evaluate() (explanations recorded)',
-  prepare({ ruleset, evidence }) {
-    const compiled = createEngine().compile(ruleset);
+  prepare({ ruleset, evidence }, engine = createEngine()) {
+    const compiled = engine.compile(ruleset);
     return () => {
       const totals = new Array(evidence.length);
       for (let u = 0; u < evidence.length; u++) totals[u] = toMilli(compiled.evaluate(evidence[u]).total);
@@ -28,8 +29,8 @@ export const safecity = {
 export const safecityCard = {
   name: 'safecity-score',
   label: 'safecity score() (full ScoreCard rendered)',
-  prepare({ ruleset, evidence }) {
-    const compiled = createEngine().compile(ruleset);
+  prepare({ ruleset, evidence }, engine = createEngine()) {
+    const compiled = engine.compile(ruleset);
     return () => {
       const totals = new Array(evidence.length);
       for (let u = 0; u < evidence.length; u++) totals[u] = toMilli(compiled.score(evidence[u]).total);
@@ -310,9 +311,9 @@ export const jsonRulesEngine = {
  * contract (`defineMethod` on the same parts), named `bench-<name>`: exactly what the built-in
  * does, but reached the way any plugin's method is.
  */
-export function copiedMethodsPlugin() {
+export function copiedMethodsPlugin(engine = createEngine()) {
   const methods = {};
-  for (const [name, m] of createEngine().methods) methods[`bench-${name}`] = defineMethod({ ...m });
+  for (const [name, m] of engine.methods) methods[`bench-${name}`] = defineMethod({ ...m });
   return definePlugin({ name: 'bench-copied-methods', methods });
 }
 
@@ -330,8 +331,8 @@ export function withPluginMethods(ruleset) {
 export const safecityPlugin = {
   name: 'safecity-plugin',
   label: 'safecity evaluate(), every method a plugin copy',
-  prepare({ ruleset, evidence }) {
-    const compiled = createEngine({ plugins: [copiedMethodsPlugin()] }).compile(withPluginMethods(ruleset));
+  prepare({ ruleset, evidence }, engine = createEngine()) {
+    const compiled = createEngine({ plugins: [copiedMethodsPlugin(engine)] }).compile(withPluginMethods(ruleset));
     return () => {
       const totals = new Array(evidence.length);
       for (let u = 0; u < evidence.length; u++) totals[u] = toMilli(compiled.evaluate(evidence[u]).total);
@@ -397,7 +398,7 @@ export function pointsJsonLogicJs(ruleOf) {
  * check of the other fields. When the engine exposes a trusted path or the check alone, time it
  * here instead (the goal is computed from `full − base` over the hand-written time).
  */
-export function inputCheckRunners({ ruleset, evidence }) {
+export function inputCheckRunners({ ruleset, evidence }, engine = createEngine()) {
   let first = null;
   const findItem = (n) => {
     if (first === null && n.scoring !== undefined) first = n;
@@ -411,7 +412,7 @@ export function inputCheckRunners({ ruleset, evidence }) {
     tree: [{ id: '1', title: { zh: '核查' }, max: leaf.max, children: [{ id: '1.1', title: { zh: '核查' }, max: leaf.max, children: [leaf] }] }],
     grades: [{ id: 'pass', title: { zh: '合格' }, min: 0 }],
   };
-  const compiled = createEngine().compile(only);
+  const compiled = engine.compile(only);
   const fields = new Set(compiled.items[0].fields);
   const base = evidence.map((ev) => ({ unit: ev.unit, values: Object.fromEntries(Object.entries(ev.values).filter(([k]) => fields.has(k))) }));
   const city = (list) => () => {
@@ -437,15 +438,21 @@ function buildPlain(v) {
 
 // A ScoreCard built by hand, field by field as its type declares them (object literals, the
 // optional parts only when present): what building an equivalent plain card costs, with none of
-// the scoring, checking or rendering. `cardFloors` checks it gives the same JSON as the card.
+// the scoring, checking or rendering. Every text rendered per unit (reasons, suggestions) is
+// made anew from two parts, as a template fills it; titles (the ruleset's) are shared.
+// `cardFloors` checks it gives the same JSON as the card.
+const text = (s) => {
+  const h = s.length >> 1;
+  return s.slice(0, h) + s.slice(h);
+};
 const list = (xs, f) => {
   const a = new Array(xs.length);
   for (let i = 0; i < xs.length; i++) a[i] = f(xs[i]);
   return a;
 };
 function handDeduction(d) {
-  const o = { points: d.points, reason: d.reason };
-  if (d.suggestion !== undefined) o.suggestion = d.suggestion;
+  const o = { points: d.points, reason: text(d.reason) };
+  if (d.suggestion !== undefined) o.suggestion = text(d.suggestion);
   if (d.evidence !== undefined) o.evidence = d.evidence.slice();
   o.source = d.source;
   o.code = d.code;
@@ -472,6 +479,10 @@ function handNode(n) {
       case 'claim':
         o.claim = { notApplicable: n.claim.notApplicable };
         break;
+      case 'suggestion':
+      case 'notApplicableReason':
+        o[k] = text(n[k]);
+        break;
       default:
         o[k] = buildPlain(n[k]);
     }
@@ -492,7 +503,7 @@ function handCard(c) {
         o.nodes = list(c.nodes, handNode);
         break;
       case 'vetoes':
-        o.vetoes = list(c.vetoes, (v) => ({ ...v, ...(v.evidence ? { evidence: v.evidence.slice() } : {}) }));
+        o.vetoes = list(c.vetoes, (v) => ({ ...v, reason: text(v.reason), ...(v.evidence ? { evidence: v.evidence.slice() } : {}) }));
         break;
       default:
         o[k] = buildPlain(c[k]);
@@ -508,8 +519,8 @@ function handCard(c) {
  * text). `bytesPerUnit`: the card's JSON size. `equivalent`: the hand-built card's JSON is the
  * card's (else `build` falls back to a generic deep copy).
  */
-export function cardFloors({ ruleset, evidence }) {
-  const compiled = createEngine().compile(ruleset);
+export function cardFloors({ ruleset, evidence }, engine = createEngine()) {
+  const compiled = engine.compile(ruleset);
   const cards = evidence.map((ev) => compiled.score(ev));
   const texts = cards.map((c) => JSON.stringify(c));
   const equivalent = cards.every((c, u) => JSON.stringify(handCard(c)) === texts[u]);

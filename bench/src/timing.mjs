@@ -29,11 +29,15 @@ async function calibrate(fn, minSlotMs) {
   let out = fn();
   const isAsync = out instanceof Promise;
   if (isAsync) out = await out;
+  // Calls that fit in one slot, counted over a whole slot's time (one call's time is too noisy).
   let reps = 1;
   if (minSlotMs > 0) {
+    reps = 0;
     const t0 = performance.now();
-    out = isAsync ? await fn() : fn();
-    reps = Math.max(1, Math.round(minSlotMs / Math.max(performance.now() - t0, 1e-3)));
+    do {
+      out = isAsync ? await fn() : fn();
+      reps++;
+    } while (performance.now() - t0 < minSlotMs);
   }
   const slot = isAsync
     ? async () => {
@@ -90,11 +94,15 @@ export function differenceRatio(timed, a, b, c) {
   return summarize(xs.map((x, k) => (x - ys[k]) / zs[k]));
 }
 
-/** Median of `fn`'s wall time over `times` calls (after `warm` unmeasured ones), in ms. */
-export async function medianMs(fn, times, warm = 1) {
+/**
+ * Median of `fn`'s wall time over `times` calls (after `warm` unmeasured ones), in ms; fewer
+ * calls (at least one) once `budgetMs` is spent.
+ */
+export async function medianMs(fn, times, warm = 1, budgetMs = Infinity) {
+  const start = performance.now();
   for (let k = 0; k < warm; k++) await fn();
   const t = [];
-  for (let k = 0; k < times; k++) {
+  for (let k = 0; k < times && (k === 0 || performance.now() - start < budgetMs); k++) {
     const t0 = performance.now();
     await fn();
     t.push(performance.now() - t0);

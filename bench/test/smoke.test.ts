@@ -1,8 +1,21 @@
-// Smoke test of `npm run bench`: the workload at smoke size, every engine agreeing on every
-// unit's total. It never asserts a time.
+// Smoke test of `npm run bench`: the workloads, every engine agreeing on every unit's total, the
+// interleaving, and every goal present with a number at smoke size. It never asserts a time
+// (nor whether a target is met). Needs the build (the command and the bundle run from dist).
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '@safecity/engine';
-import { ENGINES, SAFECITY_MODE, SMOKE, checkAgreement, makeWorkload, runBench } from '../src/index.mjs';
+import {
+  ENGINES,
+  LOGIC_ENGINES,
+  SECOND_ENGINES,
+  SMOKE,
+  checkAgreement,
+  interleave,
+  makeLogicWorkload,
+  makeSecondWorkload,
+  makeWorkload,
+  ratioOf,
+  runBench,
+} from '../src/index.mjs';
 
 describe('bench workload', () => {
   it('is the same for the same seed, and a valid ruleset with the method mix asked for', () => {
@@ -38,14 +51,54 @@ describe('bench workload', () => {
   });
 });
 
+describe('the second and the all-JsonLogic workloads', () => {
+  it('are deterministic, valid rulesets of the shapes asked for, and differ from the city', () => {
+    const a = makeSecondWorkload({ units: 48, items: 150 });
+    expect(JSON.stringify(makeSecondWorkload({ units: 48, items: 150 }))).toBe(JSON.stringify(a));
+    const compiled = createEngine().compile(a.ruleset);
+    expect(compiled.items).toHaveLength(150);
+    const mix: Record<string, number> = {};
+    for (const i of compiled.items) mix[i.method] = (mix[i.method] ?? 0) + 1;
+    expect(Object.keys(mix).sort()).toEqual(['logic', 'per-finding', 'per-missing', 'presence', 'tiers']);
+    for (const n of Object.values(mix)) expect(n).toBeGreaterThanOrEqual(15);
+    // Document lists: documents fields, scored per missing document.
+    expect(a.ruleset.fields.filter((f) => f.type === 'documents').length).toBe(mix['per-missing']);
+    // Keys not in declared order (the city's are), and gaps.
+    const declared = a.ruleset.fields.map((f) => f.name);
+    const keys = Object.keys(a.evidence[0]!.values);
+    expect(keys).not.toEqual(declared.filter((n) => keys.includes(n)));
+    expect(a.evidence.some((ev) => Object.keys(ev.values).length < 150)).toBe(true);
+
+    const l = makeLogicWorkload({ units: 48, items: 150 });
+    const cl = createEngine().compile(l.ruleset);
+    expect(cl.items.every((i) => i.method === 'logic')).toBe(true);
+    // Every field reported, none empty: the same data means the same to every JsonLogic engine.
+    for (const ev of l.evidence) expect(Object.values(ev.values).filter((v) => v === null || v === undefined)).toEqual([]);
+    expect(Object.keys(l.evidence[0]!.values)).toHaveLength(l.ruleset.fields.length);
+  });
+
+  it('agree: every engine gives every unit the same total', async () => {
+    for (const [w, engines] of [
+      [makeSecondWorkload({ units: 10, items: 150 }), SECOND_ENGINES],
+      [makeLogicWorkload({ units: 10, items: 150 }), LOGIC_ENGINES],
+    ] as const) {
+      const { totals, disagreements } = await checkAgreement(w, engines);
+      expect(disagreements).toEqual([]);
+      // Not all units score the same (the workload discriminates).
+      expect(new Set(totals['safecity']).size).toBeGreaterThan(1);
+    }
+  });
+});
+
 describe('bench --smoke', () => {
   it('every engine agrees on every unit total', async () => {
     const w = makeWorkload({ units: SMOKE.units, items: SMOKE.items });
     const { totals, disagreements } = await checkAgreement(w);
     expect(disagreements).toEqual([]);
     expect(Object.keys(totals)).toEqual(ENGINES.map((e) => e.name));
-    // evaluate() and score() both take part, and give the same totals.
+    // evaluate(), score() and the plugin copies all take part, and give the same totals.
     expect(totals['safecity']).toEqual(totals['safecity-score']);
+    expect(totals['safecity']).toEqual(totals['safecity-plugin']);
     for (const t of Object.values(totals)) expect(t).toHaveLength(SMOKE.units);
   });
 
@@ -57,24 +110,65 @@ describe('bench --smoke', () => {
     expect(disagreements).toEqual([{ unit: 'd02', engine: 'off-by-one', expected: 0, actual: 1, reference: 'zero' }]);
   });
 
-  it('runs end to end with every figure the report needs', async () => {
+  it('interleaves: a ratio is the median of per-round ratios, with its spread', async () => {
+    const timed = { samples: { a: [2, 9, 4, 100], b: [1, 3, 1, 50] }, reps: {}, rounds: 4, warmup: 0 };
+    // Per round 2, 3, 4, 2: median 2.5 (the ratio of medians would be 6.5 / 2 = 3.25).
+    expect(ratioOf(timed, 'a', 'b')).toMatchObject({ value: 2.5, rounds: [2, 3, 4, 2] });
+    const order: string[] = [];
+    const t = await interleave(
+      ['x', 'y', 'z'].map((name) => ({ name, fn: () => order.push(name) })),
+      { rounds: 3, warmup: 1, minSlotMs: 0 },
+    );
+    // One calibration call each, then rounds starting at a rotated runner.
+    expect(order.join('')).toBe('xyz' + 'zxy' + 'xyz' + 'yzx' + 'zxy');
+    expect(Object.values(t.samples).map((s) => s.length)).toEqual([3, 3, 3]);
+  });
+
+  it('runs end to end: every goal present with a number, ratios positive', async () => {
     const r = await runBench({ smoke: true });
     expect(r.agree).toBe(true);
-    expect(r.rounds).toBe(1);
-    expect(Object.keys(r.engines)).toEqual(['hand', 'safecity', 'safecity-score', 'json-logic-engine', 'json-logic-js', 'json-rules-engine']);
-    for (const e of Object.values(r.engines)) {
-      for (const k of ['msPerCity', 'ratioVsHand', 'ratioVsJsonLogicEngine', 'itemScoresPerSecond'] as const) expect(Number.isFinite(e[k])).toBe(true);
+    expect(r.disagreements).toEqual([]);
+    const ids = r.goals.map((g) => g.id);
+    expect(ids).toEqual([
+      'evaluate-vs-hand.city',
+      'evaluate-vs-json-logic-engine.city',
+      'score-vs-card-floor.city',
+      'input-check.city',
+      'evaluate-vs-hand.second',
+      'evaluate-vs-json-logic-engine.second',
+      'score-vs-card-floor.second',
+      'input-check.second',
+      'logic-vs-json-logic-engine',
+      'logic-vs-json-logic-js',
+      'plugin-method-vs-builtin',
+      `compile.${SMOKE.compileItems[1]}`,
+      `compile.${SMOKE.compileItems[0]}`,
+      'compile-growth',
+      'create-engine',
+      'bundle-gzip',
+      'bundle-min',
+      'excel-vs-exceljs',
+      'unzip-vs-exceljs',
+      'json-evidence-per-unit',
+      'cli-version',
+      'cli-validate',
+    ]);
+    expect(r.notes.filter((n) => !n.startsWith('the browser bundle imports'))).toEqual([]);
+    for (const g of r.goals) {
+      expect(Object.keys(g)).toEqual(expect.arrayContaining(['id', 'what', 'value', 'unit', 'target', 'ok']));
+      expect(['ratio', 'ms', 'bytes', 'MB']).toContain(g.unit);
+      expect(Number.isFinite(g.value), g.id).toBe(true);
+      // The input check is a difference of two timings, which noise can make negative at this size.
+      if (g.id.startsWith('input-check')) continue;
+      expect(g.value, g.id).toBeGreaterThan(0);
+      if (g.target !== null) expect(g.ok).toBe((g.value as number) <= g.target);
     }
-    // The headline ratios are evaluate()'s, and say so; score()'s are reported beside them.
-    expect(r.safecityMode).toBe(SAFECITY_MODE);
-    expect(r.safecityMode).toMatch(/^evaluate/);
-    expect(r.ratioVsHand).toBe(r.engines['safecity']?.ratioVsHand);
-    expect(r.ratioVsJsonLogicEngine).toBe(r.engines['safecity']?.ratioVsJsonLogicEngine);
-    expect(r.ratioVsHandRendered).toBe(r.engines['safecity-score']?.ratioVsHand);
-    expect(r.ratioVsJsonLogicEngineRendered).toBe(r.engines['safecity-score']?.ratioVsJsonLogicEngine);
-    for (const f of [r.cardFloor, r.keysFloor]) for (const k of ['msPerCity', 'ratioVsHand', 'safecityOverFloor'] as const) expect(Number.isFinite(f[k])).toBe(true);
-    expect(r.keysFloor.keysPerUnit).toBeGreaterThan(0);
-    expect(r.compile['workload']?.items).toBe(SMOKE.items);
-    expect(r.maxRssMiB).toBeGreaterThan(0);
+    // The browser bundle lists the Node built-ins it imports (none is the goal).
+    expect(Array.isArray(r.goals.find((g) => g.id === 'bundle-gzip')?.nodeBuiltins)).toBe(true);
+    expect(r.details.city.cardFloorByHand).toBe(true);
+    expect(r.details.second.cardFloorByHand).toBe(true);
+    expect(r.workloads['city']?.engines).toContain('json-rules-engine');
+    expect(Object.keys(r.details.city.engines)).not.toContain('json-rules-engine');
+    expect(r.maxRssMB).toBeGreaterThan(0);
   });
 });
