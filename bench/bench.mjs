@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --json] [--rounds N] [--smoke] [--seed N] [--units N] [--items N] [--skip bundle,excel,json,cli] [--demo] [--rules-engine]
+// npm run bench [-- --json] [--rounds N] [--smoke] [--seed N] [--units N] [--items N] [--skip bundle,excel,json,cli] [--demo] [--rules-engine] [--wall]
 import { runBench, formatReport, OUTSIDE } from './src/index.mjs';
 
 const args = process.argv.slice(2);
@@ -21,6 +21,7 @@ for (const [flag, key] of [['--rounds', 'rounds'], ['--seed', 'seed'], ['--units
 if (args.includes('--smoke')) opts.smoke = true;
 if (args.includes('--demo')) opts.demo = true;
 if (args.includes('--rules-engine')) opts.rulesEngine = true;
+if (args.includes('--wall')) opts.clock = 'wall';
 const skipAt = args.indexOf('--skip');
 if (skipAt >= 0) {
   opts.skip = (args[skipAt + 1] ?? '').split(',').filter(Boolean);

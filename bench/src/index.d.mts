@@ -70,7 +70,7 @@ export interface BenchResult {
   goals: Goal[];
   workloads: Record<string, { units: number; items: number; seed: number; methods: Record<string, number>; engines: string[] }>;
   machine: { node: string; nproc: number; cpu: string };
-  timing: { rounds: number; warmup: number; minSlotMs: number };
+  timing: { rounds: number; warmup: number; minSlotMs: number; clock: 'cpu' | 'wall' };
   details: {
     city: { engines: Record<string, RunnerFigures>; cardBytesPerUnit: number; cardFloorByHand: boolean; checkedFields: number };
     second: { engines: Record<string, RunnerFigures>; cardBytesPerUnit: number; cardFloorByHand: boolean; checkedFields: number };
@@ -102,6 +102,8 @@ export interface BenchOptions {
   demo?: boolean;
   /** Also time json-rules-engine (it always takes part in the agreement). */
   rulesEngine?: boolean;
+  /** How slots are timed: this process's CPU time (default) or wall time. */
+  clock?: 'cpu' | 'wall';
 }
 
 export interface Timed {
@@ -109,6 +111,7 @@ export interface Timed {
   reps: Record<string, number>;
   rounds: number;
   warmup: number;
+  clock: 'cpu' | 'wall';
 }
 
 export const SMOKE: { units: number; items: number; rounds: number; compileItems: [number, number] };
@@ -121,7 +124,7 @@ export function makeSecondWorkload(options?: { units?: number; items?: number; s
 export function makeLogicWorkload(options?: { units?: number; items?: number; seed?: number }): Workload;
 export function checkAgreement(workload: Workload, engines?: BenchEngine[], engine?: Engine): Promise<{ totals: Record<string, number[]>; disagreements: Disagreement[] }>;
 /** Time runners interleaved: each once per round, in an order rotated round by round. */
-export function interleave(runners: Array<{ name: string; fn: () => unknown }>, options: { rounds: number; warmup: number; minSlotMs: number }): Promise<Timed>;
+export function interleave(runners: Array<{ name: string; fn: () => unknown }>, options: { rounds: number; warmup: number; minSlotMs: number; clock?: 'cpu' | 'wall' }): Promise<Timed>;
 /** The median over rounds of the per-round ratio `a / b`, with its spread. */
 export function ratioOf(timed: Timed, a: string, b: string): Summary;
 export function summarize(ratios: number[]): Summary;

@@ -17,7 +17,7 @@ import {
 import { makeWorkload, makeSpec, makeRuleset, prng, DEFAULT_SEED } from './workload.mjs';
 import { makeSecondWorkload, secondHand, secondLogicRule, SECOND_SEED } from './workload-second.mjs';
 import { makeLogicWorkload, LOGIC_SEED } from './workload-logic.mjs';
-import { interleave, ratioOf, differenceRatio, medianMs, median } from './timing.mjs';
+import { interleave, ratioOf, differenceRatio, medianMs, median, CLOCKS } from './timing.mjs';
 import { browserBundle, excelIngest, jsonEvidence, cliWall, demoRun } from './outside.mjs';
 
 export { makeWorkload } from './workload.mjs';
@@ -72,7 +72,7 @@ function goal(id, what, unit, target, m, extra = {}) {
 }
 
 /** Time one workload's engines and references interleaved; per-engine figures and the ratios. */
-async function timeWorkload(workload, engines, engine, { rounds, warmup, minSlotMs }) {
+async function timeWorkload(workload, engines, engine, timing) {
   const runners = [];
   const prepareMs = {};
   for (const e of engines) {
@@ -97,7 +97,7 @@ async function timeWorkload(workload, engines, engine, { rounds, warmup, minSlot
       },
     },
   );
-  const timed = await interleave(runners, { rounds, warmup, minSlotMs });
+  const timed = await interleave(runners, timing);
   const ref = engines[0].name;
   const perEngine = {};
   for (const r of runners) {
@@ -121,15 +121,16 @@ async function timeWorkload(workload, engines, engine, { rounds, warmup, minSlot
   };
 }
 
-/** Median compile time of a ruleset of `items` generated items: repeats while cheap. */
-function compileTime(engine, items, seed, maxRounds) {
+/** Median compile time (on `clock`) of a ruleset of `items` generated items: repeats while cheap. */
+function compileTime(engine, items, seed, maxRounds, clock) {
   const json = makeRuleset(makeSpec(items, prng(seed)));
+  const now = CLOCKS[clock];
   const t = [];
   const t0 = performance.now();
   while (t.length < maxRounds && (t.length === 0 || performance.now() - t0 < 3_000)) {
-    const t1 = performance.now();
+    const t1 = now();
     engine.compile(json);
-    t.push(performance.now() - t1);
+    t.push(now() - t1);
   }
   return { value: median(t), samples: t, items };
 }
@@ -137,7 +138,8 @@ function compileTime(engine, items, seed, maxRounds) {
 /**
  * Run the bench. Options: `units`, `items`, `seed` (of the city workload), `rounds` (measured,
  * default 15), `warmup` (default 3), `minSlotMs` (each engine's slot in a round repeats the city
- * until it lasts about this long; default 25; 0 = once), `smoke` (small sizes, one round),
+ * until it lasts about this long; default 25; 0 = once), `smoke` (small sizes, one round), `clock`
+ * (`cpu`, the default: this process's CPU time per slot; or `wall`),
  * `skip` (names from OUTSIDE), `demo` (also time `npm run demo`), `rulesEngine` (also time
  * json-rules-engine; it always takes part in the agreement).
  */
@@ -151,7 +153,8 @@ export async function runBench(options = {}) {
   const minSlotMs = options.minSlotMs ?? (smoke ? 0 : 25);
   const seed = options.seed ?? DEFAULT_SEED;
   const skip = new Set(options.skip ?? []);
-  const timing = { rounds, warmup, minSlotMs };
+  const clock = options.clock ?? 'cpu';
+  const timing = { rounds, warmup, minSlotMs, clock };
   const notes = [];
   // Seconds each part of the run took (to keep the whole bench near two minutes).
   const phases = {};
@@ -214,16 +217,16 @@ export async function runBench(options = {}) {
 
   // 3. Compile and start-up.
   const [small, large] = smoke ? SMOKE.compileItems : [1_500, 15_000];
-  compileTime(engine, 150, seed, 1); // warm the compiler
-  const cSmall = compileTime(engine, small, seed, smoke ? 1 : 5);
-  const cLarge = compileTime(engine, large, seed, smoke ? 1 : 3);
+  compileTime(engine, 150, seed, 1, clock); // warm the compiler
+  const cSmall = compileTime(engine, small, seed, smoke ? 1 : 5, clock);
+  const cLarge = compileTime(engine, large, seed, smoke ? 1 : 3, clock);
   goals.push(goal(`compile.${large}`, `compile a generated ruleset of ${large.toLocaleString('en-US')} items`, 'ms', smoke ? null : 300, cLarge, { items: large }));
   goals.push(goal(`compile.${small}`, `compile a generated ruleset of ${small.toLocaleString('en-US')} items`, 'ms', null, cSmall, { items: small }));
   goals.push(goal('compile-growth', `compile time at ${large.toLocaleString('en-US')} items over ${small.toLocaleString('en-US')} (linear ≈ ${large / small}×)`, 'ratio', (large / small) * 1.2, cLarge.value / cSmall.value, { targetText: `≈ ${large / small}` }));
   const first = performance.now();
   createEngine();
   const once = performance.now() - first;
-  const ce = await medianMs(() => createEngine(), smoke ? 3 : Math.max(5, Math.min(50, Math.round(3_000 / Math.max(once, 1)))), 0);
+  const ce = await medianMs(() => createEngine(), smoke ? 3 : Math.max(5, Math.min(50, Math.round(3_000 / Math.max(once, 1)))), 0, Infinity, clock);
   goals.push(goal('create-engine', 'createEngine()', 'ms', 10, ce));
   phase('compile');
 
@@ -253,12 +256,12 @@ export async function runBench(options = {}) {
     if (b && b.nodeBuiltins.length > 0) notes.push(`the browser bundle imports Node built-ins: ${b.nodeBuiltins.join(', ')} (a browser bundler fails on them)`);
   }
   if (!skip.has('excel')) {
-    const x = await attempt('excel', () => excelIngest({ rounds: smoke ? 1 : 5, warmup: smoke ? 0 : 1 }));
+    const x = await attempt('excel', () => excelIngest({ rounds: smoke ? 1 : 5, warmup: smoke ? 0 : 1, clock }));
     goals.push(goal('excel-vs-exceljs', `readWorkbooks of the demo's ${x?.workbooks ?? ''} workbooks over a bare exceljs load of the same bytes`.replace('  ', ' '), 'ratio', 1, x?.readWorkbooksVsExceljs));
     goals.push(goal('unzip-vs-exceljs', 'the unzip floor (fflate unzipSync of the same workbooks) over a bare exceljs load', 'ratio', null, x?.unzipVsExceljs));
   }
   if (!skip.has('json')) {
-    const j = await attempt('json', () => jsonEvidence(smoke ? { times: 1, limit: 6 } : { times: 7 }));
+    const j = await attempt('json', () => jsonEvidence(smoke ? { times: 1, limit: 6, clock } : { times: 7, clock }));
     goals.push(goal('json-evidence-per-unit', "parseJsonEvidence of the demo's JSON evidence, per unit (file)", 'ms', null, j?.perUnitMs, { files: j?.files ?? null }));
   }
   if (!skip.has('cli')) {
@@ -336,7 +339,7 @@ export function formatReport(r) {
   const lines = [];
   const t = r.timing;
   lines.push(`machine: ${r.machine.cpu}, ${r.machine.nproc} cores, Node ${r.machine.node}`);
-  lines.push(`ratios: median over ${t.rounds} rounds of the per-round ratio (engines interleaved, order rotated), after ${t.warmup} warm-up rounds; p25–p75 in brackets`);
+  lines.push(`ratios: median over ${t.rounds} rounds of the per-round ratio (engines interleaved, order rotated; ${t.clock === 'cpu' ? 'CPU time of this process' : 'wall time'}), after ${t.warmup} warm-up rounds; p25–p75 in brackets`);
   for (const [name, w] of Object.entries(r.workloads)) {
     lines.push(`workload ${name}: ${w.units} units × ${w.items} items (seed ${w.seed}; ${Object.entries(w.methods).map(([m, n]) => `${m} ${n}`).join(', ')})`);
   }
@@ -357,7 +360,7 @@ export function formatReport(r) {
   for (const name of ['city', 'second', 'logic']) {
     const d = r.details[name];
     if (!d) continue;
-    lines.push('', `## ${name} workload, ms per city (median) and ratios (median of per-round ratios)`);
+    lines.push('', `## ${name} workload, ms per city (median${t.clock === 'cpu' ? ', CPU' : ''}) and ratios (median of per-round ratios)`);
     const rows = [['runner', 'ms / city', '× hand', '× json-logic-engine']];
     for (const [n, e] of Object.entries(d.engines)) rows.push([n === e.label ? n : `${n}: ${e.label}`, fmt(e.msPerCity, 3), fmt(e.ratioVsHand), fmt(e.ratioVsJsonLogicEngine)]);
     const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));

@@ -74,7 +74,7 @@ async function xianRulesets() {
  * them) vs a bare exceljs `new Workbook().xlsx.load(buf)` of the same bytes vs fflate's
  * `unzipSync` (every entry inflated once: the floor of any reader).
  */
-export async function excelIngest({ rounds, warmup }) {
+export async function excelIngest({ rounds, warmup, clock = 'cpu' }) {
   const files = evidenceFiles('.xlsx');
   if (files.length === 0) throw new Error('no .xlsx evidence under examples/xian-2022-city/evidence');
   const { readWorkbooks } = await import('@safecity/evidence-excel');
@@ -109,7 +109,7 @@ export async function excelIngest({ rounds, warmup }) {
         },
       },
     ],
-    { rounds, warmup, minSlotMs: 0 },
+    { rounds, warmup, minSlotMs: 0, clock },
   );
   const ms = (name) => timed.samples[name].slice().sort((a, b) => a - b)[timed.samples[name].length >> 1];
   return {
@@ -124,18 +124,18 @@ export async function excelIngest({ rounds, warmup }) {
  * JSON evidence of the demo: `parseJsonEvidence` of every file (or the first `limit`), ms per
  * file (one unit each), median of up to `times` passes within about 5 s; and a bare JSON.parse.
  */
-export async function jsonEvidence({ times, limit = Infinity }) {
+export async function jsonEvidence({ times, limit = Infinity, clock = 'cpu' }) {
   const files = evidenceFiles('.json').slice(0, limit);
   if (files.length === 0) throw new Error('no JSON evidence under examples/xian-2022-city/evidence');
   const { parseJsonEvidence } = await import('@safecity/evidence-json');
   const { units, compiled } = await xianRulesets();
   const all = await medianMs(() => {
     for (const f of files) parseJsonEvidence(f.input, { file: f.file, ruleset: compiled[f.kind], units });
-  }, times, 1, 5_000);
+  }, times, 1, 5_000, clock);
   const decoder = new TextDecoder();
   const bare = await medianMs(() => {
     for (const f of files) JSON.parse(decoder.decode(f.input));
-  }, times);
+  }, times, 1, Infinity, clock);
   return { files: files.length, perUnitMs: all.value / files.length, jsonParsePerUnitMs: bare.value / files.length, samples: all.samples };
 }
 

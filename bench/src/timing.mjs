@@ -3,6 +3,18 @@
 // is the median over rounds of the per-round ratio, with its p25–p75 spread.
 import { performance } from 'node:perf_hooks';
 
+/**
+ * The clocks a slot can be timed with: `cpu` (this process's user + system CPU time, by
+ * `process.cpuUsage`: what other processes on a shared machine do not inflate) or `wall`.
+ */
+export const CLOCKS = {
+  cpu: () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  },
+  wall: () => performance.now(),
+};
+
 /** The q-quantile (0…1) of `xs`, linearly interpolated. */
 export function quantile(xs, q) {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -25,7 +37,7 @@ export function summarize(ratios) {
  * One call of `fn` as a timed slot: `fn` repeated `reps` times (calibrated so a slot lasts about
  * `minSlotMs`), returning ms per call. Async functions are awaited call by call.
  */
-async function calibrate(fn, minSlotMs) {
+async function calibrate(fn, minSlotMs, now) {
   let out = fn();
   const isAsync = out instanceof Promise;
   if (isAsync) out = await out;
@@ -41,15 +53,15 @@ async function calibrate(fn, minSlotMs) {
   }
   const slot = isAsync
     ? async () => {
-        const t = performance.now();
+        const t = now();
         for (let k = 0; k < reps; k++) await fn();
-        return (performance.now() - t) / reps;
+        return (now() - t) / reps;
       }
     : async () => {
         let sink;
-        const t = performance.now();
+        const t = now();
         for (let k = 0; k < reps; k++) sink = fn();
-        const ms = (performance.now() - t) / reps;
+        const ms = (now() - t) / reps;
         if (sink === KEEP) throw new Error('unreachable');
         return ms;
       };
@@ -60,11 +72,13 @@ const KEEP = Symbol('keep');
 /**
  * Time a group of runners `{ name, fn }` interleaved: `warmup` rounds, then `rounds` measured
  * ones, each runner once per round (one slot of `reps` calls), starting at a runner rotated
- * by the round. Returns ms per call by runner and round, and the reps of each slot.
+ * by the round. `clock`: `cpu` (default) or `wall` (see CLOCKS). Returns ms per call by runner
+ * and round, and the reps of each slot.
  */
-export async function interleave(runners, { rounds, warmup, minSlotMs }) {
+export async function interleave(runners, { rounds, warmup, minSlotMs, clock = 'cpu' }) {
+  const now = CLOCKS[clock];
   const slots = [];
-  for (const r of runners) slots.push({ name: r.name, ...(await calibrate(r.fn, minSlotMs)) });
+  for (const r of runners) slots.push({ name: r.name, ...(await calibrate(r.fn, minSlotMs, now)) });
   const samples = Object.fromEntries(runners.map((r) => [r.name, []]));
   const n = slots.length;
   for (let k = -warmup; k < rounds; k++) {
@@ -76,7 +90,7 @@ export async function interleave(runners, { rounds, warmup, minSlotMs }) {
     }
     if (k >= 0) slots.forEach((s, i) => samples[s.name].push(round[i]));
   }
-  return { samples, reps: Object.fromEntries(slots.map((s) => [s.name, s.reps])), rounds, warmup };
+  return { samples, reps: Object.fromEntries(slots.map((s) => [s.name, s.reps])), rounds, warmup, clock };
 }
 
 /** Per-round ratio `a / b` of an interleaved group, summarized. */
@@ -95,17 +109,18 @@ export function differenceRatio(timed, a, b, c) {
 }
 
 /**
- * Median of `fn`'s wall time over `times` calls (after `warm` unmeasured ones), in ms; fewer
- * calls (at least one) once `budgetMs` is spent.
+ * Median of `fn`'s time on `clock` (CLOCKS) over `times` calls (after `warm` unmeasured ones),
+ * in ms; fewer calls (at least one) once `budgetMs` of wall time is spent.
  */
-export async function medianMs(fn, times, warm = 1, budgetMs = Infinity) {
+export async function medianMs(fn, times, warm = 1, budgetMs = Infinity, clock = 'wall') {
+  const now = CLOCKS[clock];
   const start = performance.now();
   for (let k = 0; k < warm; k++) await fn();
   const t = [];
   for (let k = 0; k < times && (k === 0 || performance.now() - start < budgetMs); k++) {
-    const t0 = performance.now();
+    const t0 = now();
     await fn();
-    t.push(performance.now() - t0);
+    t.push(now() - t0);
   }
   return { value: median(t), p25: quantile(t, 0.25), p75: quantile(t, 0.75), samples: t };
 }

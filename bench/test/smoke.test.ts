@@ -111,7 +111,7 @@ describe('bench --smoke', () => {
   });
 
   it('interleaves: a ratio is the median of per-round ratios, with its spread', async () => {
-    const timed = { samples: { a: [2, 9, 4, 100], b: [1, 3, 1, 50] }, reps: {}, rounds: 4, warmup: 0 };
+    const timed = { samples: { a: [2, 9, 4, 100], b: [1, 3, 1, 50] }, reps: {}, rounds: 4, warmup: 0, clock: 'cpu' as const };
     // Per round 2, 3, 4, 2: median 2.5 (the ratio of medians would be 6.5 / 2 = 3.25).
     expect(ratioOf(timed, 'a', 'b')).toMatchObject({ value: 2.5, rounds: [2, 3, 4, 2] });
     const order: string[] = [];
