@@ -283,7 +283,14 @@ export async function runBench(options = {}) {
     details: {
       city: { engines: A.perEngine, cardBytesPerUnit: A.cardBytesPerUnit, cardFloorByHand: A.cardFloorByHand, checkedFields: A.check.checkedFields },
       second: { engines: B.perEngine, cardBytesPerUnit: B.cardBytesPerUnit, cardFloorByHand: B.cardFloorByHand, checkedFields: B.check.checkedFields },
-      logic: { engines: Object.fromEntries(LOGIC_ENGINES.map((e) => [e.name, { label: e.label, msPerCity: median(L.samples[e.name]), samplesMs: L.samples[e.name] }])) },
+      logic: {
+        engines: Object.fromEntries(
+          LOGIC_ENGINES.map((e) => [
+            e.name,
+            { label: e.label, msPerCity: median(L.samples[e.name]), ratioVsJsonLogicEngine: ratioOf(L, e.name, 'json-logic-engine').value, callsPerRound: L.reps[e.name], samplesMs: L.samples[e.name] },
+          ]),
+        ),
+      },
       compile: { small: cSmall, large: cLarge },
       createEngine: ce,
       outside,
