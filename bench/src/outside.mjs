@@ -61,26 +61,24 @@ function evidenceFiles(ext) {
   return out;
 }
 
-/** The Xi'an 2022 rulesets the demo scores, compiled. */
-async function xianRulesets() {
-  const { createEngine } = await import('@safecity/engine');
+/** The Xi'an 2022 rulesets the demo scores, compiled by `engine`, and the units. */
+export async function xianRulesets(engine) {
   const { rulesets, units } = await import('@safecity/ruleset-xian-2022');
-  const engine = createEngine();
   return { units, compiled: { municipal: engine.compile(rulesets['xian-2022/municipal']), district: engine.compile(rulesets['xian-2022/district']) } };
 }
 
 /**
  * Excel ingest of the demo's workbooks, interleaved: `readWorkbooks` (per kind, as the CLI reads
  * them) vs a bare exceljs `new Workbook().xlsx.load(buf)` of the same bytes vs fflate's
- * `unzipSync` (every entry inflated once: the floor of any reader).
+ * `unzipSync` (every entry inflated once: the floor of any reader). `xian`: `xianRulesets()`.
  */
-export async function excelIngest({ rounds, warmup, clock = 'cpu' }) {
+export async function excelIngest({ rounds, warmup, clock = 'cpu', xian }) {
   const files = evidenceFiles('.xlsx');
   if (files.length === 0) throw new Error('no .xlsx evidence under examples/xian-2022-city/evidence');
   const { readWorkbooks } = await import('@safecity/evidence-excel');
   const ExcelJS = (await import('exceljs')).default;
   const { unzipSync } = await import('fflate');
-  const { units, compiled } = await xianRulesets();
+  const { units, compiled } = xian;
   const byKind = ['municipal', 'district'].map((k) => [compiled[k], files.filter((f) => f.kind === k).map(({ file, input }) => ({ file, input }))]);
   const timed = await interleave(
     [
@@ -123,12 +121,13 @@ export async function excelIngest({ rounds, warmup, clock = 'cpu' }) {
 /**
  * JSON evidence of the demo: `parseJsonEvidence` of every file (or the first `limit`), ms per
  * file (one unit each), median of up to `times` passes within about 5 s; and a bare JSON.parse.
+ * `xian`: `xianRulesets()`.
  */
-export async function jsonEvidence({ times, limit = Infinity, clock = 'cpu' }) {
+export async function jsonEvidence({ times, limit = Infinity, clock = 'cpu', xian }) {
   const files = evidenceFiles('.json').slice(0, limit);
   if (files.length === 0) throw new Error('no JSON evidence under examples/xian-2022-city/evidence');
   const { parseJsonEvidence } = await import('@safecity/evidence-json');
-  const { units, compiled } = await xianRulesets();
+  const { units, compiled } = xian;
   const all = await medianMs(() => {
     for (const f of files) parseJsonEvidence(f.input, { file: f.file, ruleset: compiled[f.kind], units });
   }, times, 1, 5_000, clock);
