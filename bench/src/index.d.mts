@@ -122,7 +122,19 @@ export const LOGIC_ENGINES: BenchEngine[];
 export function makeWorkload(options?: { units?: number; items?: number; seed?: number }): Workload;
 export function makeSecondWorkload(options?: { units?: number; items?: number; seed?: number }): Workload;
 export function makeLogicWorkload(options?: { units?: number; items?: number; seed?: number }): Workload;
-export function checkAgreement(workload: Workload, engines?: BenchEngine[], engine?: Engine): Promise<{ totals: Record<string, number[]>; disagreements: Disagreement[] }>;
+/** An engine (not the reference) that threw while scoring: reported, not timed. */
+export interface EngineFailure {
+  workload?: string;
+  engine: string;
+  /** The error's first line. */
+  error: string;
+}
+/** Every engine scores the workload once; totals compared with the first engine's (which must run). */
+export function checkAgreement(
+  workload: Workload,
+  engines?: BenchEngine[],
+  engine?: Engine,
+): Promise<{ totals: Record<string, number[]>; disagreements: Disagreement[]; failures: EngineFailure[] }>;
 /** Time runners interleaved: each once per round, in an order rotated round by round. */
 export function interleave(runners: Array<{ name: string; fn: () => unknown }>, options: { rounds: number; warmup: number; minSlotMs: number; clock?: 'cpu' | 'wall' }): Promise<Timed>;
 /** The median over rounds of the per-round ratio `a / b`, with its spread. */

@@ -50,17 +50,28 @@ export const LOGIC_ENGINES = [safecity, pointsJsonLogicEngine((s) => s.rule), po
  */
 export async function checkAgreement(workload, engines = ENGINES, engine = createEngine()) {
   const totals = {};
-  for (const e of engines) totals[e.name] = await e.prepare(workload, engine)();
+  // An engine other than the reference that throws (e.g. the plugin copies, should the method
+  // contract change) is a failure to report, not a crash; the reference must run.
+  const failures = [];
+  for (const [i, e] of engines.entries()) {
+    try {
+      totals[e.name] = await e.prepare(workload, engine)();
+    } catch (err) {
+      if (i === 0) throw err;
+      failures.push({ ...(workload.name ? { workload: workload.name } : {}), engine: e.name, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+    }
+  }
   const ref = engines[0].name;
   const disagreements = [];
   for (const e of engines.slice(1)) {
+    if (totals[e.name] === undefined) continue;
     workload.evidence.forEach((ev, u) => {
       const a = totals[ref][u];
       const b = totals[e.name][u];
       if (a !== b) disagreements.push({ ...(workload.name ? { workload: workload.name } : {}), unit: ev.unit.id, engine: e.name, expected: a, actual: b, reference: ref });
     });
   }
-  return { totals, disagreements };
+  return { totals, disagreements, failures };
 }
 
 /** One goal: `ok` is `value ≤ target` (null without a target or a value). */
@@ -179,20 +190,29 @@ export async function runBench(options = {}) {
   // 1. Agreement, before any timing.
   const engine = createEngine();
   const disagreements = [];
-  for (const [w, es] of workloads) disagreements.push(...(await checkAgreement(w, es, engine)).disagreements);
+  const failed = new Set();
+  for (const [w, es] of workloads) {
+    const a = await checkAgreement(w, es, engine);
+    disagreements.push(...a.disagreements);
+    for (const f of a.failures) {
+      failed.add(`${w.name}/${f.engine}`);
+      notes.push(`${w.name} workload: ${f.engine} failed (${f.error}); not timed`);
+    }
+  }
+  const runs = (w, es) => es.filter((e) => !failed.has(`${w.name}/${e.name}`));
   if (disagreements.length > 0) return { workloads: described, agree: false, disagreements, goals: [], notes };
   phase('agreement');
 
   // 2. Scoring, interleaved per workload.
   // json-rules-engine (async, ~100× slower) takes part in the agreement; timed only when asked.
-  const timedCity = options.rulesEngine === true ? ENGINES : ENGINES.filter((e) => e.name !== 'json-rules-engine');
+  const timedCity = runs(city, options.rulesEngine === true ? ENGINES : ENGINES.filter((e) => e.name !== 'json-rules-engine'));
   const A = await timeWorkload(city, timedCity, engine, timing);
-  const B = await timeWorkload(second, SECOND_ENGINES, engine, timing);
+  const B = await timeWorkload(second, runs(second, SECOND_ENGINES), engine, timing);
   for (const [w, T] of [['city', A], ['second', B]]) {
     if (!T.cardFloorByHand) notes.push(`${w} workload: the hand-built card is not the card (a field it does not know); the card floor is a generic deep copy`);
   }
   const L = await interleave(
-    LOGIC_ENGINES.map((e) => ({ name: e.name, fn: e.prepare(logic, engine) })),
+    runs(logic, LOGIC_ENGINES).map((e) => ({ name: e.name, fn: e.prepare(logic, engine) })),
     timing,
   );
   const r = (t, a, b) => ratioOf(t.timed ?? t, a, b);
@@ -288,7 +308,7 @@ export async function runBench(options = {}) {
       second: { engines: B.perEngine, cardBytesPerUnit: B.cardBytesPerUnit, cardFloorByHand: B.cardFloorByHand, checkedFields: B.check.checkedFields },
       logic: {
         engines: Object.fromEntries(
-          LOGIC_ENGINES.map((e) => [
+          runs(logic, LOGIC_ENGINES).map((e) => [
             e.name,
             { label: e.label, msPerCity: median(L.samples[e.name]), ratioVsJsonLogicEngine: ratioOf(L, e.name, 'json-logic-engine').value, callsPerRound: L.reps[e.name], samplesMs: L.samples[e.name] },
           ]),

@@ -97,6 +97,7 @@ export async function interleave(runners, { rounds, warmup, minSlotMs, clock = '
 export function ratioOf(timed, a, b) {
   const xs = timed.samples[a];
   const ys = timed.samples[b];
+  if (xs === undefined || ys === undefined) return summarize([]); // a runner that failed: NaN
   return summarize(xs.map((x, k) => x / ys[k]));
 }
 
@@ -105,6 +106,7 @@ export function differenceRatio(timed, a, b, c) {
   const xs = timed.samples[a];
   const ys = timed.samples[b];
   const zs = timed.samples[c];
+  if (xs === undefined || ys === undefined || zs === undefined) return summarize([]);
   return summarize(xs.map((x, k) => (x - ys[k]) / zs[k]));
 }
 

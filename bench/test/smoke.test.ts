@@ -108,6 +108,17 @@ describe('bench --smoke', () => {
     const zero = { name: 'zero', prepare: (wl: typeof w) => () => wl.evidence.map(() => 0) };
     const { disagreements } = await checkAgreement(w, [zero, off]);
     expect(disagreements).toEqual([{ unit: 'd02', engine: 'off-by-one', expected: 0, actual: 1, reference: 'zero' }]);
+    // An engine that throws is a failure named in the result, not a crash (the reference must run).
+    const boom = {
+      name: 'boom',
+      prepare: () => {
+        throw new Error('unknown method "bench-presence"\nat …');
+      },
+    };
+    const withBoom = await checkAgreement({ ...w, name: 'city' }, [zero, boom, off]);
+    expect(withBoom.failures).toEqual([{ workload: 'city', engine: 'boom', error: 'unknown method "bench-presence"' }]);
+    expect(withBoom.disagreements).toHaveLength(1);
+    await expect(checkAgreement(w, [boom, zero])).rejects.toThrow(/unknown method/);
   });
 
   it('interleaves: a ratio is the median of per-round ratios, with its spread', async () => {
