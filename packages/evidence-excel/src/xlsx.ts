@@ -48,12 +48,19 @@ function columnNumber(letters: string): number {
   return n;
 }
 
-const ADDRESS = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/;
-
+/** A cell address (`G7`, `$G$7`, `g7`) as row and column numbers. */
 function decodeAddress(a: string): { row: number; col: number } {
-  const m = ADDRESS.exec(a);
-  if (m === null) throw new XlsxError(`单元格地址“${a}”无效`);
-  return { row: Number(m[2]), col: columnNumber((m[1] as string).toUpperCase()) };
+  let i = a.charCodeAt(0) === 36 ? 1 : 0;
+  let col = 0;
+  const c0 = i;
+  for (let c = a.charCodeAt(i); (c >= 65 && c <= 90) || (c >= 97 && c <= 122); c = a.charCodeAt(++i)) col = col * 26 + ((c & 0xdf) - 64);
+  const letters = i - c0;
+  if (a.charCodeAt(i) === 36) i++;
+  let row = 0;
+  const r0 = i;
+  for (let c = a.charCodeAt(i); c >= 48 && c <= 57; c = a.charCodeAt(++i)) row = row * 10 + (c - 48);
+  if (letters < 1 || letters > 3 || i - r0 < 1 || i - r0 > 7 || i !== a.length) throw new XlsxError(`单元格地址“${a}”无效`);
+  return { row, col };
 }
 
 /** One cell, with the parts of exceljs's Cell the reader uses. */
@@ -443,9 +450,50 @@ interface Context {
   date1904: boolean;
 }
 
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const DV_OPEN = ascii('<dataValidations');
+const DV_CLOSE = ascii('</dataValidations>');
+const COMMENT = ascii('<!--');
+const CDATA = ascii('<![CDATA[');
+
+/** Node's Buffer, when there is one: its indexOf is a native substring search. */
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): { indexOf(n: Uint8Array, from: number): number } } }).Buffer;
+
+/** Where `needle` first occurs in `hay` at or after `from`, else -1. */
+function find(hay: Uint8Array, needle: Uint8Array, from = 0): number {
+  if (NodeBuffer !== undefined) return NodeBuffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(needle, from);
+  const first = needle[0] as number;
+  for (let i = hay.indexOf(first, from); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < needle.length && hay[i + k] === needle[k]) k++;
+    if (k === needle.length) return i;
+  }
+  return -1;
+}
+
+/**
+ * A sheet's XML without its `<dataValidations>` block: the reader never reads the validations,
+ * and their prompts are most of a template's sheet (and the costliest part to decode). Cut only
+ * where it cannot be mistaken: a tag can only start with `<` in XML, so the block is the one
+ * found unless the part has comments or CDATA (Excel and WPS write neither), in which case the
+ * part is parsed whole.
+ */
+function withoutValidations(bytes: Uint8Array): Uint8Array {
+  const start = find(bytes, DV_OPEN);
+  if (start < 0) return bytes;
+  const next = bytes[start + DV_OPEN.length];
+  if (next !== 0x20 && next !== 0x3e && next !== 0x09 && next !== 0x0a && next !== 0x0d && next !== 0x2f) return bytes;
+  const end = find(bytes, DV_CLOSE, start);
+  if (end < 0 || find(bytes, COMMENT) >= 0 || find(bytes, CDATA) >= 0) return bytes;
+  const out = new Uint8Array(bytes.length - (end + DV_CLOSE.length - start));
+  out.set(bytes.subarray(0, start), 0);
+  out.set(bytes.subarray(end + DV_CLOSE.length), start);
+  return out;
+}
+
 function readSheet(ctx: Context, name: string, path: string): Sheet {
   const ws = new Sheet(name);
-  const bytes = ctx.entries.get(path) as Uint8Array;
+  const bytes = withoutValidations(ctx.entries.get(path) as Uint8Array);
   const slash = path.lastIndexOf('/');
   const rels = readRels(ctx.entries, `${path.slice(0, slash)}/_rels/${path.slice(slash + 1)}.rels`);
   const formulae = new Map<string, string>();
