@@ -3,9 +3,9 @@
  * what a hostile or broken file does, refused with its place and a plain message.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { strToU8, unzipSync, zipSync } from 'fflate';
@@ -13,9 +13,20 @@ import type ExcelJS from 'exceljs';
 import type { DocumentEntry, Ruleset, UnitEvidence } from '@safecity/engine';
 import { units, unitById } from '@safecity/ruleset-xian-2022';
 import { excelTemplate, parseWorkbook } from '../src/index.js';
-import { soffice } from '../../report/test/office.js';
 import { districtRs, engine, extraRs, extraUnit, fill, issuesOf, load, metaRows, rowOf, type MetaRow } from './helpers.js';
 import registerRuleset from '../../engine/test/fixtures/register.ruleset.json' with { type: 'json' };
+
+/** LibreOffice, when installed (as the report package's print tests find it): the re-save test runs where it is. */
+const soffice = ['/usr/bin', ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean)]
+  .flatMap((d) => ['soffice', 'libreoffice'].map((n) => join(d, n)))
+  .find((f) => {
+    try {
+      accessSync(f, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
 const F = 'yanta.xlsx';
 const yanta = unitById('yanta')!;
