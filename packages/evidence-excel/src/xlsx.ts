@@ -455,6 +455,7 @@ const DV_OPEN = ascii('<dataValidations');
 const DV_CLOSE = ascii('</dataValidations>');
 const COMMENT = ascii('<!--');
 const CDATA = ascii('<![CDATA[');
+const PI = ascii('<?');
 
 /** Node's Buffer, when there is one: its indexOf is a native substring search. */
 const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): { indexOf(n: Uint8Array, from: number): number } } }).Buffer;
@@ -474,9 +475,9 @@ function find(hay: Uint8Array, needle: Uint8Array, from = 0): number {
 /**
  * A sheet's XML without its `<dataValidations>` block: the reader never reads the validations,
  * and their prompts are most of a template's sheet (and the costliest part to decode). Cut only
- * where it cannot be mistaken: a tag can only start with `<` in XML, so the block is the one
- * found unless the part has comments or CDATA (Excel and WPS write neither), in which case the
- * part is parsed whole.
+ * where it cannot be mistaken: outside comments, CDATA and processing instructions a `<` only
+ * starts a tag, so the block is the one found unless the part has any of those (Excel, WPS and
+ * LibreOffice write none inside a sheet), in which case the part is parsed whole.
  */
 function withoutValidations(bytes: Uint8Array): Uint8Array {
   const start = find(bytes, DV_OPEN);
@@ -484,7 +485,8 @@ function withoutValidations(bytes: Uint8Array): Uint8Array {
   const next = bytes[start + DV_OPEN.length];
   if (next !== 0x20 && next !== 0x3e && next !== 0x09 && next !== 0x0a && next !== 0x0d && next !== 0x2f) return bytes;
   const end = find(bytes, DV_CLOSE, start);
-  if (end < 0 || find(bytes, COMMENT) >= 0 || find(bytes, CDATA) >= 0) return bytes;
+  // Comments, CDATA and processing instructions (other than the XML declaration) may hold a `<`.
+  if (end < 0 || find(bytes, COMMENT) >= 0 || find(bytes, CDATA) >= 0 || find(bytes, PI, 2) >= 0) return bytes;
   const out = new Uint8Array(bytes.length - (end + DV_CLOSE.length - start));
   out.set(bytes.subarray(0, start), 0);
   out.set(bytes.subarray(end + DV_CLOSE.length), start);

@@ -215,6 +215,19 @@ describe('cells as Excel, WPS and LibreOffice write them', () => {
   });
 });
 
+describe('the data validations are skipped unparsed, never more than them', () => {
+  test('a comment or processing instruction holding "<dataValidations" before the cells: the sheet is read whole', async () => {
+    const lv = at(extraRows, 'level');
+    for (const trap of ['<!-- <dataValidations> -->', '<?trap <dataValidations ?>']) {
+      const bytes = patchPart(rawCells({ [`G${lv}`]: `<c r="G${lv}" t="inlineStr"><is><t>省级</t></is></c>` }), { sheet: '评分项' }, (xml) => {
+        expect(xml).toContain('</dataValidations>');
+        return xml.replace('<sheetData>', `${trap}<sheetData>`);
+      });
+      expect((await parseExtra(bytes)).part.values).toEqual({ level: '省级' });
+    }
+  });
+});
+
 describe('a LibreOffice re-save of a filled template', () => {
   const rs = engine.compile(registerRuleset as unknown as Ruleset);
   const unit = { id: 'yanta', name: '雁塔区', kind: 'district' };
