@@ -130,11 +130,6 @@ export class SheetCell {
   get master(): SheetCell {
     return this.mergeMaster ?? this;
   }
-
-  /** @internal */
-  get empty(): boolean {
-    return this.kind === Kind.Null;
-  }
 }
 
 /** One row of a sheet. */
