@@ -1,11 +1,12 @@
 /**
- * Checks on the raw bytes of an uploaded workbook, before any spreadsheet library sees them:
- * the file size, what kind of file it is (zip, OLE2, PDF, text…), the zip's central directory
- * and declared sizes, and a capped inflation of every entry, so that a zip bomb whose headers
- * lie is refused after inflating at most the cap, in small pieces.
+ * Checks on the raw bytes of an uploaded workbook, and its one inflation: the file size, what
+ * kind of file it is (zip, OLE2, PDF, text…), the zip's central directory and declared sizes,
+ * and a capped inflation of every entry, so that a zip bomb whose headers lie is refused after
+ * inflating at most the cap. The entries inflated here are the ones the reader parses: nothing
+ * is inflated twice.
  * @module
  */
-import { Inflate } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 
 /** Size limits for one workbook. */
 export interface WorkbookLimits {
@@ -97,11 +98,15 @@ interface Entry {
 const TRUNCATED = 'ZIP 文件不完整（可能在下载、复制或上传时被截断），无法读取；请重新保存并提交完整的 .xlsx 文件';
 const ENCRYPTED = '工作簿设置了打开密码（已加密），无法读取；请在 Excel 或 WPS 中清除打开密码后另存为 .xlsx 再提交';
 
+/** Largest output of deflate per compressed byte (its maximum ratio is about 1032:1), with slack. */
+const MAX_RATIO = 1032;
+
 /**
- * Check the bytes of one workbook. Returns nothing when they are a plausible, unencrypted,
- * macro-free .xlsx within the limits; else the problem. Never inflates more than the cap.
+ * Check the bytes of one workbook and inflate its entries once. Returns the entries (name →
+ * bytes) when they are a plausible, unencrypted, macro-free .xlsx within the limits; else the
+ * problem. Never inflates more than the cap.
  */
-export function inspectContainer(bytes: Uint8Array, limits: Required<WorkbookLimits>): ContainerProblem | undefined {
+export function openContainer(bytes: Uint8Array, limits: Required<WorkbookLimits>): ContainerProblem | Map<string, Uint8Array> {
   if (bytes.length === 0) return new ContainerProblem('empty', '文件是空的（0 字节）');
   if (bytes.length > limits.maxFileBytes) {
     return new ContainerProblem('too-large', `文件大小 ${mb(bytes.length)} MB（${bytes.length} 字节）超过上限 ${mb(limits.maxFileBytes)} MB（${limits.maxFileBytes} 字节）`);
@@ -201,6 +206,7 @@ export function inspectContainer(bytes: Uint8Array, limits: Required<WorkbookLim
   // Inflate every entry under one running cap: the declared sizes may lie.
   let total = 0;
   let contentTypes = '';
+  const out = new Map<string, Uint8Array>();
   for (const e of entries) {
     const o = e.localOffset;
     if (o + 30 > bytes.length) return new ContainerProblem('truncated', TRUNCATED);
@@ -208,7 +214,18 @@ export function inspectContainer(bytes: Uint8Array, limits: Required<WorkbookLim
     const start = o + 30 + u16(o + 26) + u16(o + 28);
     const end = start + e.compressedSize;
     if (end > bytes.length) return new ContainerProblem('truncated', TRUNCATED);
-    const keep = e.name === '[Content_Types].xml';
+    if (e.method === 8 && e.compressedSize * MAX_RATIO <= limits.maxUncompressedBytes - total) {
+      // Fast path, in one piece: even a lying entry cannot inflate past the cap here. Anything
+      // unexpected (more or less than declared, a corrupt stream) is redone below, in pieces,
+      // so that its error is the one the careful path gives.
+      const fast = inflateWhole(bytes.subarray(start, end), Math.min(e.size, e.compressedSize * MAX_RATIO + 1024));
+      if (fast !== undefined && fast.length === e.size) {
+        total += fast.length;
+        out.set(e.name, fast);
+        if (e.name === '[Content_Types].xml') contentTypes = decoder.decode(fast.subarray(0, 1024 * 1024));
+        continue;
+      }
+    }
     const kept: Uint8Array[] = [];
     let produced = 0;
     const over = () =>
@@ -225,7 +242,7 @@ export function inspectContainer(bytes: Uint8Array, limits: Required<WorkbookLim
       produced = e.compressedSize;
       total += produced;
       if (total > limits.maxUncompressedBytes) return over();
-      if (keep) kept.push(bytes.subarray(start, end));
+      kept.push(bytes.subarray(start, end));
     } else if (e.method === 8) {
       let problem: ContainerProblem | undefined;
       const inflater = new Inflate((chunk) => {
@@ -236,7 +253,7 @@ export function inspectContainer(bytes: Uint8Array, limits: Required<WorkbookLim
         if (produced > e.size) problem = lying();
         else if (total > limits.maxUncompressedBytes) problem = over();
         if (problem !== undefined) throw problem;
-        if (keep && produced <= 1024 * 1024) kept.push(chunk.slice());
+        kept.push(chunk.slice());
       });
       try {
         if (start === end) inflater.push(new Uint8Array(0), true);
@@ -256,12 +273,27 @@ export function inspectContainer(bytes: Uint8Array, limits: Required<WorkbookLim
         ? lying()
         : new ContainerProblem('corrupt', `ZIP 文件已损坏（条目 ${e.name} 解压后为 ${produced} 字节，文件头记录为 ${e.size} 字节），无法读取`);
     }
-    if (keep) contentTypes = decoder.decode(concat(kept));
+    const whole = concat(kept);
+    out.set(e.name, whole);
+    if (e.name === '[Content_Types].xml') contentTypes = decoder.decode(whole.subarray(0, 1024 * 1024));
   }
   if (/application\/vnd\.ms-excel\.(sheet|template)\.macroEnabled/i.test(contentTypes) || /vbaProject/i.test(contentTypes)) {
     return new ContainerProblem('macro', '这是启用宏的工作簿（.xlsm），出于安全原因不予读取；请在 Excel 或 WPS 中另存为不含宏的 Excel 工作簿（.xlsx）后再提交');
   }
-  return undefined;
+  return out;
+}
+
+/**
+ * Inflate a whole deflate stream into a buffer one byte larger than `size`: the bytes when the
+ * stream fits, else undefined (too large: the output filled the buffer, or fflate refused).
+ */
+function inflateWhole(data: Uint8Array, size: number): Uint8Array | undefined {
+  try {
+    const got = inflateSync(data, { out: new Uint8Array(size + 1) });
+    return got.length > size ? undefined : got;
+  } catch {
+    return undefined;
+  }
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -2,8 +2,6 @@
  * Reading filled workbooks back into evidence, every row accounted for.
  * @module
  */
-import ExcelJS from 'exceljs';
-import type { Cell, Workbook, Worksheet } from 'exceljs';
 import {
   EvidenceError,
   mergeEvidence,
@@ -19,7 +17,8 @@ import {
   type Issue,
   type Unit,
 } from '@safecity/engine';
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UNCOMPRESSED_BYTES, inspectContainer, type WorkbookLimits } from './container.js';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UNCOMPRESSED_BYTES, openContainer, ContainerProblem, type WorkbookLimits } from './container.js';
+import { readXlsx, type Book as Workbook, type Sheet as Worksheet, type SheetCell as Cell } from './xlsx.js';
 import {
   COL,
   FORMAT,
@@ -289,12 +288,13 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
     maxFileBytes: options.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     maxUncompressedBytes: options.limits?.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
   };
-  const problem = inspectContainer(input, limits);
-  if (problem !== undefined) fail(file, problem.message);
+  const entries = openContainer(input, limits);
+  if (entries instanceof ContainerProblem) fail(file, entries.message);
 
-  const wb = new ExcelJS.Workbook();
+  let wb: Workbook;
   try {
-    await wb.xlsx.load(Buffer.from(input.buffer, input.byteOffset, input.byteLength) as unknown as ArrayBuffer);
+    // The sheets the reader reads, parsed now, so that a broken one is reported as such.
+    wb = readXlsx(entries, [META_SHEET, ITEM_SHEET, GENERAL_SHEET, REGISTER_SHEET]);
   } catch (err) {
     fail(file, `工作簿已损坏，无法读取（${err instanceof Error ? err.message : String(err)}）；请用 Excel 或 WPS 打开后重新保存为 .xlsx`);
   }

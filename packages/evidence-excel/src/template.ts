@@ -4,7 +4,6 @@
  * ranges Excel rejects).
  * @module
  */
-import ExcelJS from 'exceljs';
 import type { Borders, Cell, DataValidation, Fill, Worksheet } from 'exceljs';
 import { EvidenceError, documentsFromRegister, takesRegister, type CompiledRuleset, type DocumentEntry, type EvidenceField, type FieldValue, type Unit, type UnitEvidence } from '@safecity/engine';
 import {
@@ -516,6 +515,8 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
   const regRows = planRegister(ruleset, plan);
   const regFill = registerFill(regRows, plan, evidence);
   const extraRows = Math.max(Math.min(Math.max(0, Math.floor(options.registerRows ?? REGISTER_EXTRA_ROWS)), 500), regFill.extra.length);
+  // exceljs is loaded only to write a template: reading workbooks does without it.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = '@safecity/evidence-excel';
   wb.title = `${unit.name} · ${ruleset.title.zh}`;
