@@ -49,6 +49,14 @@ describe('one module format', () => {
     expect(result).toEqual({ id: 'xian-2022/district', units: 48 });
   });
 
+  it.runIf(built)('the built module imports no Node built-in and constructs no function from a string', () => {
+    const dist = readFileSync(new URL('../dist/index.js', import.meta.url), 'utf8');
+    expect(dist).not.toMatch(/from\s*["']node:|require\(|\beval\(|\bnew\s*\(?\s*(?:globalThis\s*\.\s*)?Function\b/);
+    // Only its declared dependencies, none of them ajv (precompiled away).
+    const imported = [...dist.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imported.filter((m) => /^(ajv|ajv-formats|crypto|node:)/.test(m ?? ''))).toEqual([]);
+  });
+
   it('every library package declares ESM only: exports with types + default, no .cjs', () => {
     const root = new URL('../../../', import.meta.url);
     const manifests = ['packages/engine', 'packages/evidence-json', 'packages/evidence-excel', 'packages/report', 'packages/cli', 'rulesets/xian-2022', 'rulesets/xian-2023-example'];
