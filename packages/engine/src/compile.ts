@@ -3,7 +3,7 @@
  * reporting every problem at once with its JSON pointer; then build the closures that score.
  * @module
  */
-import type { Ajv, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { RulesetError, ptr, type Issue } from './errors.js';
 import { ajvIssues, shown } from './ajv-issues.js';
 import type { LogicCompiler, LogicFn } from './logic/types.js';
@@ -15,13 +15,14 @@ import { PLACEHOLDER, pick, templateParams, type Lang, type LocalText } from './
 import { contentHash } from './hash.js';
 import { kernelOf, type FieldKernel, type FieldText } from './kernel.js';
 import { rectificationIssues } from './rectification.js';
+import type { Validator } from './validators/index.js';
 
 /** What the compiler needs from an engine. */
 export interface CompilerParts {
-  ajv: Ajv;
-  validateRuleset: ValidateFunction;
+  validateRuleset: Validator;
   methods: ReadonlyMap<string, ScoringMethod>;
-  paramValidators: ReadonlyMap<string, ValidateFunction>;
+  /** By method name: precompiled for the built-ins' params, interpreted for a plugin's. */
+  paramValidators: ReadonlyMap<string, Validator>;
   mergePolicies: ReadonlyMap<string, MergePolicy>;
   logic: LogicCompiler;
 }

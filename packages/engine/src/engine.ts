@@ -3,13 +3,12 @@
  * two engines never see each other's methods, operators or policies.
  * @module
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { LogicError, PluginError, RulesetError, type Issue } from './errors.js';
 import { compileModel, type CompiledItem, type CompiledModel } from './compile.js';
 import { createLogicCompiler } from './logic/index.js';
 import type { LogicFn, LogicOperator } from './logic/types.js';
-import { FindingsSchema, RulesetPatchSchema, RulesetSchema, type EvidenceField, type Rectification, type Ruleset, type RulesetRef, type UnitEvidence, type Unit } from './model.js';
+import { type EvidenceField, type Rectification, type Ruleset, type RulesetRef, type UnitEvidence, type Unit } from './model.js';
 import { isPatch, resolveRuleset, type Migration, type Resolved, type ResolveOptions } from './edition/resolve.js';
 import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
 import { builtinMethods } from './methods/builtins.js';
@@ -17,10 +16,9 @@ import { builtinMergePolicies } from './merge.js';
 import { evaluateUnit, scoreUnit, type ScoreOptions } from './score.js';
 import type { Evaluation, ScoreCard } from './scorecard.js';
 import { fromMilli } from './points.js';
+import { paramsValidator, validateFindings, validatePatch, validateRuleset, type Validator } from './validators/index.js';
 import { itemRectifications } from './rectification.js';
 import type { LocalText } from './text.js';
-
-const addFormats = addFormatsModule.default;
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -188,17 +186,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
   if (issues.length > 0) throw new PluginError(issues);
 
   const logic = createLogicCompiler(Object.fromEntries(tables.operators) as Record<string, LogicOperator>);
-  // One ajv per engine: schemas of one engine's methods never leak into another's.
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  addFormats(ajv);
-  const validateRuleset = ajv.compile(RulesetSchema);
-  const validatePatch = ajv.compile(RulesetPatchSchema);
-  const validateFindings = ajv.compile(FindingsSchema);
+  // No code is generated here (a strict Content-Security-Policy forbids it, and it cost
+  // 160–325 ms): the engine's own schemas and the built-in methods' params are checked by
+  // validators precompiled at build time; a plugin method's params, by TypeBox's interpreter.
+  // Validators are per schema, so one engine's methods never leak into another's.
   const methods = tables.methods as Map<string, ScoringMethod>;
-  const paramValidators = new Map<string, ValidateFunction>();
-  for (const [name, m] of methods) paramValidators.set(name, ajv.compile(m.params));
+  const paramValidators = new Map<string, Validator>();
+  for (const [name, m] of methods) paramValidators.set(name, paramsValidator(m));
+  // score.ts types the findings check as ajv's function; it only calls it and reads `errors`.
+  const checkFindings = validateFindings as ValidateFunction;
   const parts = {
-    ajv,
     validateRuleset,
     methods,
     paramValidators,
@@ -208,7 +205,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   const engine: Engine = {
     compile(json, options = {}) {
-      if (!isPatch(json)) return wrap(compileModel(json, parts), validateFindings, undefined, undefined);
+      if (!isPatch(json)) return wrap(compileModel(json, parts), checkFindings, undefined, undefined);
       const resolved = resolveRuleset(json, { validateRuleset, validatePatch }, options);
       let model: CompiledModel;
       try {
@@ -219,7 +216,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const issues = e.issues.map(resolved.remap).filter((i) => !seen.has(i.path + '\u0000' + i.message) && seen.add(i.path + '\u0000' + i.message));
         throw new RulesetError(issues);
       }
-      return wrap(model, validateFindings, resolved.extends, resolved.migration);
+      return wrap(model, checkFindings, resolved.extends, resolved.migration);
     },
     resolve(json, options = {}) {
       return resolveRuleset(json, { validateRuleset, validatePatch }, options);

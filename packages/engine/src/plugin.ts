@@ -83,7 +83,7 @@ export interface ScoringMethod<P = any, Prepared = P> {
     /** The grades an assessor may give (methods scored by an expert grade). */
     grades?(params: P): readonly string[];
   };
-  /** TypeBox schema of the params (checked with ajv at compile time). */
+  /** TypeBox schema of the params (checked at compile time by TypeBox's interpreter: no code is generated). */
   params: TSchema;
   /** Messages by id. */
   messages: Readonly<Record<string, MethodMessage>>;

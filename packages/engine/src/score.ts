@@ -16,8 +16,7 @@ import type { FieldValue, Finding, UnitEvidence } from './model.js';
 import type { DeductionDraft, ScoreContext } from './plugin.js';
 import { fromMilli, toMilli, hasAtMostThreeDecimals, roundToMilli, mulDivRound } from './points.js';
 import { format, pick, type Lang, type LocalText } from './text.js';
-import { createHash } from 'node:crypto';
-import { contentHash, stableJson } from './hash.js';
+import { contentHash, sha256Hex, stableJson } from './hash.js';
 import { truthy } from './logic/runtime.js';
 import type { Deduction, Evaluation, ScoreCard, ScoreNode, VetoResult } from './scorecard.js';
 import { documentsFromRegister, lacksText, missingDocumentText, takesRegister } from './register.js';
@@ -399,7 +398,7 @@ function evidenceHash(model: CompiledModel, evidence: UnitEvidence, given: reado
   const fs = plainJson(findings, 1);
   if (s === null || u === null || fs === null) return general();
   const json = `{"evidence":{"sources":${s},"unit":${u},"values":${v}},"findings":${fs}}`;
-  return 'sha256:' + createHash('sha256').update(json, 'utf8').digest('hex');
+  return 'sha256:' + sha256Hex(json);
 }
 
 

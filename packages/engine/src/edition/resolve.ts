@@ -4,10 +4,10 @@
  * (migration), and a way to point every later problem back at the file the author wrote.
  * @module
  */
-import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
 import { RulesetError, ptr, type Issue } from '../errors.js';
 import { ajvIssues, shown } from '../ajv-issues.js';
+import type { Validator } from '../validators/index.js';
 import type { EvidenceField, LocalTextJson, Node, Ruleset, RulesetPatch, RulesetRef, PatchOp } from '../model.js';
 
 /** Where `compile` finds the editions a patch extends. */
@@ -53,8 +53,8 @@ export interface Resolved {
 
 /** What resolution needs from an engine. */
 export interface ResolveParts {
-  validateRuleset: ValidateFunction;
-  validatePatch: ValidateFunction;
+  validateRuleset: Validator;
+  validatePatch: Validator;
 }
 
 const keyOf = (r: RulesetRef): string => `${r.id}@${r.version}`;
