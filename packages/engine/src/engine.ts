@@ -76,7 +76,11 @@ export interface CompiledRuleset {
   readonly items: readonly ItemSummary[];
   /** Declared fields no item is scored on or conditioned by (e.g. those only vetoes read). */
   readonly generalFields: readonly string[];
-  /** The ruleset as scored (frozen): as given, or, for a patch, the whole ruleset it resolves to. */
+  /**
+   * The ruleset as scored (frozen): as given, or, for a patch, the whole ruleset it resolves to.
+   * The frozen copy is taken when first read (the compiled ruleset reads the object given to
+   * `compile` as it was then: do not change it afterwards).
+   */
   readonly source: Readonly<Ruleset>;
   /** The edition this one extends (its `extends`), or undefined for a whole ruleset. */
   readonly extends: RulesetRef | undefined;
@@ -295,7 +299,9 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
   const partnerSummary = new Map(model.items.filter((i) => i.partner !== undefined).map((i) => [i.id, summary(i.partner as CompiledItem, rectification)]));
   // Every field an item reads (in any role) or its applicability condition reads.
   const read = new Set(model.items.flatMap((i) => [...i.fields, ...(i.partner?.fields ?? []), ...(i.applicability?.fields ?? [])]));
-  const source = deepFreeze(structuredClone(model.json));
+  // The frozen copy is made when first read: cloning and freezing a large ruleset costs more
+  // than compiling it, and scoring never reads it.
+  let source: Readonly<Ruleset> | undefined;
   return Object.freeze({
     id: model.json.id,
     version: model.json.version,
@@ -310,7 +316,9 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
     generalFields: Object.freeze(
       model.json.fields.map((f) => f.name).filter((n) => !read.has(n)),
     ),
-    source,
+    get source() {
+      return (source ??= deepFreeze(structuredClone(model.json)));
+    },
     extends: base,
     migration: migration === undefined ? undefined : deepFreeze(migration),
     itemsFor(unit: Pick<Unit, 'id' | 'kind'>) {
