@@ -179,15 +179,6 @@ export interface CompiledModel {
   readonly emptyValues: readonly unknown[];
   /** Each declared field's title and unit for explanations, by index. */
   readonly fieldTexts: readonly FieldText[];
-  /** `logicFields` as indexes into `fieldNames`. */
-  readonly logicFieldIndexes: readonly number[];
-  /**
-   * `{ unit, …logicFields }`, every value undefined: a unit's JsonLogic data is a copy with
-   * the values set. Made by `JSON.parse`, so V8 keeps it (and its copies) in fast mode, where
-   * reading a field is a load at a fixed offset. A field whose value is undefined reads as one
-   * not there (`var` gives its default, `missing` lists it), and no rule sees the object itself.
-   */
-  readonly logicTemplate: Readonly<Record<string, unknown>>;
   /** Every group (tree and bonus), children before their parent. */
   readonly groups: readonly CompiledGroup[];
   /** The scoring plan `evaluate` runs: the tree as flat arrays. */
@@ -295,14 +286,6 @@ function fieldKind(f: EvidenceField): number {
     default:
       return FIELD_OTHER;
   }
-}
-
-function logicTemplate(fields: readonly string[]): Record<string, unknown> {
-  const keys: Record<string, null> = { unit: null };
-  for (const f of fields) keys[f] = null;
-  const t = JSON.parse(JSON.stringify(keys)) as Record<string, unknown>;
-  for (const k of Object.keys(t)) t[k] = undefined;
-  return t;
 }
 
 /** The same text as an internalised string (a property key), so equal names are one string. */
@@ -495,7 +478,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
   const logicFields = new Set<string>();
 
   const checkLogic = (rule: unknown, at: string): { fn: LogicFn; vars: string[] } => {
-    const r = parts.logic.compile(rule, at);
+    const r = parts.logic.compile(rule, at, fieldIndex);
     issues.push(...r.issues);
     for (const p of r.dynamicVars) issues.push({ path: p, message: 'a computed var path cannot be checked; name an evidence field' });
     const vars: string[] = [];
@@ -873,8 +856,6 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       if (f.count !== undefined) t.count = f.count;
       return t;
     }),
-    logicFieldIndexes: [...logicFields].map((f) => fieldIndex.get(f) as number),
-    logicTemplate: logicTemplate([...logicFields]),
     groups,
     plan: scoringPlan(items, groups, tree, bonus?.items ?? []),
     coverage: compiledCoverage(rs, items, groups),

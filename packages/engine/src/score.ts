@@ -11,7 +11,7 @@ import { KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, K
 import { perFindingDeduct, perMissingDeduct, presenceDeduct, rateDeduct, thresholdDeduct, tiersDeduct } from './methods/builtins.js';
 import type { CompiledItem, CompiledModel, CompiledNode, CompiledVeto, ItemText, Template } from './compile.js';
 import type { FieldKernel, FieldText } from './kernel.js';
-import type { LogicFn } from './logic/types.js';
+import type { LogicFn, LogicFrame } from './logic/types.js';
 import type { FieldValue, Finding, UnitEvidence } from './model.js';
 import type { DeductionDraft, ScoreContext } from './plugin.js';
 import { fromMilli, toMilli, hasAtMostThreeDecimals, roundToMilli, mulDivRound } from './points.js';
@@ -414,6 +414,14 @@ function evidenceHash(model: CompiledModel, evidence: UnitEvidence, given: reado
 // Items with findings, a plugin's method or a plugin's merge policy are scored the general way
 // (a context, deduction drafts, the merge policy) and their results kept as they are.
 
+/** What a unit's JsonLogic reads (see \`LogicFrame\`): one shape, so every slot read is monomorphic. */
+class Frame implements LogicFrame {
+  constructor(
+    readonly values: readonly unknown[],
+    readonly data: { readonly unit: { readonly id: string; readonly name: string; readonly kind: string } },
+  ) {}
+}
+
 /** An item's number in the per-unit array when it is not applicable. */
 const NOT_APPLICABLE = -1;
 /** An item's number when none of its fields was reported (it loses its max: 未提供佐证材料). */
@@ -552,7 +560,7 @@ class UnitEvaluation implements Evaluation {
   private coverageMax = 0;
   /** The vetoes that fired, in ruleset order. */
   private fired: CompiledVeto[] | undefined = undefined;
-  private logic: Record<string, unknown> | undefined = undefined;
+  private logic: Frame | undefined = undefined;
   private scorer: ((item: CompiledItem, f: ItemFindings | undefined) => ItemResult) | undefined = undefined;
   private hash: string | undefined = undefined;
 
@@ -576,26 +584,12 @@ class UnitEvaluation implements Evaluation {
     return hasOwn.call(values, name) ? values[name] : undefined;
   }
 
-  /** Data JsonLogic sees: the unit, and every reported field JsonLogic reads (built once, when first read). */
-  private logicData(): Record<string, unknown> {
-    let data = this.logic;
-    if (data === undefined) {
-      // A copy of the template (every field undefined: not reported); field names are
-      // declared, never "unit" nor a property of Object.prototype, so every key is an own
-      // data property already and no assignment can reach a prototype setter.
-      data = { ...this.model.logicTemplate };
-      data['unit'] = { id: this.unit.id, name: this.unit.name, kind: this.unit.kind };
-      const idx = this.model.logicFieldIndexes;
-      const names = this.model.fieldNames;
-      const vals = this.vals;
-      for (let k = 0; k < idx.length; k++) {
-        const i = idx[k] as number;
-        const v = vals[i];
-        if (v !== undefined && v !== null) data[names[i] as string] = v;
-      }
-      this.logic = data;
-    }
-    return data;
+  /**
+   * What JsonLogic reads (rules are compiled with slots): the values by field index, and the
+   * unit under \`data\` (a copy: a custom operator given it cannot change the card). Made once.
+   */
+  private logicData(): Frame {
+    return (this.logic ??= new Frame(this.vals, { unit: { id: this.unit.id, name: this.unit.name, kind: this.unit.kind } }));
   }
 
   private applies(item: CompiledItem): boolean {
@@ -1057,7 +1051,7 @@ function logicEarned(item: CompiledItem, out: unknown): number {
 function generalScorer(
   model: CompiledModel,
   evidence: UnitEvidence,
-  logicData: () => Record<string, unknown>,
+  logicData: () => Frame,
 ): (item: CompiledItem, f: ItemFindings | undefined) => ItemResult {
   const values = evidence.values;
   let current: CompiledItem | undefined;
@@ -1136,8 +1130,13 @@ function generalScorer(
     } else if (item.logic !== undefined) {
       let data = logicData();
       if (rejectedFields !== undefined) {
-        const rejected = rejectedFields;
-        data = Object.fromEntries(Object.entries(data).filter(([k]) => !rejected.has(k)));
+        // A rejected field reads as not reported.
+        const values = Array.from(data.values);
+        for (const name of rejectedFields) {
+          const i = model.fieldIndex.get(name);
+          if (i !== undefined) values[i] = undefined;
+        }
+        data = new Frame(values, data.data);
       }
       const earned = logicEarned(item, item.logic(data));
       if (earned < item.max) {
