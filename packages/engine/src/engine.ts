@@ -14,7 +14,7 @@ import { isPatch, resolveRuleset, type Migration, type Resolved, type ResolveOpt
 import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
 import { builtinMethods } from './methods/builtins.js';
 import { builtinMergePolicies } from './merge.js';
-import { evaluateUnit, scoreUnit, type ScoreOptions } from './score.js';
+import { checkUnitEvidence, evaluateUnit, scoreUnit, type ScoreOptions } from './score.js';
 import type { Evaluation, ScoreCard } from './scorecard.js';
 import { fromMilli } from './points.js';
 import { itemRectifications } from './rectification.js';
@@ -97,12 +97,23 @@ export interface CompiledRuleset {
   /** Score one unit's evidence. Throws EvidenceError listing every problem of the input. */
   score(evidence: UnitEvidence, options?: ScoreOptions): ScoreCard;
   /**
+   * Check one unit's evidence once, as `score` does (throws EvidenceError listing every problem),
+   * and return a deeply frozen copy that this ruleset's `score` and `evaluate` trust without
+   * checking it again: for an adapter that hands the same evidence to scoring more than once,
+   * or checks it where it is read. The card is the same as for the evidence given.
+   */
+  checkEvidence(evidence: unknown): CheckedEvidence;
+  /**
    * Score one unit's evidence with every explanation recorded as data, rendered only when
    * asked: `evaluate(e, o).toScoreCard(lang)` is the card `score(e, { ...o, lang })` gives.
    * Throws EvidenceError, as `score` does. `options.lang` is `toScoreCard`'s default language.
    */
   evaluate(evidence: UnitEvidence, options?: ScoreOptions): Evaluation;
 }
+
+declare const checkedBrand: unique symbol;
+/** Unit evidence a compiled ruleset has checked and frozen (`checkEvidence`). */
+export type CheckedEvidence = Readonly<UnitEvidence> & { readonly [checkedBrand]: true };
 
 /** Options of `engine.compile`: where the editions a ruleset extends come from. */
 export type CompileOptions = ResolveOptions;
@@ -302,6 +313,8 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
   // The frozen copy is made when first read: cloning and freezing a large ruleset costs more
   // than compiling it, and scoring never reads it.
   let source: Readonly<Ruleset> | undefined;
+  // Evidence this ruleset checked and froze → its values by field index.
+  const checked = new WeakMap<object, unknown[]>();
   return Object.freeze({
     id: model.json.id,
     version: model.json.version,
@@ -333,10 +346,13 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
         .map((i) => (i.partners?.has(unit.id) === true ? (partnerSummary.get(i.id) as ItemSummary) : (byId.get(i.id) as ItemSummary)));
     },
     score(evidence: UnitEvidence, options: ScoreOptions = {}) {
-      return scoreUnit(model, evidence, options, validateFindings);
+      return scoreUnit(model, evidence, options, validateFindings, checked);
     },
     evaluate(evidence: UnitEvidence, options: ScoreOptions = {}) {
-      return evaluateUnit(model, evidence, options, validateFindings);
+      return evaluateUnit(model, evidence, options, validateFindings, checked);
+    },
+    checkEvidence(evidence: unknown) {
+      return checkUnitEvidence(model, evidence, checked) as CheckedEvidence;
     },
   });
 }

@@ -12,7 +12,7 @@
  * ```
  * @packageDocumentation
  */
-export { createEngine, type Engine, type EngineOptions, type CompileOptions, type CompiledRuleset, type ItemSummary } from './engine.js';
+export { createEngine, type Engine, type EngineOptions, type CompileOptions, type CompiledRuleset, type CheckedEvidence, type ItemSummary } from './engine.js';
 export {
   diffRulesets,
   diffMarkdown,

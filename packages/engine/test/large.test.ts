@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/index.js';
-import { generateRuleset } from './generate-ruleset.js';
+import { generateRuleset, generateValues } from './generate-ruleset.js';
 
 // Compiling must stay linear in the ruleset's size: a generated 15,000-item ruleset compiles
 // (its figures are in the bench, not here: no test asserts wall-clock time).
@@ -28,6 +28,19 @@ describe('a large generated ruleset', () => {
     expect(leaves.filter((l) => !l.applicable)).toHaveLength(zero);
     expect(zero).toBeGreaterThan(0);
   }, 120_000);
+
+  it('scores the same totals written entirely in JsonLogic as with the built-in methods', () => {
+    const engine = createEngine();
+    const methods = engine.compile(generateRuleset(120, 5).ruleset);
+    const logic = engine.compile(generateRuleset(120, 5, { logic: true }).ruleset);
+    expect(logic.items.every((i) => i.method === 'logic')).toBe(true);
+    for (let u = 0; u < 12; u++) {
+      const evidence = { unit: { id: `u${u}`, name: `单位${u}`, kind: 'district' }, values: generateValues(120, 5, u) };
+      const a = methods.evaluate(evidence);
+      const b = logic.evaluate(evidence);
+      expect([b.total, b.max]).toEqual([a.total, a.max]);
+    }
+  });
 
   it('is the same ruleset for the same seed, and another for another seed', () => {
     expect(generateRuleset(60, 3)).toEqual(generateRuleset(60, 3));
