@@ -13,7 +13,8 @@ import { builtinMergePolicies } from './merge.js';
 import { hasAtMostThreeDecimals, toMilli, fromMilli } from './points.js';
 import { PLACEHOLDER, pick, templateParams, type Lang, type LocalText } from './text.js';
 import { contentHash } from './hash.js';
-import { kernelOf, type FieldKernel, type FieldText } from './kernel.js';
+import type { FieldKernel, FieldText } from './kernel.js';
+import { BUILTIN_KERNELS } from './methods/builtins.js';
 import { rectificationIssues } from './rectification.js';
 
 /** What the compiler needs from an engine. */
@@ -83,7 +84,7 @@ export interface CompiledItem {
   readonly text: { readonly zh: ItemText; readonly en: ItemText };
   /** `fields` as indexes into `CompiledModel.fieldNames`. */
   readonly fieldIndexes: readonly number[];
-  /** A built-in single-field method's kernel (see kernel.ts): scored without a context, explained at render. */
+  /** The method's kernel (see kernel.ts), when it is scored by one: without a context, explained at render. */
   readonly kernel: FieldKernel | undefined;
   /** Whether the merge policy is a built-in one (with no findings it gives the rule deductions as they are). */
   readonly builtinMerge: boolean;
@@ -233,7 +234,7 @@ function scoringPlan(items: readonly CompiledItem[], groups: readonly CompiledGr
     if (item.partner !== undefined) o = PLAN_ROLE;
     else if (item.builtinMerge) {
       if (item.kernel !== undefined) {
-        o = item.kernel.id >= 1 && item.kernel.id <= 6 ? item.kernel.id : PLAN_KERNEL;
+        o = BUILTIN_KERNELS.get(item.kernel.deduct) ?? PLAN_KERNEL;
         field[i] = item.fieldIndexes[0] as number;
       } else if (item.logic !== undefined) o = PLAN_LOGIC;
     }
@@ -592,6 +593,9 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
             const v = (params as Record<string, unknown>)[k];
             if (typeof v === 'number') checkPoints(v, `${sAt}/params/${k}`, issues);
           }
+          if (method.score === undefined && itemFields.length !== 1) {
+            issues.push({ path: `${sAt}/method`, message: `method "${scoring.method}" scores one field (its kernel), but its params name ${itemFields.length}` });
+          }
           prepared = method.prepare ? method.prepare(params, info) : params;
           const g = method.meta.grades?.(params);
           if (g !== undefined) grades = new Set(g);
@@ -650,7 +654,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
         zh: itemText(messages, spec.suggestion, 'zh', templates),
         en: itemText(messages, spec.suggestion, 'en', templates),
       },
-      kernel: method !== undefined && itemFields.length === 1 ? kernelOf(method) : undefined,
+      kernel: method !== undefined && method.score === undefined && itemFields.length === 1 ? method.kernel : undefined,
       fieldIndexes: itemFields.map((f) => fieldIndex.get(f) as number),
     };
   };

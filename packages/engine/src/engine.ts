@@ -12,6 +12,7 @@ import type { LogicFn, LogicOperator } from './logic/types.js';
 import { FindingsSchema, RulesetPatchSchema, RulesetSchema, type EvidenceField, type Rectification, type Ruleset, type RulesetRef, type UnitEvidence, type Unit } from './model.js';
 import { isPatch, resolveRuleset, type Migration, type Resolved, type ResolveOptions } from './edition/resolve.js';
 import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
+import type { FieldKernel } from './kernel.js';
 import { builtinMethods } from './methods/builtins.js';
 import { builtinMergePolicies } from './merge.js';
 import { checkUnitEvidence, evaluateUnit, scoreUnit, type ScoreOptions } from './score.js';
@@ -188,8 +189,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }
         if (kind === 'methods') {
           const m = part as ScoringMethod;
-          if (m === null || typeof m !== 'object' || typeof m.score !== 'function' || typeof m.meta?.fields !== 'function' || m.params === undefined || m.messages === undefined) {
-            issues.push({ path: `${at}/${kind}/${name}`, message: 'a scoring method is { meta: { description, monotonic, fields }, params, messages, score }' });
+          const k = m?.kernel as Partial<FieldKernel> | undefined;
+          const kernelOk = k !== undefined && k !== null && typeof k === 'object' && typeof k.deduct === 'function' && typeof k.explain === 'function' && typeof k.messageId === 'string';
+          if (m === null || typeof m !== 'object' || (typeof m.score !== 'function' && !kernelOk) || typeof m.meta?.fields !== 'function' || m.params === undefined || m.messages === undefined) {
+            issues.push({ path: `${at}/${kind}/${name}`, message: 'a scoring method is { meta: { description, monotonic, fields }, params, messages, and kernel: { messageId, deduct, explain } or score }' });
             continue;
           }
         }

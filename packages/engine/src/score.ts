@@ -1107,7 +1107,16 @@ function generalScorer(
     } else if (item.method !== undefined) {
       ctx.params = item.prepared;
       ctx.max = item.max;
-      item.method.score(ctx);
+      const m = item.method;
+      if (m.score !== undefined) m.score(ctx);
+      else {
+        // The kernel, the general way: the same points, explained now.
+        const k = m.kernel as FieldKernel;
+        const field = item.fields[0] as string;
+        const v = get(field);
+        const points = k.deduct(item.prepared, v, item.max);
+        if (points > 0) ctx.deduct(k.messageId, points, k.explain(item.prepared, v, item.max, points, ctx.fieldText(field)), [field]);
+      }
     } else if (item.logic !== undefined) {
       let data = logicData();
       if (rejectedFields !== undefined) {
