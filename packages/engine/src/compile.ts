@@ -553,6 +553,17 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     fieldIndexes: number[];
   }
 
+  const ENGINE_MESSAGES_COPY: Record<string, MethodMessage> = { ...ENGINE_MESSAGES };
+  const baseMessages = new Map<ScoringMethod, Record<string, MethodMessage>>();
+  const sharedText = new Map<object, { readonly zh: ItemText; readonly en: ItemText }>();
+  const textOf = (messages: Record<string, MethodMessage>, suggestion: LocalText | undefined): { readonly zh: ItemText; readonly en: ItemText } => {
+    const make = () => ({ zh: itemText(messages, suggestion, 'zh', templates), en: itemText(messages, suggestion, 'en', templates) });
+    if (suggestion !== undefined) return make();
+    let t = sharedText.get(messages);
+    if (t === undefined) sharedText.set(messages, (t = make()));
+    return t;
+  };
+
   const compileVariant = (
     spec: { id: string; scoring?: Node['scoring']; messages?: Node['messages']; suggestion?: LocalText; monotonic?: boolean },
     at: string,
@@ -562,7 +573,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     let method: ScoringMethod | undefined;
     let prepared: unknown;
     let logic: LogicFn | undefined;
-    let messagesBase: Record<string, MethodMessage> = { ...ENGINE_MESSAGES };
+    let messagesBase: Record<string, MethodMessage> = ENGINE_MESSAGES_COPY;
     const itemFields: string[] = [];
     let grades: Set<string> | undefined;
     const sAt = `${at}/scoring`;
@@ -582,7 +593,8 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
         } else {
           const info = { id: spec.id, max };
           for (const i of method.check?.(params, info) ?? []) issues.push({ path: `${sAt}/params${i.path}`, message: i.message });
-          for (const ref of method.meta.fields(params)) {
+          const refs = method.meta.fields(params);
+          for (const ref of refs) {
             const f = fields.get(ref.field);
             if (f === undefined) issues.push({ path: `${sAt}/params${ref.path}`, message: `"${ref.field}" names no declared evidence field` });
             else if (!ref.types.includes(f.type as FieldType)) {
@@ -593,14 +605,16 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
             const v = (params as Record<string, unknown>)[k];
             if (typeof v === 'number') checkPoints(v, `${sAt}/params/${k}`, issues);
           }
-          if (method.score === undefined && itemFields.length !== 1) {
-            issues.push({ path: `${sAt}/method`, message: `method "${scoring.method}" scores one field (its kernel), but its params name ${itemFields.length}` });
+          if (method.score === undefined && refs.length !== 1) {
+            issues.push({ path: `${sAt}/method`, message: `method "${scoring.method}" scores one field (its kernel), but its params name ${refs.length}` });
           }
           prepared = method.prepare ? method.prepare(params, info) : params;
           const g = method.meta.grades?.(params);
           if (g !== undefined) grades = new Set(g);
         }
-        messagesBase = { ...messagesBase, ...method.messages };
+        // One merged table per method, shared by its items (never changed after this).
+        const m = method;
+        messagesBase = baseMessages.get(m) ?? baseMessages.set(m, { ...ENGINE_MESSAGES, ...m.messages }).get(m)!;
       }
     } else {
       if (scoring.params !== undefined) issues.push({ path: `${sAt}/params`, message: '"params" go with "method", not with "logic"' });
@@ -610,7 +624,8 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     }
 
     // Message overrides: known ids, known template params.
-    const messages: Record<string, MethodMessage> = { ...messagesBase };
+    // Without overrides an item shares its method's table (and its split texts, below).
+    const messages: Record<string, MethodMessage> = spec.messages === undefined ? messagesBase : { ...messagesBase };
     for (const [id, o] of Object.entries(spec.messages ?? {})) {
       const base = messagesBase[id];
       const mAt = `${at}/messages/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -650,10 +665,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       messages,
       suggestion: spec.suggestion,
       monotonic: spec.monotonic ?? (method ? method.meta.monotonic : false),
-      text: {
-        zh: itemText(messages, spec.suggestion, 'zh', templates),
-        en: itemText(messages, spec.suggestion, 'en', templates),
-      },
+      text: textOf(messages, spec.suggestion),
       kernel: method !== undefined && method.score === undefined && itemFields.length === 1 ? method.kernel : undefined,
       fieldIndexes: itemFields.map((f) => fieldIndex.get(f) as number),
     };
