@@ -841,9 +841,14 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
   if (issues.length > 0) throw new RulesetError(issues);
 
   const { $schema: _ignored, ...content } = rs;
+  // Hashed when first asked for (the first card, or `hash`): hashing a large ruleset costs more
+  // than compiling it, and linting one never needs it.
+  let hash: string | undefined;
   return {
     json: rs,
-    hash: contentHash(content),
+    get hash() {
+      return (hash ??= contentHash(content));
+    },
     tree,
     bonus,
     items,

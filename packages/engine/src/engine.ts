@@ -66,7 +66,7 @@ export interface CompiledRuleset {
   readonly version: string;
   readonly edition: number;
   readonly title: LocalText;
-  /** Content hash of the ruleset (without `$schema`). */
+  /** Content hash of the ruleset (without `$schema`), computed when first read. */
   readonly hash: string;
   /** Maximum of the base tree (all items applicable). */
   readonly max: number;
@@ -323,7 +323,9 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
     version: model.json.version,
     edition: model.json.edition,
     title: model.json.title,
-    hash: model.hash,
+    get hash() {
+      return model.hash;
+    },
     max: fromMilli(model.max),
     bonusCap: fromMilli(model.bonus?.cap ?? 0),
     unitKinds: Object.freeze(model.json.unitKinds.slice()),
