@@ -38,13 +38,15 @@ const perDayOverdue = defineMethod({
   check: (p, item) => (p.cap !== undefined && toMilli(p.cap) > item.max ? [{ path: '/cap', message: `cap ${p.cap} exceeds the item's max ${fromMilli(item.max)}` }] : []),
   // Once, at compile time: points → integer thousandths.
   prepare: (p, item) => ({ field: p.field, per: toMilli(p.per), cap: p.cap === undefined ? item.max : toMilli(p.cap) }),
-  // Per item, per unit. "Nothing reported" is handled by the engine before this is called.
-  score(ctx) {
-    const { field, per, cap } = ctx.params;
-    const days = ctx.value(field) ?? 0;
-    const points = Math.min(days * per, cap, ctx.max);
-    // data is rendered later, in the language asked for: a { zh, en } value (the field's title) is picked then.
-    if (points > 0) ctx.deduct('overdue', points, { field: ctx.fieldTitle(field), days, per: fromMilli(per), cap: fromMilli(Math.min(cap, ctx.max)), points: fromMilli(points) }, [field]);
+  // One field, at most one deduction: the kernel shape, the one every built-in single-field method
+  // uses. `deduct` gives the points (integer thousandths) per item and unit, and is all that
+  // scoring runs; `explain` gives the message's data only when a card is written. "Nothing
+  // reported" is handled by the engine before `deduct` is called.
+  kernel: {
+    messageId: 'overdue',
+    deduct: ({ per, cap }, days, max) => Math.min((days ?? 0) * per, cap, max),
+    // data is rendered in the language asked for: a { zh, en } value (the field's title) is picked then.
+    explain: ({ per, cap }, days, max, points, field) => ({ field: field.title, days, per: fromMilli(per), cap: fromMilli(Math.min(cap, max)), points: fromMilli(points) }),
   },
 });
 

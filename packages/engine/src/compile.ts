@@ -13,7 +13,8 @@ import { builtinMergePolicies } from './merge.js';
 import { hasAtMostThreeDecimals, toMilli, fromMilli } from './points.js';
 import { PLACEHOLDER, pick, templateParams, type Lang, type LocalText } from './text.js';
 import { contentHash } from './hash.js';
-import { kernelOf, type FieldKernel, type FieldText } from './kernel.js';
+import type { FieldKernel, FieldText } from './kernel.js';
+import { BUILTIN_KERNELS } from './methods/builtins.js';
 import { rectificationIssues } from './rectification.js';
 import type { Validator } from './validators/index.js';
 
@@ -84,7 +85,7 @@ export interface CompiledItem {
   readonly text: { readonly zh: ItemText; readonly en: ItemText };
   /** `fields` as indexes into `CompiledModel.fieldNames`. */
   readonly fieldIndexes: readonly number[];
-  /** A built-in single-field method's kernel (see kernel.ts): scored without a context, explained at render. */
+  /** The method's kernel (see kernel.ts), when it is scored by one: without a context, explained at render. */
   readonly kernel: FieldKernel | undefined;
   /** Whether the merge policy is a built-in one (with no findings it gives the rule deductions as they are). */
   readonly builtinMerge: boolean;
@@ -180,15 +181,6 @@ export interface CompiledModel {
   readonly emptyValues: readonly unknown[];
   /** Each declared field's title and unit for explanations, by index. */
   readonly fieldTexts: readonly FieldText[];
-  /** `logicFields` as indexes into `fieldNames`. */
-  readonly logicFieldIndexes: readonly number[];
-  /**
-   * `{ unit, …logicFields }`, every value undefined: a unit's JsonLogic data is a copy with
-   * the values set. Made by `JSON.parse`, so V8 keeps it (and its copies) in fast mode, where
-   * reading a field is a load at a fixed offset. A field whose value is undefined reads as one
-   * not there (`var` gives its default, `missing` lists it), and no rule sees the object itself.
-   */
-  readonly logicTemplate: Readonly<Record<string, unknown>>;
   /** Every group (tree and bonus), children before their parent. */
   readonly groups: readonly CompiledGroup[];
   /** The scoring plan `evaluate` runs: the tree as flat arrays. */
@@ -243,7 +235,7 @@ function scoringPlan(items: readonly CompiledItem[], groups: readonly CompiledGr
     if (item.partner !== undefined) o = PLAN_ROLE;
     else if (item.builtinMerge) {
       if (item.kernel !== undefined) {
-        o = item.kernel.id >= 1 && item.kernel.id <= 6 ? item.kernel.id : PLAN_KERNEL;
+        o = BUILTIN_KERNELS.get(item.kernel.deduct) ?? PLAN_KERNEL;
         field[i] = item.fieldIndexes[0] as number;
       } else if (item.logic !== undefined) o = PLAN_LOGIC;
     }
@@ -296,14 +288,6 @@ function fieldKind(f: EvidenceField): number {
     default:
       return FIELD_OTHER;
   }
-}
-
-function logicTemplate(fields: readonly string[]): Record<string, unknown> {
-  const keys: Record<string, null> = { unit: null };
-  for (const f of fields) keys[f] = null;
-  const t = JSON.parse(JSON.stringify(keys)) as Record<string, unknown>;
-  for (const k of Object.keys(t)) t[k] = undefined;
-  return t;
 }
 
 /** The same text as an internalised string (a property key), so equal names are one string. */
@@ -489,12 +473,14 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
   });
   const unitKinds = new Set(rs.unitKinds);
   const fieldNames = [...fields.keys()].map(internal);
+  // Name → index, so each item finds its fields in constant time (compile stays linear in size).
+  const fieldIndex = new Map<string, number>(fieldNames.map((n, i) => [n, i]));
   const templates = new Map<string, Template>();
   // Every field any JsonLogic reads (compiled closures read nothing else: every var is a literal path).
   const logicFields = new Set<string>();
 
   const checkLogic = (rule: unknown, at: string): { fn: LogicFn; vars: string[] } => {
-    const r = parts.logic.compile(rule, at);
+    const r = parts.logic.compile(rule, at, fieldIndex);
     issues.push(...r.issues);
     for (const p of r.dynamicVars) issues.push({ path: p, message: 'a computed var path cannot be checked; name an evidence field' });
     const vars: string[] = [];
@@ -568,6 +554,17 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     fieldIndexes: number[];
   }
 
+  const ENGINE_MESSAGES_COPY: Record<string, MethodMessage> = { ...ENGINE_MESSAGES };
+  const baseMessages = new Map<ScoringMethod, Record<string, MethodMessage>>();
+  const sharedText = new Map<object, { readonly zh: ItemText; readonly en: ItemText }>();
+  const textOf = (messages: Record<string, MethodMessage>, suggestion: LocalText | undefined): { readonly zh: ItemText; readonly en: ItemText } => {
+    const make = () => ({ zh: itemText(messages, suggestion, 'zh', templates), en: itemText(messages, suggestion, 'en', templates) });
+    if (suggestion !== undefined) return make();
+    let t = sharedText.get(messages);
+    if (t === undefined) sharedText.set(messages, (t = make()));
+    return t;
+  };
+
   const compileVariant = (
     spec: { id: string; scoring?: Node['scoring']; messages?: Node['messages']; suggestion?: LocalText; monotonic?: boolean },
     at: string,
@@ -577,7 +574,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     let method: ScoringMethod | undefined;
     let prepared: unknown;
     let logic: LogicFn | undefined;
-    let messagesBase: Record<string, MethodMessage> = { ...ENGINE_MESSAGES };
+    let messagesBase: Record<string, MethodMessage> = ENGINE_MESSAGES_COPY;
     const itemFields: string[] = [];
     let grades: Set<string> | undefined;
     const sAt = `${at}/scoring`;
@@ -597,7 +594,8 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
         } else {
           const info = { id: spec.id, max };
           for (const i of method.check?.(params, info) ?? []) issues.push({ path: `${sAt}/params${i.path}`, message: i.message });
-          for (const ref of method.meta.fields(params)) {
+          const refs = method.meta.fields(params);
+          for (const ref of refs) {
             const f = fields.get(ref.field);
             if (f === undefined) issues.push({ path: `${sAt}/params${ref.path}`, message: `"${ref.field}" names no declared evidence field` });
             else if (!ref.types.includes(f.type as FieldType)) {
@@ -608,11 +606,16 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
             const v = (params as Record<string, unknown>)[k];
             if (typeof v === 'number') checkPoints(v, `${sAt}/params/${k}`, issues);
           }
+          if (method.score === undefined && refs.length !== 1) {
+            issues.push({ path: `${sAt}/method`, message: `method "${scoring.method}" scores one field (its kernel), but its params name ${refs.length}` });
+          }
           prepared = method.prepare ? method.prepare(params, info) : params;
           const g = method.meta.grades?.(params);
           if (g !== undefined) grades = new Set(g);
         }
-        messagesBase = { ...messagesBase, ...method.messages };
+        // One merged table per method, shared by its items (never changed after this).
+        const m = method;
+        messagesBase = baseMessages.get(m) ?? baseMessages.set(m, { ...ENGINE_MESSAGES, ...m.messages }).get(m)!;
       }
     } else {
       if (scoring.params !== undefined) issues.push({ path: `${sAt}/params`, message: '"params" go with "method", not with "logic"' });
@@ -622,7 +625,8 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     }
 
     // Message overrides: known ids, known template params.
-    const messages: Record<string, MethodMessage> = { ...messagesBase };
+    // Without overrides an item shares its method's table (and its split texts, below).
+    const messages: Record<string, MethodMessage> = spec.messages === undefined ? messagesBase : { ...messagesBase };
     for (const [id, o] of Object.entries(spec.messages ?? {})) {
       const base = messagesBase[id];
       const mAt = `${at}/messages/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -662,12 +666,9 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       messages,
       suggestion: spec.suggestion,
       monotonic: spec.monotonic ?? (method ? method.meta.monotonic : false),
-      text: {
-        zh: itemText(messages, spec.suggestion, 'zh', templates),
-        en: itemText(messages, spec.suggestion, 'en', templates),
-      },
-      kernel: method !== undefined && itemFields.length === 1 ? kernelOf(method) : undefined,
-      fieldIndexes: itemFields.map((f) => fieldNames.indexOf(f)),
+      text: textOf(messages, spec.suggestion),
+      kernel: method !== undefined && method.score === undefined && itemFields.length === 1 ? method.kernel : undefined,
+      fieldIndexes: itemFields.map((f) => fieldIndex.get(f) as number),
     };
   };
 
@@ -731,8 +732,10 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       });
     }
     const checkMethods = node.checkMethods !== undefined ? new Set<string>(node.checkMethods) : undefined;
-    const common = {
-      kind: 'item' as const,
+    // Built as one literal, every item the same shape (spreading two objects per item was a
+    // tenth of compiling a large ruleset).
+    const make = (v: Variant, pointer: string, role: 'lead' | 'partner' | undefined, partner: CompiledItem | undefined, partners: ReadonlySet<string> | undefined): CompiledItem => ({
+      kind: 'item',
       index: items.length,
       id: node.id,
       title: node.title,
@@ -743,8 +746,6 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       node,
       builtinMerge: BUILTIN_MERGE.has(merge),
       checkMethods,
-    };
-    const variant = (v: Variant) => ({
       methodName: v.methodName,
       method: v.method,
       prepared: v.prepared,
@@ -757,21 +758,18 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       text: v.text,
       fieldIndexes: v.fieldIndexes,
       kernel: v.kernel,
+      pointer,
+      role,
+      partner,
+      partners,
     });
     let partner: CompiledItem | undefined;
     if (node.partner !== undefined) {
       const p = node.partner;
       const v = compileVariant({ id: node.id, scoring: p.scoring, messages: p.messages, suggestion: p.suggestion, monotonic: node.monotonic }, `${at}/partner`, max);
-      partner = { ...common, ...variant(v), pointer: `${at}/partner`, role: 'partner', partner: undefined, partners: undefined };
+      partner = make(v, `${at}/partner`, 'partner', undefined, undefined);
     }
-    const item: CompiledItem = {
-      ...common,
-      ...variant(main),
-      pointer: at,
-      role: node.lead !== undefined ? 'lead' : undefined,
-      partner,
-      partners: partner !== undefined ? new Set(partnerIds) : undefined,
-    };
+    const item = make(main, at, node.lead !== undefined ? 'lead' : undefined, partner, partner !== undefined ? new Set(partnerIds) : undefined);
     items.push(item);
     return item;
   };
@@ -844,9 +842,14 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
   if (issues.length > 0) throw new RulesetError(issues);
 
   const { $schema: _ignored, ...content } = rs;
+  // Hashed when first asked for (the first card, or `hash`): hashing a large ruleset costs more
+  // than compiling it, and linting one never needs it.
+  let hash: string | undefined;
   return {
     json: rs,
-    hash: contentHash(content),
+    get hash() {
+      return (hash ??= contentHash(content));
+    },
     tree,
     bonus,
     items,
@@ -860,7 +863,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
     logicFields: [...logicFields],
     sortedFields: [...fields.keys()].sort().map((name) => ({ name, key: `${JSON.stringify(name)}:` })),
     fieldNames,
-    fieldIndex: new Map(fieldNames.map((n, i) => [n, i])),
+    fieldIndex,
     fieldChecks: fieldNames.map((n) => fieldCheck.get(n) as (v: unknown) => string | undefined),
     fieldKinds: fieldNames.map((n) => fieldKind(fields.get(n) as EvidenceField)),
     fieldRange: fieldNames.flatMap((n) => {
@@ -875,8 +878,6 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       if (f.count !== undefined) t.count = f.count;
       return t;
     }),
-    logicFieldIndexes: [...logicFields].map((f) => fieldNames.indexOf(f)),
-    logicTemplate: logicTemplate([...logicFields]),
     groups,
     plan: scoringPlan(items, groups, tree, bonus?.items ?? []),
     coverage: compiledCoverage(rs, items, groups),

@@ -11,9 +11,10 @@ import type { LogicFn, LogicOperator } from './logic/types.js';
 import { type EvidenceField, type Rectification, type Ruleset, type RulesetRef, type UnitEvidence, type Unit } from './model.js';
 import { isPatch, resolveRuleset, type Migration, type Resolved, type ResolveOptions } from './edition/resolve.js';
 import type { EvidenceParser, MergePolicy, Plugin, Reporter, ScoringMethod } from './plugin.js';
+import type { FieldKernel } from './kernel.js';
 import { builtinMethods } from './methods/builtins.js';
 import { builtinMergePolicies } from './merge.js';
-import { evaluateUnit, scoreUnit, type ScoreOptions } from './score.js';
+import { checkUnitEvidence, evaluateUnit, scoreUnit, type ScoreOptions } from './score.js';
 import type { Evaluation, ScoreCard } from './scorecard.js';
 import { fromMilli } from './points.js';
 import { paramsValidator, validateFindings, validatePatch, validateRuleset, type Validator } from './validators/index.js';
@@ -63,7 +64,7 @@ export interface CompiledRuleset {
   readonly version: string;
   readonly edition: number;
   readonly title: LocalText;
-  /** Content hash of the ruleset (without `$schema`). */
+  /** Content hash of the ruleset (without `$schema`), computed when first read. */
   readonly hash: string;
   /** Maximum of the base tree (all items applicable). */
   readonly max: number;
@@ -74,7 +75,11 @@ export interface CompiledRuleset {
   readonly items: readonly ItemSummary[];
   /** Declared fields no item is scored on or conditioned by (e.g. those only vetoes read). */
   readonly generalFields: readonly string[];
-  /** The ruleset as scored (frozen): as given, or, for a patch, the whole ruleset it resolves to. */
+  /**
+   * The ruleset as scored (frozen): as given, or, for a patch, the whole ruleset it resolves to.
+   * The frozen copy is taken when first read (the compiled ruleset reads the object given to
+   * `compile` as it was then: do not change it afterwards).
+   */
   readonly source: Readonly<Ruleset>;
   /** The edition this one extends (its `extends`), or undefined for a whole ruleset. */
   readonly extends: RulesetRef | undefined;
@@ -91,12 +96,23 @@ export interface CompiledRuleset {
   /** Score one unit's evidence. Throws EvidenceError listing every problem of the input. */
   score(evidence: UnitEvidence, options?: ScoreOptions): ScoreCard;
   /**
+   * Check one unit's evidence once, as `score` does (throws EvidenceError listing every problem),
+   * and return a deeply frozen copy that this ruleset's `score` and `evaluate` trust without
+   * checking it again: for an adapter that hands the same evidence to scoring more than once,
+   * or checks it where it is read. The card is the same as for the evidence given.
+   */
+  checkEvidence(evidence: unknown): CheckedEvidence;
+  /**
    * Score one unit's evidence with every explanation recorded as data, rendered only when
    * asked: `evaluate(e, o).toScoreCard(lang)` is the card `score(e, { ...o, lang })` gives.
    * Throws EvidenceError, as `score` does. `options.lang` is `toScoreCard`'s default language.
    */
   evaluate(evidence: UnitEvidence, options?: ScoreOptions): Evaluation;
 }
+
+declare const checkedBrand: unique symbol;
+/** Unit evidence a compiled ruleset has checked and frozen (`checkEvidence`). */
+export type CheckedEvidence = Readonly<UnitEvidence> & { readonly [checkedBrand]: true };
 
 /** Options of `engine.compile`: where the editions a ruleset extends come from. */
 export type CompileOptions = ResolveOptions;
@@ -171,8 +187,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }
         if (kind === 'methods') {
           const m = part as ScoringMethod;
-          if (m === null || typeof m !== 'object' || typeof m.score !== 'function' || typeof m.meta?.fields !== 'function' || m.params === undefined || m.messages === undefined) {
-            issues.push({ path: `${at}/${kind}/${name}`, message: 'a scoring method is { meta: { description, monotonic, fields }, params, messages, score }' });
+          const k = m?.kernel as Partial<FieldKernel> | undefined;
+          const kernelOk = k !== undefined && k !== null && typeof k === 'object' && typeof k.deduct === 'function' && typeof k.explain === 'function' && typeof k.messageId === 'string';
+          if (m === null || typeof m !== 'object' || (typeof m.score !== 'function' && !kernelOk) || typeof m.meta?.fields !== 'function' || m.params === undefined || m.messages === undefined) {
+            issues.push({ path: `${at}/${kind}/${name}`, message: 'a scoring method is { meta: { description, monotonic, fields }, params, messages, and kernel: { messageId, deduct, explain } or score }' });
             continue;
           }
         }
@@ -292,13 +310,19 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
   const partnerSummary = new Map(model.items.filter((i) => i.partner !== undefined).map((i) => [i.id, summary(i.partner as CompiledItem, rectification)]));
   // Every field an item reads (in any role) or its applicability condition reads.
   const read = new Set(model.items.flatMap((i) => [...i.fields, ...(i.partner?.fields ?? []), ...(i.applicability?.fields ?? [])]));
-  const source = deepFreeze(structuredClone(model.json));
+  // The frozen copy is made when first read: cloning and freezing a large ruleset costs more
+  // than compiling it, and scoring never reads it.
+  let source: Readonly<Ruleset> | undefined;
+  // Evidence this ruleset checked and froze → its values by field index.
+  const checked = new WeakMap<object, unknown[]>();
   return Object.freeze({
     id: model.json.id,
     version: model.json.version,
     edition: model.json.edition,
     title: model.json.title,
-    hash: model.hash,
+    get hash() {
+      return model.hash;
+    },
     max: fromMilli(model.max),
     bonusCap: fromMilli(model.bonus?.cap ?? 0),
     unitKinds: Object.freeze(model.json.unitKinds.slice()),
@@ -307,7 +331,9 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
     generalFields: Object.freeze(
       model.json.fields.map((f) => f.name).filter((n) => !read.has(n)),
     ),
-    source,
+    get source() {
+      return (source ??= deepFreeze(structuredClone(model.json)));
+    },
     extends: base,
     migration: migration === undefined ? undefined : deepFreeze(migration),
     itemsFor(unit: Pick<Unit, 'id' | 'kind'>) {
@@ -322,10 +348,13 @@ function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: Ru
         .map((i) => (i.partners?.has(unit.id) === true ? (partnerSummary.get(i.id) as ItemSummary) : (byId.get(i.id) as ItemSummary)));
     },
     score(evidence: UnitEvidence, options: ScoreOptions = {}) {
-      return scoreUnit(model, evidence, options, validateFindings);
+      return scoreUnit(model, evidence, options, validateFindings, checked);
     },
     evaluate(evidence: UnitEvidence, options: ScoreOptions = {}) {
-      return evaluateUnit(model, evidence, options, validateFindings);
+      return evaluateUnit(model, evidence, options, validateFindings, checked);
+    },
+    checkEvidence(evidence: unknown) {
+      return checkUnitEvidence(model, evidence, checked) as CheckedEvidence;
     },
   });
 }

@@ -12,7 +12,7 @@
  * ```
  * @packageDocumentation
  */
-export { createEngine, type Engine, type EngineOptions, type CompileOptions, type CompiledRuleset, type ItemSummary } from './engine.js';
+export { createEngine, type Engine, type EngineOptions, type CompileOptions, type CompiledRuleset, type CheckedEvidence, type ItemSummary } from './engine.js';
 export {
   diffRulesets,
   diffMarkdown,
@@ -126,7 +126,7 @@ export {
   type RegisterReading,
 } from './register.js';
 export type { ScoreCard, ScoreNode, Deduction, VetoResult, Evaluation, Coverage } from './scorecard.js';
-export type { FieldText } from './kernel.js';
+export type { FieldKernel, FieldText } from './kernel.js';
 export { responsibilityConflicts, type ResponsibilityConflict, type ReportedFigure } from './responsibility.js';
 export {
   evidenceLayout,

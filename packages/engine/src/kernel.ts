@@ -1,12 +1,10 @@
 /**
- * Kernels: the built-in single-field methods' scoring as two pure functions, so that
- * `evaluate()` records a deduction's points now and builds its explanation data only when
- * the card is rendered. Internal: the public plugin contract is `ScoringMethod.score`; a
- * method has a kernel only while it is the very built-in object, with its own `score`.
+ * The one-field shape of a scoring method (`ScoringMethod.kernel`): pure points now, the
+ * explanation only when a card is rendered. The built-in single-field methods are written this
+ * way, and a plugin's method written this way is scored exactly as fast.
  * @module
  */
 import type { FieldValue } from './model.js';
-import type { ScoringMethod } from './plugin.js';
 import type { LocalText } from './text.js';
 
 /** What a kernel's explanation says of the item's field (as `ctx.fieldTitle` / `ctx.fieldUnit`). */
@@ -22,18 +20,18 @@ export interface FieldText {
 }
 
 /**
- * A method that reads one field and makes at most one deduction, as pure functions of its
- * prepared params, the field's value and the item's max (thousandths). The method's `score`
- * is written with these same functions, so the two agree by construction.
+ * A method that reads one field (the one its `meta.fields` names) and makes at most one
+ * deduction, as two pure functions of its prepared params, the field's value and the item's
+ * max (thousandths). `evaluate()` calls only `deduct`; `explain` runs when the card is rendered.
+ * The engine handles "nothing reported" (`no-evidence`) before calling `deduct`; with findings,
+ * the same two functions score the item the general way.
  */
 export interface FieldKernel<P = any> {
-  /** A built-in kernel's number (`KERNEL_*`), so the scorer calls its `deduct` directly. */
-  readonly id: number;
-  /** The message id of its one deduction. */
+  /** The message id of its one deduction (one of the method's `messages`). */
   readonly messageId: string;
-  /** Points to deduct, integer thousandths; 0 = none. */
+  /** Points to deduct, integer thousandths ≥ 0; 0 = none. Pure: no state, no side effects. */
   deduct(params: P, value: FieldValue | undefined, max: number): number;
-  /** The deduction's data (the same object `score` passes to `ctx.deduct`). */
+  /** The deduction's data for its message's templates (`{ zh, en }` values are picked when rendered). */
   explain(params: P, value: FieldValue | undefined, max: number, points: number, field: FieldText): Readonly<Record<string, unknown>>;
 }
 
@@ -43,19 +41,3 @@ export const KERNEL_PER_MISSING = 3;
 export const KERNEL_THRESHOLD = 4;
 export const KERNEL_RATE = 5;
 export const KERNEL_TIERS = 6;
-
-const kernels = new WeakMap<object, { kernel: FieldKernel; score: ScoringMethod['score'] }>();
-
-/** Register the kernel a method's `score` is written with. */
-export function registerKernel(method: ScoringMethod, kernel: FieldKernel): void {
-  kernels.set(method, { kernel, score: method.score });
-}
-
-/**
- * The kernel of a method, if it is a built-in object whose `score` is still the one the
- * kernel agrees with (a copy or a changed method is scored the general way).
- */
-export function kernelOf(method: ScoringMethod): FieldKernel | undefined {
-  const k = kernels.get(method);
-  return k !== undefined && k.score === method.score ? k.kernel : undefined;
-}

@@ -3,7 +3,7 @@
  * scoring methods are themselves a plugin.
  * @module
  */
-import type { FieldText } from './kernel.js';
+import type { FieldKernel, FieldText } from './kernel.js';
 import type { TSchema } from 'typebox';
 import type { LogicOperator } from './logic/types.js';
 import type { FieldType, FieldValue } from './model.js';
@@ -70,7 +70,11 @@ export interface ScoreContext<P = unknown> {
 
 /**
  * A scoring method, shaped like an ESLint rule: `meta`, a params schema, messages by id
- * (zh/en), and `score`.
+ * (zh/en), and how it scores: `kernel` for a method that reads one field and makes at most one
+ * deduction (pure points, explained only when a card is rendered: the fast shape, the one every
+ * built-in single-field method uses), or `score` for anything else (several fields, several
+ * deductions, an assessor's grade). With both, `score` is used (so a copy of a method with its
+ * own `score` scores its way).
  */
 export interface ScoringMethod<P = any, Prepared = P> {
   meta: {
@@ -91,8 +95,14 @@ export interface ScoringMethod<P = any, Prepared = P> {
   check?(params: P, item: ItemInfo): Issue[];
   /** Run once per item at compile time, e.g. to turn points into thousandths. */
   prepare?(params: P, item: ItemInfo): Prepared;
-  /** Score one item for one unit by reporting deductions through `ctx.deduct`. */
-  score(ctx: ScoreContext<Prepared>): void;
+  /**
+   * One field, at most one deduction: its points as a pure function of the prepared params, the
+   * field's value and the item's max, and its explanation on demand. Needs `meta.fields` to
+   * name exactly one field.
+   */
+  kernel?: FieldKernel<Prepared>;
+  /** Score one item for one unit by reporting deductions through `ctx.deduct` (the general shape). */
+  score?(ctx: ScoreContext<Prepared>): void;
 }
 
 /** A deduction before it is bounded and rendered (points in thousandths). */

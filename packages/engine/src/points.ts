@@ -52,8 +52,12 @@ export function mulDivRound(a: number, b: number, c: number): number {
  */
 export function roundToMilli(points: number): number {
   const m = points * SCALE;
-  // Exact for points with at most three decimals (the common case).
-  if (Number.isInteger(m) || Math.abs(m - Math.round(m)) < 1e-7) return Math.round(m);
+  const r = Math.round(m);
+  // Exact for points with at most three decimals (the common case), and for any value not near
+  // a half thousandth: the decimal text and the binary value differ by far less than 1e-6
+  // thousandths below 1e9, so they round alike. Only a near-half is read from its text.
+  const off = Math.abs(m - r);
+  if (off < 1e-7 || (off < 0.5 - 1e-6 && Math.abs(m) < 1e9)) return r;
   return decimalRound(points);
 }
 

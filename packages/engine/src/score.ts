@@ -11,7 +11,7 @@ import { KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, K
 import { perFindingDeduct, perMissingDeduct, presenceDeduct, rateDeduct, thresholdDeduct, tiersDeduct } from './methods/builtins.js';
 import type { CompiledItem, CompiledModel, CompiledNode, CompiledVeto, ItemText, Template } from './compile.js';
 import type { FieldKernel, FieldText } from './kernel.js';
-import type { LogicFn } from './logic/types.js';
+import type { LogicFn, LogicFrame } from './logic/types.js';
 import type { FieldValue, Finding, UnitEvidence } from './model.js';
 import type { DeductionDraft, ScoreContext } from './plugin.js';
 import { fromMilli, toMilli, hasAtMostThreeDecimals, roundToMilli, mulDivRound } from './points.js';
@@ -46,24 +46,9 @@ const isEnumerable = Object.prototype.propertyIsEnumerable;
 const NONE: readonly never[] = Object.freeze([]);
 const NO_FINDINGS: ReadonlyMap<string, ItemFindings> = new Map();
 
-// Turning a fraction into text costs ~100 ns, and explanations and the evidence hash write the
-// same few points and rates over and over: remember them (a pure function; bounded).
-const numberTexts = new Map<number, string>();
-
-/** `String(n)`, remembered. */
-function numberText(n: number): string {
-  let s = numberTexts.get(n);
-  if (s === undefined) {
-    if (numberTexts.size >= 4096) numberTexts.clear();
-    s = String(n);
-    numberTexts.set(n, s);
-  }
-  return s;
-}
-
 /** A template parameter as text, exactly as `format` (text.ts) shows it: local text picked, lists joined. */
 function show(value: unknown, lang: Lang): string {
-  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'number') return String(value);
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'zh' in value) return pick(value as LocalText, lang);
   if (Array.isArray(value)) return value.map((v) => show(v, lang)).join(lang === 'zh' ? '、' : ', ');
   if (value === undefined || value === null) return '';
@@ -89,7 +74,7 @@ function plainJson(value: unknown, depth: number): string | null {
     case 'string':
       return quote(value);
     case 'number':
-      return Number.isFinite(value) ? numberText(value) : 'null';
+      return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
@@ -413,6 +398,14 @@ function evidenceHash(model: CompiledModel, evidence: UnitEvidence, given: reado
 // Items with findings, a plugin's method or a plugin's merge policy are scored the general way
 // (a context, deduction drafts, the merge policy) and their results kept as they are.
 
+/** What a unit's JsonLogic reads (see `LogicFrame`): one shape, so every slot read is monomorphic. */
+class Frame implements LogicFrame {
+  constructor(
+    readonly values: readonly unknown[],
+    readonly data: { readonly unit: { readonly id: string; readonly name: string; readonly kind: string } },
+  ) {}
+}
+
 /** An item's number in the per-unit array when it is not applicable. */
 const NOT_APPLICABLE = -1;
 /** An item's number when none of its fields was reported (it loses its max: 未提供佐证材料). */
@@ -436,13 +429,11 @@ function readValues(model: CompiledModel, evidence: UnitEvidence): unknown[] {
   if (!model.unitKinds.has(kind)) return invalid(model, evidence);
   const values = evidence.values as unknown;
   if (values === null || typeof values !== 'object' || Array.isArray(values)) return invalid(model, evidence);
-  // The one allocation validation needs: which keys the values have (an undeclared one is an error).
+  const vals = model.emptyValues.slice();
+  // Which keys the values have (an undeclared one is an error). A for-in was slower: with
+  // many fields the values are a dictionary, enumerated either way; `checkEvidence` spares it.
   const keys = Object.keys(values);
   const names = model.fieldNames;
-  const checks = model.fieldChecks;
-  const kinds = model.fieldKinds;
-  const range = model.fieldRange;
-  const vals = model.emptyValues.slice();
   // Keys usually come in declared order: try the next declared name before the map.
   let next = 0;
   for (let j = 0; j < keys.length; j++) {
@@ -456,34 +447,30 @@ function readValues(model: CompiledModel, evidence: UnitEvidence): unknown[] {
     }
     next = i + 1;
     const v = (values as Record<string, unknown>)[k];
-    if (v !== null) {
-      // The field's checker, inline for the common types (the same acceptance).
-      let ok: boolean;
-      switch (kinds[i]) {
-        case FIELD_BOOLEAN:
-          ok = typeof v === 'boolean';
-          break;
-        case FIELD_INTEGER:
-          ok = typeof v === 'number' && Number.isInteger(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
-          break;
-        case FIELD_NUMBER:
-          ok = typeof v === 'number' && Number.isFinite(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
-          break;
-        case FIELD_RATE:
-          ok = typeof v === 'number' && v >= 0 && v <= 100 && hasAtMostThreeDecimals(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
-          break;
-        case FIELD_DOCUMENTS:
-          ok = documentsOk(v);
-          break;
-        default:
-          ok = (checks[i] as (v: unknown) => string | undefined)(v) === undefined;
-      }
-      if (!ok) return invalid(model, evidence);
-    }
+    if (v !== null && !valueOk(model, i, v)) return invalid(model, evidence);
     vals[i] = v;
   }
   if ((evidence.register !== undefined || evidence.claims !== undefined) && registerIssues(model, evidence).length > 0) return invalid(model, evidence);
   return vals;
+}
+
+/** The field's checker, inline for the common types (the same acceptance as `fieldChecks[i]`). */
+function valueOk(model: CompiledModel, i: number, v: unknown): boolean {
+  const range = model.fieldRange;
+  switch (model.fieldKinds[i]) {
+    case FIELD_BOOLEAN:
+      return typeof v === 'boolean';
+    case FIELD_INTEGER:
+      return typeof v === 'number' && Number.isInteger(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
+    case FIELD_NUMBER:
+      return typeof v === 'number' && Number.isFinite(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
+    case FIELD_RATE:
+      return typeof v === 'number' && v >= 0 && v <= 100 && hasAtMostThreeDecimals(v) && v >= (range[2 * i] as number) && v <= (range[2 * i + 1] as number);
+    case FIELD_DOCUMENTS:
+      return documentsOk(v);
+    default:
+      return (model.fieldChecks[i] as (v: unknown) => string | undefined)(v) === undefined;
+  }
 }
 
 /** The documents check (`fieldChecker`): a list of non-empty texts, none listed twice. */
@@ -519,8 +506,10 @@ export function evaluateUnit(
   evidence: UnitEvidence,
   options: ScoreOptions,
   validateFindings: ValidateFunction,
+  checked?: WeakMap<object, unknown[]>,
 ): Evaluation {
-  const vals = readValues(model, evidence);
+  // Evidence this ruleset checked and froze (`checkEvidence`) is not checked again.
+  const vals = checked?.get(evidence) ?? readValues(model, evidence);
   const given = options.findings ?? NONE;
   // No findings (the common case): nothing to validate, sort or group.
   const findings = Array.isArray(given) && given.length === 0 ? NO_FINDINGS : groupFindings(model, given, validateFindings, (evidence.unit as { id: string }).id);
@@ -551,7 +540,7 @@ class UnitEvaluation implements Evaluation {
   private coverageMax = 0;
   /** The vetoes that fired, in ruleset order. */
   private fired: CompiledVeto[] | undefined = undefined;
-  private logic: Record<string, unknown> | undefined = undefined;
+  private logic: Frame | undefined = undefined;
   private scorer: ((item: CompiledItem, f: ItemFindings | undefined) => ItemResult) | undefined = undefined;
   private hash: string | undefined = undefined;
 
@@ -575,26 +564,12 @@ class UnitEvaluation implements Evaluation {
     return hasOwn.call(values, name) ? values[name] : undefined;
   }
 
-  /** Data JsonLogic sees: the unit, and every reported field JsonLogic reads (built once, when first read). */
-  private logicData(): Record<string, unknown> {
-    let data = this.logic;
-    if (data === undefined) {
-      // A copy of the template (every field undefined: not reported); field names are
-      // declared, never "unit" nor a property of Object.prototype, so every key is an own
-      // data property already and no assignment can reach a prototype setter.
-      data = { ...this.model.logicTemplate };
-      data['unit'] = { id: this.unit.id, name: this.unit.name, kind: this.unit.kind };
-      const idx = this.model.logicFieldIndexes;
-      const names = this.model.fieldNames;
-      const vals = this.vals;
-      for (let k = 0; k < idx.length; k++) {
-        const i = idx[k] as number;
-        const v = vals[i];
-        if (v !== undefined && v !== null) data[names[i] as string] = v;
-      }
-      this.logic = data;
-    }
-    return data;
+  /**
+   * What JsonLogic reads (rules are compiled with slots): the values by field index, and the
+   * unit under `data` (a copy: a custom operator given it cannot change the card). Made once.
+   */
+  private logicData(): Frame {
+    return (this.logic ??= new Frame(this.vals, { unit: { id: this.unit.id, name: this.unit.name, kind: this.unit.kind } }));
   }
 
   private applies(item: CompiledItem): boolean {
@@ -1056,7 +1031,7 @@ function logicEarned(item: CompiledItem, out: unknown): number {
 function generalScorer(
   model: CompiledModel,
   evidence: UnitEvidence,
-  logicData: () => Record<string, unknown>,
+  logicData: () => Frame,
 ): (item: CompiledItem, f: ItemFindings | undefined) => ItemResult {
   const values = evidence.values;
   let current: CompiledItem | undefined;
@@ -1131,12 +1106,26 @@ function generalScorer(
     } else if (item.method !== undefined) {
       ctx.params = item.prepared;
       ctx.max = item.max;
-      item.method.score(ctx);
+      const m = item.method;
+      if (m.score !== undefined) m.score(ctx);
+      else {
+        // The kernel, the general way: the same points, explained now.
+        const k = m.kernel as FieldKernel;
+        const field = item.fields[0] as string;
+        const v = get(field);
+        const points = k.deduct(item.prepared, v, item.max);
+        if (points > 0) ctx.deduct(k.messageId, points, k.explain(item.prepared, v, item.max, points, ctx.fieldText(field)), [field]);
+      }
     } else if (item.logic !== undefined) {
       let data = logicData();
       if (rejectedFields !== undefined) {
-        const rejected = rejectedFields;
-        data = Object.fromEntries(Object.entries(data).filter(([k]) => !rejected.has(k)));
+        // A rejected field reads as not reported.
+        const values = Array.from(data.values);
+        for (const name of rejectedFields) {
+          const i = model.fieldIndex.get(name);
+          if (i !== undefined) values[i] = undefined;
+        }
+        data = new Frame(values, data.data);
       }
       const earned = logicEarned(item, item.logic(data));
       if (earned < item.max) {
@@ -1275,6 +1264,32 @@ export function scoreUnit(
   evidence: UnitEvidence,
   options: ScoreOptions,
   validateFindings: ValidateFunction,
+  checked?: WeakMap<object, unknown[]>,
 ): ScoreCard {
-  return evaluateUnit(model, evidence, options, validateFindings).toScoreCard(options.lang ?? 'zh');
+  return evaluateUnit(model, evidence, options, validateFindings, checked).toScoreCard(options.lang ?? 'zh');
+}
+
+/**
+ * Check a unit's evidence as scoring does (EvidenceError with every issue), then copy and freeze
+ * it deeply and remember its values by field index in `checked`: scoring that very object
+ * trusts them. Frozen, it cannot change after the check.
+ */
+export function checkUnitEvidence(model: CompiledModel, evidence: unknown, checked: WeakMap<object, unknown[]>): UnitEvidence {
+  readValues(model, evidence as UnitEvidence);
+  let copy: UnitEvidence;
+  try {
+    copy = structuredClone(evidence) as UnitEvidence;
+  } catch (e) {
+    throw new EvidenceError([{ path: '', message: `expected plain data (as JSON has it): ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+  deepFreeze(copy);
+  checked.set(copy, readValues(model, copy));
+  return copy;
+}
+
+function deepFreeze(v: unknown): void {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  }
 }

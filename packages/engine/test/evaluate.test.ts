@@ -232,7 +232,7 @@ describe('evaluate', () => {
     // A copy of the built-in presence whose score does something else (always deducts its max): its own score counts.
     const inverted = {
       ...builtinMethods.methods!['presence']!,
-      score(ctx: Parameters<(typeof halve)['score']>[0]) {
+      score(ctx: Parameters<NonNullable<(typeof halve)['score']>>[0]) {
         ctx.deduct('absent', ctx.max, { field: ctx.fieldTitle(ctx.params.field), statement: { zh: `未提供${ctx.fieldTitle(ctx.params.field).zh}` }, points: ctx.max / 1000 }, [ctx.params.field]);
       },
     };

@@ -33,12 +33,14 @@ import {
   missingSomeKeys,
   pathGetter,
   pathSegments,
+  slotGetter,
   readPath,
   substr,
   toNum,
   truthy,
 } from './runtime.js';
 import type {
+  LogicFrame,
   LogicCompileResult,
   LogicCompiler,
   LogicFn,
@@ -67,6 +69,11 @@ interface State {
   scoped: number;
   /** Objects and arrays on the path from the root, to detect cyclic rules. */
   readonly ancestors: Set<object>;
+  /**
+   * Slot compilation (see `LogicFrame`): a declared field's position; undefined when the rule
+   * reads plain data objects.
+   */
+  readonly slots: ReadonlyMap<string, number> | undefined;
 }
 
 /** An argument of an operator as written: the rule and its JSON pointer. */
@@ -116,6 +123,9 @@ const ARITY: ReadonlyMap<string, readonly [min: number, max: number]> = new Map(
   ['some', [2, 2]],
   ['reduce', [2, 3]],
 ]);
+
+/** What a framed getter returns for "not found" when the default is computed at run time. */
+const NOT_FOUND: unknown = Object.freeze({});
 
 const UNDEFINED: Node = { fn: () => undefined, lit: true, value: undefined };
 
@@ -531,12 +541,40 @@ function recordDynamic(st: State, pointer: string): void {
   if (st.scoped === 0) st.dynamicVars.push(pointer);
 }
 
+/**
+ * Whether the rule being compiled reads a `LogicFrame` here: slot compilation, outside the
+ * per-element rule of an iteration (which reads the element).
+ */
+function framed(st: State): boolean {
+  return st.slots !== undefined && st.scoped === 0;
+}
+
+/**
+ * The getter of a literal path: on a frame, a declared field's head is read from its slot by
+ * index (no data object, no property lookup), anything else from the frame's `data`.
+ */
+function getterOf(st: State, segs: readonly string[] | null, notFound: unknown): LogicFn {
+  if (!framed(st)) return pathGetter(segs, notFound);
+  if (segs !== null) {
+    const slot = (st.slots as ReadonlyMap<string, number>).get(segs[0] as string);
+    if (slot !== undefined) return slotGetter(slot, segs.slice(1), notFound);
+  }
+  const g = pathGetter(segs, notFound);
+  return (f) => g((f as LogicFrame).data);
+}
+
+/** On a frame, the data a computed path (or the whole data) is read from: its `data`. */
+function dataOf(st: State): (d: unknown) => unknown {
+  return framed(st) ? (f) => (f as LogicFrame).data : (d) => d;
+}
+
 /** `var`: `[path, default]`; a literal path is split once, at compile time. */
 function compileVar(st: State, args: readonly Arg[], opPtr: string): LogicFn {
   const nodes = args.map((a) => compileNode(st, a.rule, a.ptr));
+  const whole = dataOf(st);
   if (nodes.length === 0) {
     recordVar(st, '', opPtr);
-    return (d) => d;
+    return whole;
   }
   const [p, b] = pad(nodes, 2) as [Node, Node];
   const bf = b.fn;
@@ -544,13 +582,22 @@ function compileVar(st: State, args: readonly Arg[], opPtr: string): LogicFn {
     const segs = pathSegments(p.value);
     recordVar(st, segs === null ? '' : segs.join('.'), (args[0] as Arg).ptr);
     if (segs === null) {
-      if (b.lit) return (d) => d;
+      if (b.lit) return whole;
       return (d) => {
         bf(d);
-        return d;
+        return whole(d);
       };
     }
-    if (isPrim(b)) return pathGetter(segs, b.value === undefined ? null : b.value);
+    if (isPrim(b)) return getterOf(st, segs, b.value === undefined ? null : b.value);
+    if (framed(st)) {
+      // A computed default: the path's getter with a marker, then the default if not found.
+      const g = getterOf(st, segs, NOT_FOUND);
+      return (d) => {
+        const nf = bf(d);
+        const v = g(d);
+        return v === NOT_FOUND ? (nf === undefined ? null : nf) : v;
+      };
+    }
     return (d) => {
       const nf = bf(d);
       return readPath(d, segs, nf === undefined ? null : nf);
@@ -564,13 +611,14 @@ function compileVar(st: State, args: readonly Arg[], opPtr: string): LogicFn {
   return (d) => {
     const path = pf(d);
     const dv = bf(d);
-    if (path === undefined || path === '' || path === null) return d;
+    const data = whole(d);
+    if (path === undefined || path === '' || path === null) return data;
     const s = String(path);
     if (s !== lastPath) {
       lastSegs = s.split('.');
       lastPath = s;
     }
-    return readPath(d, lastSegs, dv === undefined ? null : dv);
+    return readPath(data, lastSegs, dv === undefined ? null : dv);
   };
 }
 
@@ -584,7 +632,7 @@ function recordKeys(st: State, keys: ArrayLike<unknown>, ptrOf: (i: number) => s
 }
 
 /** The `missing` of a list of literal keys: each key's getter is built once. */
-function staticMissing(keys: ArrayLike<unknown>): (d: unknown) => unknown[] {
+function staticMissing(st: State, keys: ArrayLike<unknown>): (d: unknown) => unknown[] {
   const list: unknown[] = [];
   const getters: LogicFn[] = [];
   for (let i = 0; i < keys.length; i++) {
@@ -592,9 +640,9 @@ function staticMissing(keys: ArrayLike<unknown>): (d: unknown) => unknown[] {
     list.push(copyArrays(key));
     if (Array.isArray(key)) {
       const nf: unknown = key[1];
-      getters.push(pathGetter(pathSegments(key[0]), nf === undefined ? null : copyArrays(nf)));
+      getters.push(getterOf(st, pathSegments(key[0]), nf === undefined ? null : copyArrays(nf)));
     } else {
-      getters.push(pathGetter(pathSegments(key), null));
+      getters.push(getterOf(st, pathSegments(key), null));
     }
   }
   if (getters.length === 1) {
@@ -622,7 +670,7 @@ function compileMissing(st: State, args: readonly Arg[]): LogicFn {
     // The first argument is a literal list: it is the key list, whatever follows.
     const firstPtr = (args[0] as Arg).ptr;
     recordKeys(st, first.value, (i) => `${firstPtr}/${i}`);
-    const run = staticMissing(first.value);
+    const run = staticMissing(st, first.value);
     if (nodes.length === 1) return run;
     const rest = fnsOf(nodes.slice(1));
     return (d) => {
@@ -633,7 +681,7 @@ function compileMissing(st: State, args: readonly Arg[]): LogicFn {
   if (nodes.every((n) => n.lit)) {
     const keys = nodes.map((n) => n.value);
     recordKeys(st, keys, (i) => (args[i] as Arg).ptr);
-    return staticMissing(keys);
+    return staticMissing(st, keys);
   }
   // Computed keys: the literal ones may still be read, the computed ones are dynamic.
   nodes.forEach((n, i) => {
@@ -642,7 +690,8 @@ function compileMissing(st: State, args: readonly Arg[]): LogicFn {
     else recordDynamic(st, ptr);
   });
   const fns = fnsOf(nodes);
-  return (d) => missingOf(d, missingKeys(evalAll(fns, d)));
+  const whole = dataOf(st);
+  return (d) => missingOf(whole(d), missingKeys(evalAll(fns, d)));
 }
 
 function compileMissingSome(st: State, args: readonly Arg[]): LogicFn {
@@ -655,7 +704,7 @@ function compileMissingSome(st: State, args: readonly Arg[]): LogicFn {
     const keys = missingSomeKeys(o);
     const nested = Array.isArray(o) && Array.isArray(o[0]);
     recordKeys(st, keys, (i) => (Array.isArray(o) ? (nested ? `${optArg.ptr}/0/${i}` : `${optArg.ptr}/${i}`) : optArg.ptr));
-    const run = staticMissing(keys);
+    const run = staticMissing(st, keys);
     const optLen = (o as { length?: unknown }).length as number;
     return (d) => {
       const n = needFn(d) as number;
@@ -665,10 +714,11 @@ function compileMissingSome(st: State, args: readonly Arg[]): LogicFn {
   }
   if (optArg !== undefined) recordDynamic(st, optArg.ptr);
   const optFn = options.fn;
+  const whole = dataOf(st);
   return (d) => {
     const n = needFn(d) as number;
     const o = optFn(d);
-    const miss = missingOf(d, missingSomeKeys(o));
+    const miss = missingOf(whole(d), missingSomeKeys(o));
     return (o as { length: number }).length - miss.length >= n ? [] : miss;
   };
 }
@@ -817,8 +867,10 @@ function compileRule(
   custom: ReadonlyMap<string, LogicOperator>,
   rule: LogicRule,
   basePointer: string,
+  slots: ReadonlyMap<string, number> | undefined,
 ): LogicCompileResult {
   const st: State = {
+    slots,
     custom,
     issues: [],
     vars: [],
@@ -860,7 +912,7 @@ export function createLogicCompiler(custom?: Readonly<Record<string, LogicOperat
   }
   const names = [...new Set([...BUILTINS, ...table.keys()])].sort();
   return {
-    compile: (rule: LogicRule, basePointer = '') => compileRule(table, rule, basePointer),
+    compile: (rule: LogicRule, basePointer = '', slots?: ReadonlyMap<string, number>) => compileRule(table, rule, basePointer, slots),
     has: (operator: string) => table.has(operator) || BUILTIN_SET.has(operator),
     operators: () => names.slice(),
   };

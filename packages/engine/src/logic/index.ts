@@ -7,6 +7,7 @@ export type {
   LogicCompileResult,
   LogicCompiler,
   LogicFn,
+  LogicFrame,
   LogicIssue,
   LogicOperator,
   LogicRule,

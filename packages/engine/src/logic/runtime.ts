@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { LogicFn } from './types.js';
+import type { LogicFn, LogicFrame } from './types.js';
 
 /** `Object.prototype.hasOwnProperty`, so that data is only ever read through own properties. */
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -91,6 +91,24 @@ export function pathGetter(segments: readonly string[] | null, notFound: unknown
     };
   }
   return (data) => readPath(data, keys, notFound);
+}
+
+/**
+ * A closure reading a declared field from a `LogicFrame`'s slot `slot`, then `rest` of the path
+ * inside it. A slot holding `undefined` or `null` is a field not reported: the default.
+ */
+export function slotGetter(slot: number, rest: readonly string[], notFound: unknown): LogicFn {
+  if (rest.length === 0) {
+    return (f) => {
+      const v = (f as LogicFrame).values[slot];
+      return v === undefined || v === null ? notFound : v;
+    };
+  }
+  const keys = rest.map(propertyKey);
+  return (f) => {
+    const v = (f as LogicFrame).values[slot];
+    return v === undefined || v === null ? notFound : readPath(v, keys, notFound);
+  };
 }
 
 /** `String(x)` for a `cat` argument, `""` for null / undefined (as `Array.prototype.join`). */

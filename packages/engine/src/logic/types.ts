@@ -38,10 +38,24 @@ export interface LogicCompileResult {
   dynamicVars: string[];
 }
 
+/**
+ * What a rule compiled with slots reads instead of a data object: the declared fields' values
+ * by position (a `var` of a declared field is a read at an index fixed at compile time), and
+ * `data` for every other path (e.g. `unit.kind`). A slot holding `undefined` or `null` reads as
+ * a field not reported. The per-element rule of `map`, `filter`, … reads the element as usual.
+ */
+export interface LogicFrame {
+  readonly values: ArrayLike<unknown>;
+  readonly data: unknown;
+}
+
 /** A JsonLogic compiler with its own operator table (never global). */
 export interface LogicCompiler {
-  /** Compile a rule; never throws for a bad rule, reports issues instead. */
-  compile(rule: LogicRule, basePointer?: string): LogicCompileResult;
+  /**
+   * Compile a rule; never throws for a bad rule, reports issues instead. With `slots` (a field
+   * name → its position), the closure takes a `LogicFrame` instead of a data object.
+   */
+  compile(rule: LogicRule, basePointer?: string, slots?: ReadonlyMap<string, number>): LogicCompileResult;
   /** Whether this compiler knows an operator. */
   has(operator: string): boolean;
   /** All operator names this compiler knows, sorted. */

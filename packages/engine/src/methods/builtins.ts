@@ -4,13 +4,13 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
-import { defineMethod, definePlugin, type FieldRef, type Plugin, type ScoreContext } from '../plugin.js';
+import { defineMethod, definePlugin, type FieldRef, type Plugin } from '../plugin.js';
 import type { FieldType, FieldValue } from '../model.js';
 import type { Issue } from '../errors.js';
 import { toMilli, fromMilli } from '../points.js';
 import { LocalTextSchema } from '../model.js';
 import type { LocalText } from '../text.js';
-import { registerKernel, KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, KERNEL_THRESHOLD, KERNEL_TIERS, type FieldKernel, type FieldText } from '../kernel.js';
+import { KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, KERNEL_THRESHOLD, KERNEL_TIERS, type FieldKernel, type FieldText } from '../kernel.js';
 
 const FieldName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 const Pts = Type.Number({ minimum: 0 });
@@ -35,19 +35,6 @@ function num(v: FieldValue | undefined): number | undefined {
 
 function one(field: string, types: readonly FieldType[]): FieldRef[] {
   return [{ field, path: '/field', types }];
-}
-
-/**
- * `score` of a single-field method, written with its kernel: read the field, work out the
- * points, and only when there are some, explain them.
- */
-function scoreWith<P extends { field: string }>(k: FieldKernel<P>): (ctx: ScoreContext<P>) => void {
-  return (ctx) => {
-    const field = ctx.params.field;
-    const v = ctx.value(field);
-    const points = k.deduct(ctx.params, v, ctx.max);
-    if (points > 0) ctx.deduct(k.messageId, points, k.explain(ctx.params, v, ctx.max, points, ctx.fieldText(field)), [field]);
-  };
 }
 
 // ── presence: 有/无 ──────────────────────────────────────────────────────────────
@@ -88,7 +75,6 @@ export function countText(f: FieldText, count: number): LocalText {
 }
 
 const presenceKernel: FieldKernel<PresencePrepared> = {
-  id: KERNEL_PRESENCE,
   messageId: 'absent',
   deduct: presenceDeduct,
   explain: (_p, v, _max, points, f) => ({ field: f.title, statement: negativeStatement(f, v), points: fromMilli(points) }),
@@ -108,9 +94,8 @@ export const presence = defineMethod<Static<typeof PresenceParams>, { field: str
     },
   },
   prepare: (p) => ({ field: p.field, deduct: p.deduct === undefined ? undefined : toMilli(p.deduct) }),
-  score: scoreWith(presenceKernel),
+  kernel: presenceKernel,
 });
-registerKernel(presence, presenceKernel);
 
 // ── per-finding: 每发现一处扣x分，y分扣完为止 ─────────────────────────────────────
 const PerFindingParams = Type.Object(
@@ -128,7 +113,6 @@ export function perFindingDeduct(p: PerFindingPrepared, v: FieldValue | undefine
   return count <= 0 ? 0 : Math.min(count * p.per, p.cap, max);
 }
 const perFindingKernel: FieldKernel<PerFindingPrepared> = {
-  id: KERNEL_PER_FINDING,
   messageId: 'findings',
   deduct: perFindingDeduct,
   explain: (p, v, max, points, f) => ({
@@ -164,9 +148,8 @@ export const perFinding = defineMethod<Static<typeof PerFindingParams>, { field:
       : [];
   },
   prepare: (p, item) => ({ field: p.field, per: toMilli(p.per), cap: p.cap === undefined ? item.max : toMilli(p.cap) }),
-  score: scoreWith(perFindingKernel),
+  kernel: perFindingKernel,
 });
-registerKernel(perFinding, perFindingKernel);
 
 // ── per-missing: 每缺一项扣x分，y分扣完为止 ──────────────────────────────────────
 const PerMissingParams = Type.Object(
@@ -194,7 +177,6 @@ export function perMissingDeduct(p: PerMissingPrepared, v: FieldValue | undefine
 }
 const NO_DOCUMENTS: readonly string[] = [];
 const perMissingKernel: FieldKernel<PerMissingPrepared> = {
-  id: KERNEL_PER_MISSING,
   messageId: 'missing',
   deduct: perMissingDeduct,
   explain(p, v, max, points, f) {
@@ -247,9 +229,8 @@ export const perMissing = defineMethod<
     per: toMilli(p.per),
     cap: p.cap === undefined ? item.max : toMilli(p.cap),
   }),
-  score: scoreWith(perMissingKernel),
+  kernel: perMissingKernel,
 });
-registerKernel(perMissing, perMissingKernel);
 
 // ── threshold: 改造率≤80%的，扣1分 ───────────────────────────────────────────────
 const Op = Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>=')]);
@@ -274,7 +255,6 @@ export function thresholdDeduct(p: ThresholdPrepared, value: FieldValue | undefi
   return breached ? Math.min(p.deduct, max) : 0;
 }
 const thresholdKernel: FieldKernel<ThresholdPrepared> = {
-  id: KERNEL_THRESHOLD,
   messageId: 'breached',
   deduct: thresholdDeduct,
   explain: (p, value, _max, points, f) => ({
@@ -309,9 +289,8 @@ export const threshold = defineMethod<Static<typeof ThresholdParams>, { field: s
       : [];
   },
   prepare: (p) => ({ field: p.field, op: p.op, value: p.value, deduct: toMilli(p.deduct) }),
-  score: scoreWith(thresholdKernel),
+  kernel: thresholdKernel,
 });
-registerKernel(threshold, thresholdKernel);
 
 // ── rate: 达标率≥95%；完好率100% ─────────────────────────────────────────────────
 const RateParams = Type.Object(
@@ -356,7 +335,6 @@ export function rateDeduct(p: RatePrepared, value: FieldValue | undefined, max: 
   return Math.min(points, limit);
 }
 const rateKernel: FieldKernel<RatePrepared> = {
-  id: KERNEL_RATE,
   messageId: 'below',
   deduct: rateDeduct,
   explain: (p, value, _max, points, f) => ({ field: f.title, value: num(value), target: fromMilli(p.target), points: fromMilli(points) }),
@@ -392,9 +370,8 @@ export const rate = defineMethod<
     steps: p.steps ?? 'started',
     cap: p.cap === undefined ? item.max : toMilli(p.cap),
   }),
-  score: scoreWith(rateKernel),
+  kernel: rateKernel,
 });
-registerKernel(rate, rateKernel);
 
 // ── tiers: value bands → points ──────────────────────────────────────────────────
 const TiersParams = Type.Object(
@@ -428,7 +405,6 @@ export function tiersDeduct(p: TiersPrepared, value: FieldValue | undefined, max
   return earned >= max ? 0 : max - earned;
 }
 const tiersKernel: FieldKernel<TiersPrepared> = {
-  id: KERNEL_TIERS,
   messageId: 'tier',
   deduct: tiersDeduct,
   explain: (_p, value, max, points, f) => ({
@@ -485,9 +461,8 @@ export const tiers = defineMethod<Static<typeof TiersParams>, { field: string; b
       .map((b) => ({ bound: b.bound, points: toMilli(b.points) }))
       .sort((a, b) => (p.by === 'atLeast' ? b.bound - a.bound : a.bound - b.bound)),
   }),
-  score: scoreWith(tiersKernel),
+  kernel: tiersKernel,
 });
-registerKernel(tiers, tiersKernel);
 
 // ── checklist: named sub-points ──────────────────────────────────────────────────
 const ChecklistParams = Type.Object(
@@ -603,3 +578,16 @@ export const builtinMethods: Plugin = definePlugin({
     'expert-grade': expertGrade,
   },
 });
+
+/**
+ * The built-in kernels' points functions → their number (`KERNEL_*`): the scorer calls these
+ * directly, one call site each; any other kernel (a plugin's) is called through its `deduct`.
+ */
+export const BUILTIN_KERNELS: ReadonlyMap<FieldKernel['deduct'], number> = new Map<FieldKernel['deduct'], number>([
+  [presenceDeduct, KERNEL_PRESENCE],
+  [perFindingDeduct, KERNEL_PER_FINDING],
+  [perMissingDeduct, KERNEL_PER_MISSING],
+  [thresholdDeduct, KERNEL_THRESHOLD],
+  [rateDeduct, KERNEL_RATE],
+  [tiersDeduct, KERNEL_TIERS],
+]);
