@@ -3,7 +3,6 @@
  * reporting every problem at once with its JSON pointer; then build the closures that score.
  * @module
  */
-import type { ValidateFunction } from 'ajv';
 import { RulesetError, ptr, type Issue } from './errors.js';
 import { ajvIssues, shown } from './ajv-issues.js';
 import type { LogicCompiler, LogicFn } from './logic/types.js';
@@ -587,7 +586,7 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
       if (method === undefined) {
         issues.push({ path: `${sAt}/method`, message: `unknown scoring method "${scoring.method}"; this engine has ${[...parts.methods.keys()].sort().join(', ')}` });
       } else {
-        const validate = parts.paramValidators.get(scoring.method) as ValidateFunction;
+        const validate = parts.paramValidators.get(scoring.method)!; // one per method, made with the methods
         const params = scoring.params ?? {};
         if (!validate(params)) {
           issues.push(...ajvIssues(validate.errors, params, `${sAt}/params`));

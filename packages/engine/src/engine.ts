@@ -3,7 +3,6 @@
  * two engines never see each other's methods, operators or policies.
  * @module
  */
-import type { ValidateFunction } from 'ajv';
 import { LogicError, PluginError, RulesetError, type Issue } from './errors.js';
 import { compileModel, type CompiledItem, type CompiledModel } from './compile.js';
 import { createLogicCompiler } from './logic/index.js';
@@ -211,8 +210,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const methods = tables.methods as Map<string, ScoringMethod>;
   const paramValidators = new Map<string, Validator>();
   for (const [name, m] of methods) paramValidators.set(name, paramsValidator(m));
-  // score.ts types the findings check as ajv's function; it only calls it and reads `errors`.
-  const checkFindings = validateFindings as ValidateFunction;
   const parts = {
     validateRuleset,
     methods,
@@ -223,7 +220,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   const engine: Engine = {
     compile(json, options = {}) {
-      if (!isPatch(json)) return wrap(compileModel(json, parts), checkFindings, undefined, undefined);
+      if (!isPatch(json)) return wrap(compileModel(json, parts), validateFindings, undefined, undefined);
       const resolved = resolveRuleset(json, { validateRuleset, validatePatch }, options);
       let model: CompiledModel;
       try {
@@ -234,7 +231,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const issues = e.issues.map(resolved.remap).filter((i) => !seen.has(i.path + '\u0000' + i.message) && seen.add(i.path + '\u0000' + i.message));
         throw new RulesetError(issues);
       }
-      return wrap(model, checkFindings, resolved.extends, resolved.migration);
+      return wrap(model, validateFindings, resolved.extends, resolved.migration);
     },
     resolve(json, options = {}) {
       return resolveRuleset(json, { validateRuleset, validatePatch }, options);
@@ -303,7 +300,7 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-function wrap(model: CompiledModel, validateFindings: ValidateFunction, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
+function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
   const rectification = itemRectifications(model.json);
   const items = Object.freeze(model.items.map((i) => summary(i, rectification)));
   const byId = new Map(items.map((s) => [s.id, s]));

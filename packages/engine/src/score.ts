@@ -3,7 +3,7 @@
  * deterministic. Points are integer thousandths until the card is rendered.
  * @module
  */
-import type { ValidateFunction } from 'ajv';
+import type { Validator } from './validators/index.js';
 import { EvidenceError, ptr, type Issue } from './errors.js';
 import { ajvIssues, shown } from './ajv-issues.js';
 import { FIELD_BOOLEAN, FIELD_INTEGER, FIELD_DOCUMENTS, FIELD_NUMBER, FIELD_RATE, PLAN_CONDITIONAL, PLAN_GENERAL, PLAN_LOGIC, PLAN_ROLE } from './compile.js';
@@ -267,7 +267,7 @@ export function variantFor(item: CompiledItem, unitId: string): CompiledItem {
 
 const CHECK_NAMES: Record<string, string> = { 'data-check': '数据核查 (data-check)', onsite: '现场检查 (onsite)' };
 
-function groupFindings(model: CompiledModel, findings: readonly Finding[], validate: ValidateFunction, unitId: string): Map<string, ItemFindings> {
+function groupFindings(model: CompiledModel, findings: readonly Finding[], validate: Validator, unitId: string): Map<string, ItemFindings> {
   if (!validate(findings)) throw new EvidenceError(ajvIssues(validate.errors, findings, ''), 'Invalid findings');
   const issues: Issue[] = [];
   // Sort so the card does not depend on the order findings were listed in.
@@ -505,7 +505,7 @@ export function evaluateUnit(
   model: CompiledModel,
   evidence: UnitEvidence,
   options: ScoreOptions,
-  validateFindings: ValidateFunction,
+  validateFindings: Validator,
   checked?: WeakMap<object, unknown[]>,
 ): Evaluation {
   // Evidence this ruleset checked and froze (`checkEvidence`) is not checked again.
@@ -1263,7 +1263,7 @@ export function scoreUnit(
   model: CompiledModel,
   evidence: UnitEvidence,
   options: ScoreOptions,
-  validateFindings: ValidateFunction,
+  validateFindings: Validator,
   checked?: WeakMap<object, unknown[]>,
 ): ScoreCard {
   return evaluateUnit(model, evidence, options, validateFindings, checked).toScoreCard(options.lang ?? 'zh');
