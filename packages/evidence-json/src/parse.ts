@@ -357,7 +357,9 @@ function indexOf(ruleset: CompiledRuleset): RulesetIndex {
 
 // --- schema validation (ajv), compiled once per ruleset ---------------------------------
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+// No code optimisation passes: they doubled the compile time and save nothing measurable on a
+// few hundred files.
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, code: { optimize: false } });
 const validators = new WeakMap<CompiledRuleset, ValidateFunction>();
 
 /**
