@@ -2,8 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { EvidenceError, SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
-import { parseJsonEvidence } from '@safecity/evidence-json';
-import { parseWorkbook } from '@safecity/evidence-excel';
 import { InputProblems, type Io, type Problem } from './io.js';
 
 /** An evidence file read from disk, not yet parsed. */
@@ -54,7 +52,9 @@ export async function parseEvidenceFile(
   units: readonly Unit[] | undefined,
 ): Promise<{ part: EvidencePart; records: EvidenceRecord[]; warnings: Issue[] }> {
   const options = { file: f.file, ruleset, ...(units !== undefined && units.length > 0 ? { units } : {}) };
-  return f.ext === '.json' ? parseJsonEvidence(f.input, options) : parseWorkbook(f.input, options);
+  // Each reader loads with the first file of its type: JSON evidence alone never loads exceljs.
+  if (f.ext === '.json') return (await import('@safecity/evidence-json')).parseJsonEvidence(f.input, options);
+  return (await import('@safecity/evidence-excel')).parseWorkbook(f.input, options);
 }
 
 /**

@@ -10,22 +10,22 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { createEngine, isPatch, SafecityError, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
 import { cityUnit as xianCity, rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { InputProblems, UsageError, type Io } from './io.js';
+import { builtinRulesets } from './builtin.js';
+
+export { builtinRulesets };
 
 interface Known {
   json: unknown;
   units: readonly Unit[];
 }
 
-/** Rulesets that ship with the command, by id. */
+/** Rulesets that ship with the command, by id (their ids, `builtinRulesets`, are in builtin.ts). */
 const BUILTIN: Readonly<Record<string, Known>> = {
   'xian-2022/municipal': { json: xian['xian-2022/municipal'], units: xianUnits },
   'xian-2022/district': { json: xian['xian-2022/district'], units: xianUnits },
   // The city's own rubric evaluates the city itself (西安市), from the 48 units' results.
   'xian-2022/city': { json: xian['xian-2022/city'], units: [...xianUnits, xianCity] },
 };
-
-/** The ids of the rulesets that ship with the command. */
-export const builtinRulesets = Object.keys(BUILTIN);
 
 /** A ruleset package's exports, as the convention has them. */
 interface RulesetPackage {

@@ -3,19 +3,16 @@
  * input (all listed, each with its place), 2 wrong usage. No stack trace unless `--debug`.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EvidenceError, SafecityError } from '@safecity/engine';
 import { EXIT, InputProblems, UsageError, refuseRepeatedFiles, type Io, type Problem } from './io.js';
-import { builtinRulesets } from './resolve.js';
-import { validate } from './commands/validate.js';
-import { template } from './commands/template.js';
-import { score } from './commands/score.js';
-import { feedback, report } from './commands/reports.js';
-import { sample, type SampleOptions } from './commands/sample.js';
-import { diff, type DiffOptions } from './commands/diff.js';
-import { migrate, type MigrateCommandOptions } from './commands/migrate.js';
-import { city, type CityOptions } from './commands/city.js';
-import { selfTemplate, type SelfTemplateOptions } from './commands/self-template.js';
-import { ledger, type LedgerCommandOptions } from './commands/ledger.js';
+import { builtinRulesets } from './builtin.js';
+// Each command's module (and with it the engine, the rubrics, exceljs, docx, echarts) is loaded
+// only when that command runs: `safecity --version` and `--help` load none of them.
+import type { SampleOptions } from './commands/sample.js';
+import type { DiffOptions } from './commands/diff.js';
+import type { MigrateCommandOptions } from './commands/migrate.js';
+import type { CityOptions } from './commands/city.js';
+import type { SelfTemplateOptions } from './commands/self-template.js';
+import type { LedgerCommandOptions } from './commands/ledger.js';
 
 const EXAMPLES = `
 Examples (evidence/ and findings/ as in the repository's examples/xian-2022-city):
@@ -61,7 +58,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .argument('<ruleset>', `a ruleset id (${builtinRulesets.join(', ')}) or a path to a .json`)
     .option('--base <files...>', 'earlier editions the ruleset extends, when not installed as packages')
     .option('--json', 'print JSON')
-    .action((ruleset: string, o: { json?: boolean; base?: string[] }) => validate(ruleset, o, io));
+    .action((ruleset: string, o: { json?: boolean; base?: string[] }) => import('./commands/validate.js').then((m) => m.validate(ruleset, o, io)));
 
   program
     .command('template')
@@ -72,7 +69,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
     .option('--base <files...>', 'earlier editions the ruleset extends, when not installed as packages')
     .option('--json', 'print JSON')
-    .action((o: { ruleset: string; unit: string; out: string; units?: string; base?: string[]; json?: boolean }) => template(o, io));
+    .action((o: { ruleset: string; unit: string; out: string; units?: string; base?: string[]; json?: boolean }) => import('./commands/template.js').then((m) => m.template(o, io)));
 
   program
     .command('score')
@@ -85,7 +82,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--base <files...>', 'earlier editions the ruleset extends, when not installed as packages')
     .addOption(new Option('--lang <lang>', 'language of reasons and suggestions').choices(['zh', 'en']).default('zh'))
     .option('--json', 'print JSON')
-    .action((o: { ruleset: string; evidence: string[]; findings?: string[]; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean }) => score(o, io));
+    .action((o: { ruleset: string; evidence: string[]; findings?: string[]; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean }) => import('./commands/score.js').then((m) => m.score(o, io)));
 
   program
     .command('feedback')
@@ -96,7 +93,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--date <date>', "the feedback's date (成文日期, YYYY-MM-DD, default today): each row's own 整改时限 counts from it")
     .option('--issuer <office>', '落款 of the Word documents; default 西安市安全生产委员会办公室 for the Xi\'an rubrics')
     .option('--json', 'print JSON')
-    .action((o: { scores: string; out: string; deadline?: string; date?: string; issuer?: string; json?: boolean }) => feedback(o, io));
+    .action((o: { scores: string; out: string; deadline?: string; date?: string; issuer?: string; json?: boolean }) => import('./commands/reports.js').then((m) => m.feedback(o, io)));
 
   program
     .command('report')
@@ -109,7 +106,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--issuer <office>', '落款 of the Word document; default 西安市安全生产委员会办公室 for the Xi\'an rubrics')
     .requiredOption('--out <file>', 'the .html to write (the .md is written beside it), or the .docx (a Word document in 公文 form)')
     .option('--json', 'print JSON')
-    .action((o: { scores: string; before?: string; selfScores?: string[]; out: string; title?: string; date?: string; issuer?: string; json?: boolean }) => report(o, io));
+    .action((o: { scores: string; before?: string; selfScores?: string[]; out: string; title?: string; date?: string; issuer?: string; json?: boolean }) => import('./commands/reports.js').then((m) => m.report(o, io)));
 
   program
     .command('self-template')
@@ -119,7 +116,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--out <file>', 'output .xlsx')
     .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
     .option('--json', 'print JSON')
-    .action((o: SelfTemplateOptions) => selfTemplate(o, io));
+    .action((o: SelfTemplateOptions) => import('./commands/self-template.js').then((m) => m.selfTemplate(o, io)));
 
   program
     .command('sample')
@@ -133,7 +130,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--allow-missing', 'draw even when a drawn unit has no evidence or fewer than 2 standby sites')
     .option('--out <dir>', 'write group-<n>.findings.json templates and sample.json here')
     .option('--json', 'print JSON')
-    .action((o: SampleOptions) => sample(o, io));
+    .action((o: SampleOptions) => import('./commands/sample.js').then((m) => m.sample(o, io)));
 
   program
     .command('diff')
@@ -143,7 +140,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--check', "exit 1 when B's version is not bumped enough over A's for what changed")
     .option('--base <files...>', 'earlier editions a ruleset file extends, when not installed as packages')
     .option('--json', 'print JSON')
-    .action((a: string, b: string, o: DiffOptions) => diff(a, b, o, io));
+    .action((a: string, b: string, o: DiffOptions) => import('./commands/diff.js').then((m) => m.diff(a, b, o, io)));
 
   program
     .command('migrate')
@@ -155,7 +152,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--findings <file>', "last year's findings by unit, to carry to the renamed items")
     .option('--base <files...>', 'earlier editions a ruleset file extends, when not installed as packages')
     .option('--json', 'print JSON')
-    .action((o: MigrateCommandOptions) => migrate(o, io));
+    .action((o: MigrateCommandOptions) => import('./commands/migrate.js').then((m) => m.migrate(o, io)));
 
   program
     .command('city')
@@ -169,7 +166,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--base <files...>', 'earlier editions the rulesets extend, when not installed as packages')
     .addOption(new Option('--lang <lang>', 'language of reasons and messages').choices(['zh', 'en']).default('zh'))
     .option('--json', 'print JSON')
-    .action((o: CityOptions) => city(o, io));
+    .action((o: CityOptions) => import('./commands/city.js').then((m) => m.city(o, io)));
 
   program
     .command('ledger')
@@ -179,18 +176,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--date <date>', 'the review date (YYYY-MM-DD): rows past their 整改时限 on it and not closed are overdue')
     .requiredOption('--out <file>', 'the rectification report to write (.md)')
     .option('--json', 'print JSON (every row\'s status)')
-    .action((o: LedgerCommandOptions) => ledger(o, io));
+    .action((o: LedgerCommandOptions) => import('./commands/ledger.js').then((m) => m.ledger(o, io)));
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return EXIT.ok;
   } catch (e) {
-    return fail(e, { json, debug }, io);
+    return await fail(e, { json, debug }, io);
   }
 }
 
 /** How a failed command ends: its message (stderr, or one JSON object on stdout with --json) and exit code. */
-function fail(e: unknown, flags: { json: boolean; debug: boolean }, io: Io): number {
+async function fail(e: unknown, flags: { json: boolean; debug: boolean }, io: Io): Promise<number> {
   const { json, debug } = flags;
   if (e instanceof CommanderError && e.exitCode === 0) return EXIT.ok; // --help and --version end here
   if (e instanceof CommanderError || e instanceof UsageError) {
@@ -199,16 +196,7 @@ function fail(e: unknown, flags: { json: boolean; debug: boolean }, io: Io): num
     else io.stderr(`用法错误：${message}\n用法见 safecity --help（或 safecity <命令> --help）。\n`);
     return EXIT.usage;
   }
-  const problems: { title: string; list: readonly Problem[]; warnings: readonly Problem[] } | undefined =
-    e instanceof InputProblems
-      ? { title: e.message, list: e.problems, warnings: e.warnings }
-      : e instanceof SafecityError
-        ? {
-            title: e.title,
-            list: e.issues.map((i) => ({ place: i.path, message: i.message })),
-            warnings: e instanceof EvidenceError ? e.warnings.map((i) => ({ place: i.path, message: i.message })) : [],
-          }
-        : undefined;
+  const problems = e instanceof InputProblems ? { title: e.message, list: e.problems, warnings: e.warnings } : await engineProblems(e);
   if (problems !== undefined) {
     if (json) io.stdout(JSON.stringify({ ok: false, title: problems.title, problems: problems.list, warnings: problems.warnings }, null, 2) + '\n');
     else {
@@ -224,6 +212,20 @@ function fail(e: unknown, flags: { json: boolean; debug: boolean }, io: Io): num
   if (json) io.stdout(JSON.stringify({ ok: false, error: { kind: 'internal', message } }, null, 2) + '\n');
   io.stderr(`内部错误：${message}\n${debug && e instanceof Error && e.stack ? e.stack + '\n' : '请加 --debug 再运行一次以查看堆栈，并报告此问题。\n'}`);
   return EXIT.input;
+}
+
+/**
+ * The problems an engine error lists, or undefined for any other error. The engine is loaded
+ * here, not at start: when it threw the error it is loaded already.
+ */
+async function engineProblems(e: unknown): Promise<{ title: string; list: readonly Problem[]; warnings: readonly Problem[] } | undefined> {
+  const { EvidenceError, SafecityError } = await import('@safecity/engine');
+  if (!(e instanceof SafecityError)) return undefined;
+  return {
+    title: e.title,
+    list: e.issues.map((i) => ({ place: i.path, message: i.message })),
+    warnings: e instanceof EvidenceError ? e.warnings.map((i) => ({ place: i.path, message: i.message })) : [],
+  };
 }
 
 /** Quote a flag or a name as commander gives it, without its quotes. */

@@ -145,7 +145,53 @@ function unitSchema(unit: Unit): Record<string, unknown> {
   return { title: '评价对象', type: 'object', required: ['id', 'name', 'kind'], additionalProperties: false, properties };
 }
 
-/** The schema of a layout (shared by `evidenceJsonSchema` and the parser). */
+function rulesetSchema(ruleset: EvidenceLayout['ruleset']): Record<string, unknown> {
+  return {
+    title: '评价细则',
+    type: 'object',
+    required: ['id', 'version'],
+    additionalProperties: false,
+    properties: {
+      id: { const: ruleset.id },
+      version: { const: ruleset.version },
+      hash: { type: 'string', description: `评价细则内容的哈希；本版为 ${ruleset.hash}` },
+    },
+  };
+}
+
+/**
+ * The schema every unit's evidence file of a ruleset meets, whatever the unit: the ruleset's
+ * id and version as constants; the unit as three texts (and `nameEn`); under `items`, any of
+ * the ruleset's items, each with any of the ruleset's fields (typed, or `null`) and a 不适用
+ * claim; `general` likewise. What depends on the unit (its identity against the registry, which items
+ * apply, under which item each field goes) is checked by the parser. It is compiled once per
+ * ruleset, not once per unit; editors get the unit's own schema (`evidenceJsonSchema`).
+ */
+export function rulesetEvidenceSchema(ruleset: CompiledRuleset, itemIds: readonly string[]): Record<string, unknown> {
+  // Each field's schema once, referenced from every item that may hold it.
+  const definitions: Record<string, unknown> = Object.fromEntries(ruleset.fields.map((f, i) => [`f${i}`, fieldJsonSchema(f)]));
+  const properties = Object.fromEntries(ruleset.fields.map((f, i) => [f.name, { $ref: `#/definitions/f${i}` }]));
+  // One object schema for an item's fields and for `general` (where the parser refuses a claim),
+  // so that ajv generates the fields' checks once.
+  definitions['fields'] = { type: 'object', additionalProperties: false, properties: { ...properties, $notApplicable: CLAIM_SCHEMA } };
+  const text = { type: 'string' };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    required: ['ruleset', 'unit', 'items'],
+    additionalProperties: false,
+    definitions,
+    properties: {
+      $schema: { type: 'string' },
+      ruleset: rulesetSchema(ruleset),
+      unit: { type: 'object', required: ['id', 'name', 'kind'], additionalProperties: false, properties: { id: text, name: text, kind: text, nameEn: text } },
+      items: { type: 'object', additionalProperties: false, properties: Object.fromEntries(itemIds.map((id) => [id, { $ref: '#/definitions/fields' }])) },
+      general: { $ref: '#/definitions/fields' },
+    },
+  };
+}
+
+/** The schema of one unit's layout (`evidenceJsonSchema`). */
 export function layoutJsonSchema(layout: EvidenceLayout, rulesetTitle: string): Record<string, unknown> {
   const items = Object.fromEntries(
     layout.items.map((it) => {
@@ -167,17 +213,7 @@ export function layoutJsonSchema(layout: EvidenceLayout, rulesetTitle: string): 
     additionalProperties: false,
     properties: {
       $schema: { type: 'string' },
-      ruleset: {
-        title: '评价细则',
-        type: 'object',
-        required: ['id', 'version'],
-        additionalProperties: false,
-        properties: {
-          id: { const: ruleset.id },
-          version: { const: ruleset.version },
-          hash: { type: 'string', description: `评价细则内容的哈希；本版为 ${ruleset.hash}` },
-        },
-      },
+      ruleset: rulesetSchema(ruleset),
       unit: unitSchema(unit),
       items: {
         title: '评分项',

@@ -2,7 +2,21 @@
  * Charts rendered on the server as SVG strings with ECharts (no DOM, no scripts).
  * @module
  */
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as ECharts from 'echarts';
+
+let loaded: typeof ECharts | undefined;
+
+/**
+ * ECharts, loaded with the first chart, not with the package (feedback lists, ledgers and the
+ * Word reports draw none), and as its one-file CommonJS build: its ES modules are some 600 files,
+ * three times the load.
+ */
+function echarts(): typeof ECharts {
+  // From this module's file: `__filename` in the CommonJS build, the module's URL in the ES one.
+  loaded ??= createRequire(typeof __filename === 'string' ? __filename : import.meta.url)('echarts') as typeof ECharts;
+  return loaded;
+}
 
 /** Font stack for chart text: Chinese system fonts first, no web fonts. */
 export const CHART_FONT = 'Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, PingFang SC, Microsoft YaHei, SimHei, sans-serif';
@@ -13,8 +27,8 @@ const PALETTE = ['#2f5d9e', '#d9822b', '#3a8f5c', '#b33a3a', '#7a5aa6', '#4aa3b5
  * Render one ECharts option to an SVG string, server-side, and dispose the chart.
  * Animation is off; text uses {@link CHART_FONT}.
  */
-export function renderSvg(option: echarts.EChartsCoreOption, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+export function renderSvg(option: ECharts.EChartsCoreOption, width: number, height: number): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: CHART_FONT }, ...option });
     return chart.renderToSVGString();

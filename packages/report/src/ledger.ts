@@ -5,10 +5,10 @@
  * new), and write the rectification report for officials ({@link rectificationMarkdown}).
  * @module
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { EvidenceError, type Issue, type ScoreCard } from '@safecity/engine';
 import { feedbackRows, RECTIFICATION_TYPES, type FeedbackList, type FeedbackOptions, type RectificationType } from './feedback.js';
-import { escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, milli } from './util.js';
+import { escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, milli, loadExcel } from './util.js';
 import type { RectificationStatusRow } from './narrative.js';
 import {
   LEDGER_KEY_COLUMN,
@@ -182,7 +182,7 @@ function issued(
  */
 export async function readLedger(bytes: Uint8Array, fileName: string, options: ReadLedgerOptions = {}): Promise<Ledger> {
   const file = baseName(fileName);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes) as never);
   } catch (e) {

@@ -5,9 +5,9 @@
  * item by item ({@link unitSelfReport}).
  * @module
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { EvidenceError, type CompiledRuleset, type Issue, type Ruleset, type ScoreCard, type Unit } from '@safecity/engine';
-import { cardItems, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, fmtSigned, milli, neutraliseFormula, points, rulesetOf, today } from './util.js';
+import { cardItems, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, fmtSigned, milli, neutraliseFormula, points, rulesetOf, today, loadExcel } from './util.js';
 
 /** One item's self score and the unit's explanation. */
 export interface SelfItem {
@@ -60,7 +60,7 @@ export interface SelfEvaluationWorkbookOptions {
 export async function selfEvaluationWorkbook(ruleset: CompiledRuleset, unit: Pick<Unit, 'id' | 'name' | 'kind'>, options: SelfEvaluationWorkbookOptions = {}): Promise<Uint8Array> {
   const items = ruleset.itemsFor(unit);
   const ordered = [...items.filter((i) => !i.bonus), ...items.filter((i) => i.bonus)];
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'safecity';
   const date = options.date ?? today();
   const created = new Date(`${date}T00:00:00Z`);
@@ -172,7 +172,7 @@ export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, op
   if (bytes.byteLength > MAX_BYTES) fail([{ path: fileName, message: `文件过大（${Math.round(bytes.byteLength / 1048576)} MB），自评表不应超过 20 MB` }], fileName);
   if (bytes.byteLength < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
     fail([{ path: fileName, message: '不是 .xlsx 工作簿；请用 safecity self-template 生成的自评表填写，另存为 .xlsx' }], fileName);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch {

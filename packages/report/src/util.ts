@@ -3,6 +3,7 @@
  * Markdown and spreadsheet cells, walking a card's tree, checking inputs.
  * @module
  */
+import type ExcelJS from 'exceljs';
 import type { Node, Ruleset, ScoreCard, ScoreNode } from '@safecity/engine';
 
 /** Points → integer thousandths (the engine's fixed point), so sums never drift. */
@@ -211,4 +212,12 @@ export function assertCards(value: unknown, name: string): ScoreCard[] {
 /** The score a card is ranked and averaged by: `normalized` where the ruleset normalises, else `total`. */
 export function rankScore(card: ScoreCard): number {
   return card.normalized ?? card.total;
+}
+
+/**
+ * exceljs, loaded by the first workbook written or read, not with the package: the HTML report
+ * and the Word documents need none of it.
+ */
+export async function loadExcel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
 }

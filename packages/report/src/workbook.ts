@@ -4,7 +4,7 @@
  * `readLedger` (ledger.ts) reads a filled one back.
  * @module
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { ScoreCard } from '@safecity/engine';
 import {
   bonusLine,
@@ -28,7 +28,7 @@ import {
   type FeedbackOptions,
   type FeedbackRow,
 } from './feedback.js';
-import { fmtDate, neutraliseFormula, today } from './util.js';
+import { fmtDate, neutraliseFormula, today, loadExcel } from './util.js';
 
 /** The unit's columns (由单位填写), in order. */
 export const LEDGER_UNIT_HEADERS = ['责任人', '整改措施', '进度', '整改佐证'] as const;
@@ -120,7 +120,7 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
   const rows = feedbackRows(card, { ...options, date });
   const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const fields = fieldTitles(options.ruleset);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'safecity';
   const created = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : undefined;
   if (created !== undefined && !Number.isNaN(created.getTime())) {

@@ -11,7 +11,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EvidenceError, migrateEvidence, takesRegister, type CompiledRuleset, type DocumentEntry, type Finding, type MigrationReport, type UnitEvidence } from '@safecity/engine';
 import { evidenceJsonSchema, jsonEvidence } from '@safecity/evidence-json';
-import { excelTemplate } from '@safecity/evidence-excel';
 import { readAllEvidence, readFindings } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
@@ -112,6 +111,7 @@ export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void
       const carried = carryRegisterAndClaims(evidence, m.evidence, m.report, to.ruleset);
       // A unit keeps the format it works in: a workbook unit gets next edition's workbook, pre-filled.
       if (fromWorkbook(evidence)) {
+        const { excelTemplate } = await import('@safecity/evidence-excel');
         done.push({ unitId: id, workbook: await excelTemplate(to.ruleset, carried.unit, { evidence: carried }), findings: m.findings, report: m.report });
         continue;
       }

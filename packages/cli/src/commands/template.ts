@@ -2,8 +2,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { evidenceLayout } from '@safecity/engine';
-import { evidenceJsonSchema, jsonTemplate } from '@safecity/evidence-json';
-import { excelTemplate } from '@safecity/evidence-excel';
 import { findUnit, loadRuleset } from '../resolve.js';
 import { UsageError, type Io } from '../io.js';
 
@@ -18,12 +16,15 @@ export async function template(opts: { ruleset: string; unit: string; out: strin
   const fields = layout.items.reduce((n, i) => n + i.fields.length, 0) + layout.general.length;
   const written: string[] = [];
   if (ext === '.json') {
+    // Each format's package loads only when a template of that format is written.
+    const { evidenceJsonSchema, jsonTemplate } = await import('@safecity/evidence-json');
     const schemaName = basename(opts.out, '.json') + '.schema.json';
     const schemaPath = resolve(dirname(out), schemaName);
     writeFileSync(schemaPath, JSON.stringify(evidenceJsonSchema(loaded.ruleset, unit), null, 2) + '\n');
     writeFileSync(out, JSON.stringify(jsonTemplate(loaded.ruleset, unit, { schemaRef: `./${schemaName}` }), null, 2) + '\n');
     written.push(opts.out, `${dirname(opts.out) === '.' ? '' : dirname(opts.out) + '/'}${schemaName}`);
   } else {
+    const { excelTemplate } = await import('@safecity/evidence-excel');
     writeFileSync(out, await excelTemplate(loaded.ruleset, unit));
     written.push(opts.out);
   }
