@@ -9,6 +9,7 @@ import {
   ENGINES,
   safecity,
   safecityCard,
+  safecityChecked,
   pointsJsonLogicEngine,
   pointsJsonLogicJs,
   inputCheckRunners,
@@ -36,6 +37,7 @@ export const OUTSIDE = ['bundle', 'excel', 'json', 'cli'];
 export const SECOND_ENGINES = [
   { name: 'hand', label: 'hand-written JS, its own (no explanations)', prepare: secondHand },
   safecity,
+  safecityChecked,
   safecityCard,
   pointsJsonLogicEngine(secondLogicRule),
   pointsJsonLogicJs(secondLogicRule),
@@ -98,6 +100,7 @@ async function timeWorkload(workload, engines, engine, timing) {
   runners.push(
     { name: 'check-full', fn: check.full },
     { name: 'check-base', fn: check.base },
+    { name: 'check-once', fn: check.once },
     { name: 'card-floor', fn: floors.build },
     { name: 'card-parse', fn: floors.parse },
     {
@@ -229,6 +232,8 @@ export async function runBench(options = {}) {
         method: 'difference',
       }),
     );
+    goals.push(goal(`evaluate-checked-vs-hand.${w}`, `evaluate() of evidence checked once (checkEvidence, as the adapters hand it) over hand-written scoring, ${w} workload`, 'ratio', 2, r(T, 'safecity-checked', 'hand')));
+    goals.push(goal(`check-once-vs-hand.${w}`, `checkEvidence alone (every problem found, a frozen copy made; paid once where evidence is read) over hand-written scoring, ${w} workload`, 'ratio', null, r(T, 'check-once', 'hand')));
   }
   goals.push(goal('logic-vs-json-logic-engine', 'all-JsonLogic ruleset: evaluate() over json-logic-engine build on identical rules and data', 'ratio', 1, ratioOf(L, 'safecity', 'json-logic-engine')));
   goals.push(goal('logic-vs-json-logic-js', 'all-JsonLogic ruleset: evaluate() over json-logic-js apply on identical rules and data', 'ratio', null, ratioOf(L, 'safecity', 'json-logic-js')));
