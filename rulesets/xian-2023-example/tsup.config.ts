@@ -1,2 +1,2 @@
-// The shared library build (see the repository root).
-export { default } from '../../tsup.library.js';
+// The shared build of a ruleset package (rulesets/tsup.ruleset.ts): the library build, rubrics read with JSON.parse.
+export { default } from '../tsup.ruleset.js';

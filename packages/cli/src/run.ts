@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InputProblems, UsageError, refuseRepeatedFiles, type Io, type Problem } from './io.js';
 import { builtinRulesets } from './builtin.js';
+import { VERSION } from './version.js';
 // Each command's module (and with it the engine, the rubrics, exceljs, docx, echarts) is loaded
 // only when that command runs: `safecity --version` and `--help` load none of them.
 import type { SampleOptions } from './commands/sample.js';
@@ -42,7 +43,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
   const program = new Command('safecity')
     .description('Score a city\'s self-inspection evaluation for the National Safe Development Demonstration City (国家安全发展示范城市).')
-    .version('0.1.0')
+    .version(VERSION)
     .option('--debug', 'show stack traces of unexpected errors')
     .addHelpText('after', EXAMPLES)
     .exitOverride()

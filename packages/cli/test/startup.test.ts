@@ -1,6 +1,7 @@
 // What the command loads before it knows which command runs: nothing heavy. `--version`, `--help`
 // and wrong usage answer without the engine, the rubrics, the readers or the report (each of
 // which throws here when loaded), so they answer at once.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('@safecity/engine', () => refuse('@safecity/engine'));
@@ -28,6 +29,13 @@ describe('the command at start', () => {
   it('answers --version without loading the engine, the rubrics, the readers or the report', async () => {
     const r = await cli(['--version']);
     expect(r).toEqual({ code: 0, out: '0.1.0\n', err: '' });
+  });
+
+  it('prints the version of its package.json (the one bin.ts answers --version with, before loading commander)', async () => {
+    const { VERSION } = await import('../src/version.js');
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(VERSION).toBe(manifest.version);
+    expect((await cli(['-V'])).out).toBe(`${manifest.version}\n`);
   });
 
   it('answers --help and a command\'s --help, naming the built-in rulesets, likewise', async () => {
