@@ -267,6 +267,9 @@ function readonlyMap<K, V>(m: Map<K, V>): ReadonlyMap<K, V> {
   }) as ReadonlyMap<K, V>;
 }
 
+/** The empty list of a summary without conditions, evidence kinds or check methods (one for all). */
+const NONE: readonly string[] = Object.freeze([]);
+
 function summary(i: CompiledItem, rectification: ReadonlyMap<string, Rectification>): ItemSummary {
   const s: ItemSummary = {
     id: i.id,
@@ -275,10 +278,10 @@ function summary(i: CompiledItem, rectification: ReadonlyMap<string, Rectificati
     bonus: i.bonus,
     method: i.methodName ?? 'logic',
     fields: i.fields,
-    conditionFields: i.applicability?.fields ?? [],
+    conditionFields: i.applicability?.fields ?? NONE,
     pointer: i.pointer,
-    evidenceKinds: i.node.evidenceKinds ?? [],
-    checkMethods: i.node.checkMethods ?? [],
+    evidenceKinds: i.node.evidenceKinds ?? NONE,
+    checkMethods: i.node.checkMethods ?? NONE,
   };
   const content = i.role === 'partner' ? i.node.partner?.content : i.node.content;
   const standard = i.role === 'partner' ? i.node.partner?.standard : i.node.standard;
@@ -302,11 +305,23 @@ function deepFreeze<T>(v: T): T {
 
 function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
   const rectification = itemRectifications(model.json);
-  const items = Object.freeze(model.items.map((i) => summary(i, rectification)));
-  const byId = new Map(items.map((s) => [s.id, s]));
-  const partnerSummary = new Map(model.items.filter((i) => i.partner !== undefined).map((i) => [i.id, summary(i.partner as CompiledItem, rectification)]));
+  const list: ItemSummary[] = [];
+  const byId = new Map<string, ItemSummary>();
+  const partnerSummary = new Map<string, ItemSummary>();
   // Every field an item reads (in any role) or its applicability condition reads.
-  const read = new Set(model.items.flatMap((i) => [...i.fields, ...(i.partner?.fields ?? []), ...(i.applicability?.fields ?? [])]));
+  const read = new Set<string>();
+  for (const i of model.items) {
+    const s = summary(i, rectification);
+    list.push(s);
+    byId.set(i.id, s);
+    for (const f of i.fields) read.add(f);
+    if (i.partner !== undefined) {
+      partnerSummary.set(i.id, summary(i.partner, rectification));
+      for (const f of i.partner.fields) read.add(f);
+    }
+    if (i.applicability !== undefined) for (const f of i.applicability.fields) read.add(f);
+  }
+  const items = Object.freeze(list);
   // The frozen copy is made when first read: cloning and freezing a large ruleset costs more
   // than compiling it, and scoring never reads it.
   let source: Readonly<Ruleset> | undefined;

@@ -102,8 +102,8 @@ export function compiledModel(rs: Ruleset, table: FieldTable, logic: LogicChecke
     if (f.count !== undefined) text.count = f.count;
     fieldTexts.push(text);
   }
-  const sorted = fieldNames.slice().sort();
-  const sortedFields = sorted.map((name) => ({ name, key: `${JSON.stringify(name)}:` }));
+  // Sorted when first asked for (the first evidence hashed): linting a ruleset never needs it.
+  let sortedFields: CompiledModel['sortedFields'] | undefined;
   const itemById = new Map<string, CompiledItem>();
   for (const i of t.items) itemById.set(i.id, i);
   const { $schema: _ignored, ...content } = rs;
@@ -126,7 +126,12 @@ export function compiledModel(rs: Ruleset, table: FieldTable, logic: LogicChecke
     max: t.max,
     unitKinds,
     logicFields: [...logic.fields],
-    sortedFields,
+    get sortedFields() {
+      return (sortedFields ??= fieldNames
+        .slice()
+        .sort()
+        .map((name) => ({ name, key: `${JSON.stringify(name)}:` })));
+    },
     fieldNames,
     fieldIndex,
     fieldChecks,
