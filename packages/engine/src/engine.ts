@@ -303,7 +303,15 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
+/** What a compiled ruleset says about its items from outside, built when first asked for. */
+interface Summaries {
+  readonly items: readonly ItemSummary[];
+  readonly byId: ReadonlyMap<string, ItemSummary>;
+  readonly partnerSummary: ReadonlyMap<string, ItemSummary>;
+  readonly generalFields: readonly string[];
+}
+
+function summaries(model: CompiledModel): Summaries {
   const rectification = itemRectifications(model.json);
   const list: ItemSummary[] = [];
   const byId = new Map<string, ItemSummary>();
@@ -321,7 +329,19 @@ function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRe
     }
     if (i.applicability !== undefined) for (const f of i.applicability.fields) read.add(f);
   }
-  const items = Object.freeze(list);
+  return {
+    items: Object.freeze(list),
+    byId,
+    partnerSummary,
+    generalFields: Object.freeze(model.json.fields.map((f) => f.name).filter((n) => !read.has(n))),
+  };
+}
+
+function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
+  // The items' frozen summaries are made when first read (as `source` is): a summary per item
+  // costs a large ruleset a fifth of its compile time, and scoring never reads them.
+  let made: Summaries | undefined;
+  const summarized = (): Summaries => (made ??= summaries(model));
   // The frozen copy is made when first read: cloning and freezing a large ruleset costs more
   // than compiling it, and scoring never reads it.
   let source: Readonly<Ruleset> | undefined;
@@ -339,16 +359,19 @@ function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRe
     bonusCap: fromMilli(model.bonus?.cap ?? 0),
     unitKinds: Object.freeze(model.json.unitKinds.slice()),
     fields: Object.freeze(model.json.fields.slice()),
-    items,
-    generalFields: Object.freeze(
-      model.json.fields.map((f) => f.name).filter((n) => !read.has(n)),
-    ),
+    get items() {
+      return summarized().items;
+    },
+    get generalFields() {
+      return summarized().generalFields;
+    },
     get source() {
       return (source ??= deepFreeze(structuredClone(model.json)));
     },
     extends: base,
     migration: migration === undefined ? undefined : deepFreeze(migration),
     itemsFor(unit: Pick<Unit, 'id' | 'kind'>) {
+      const { byId, partnerSummary } = summarized();
       return model.items
         .filter((i) => {
           const a = i.applicability;

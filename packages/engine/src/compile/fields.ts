@@ -31,16 +31,15 @@ export function compileFields(ctx: CompileContext): FieldTable {
   const list = rs.fields;
   for (let i = 0; i < list.length; i++) {
     const f = list[i] as EvidenceField;
-    const at = `/fields/${i}`;
-    if (fields.has(f.name)) issues.push({ path: `${at}/name`, message: `field "${f.name}" is declared twice` });
-    if (f.name === 'unit') issues.push({ path: `${at}/name`, message: '"unit" is reserved (JsonLogic reads the unit under it)' });
+    if (fields.has(f.name)) issues.push({ path: `${fieldAt(i)}/name`, message: `field "${f.name}" is declared twice` });
+    if (f.name === 'unit') issues.push({ path: `${fieldAt(i)}/name`, message: '"unit" is reserved (JsonLogic reads the unit under it)' });
     else if (f.name in Object.prototype || f.name === 'prototype') {
-      issues.push({ path: `${at}/name`, message: `"${f.name}" is reserved (it names a property every JavaScript object has)` });
+      issues.push({ path: `${fieldAt(i)}/name`, message: `"${f.name}" is reserved (it names a property every JavaScript object has)` });
     }
-    if (f.type === 'enum' && f.values === undefined) issues.push({ path: at, message: 'an enum field needs "values"' });
-    if (f.type !== 'enum' && f.values !== undefined) issues.push({ path: `${at}/values`, message: `"values" is only for enum fields, this one is ${f.type}` });
+    if (f.type === 'enum' && f.values === undefined) issues.push({ path: fieldAt(i), message: 'an enum field needs "values"' });
+    if (f.type !== 'enum' && f.values !== undefined) issues.push({ path: `${fieldAt(i)}/values`, message: `"values" is only for enum fields, this one is ${f.type}` });
     if (f.minimum !== undefined && f.maximum !== undefined && f.minimum > f.maximum) {
-      issues.push({ path: `${at}/minimum`, message: `minimum ${f.minimum} is above maximum ${f.maximum}` });
+      issues.push({ path: `${fieldAt(i)}/minimum`, message: `minimum ${f.minimum} is above maximum ${f.maximum}` });
     }
     fields.set(f.name, f);
     fieldCheck.set(f.name, fieldChecker(f));
@@ -49,6 +48,11 @@ export function compileFields(ctx: CompileContext): FieldTable {
   const fieldIndex = new Map<string, number>();
   for (let i = 0; i < fieldNames.length; i++) fieldIndex.set(fieldNames[i] as string, i);
   return { fields, fieldCheck, fieldNames, fieldIndex, unitKinds: new Set(rs.unitKinds) };
+}
+
+/** A field's pointer, built only for an issue (a large ruleset declares many fields). */
+function fieldAt(i: number): string {
+  return `/fields/${i}`;
 }
 
 /**
