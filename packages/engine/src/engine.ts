@@ -267,6 +267,9 @@ function readonlyMap<K, V>(m: Map<K, V>): ReadonlyMap<K, V> {
   }) as ReadonlyMap<K, V>;
 }
 
+/** The empty list of a summary without conditions, evidence kinds or check methods (one for all). */
+const NONE: readonly string[] = Object.freeze([]);
+
 function summary(i: CompiledItem, rectification: ReadonlyMap<string, Rectification>): ItemSummary {
   const s: ItemSummary = {
     id: i.id,
@@ -275,10 +278,10 @@ function summary(i: CompiledItem, rectification: ReadonlyMap<string, Rectificati
     bonus: i.bonus,
     method: i.methodName ?? 'logic',
     fields: i.fields,
-    conditionFields: i.applicability?.fields ?? [],
+    conditionFields: i.applicability?.fields ?? NONE,
     pointer: i.pointer,
-    evidenceKinds: i.node.evidenceKinds ?? [],
-    checkMethods: i.node.checkMethods ?? [],
+    evidenceKinds: i.node.evidenceKinds ?? NONE,
+    checkMethods: i.node.checkMethods ?? NONE,
   };
   const content = i.role === 'partner' ? i.node.partner?.content : i.node.content;
   const standard = i.role === 'partner' ? i.node.partner?.standard : i.node.standard;
@@ -300,13 +303,45 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
+/** What a compiled ruleset says about its items from outside, built when first asked for. */
+interface Summaries {
+  readonly items: readonly ItemSummary[];
+  readonly byId: ReadonlyMap<string, ItemSummary>;
+  readonly partnerSummary: ReadonlyMap<string, ItemSummary>;
+  readonly generalFields: readonly string[];
+}
+
+function summaries(model: CompiledModel): Summaries {
   const rectification = itemRectifications(model.json);
-  const items = Object.freeze(model.items.map((i) => summary(i, rectification)));
-  const byId = new Map(items.map((s) => [s.id, s]));
-  const partnerSummary = new Map(model.items.filter((i) => i.partner !== undefined).map((i) => [i.id, summary(i.partner as CompiledItem, rectification)]));
+  const list: ItemSummary[] = [];
+  const byId = new Map<string, ItemSummary>();
+  const partnerSummary = new Map<string, ItemSummary>();
   // Every field an item reads (in any role) or its applicability condition reads.
-  const read = new Set(model.items.flatMap((i) => [...i.fields, ...(i.partner?.fields ?? []), ...(i.applicability?.fields ?? [])]));
+  const read = new Set<string>();
+  for (const i of model.items) {
+    const s = summary(i, rectification);
+    list.push(s);
+    byId.set(i.id, s);
+    for (const f of i.fields) read.add(f);
+    if (i.partner !== undefined) {
+      partnerSummary.set(i.id, summary(i.partner, rectification));
+      for (const f of i.partner.fields) read.add(f);
+    }
+    if (i.applicability !== undefined) for (const f of i.applicability.fields) read.add(f);
+  }
+  return {
+    items: Object.freeze(list),
+    byId,
+    partnerSummary,
+    generalFields: Object.freeze(model.json.fields.map((f) => f.name).filter((n) => !read.has(n))),
+  };
+}
+
+function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRef | undefined, migration: Migration | undefined): CompiledRuleset {
+  // The items' frozen summaries are made when first read (as `source` is): a summary per item
+  // costs a large ruleset a fifth of its compile time, and scoring never reads them.
+  let made: Summaries | undefined;
+  const summarized = (): Summaries => (made ??= summaries(model));
   // The frozen copy is made when first read: cloning and freezing a large ruleset costs more
   // than compiling it, and scoring never reads it.
   let source: Readonly<Ruleset> | undefined;
@@ -324,16 +359,19 @@ function wrap(model: CompiledModel, validateFindings: Validator, base: RulesetRe
     bonusCap: fromMilli(model.bonus?.cap ?? 0),
     unitKinds: Object.freeze(model.json.unitKinds.slice()),
     fields: Object.freeze(model.json.fields.slice()),
-    items,
-    generalFields: Object.freeze(
-      model.json.fields.map((f) => f.name).filter((n) => !read.has(n)),
-    ),
+    get items() {
+      return summarized().items;
+    },
+    get generalFields() {
+      return summarized().generalFields;
+    },
     get source() {
       return (source ??= deepFreeze(structuredClone(model.json)));
     },
     extends: base,
     migration: migration === undefined ? undefined : deepFreeze(migration),
     itemsFor(unit: Pick<Unit, 'id' | 'kind'>) {
+      const { byId, partnerSummary } = summarized();
       return model.items
         .filter((i) => {
           const a = i.applicability;

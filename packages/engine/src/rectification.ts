@@ -33,7 +33,8 @@ export function rectificationIssues(ruleset: Ruleset): Issue[] {
   check(ruleset.rectification, '/rectification');
   const walk = (nodes: readonly Node[], at: string): void =>
     nodes.forEach((n, i) => {
-      check(n.rectification, `${at}/${i}/rectification`);
+      // The pointer is built only for a declaration (most nodes have none).
+      if (n.rectification !== undefined) check(n.rectification, `${at}/${i}/rectification`);
       if (Array.isArray(n.children)) walk(n.children as Node[], `${at}/${i}/children`);
     });
   walk(ruleset.tree, '/tree');
