@@ -127,7 +127,16 @@ export interface CityReportDocxOptions extends CityReportOptions, Omit<DocxOptio
  * 落款 (default `<city>安全生产委员会办公室` when the city is named) and the report's date.
  */
 export async function cityReportDocx(cards: readonly ScoreCard[], options: CityReportDocxOptions = {}): Promise<Uint8Array> {
-  const markdown = cityReportMarkdown(cards, options);
+  return cityReportMarkdownDocx(cityReportMarkdown(cards, options), options);
+}
+
+/**
+ * {@link cityReportDocx} from the report's Markdown already built (`cityReport(cards, options).markdown`,
+ * or `cityReportMarkdown`): the same document, without building the report a second time when
+ * its HTML and Markdown are written too. `options` are those the Markdown was built with (the
+ * city names the default 落款; the date is the report's).
+ */
+export async function cityReportMarkdownDocx(markdown: string, options: CityReportDocxOptions = {}): Promise<Uint8Array> {
   const city = typeof options.city === 'string' ? options.city : options.city?.unit.name;
   const issuer = options.issuer ?? (city !== undefined ? `${city}安全生产委员会办公室` : undefined);
   const docx: DocxOptions = {
