@@ -61,7 +61,8 @@ const en = lang === 'en';
 
 // The Word documents are written by a worker thread (./docx-worker.mjs), on the machine's other
 // core, while this thread does the rest; it loads the docx library while this thread reads the evidence.
-const wordWriter = new Worker(new URL('./docx-worker.mjs', import.meta.url));
+// Its heap is capped (its largest document needs about 50 MB): a worker's heap grows unchecked otherwise, and the demo keeps under 300 MB.
+const wordWriter = new Worker(new URL('./docx-worker.mjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 } });
 const wordWritten = new Promise((done, failed) => {
   wordWriter.on('message', (m) => m.done && done());
   wordWriter.once('error', failed);
@@ -199,12 +200,13 @@ const DATE = '2023-03-31'; // the end of the self-inspection's checks; fixed so 
 const feedbackDir = join(out, 'feedback');
 mkdirSync(feedbackDir, { recursive: true });
 const ISSUER = '西安市安全生产委员会办公室';
+// the Word lists first: the Word writer starts on them while this thread writes the rest
+for (const card of cards) writeWord(join(feedbackDir, `${card.unit.id}.docx`), { kind: 'feedback', card, date: DATE, issuer: ISSUER });
 for (const card of cards) {
   const options = { ruleset: rulesets[card.ruleset.id], units, date: DATE };
   writeFileSync(join(feedbackDir, `${card.unit.id}.md`), feedbackMarkdown(card, options));
   // the xlsx is also the unit's rectification ledger (问题整改台账): its clerks fill in their columns
   writeFileSync(join(feedbackDir, `${card.unit.id}.xlsx`), await feedbackWorkbook(card, options));
-  writeWord(join(feedbackDir, `${card.unit.id}.docx`), { kind: 'feedback', card, date: DATE, issuer: ISSUER });
 }
 
 // 7. The ledgers come back filled in (./ledger: 雁塔区 and 碑林区, as clerks and the office filled
