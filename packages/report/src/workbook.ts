@@ -28,7 +28,7 @@ import {
   type FeedbackOptions,
   type FeedbackRow,
 } from './feedback.js';
-import { fmtDate, neutraliseFormula, today, loadExcel } from './util.js';
+import { deflateStoredZip, fmtDate, neutraliseFormula, today, loadExcel } from './util.js';
 
 /** The unit's columns (由单位填写), in order. */
 export const LEDGER_UNIT_HEADERS = ['责任人', '整改措施', '进度', '整改佐证'] as const;
@@ -322,6 +322,7 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
   ]);
   // Not a secret (no password): it keeps a clerk from editing the keys by mistake.
   await meta.protect('', { selectLockedCells: false, selectUnlockedCells: false });
-  const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  // stored by exceljs, deflated here in one call per entry (see deflateStoredZip)
+  const [buf, { deflateRawSync }] = await Promise.all([wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } }), import('node:zlib')]);
+  return deflateStoredZip(new Uint8Array(buf as ArrayBuffer), (data) => deflateRawSync(data));
 }
