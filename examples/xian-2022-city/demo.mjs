@@ -37,6 +37,7 @@ import { city as cityJson, cityUnit, rulesets, units, unitById } from '@safecity
 import {
   cityReport,
   feedbackMarkdown,
+  feedbackRows,
   feedbackWorkbook,
   parseSelfEvaluation,
   readLedger,
@@ -200,10 +201,14 @@ const DATE = '2023-03-31'; // the end of the self-inspection's checks; fixed so 
 const feedbackDir = join(out, 'feedback');
 mkdirSync(feedbackDir, { recursive: true });
 const ISSUER = '西安市安全生产委员会办公室';
-// the Word lists first: the Word writer starts on them while this thread writes the rest
-for (const card of cards) writeWord(join(feedbackDir, `${card.unit.id}.docx`), { kind: 'feedback', card, date: DATE, issuer: ISSUER });
-for (const card of cards) {
+// Each card's rows worked out once, for the three formats; the Word lists handed out first, so
+// the Word writer starts on them while this thread writes the rest.
+const feedback = cards.map((card) => {
   const options = { ruleset: rulesets[card.ruleset.id], units, date: DATE };
+  return { card, options: { ...options, rows: feedbackRows(card, options) } };
+});
+for (const { card, options } of feedback) writeWord(join(feedbackDir, `${card.unit.id}.docx`), { kind: 'feedback', card, rows: options.rows, date: DATE, issuer: ISSUER });
+for (const { card, options } of feedback) {
   writeFileSync(join(feedbackDir, `${card.unit.id}.md`), feedbackMarkdown(card, options));
   // the xlsx is also the unit's rectification ledger (问题整改台账): its clerks fill in their columns
   writeFileSync(join(feedbackDir, `${card.unit.id}.xlsx`), await feedbackWorkbook(card, options));

@@ -11,8 +11,8 @@ import { cityReportMarkdownDocx, feedbackDocx, markdownDocx } from '@safecity/re
 await markdownDocx('# 西安市', { date: '2023-03-31' });
 
 const write = {
-  /** A unit's feedback lists. */
-  feedback: ({ card, date, issuer }) => feedbackDocx(card, { ruleset: rulesets[card.ruleset.id], units, date, issuer }),
+  /** A unit's feedback lists (their rows worked out by the main thread, for its Markdown and xlsx too). */
+  feedback: ({ card, rows, date, issuer }) => feedbackDocx(card, { ruleset: rulesets[card.ruleset.id], units, date, issuer, rows }),
   /** The city's 自评报告 (or its 社会公示 version), from the Markdown the main thread built. */
   city: ({ markdown, options }) => cityReportMarkdownDocx(markdown, options),
   /** Any other Markdown (the rectification report, a 单位自评报告). */

@@ -59,7 +59,7 @@ const FEEDBACK_WIDTHS = [32, 54, 86, 118, 32, 92, 72, 58, 44, 80];
  * @throws TypeError when `card` is not a ScoreCard, or `options.ruleset` is another ruleset.
  */
 export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions = {}): Promise<Uint8Array> {
-  const rows = feedbackRows(card, options);
+  const rows = options.rows ?? feedbackRows(card, options);
   const lists = options.lists ?? (['data-check', 'onsite'] as const);
   const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const fields = fieldTitles(options.ruleset);
@@ -113,7 +113,7 @@ export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions
     blocks.push({ kind: 'paragraph', runs: textRuns(totalsLine(feedbackTotals(rows, list)).replace(/(\d) (项|分)/g, '$1$2').replace(/(扣|有) (\d)/g, '$1$2')) });
   });
 
-  const { lists: _lists, ruleset: _r, deadline: _d, responsible: _p, units: _u, date, ...docx } = options;
+  const { lists: _lists, ruleset: _r, deadline: _d, responsible: _p, units: _u, rows: _rows, date, ...docx } = options;
   return blocksDocx(blocks, { ...docx, title, orientation: docx.orientation ?? 'landscape', date: date ?? today() });
 }
 

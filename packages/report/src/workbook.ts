@@ -117,7 +117,7 @@ export type LedgerWorkbookOptions = FeedbackOptions;
  */
 export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookOptions = {}): Promise<Uint8Array> {
   const date = options.date ?? today();
-  const rows = feedbackRows(card, { ...options, date });
+  const rows = options.rows ?? feedbackRows(card, { ...options, date });
   const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const fields = fieldTitles(options.ruleset);
   const wb = new (await loadExcel()).Workbook();
