@@ -59,7 +59,7 @@ const FEEDBACK_WIDTHS = [32, 54, 86, 118, 32, 92, 72, 58, 44, 80];
  * @throws TypeError when `card` is not a ScoreCard, or `options.ruleset` is another ruleset.
  */
 export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions = {}): Promise<Uint8Array> {
-  const rows = feedbackRows(card, options);
+  const rows = options.rows ?? feedbackRows(card, options);
   const lists = options.lists ?? (['data-check', 'onsite'] as const);
   const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const fields = fieldTitles(options.ruleset);
@@ -113,7 +113,7 @@ export async function feedbackDocx(card: ScoreCard, options: FeedbackDocxOptions
     blocks.push({ kind: 'paragraph', runs: textRuns(totalsLine(feedbackTotals(rows, list)).replace(/(\d) (项|分)/g, '$1$2').replace(/(扣|有) (\d)/g, '$1$2')) });
   });
 
-  const { lists: _lists, ruleset: _r, deadline: _d, responsible: _p, units: _u, date, ...docx } = options;
+  const { lists: _lists, ruleset: _r, deadline: _d, responsible: _p, units: _u, rows: _rows, date, ...docx } = options;
   return blocksDocx(blocks, { ...docx, title, orientation: docx.orientation ?? 'landscape', date: date ?? today() });
 }
 
@@ -127,7 +127,16 @@ export interface CityReportDocxOptions extends CityReportOptions, Omit<DocxOptio
  * 落款 (default `<city>安全生产委员会办公室` when the city is named) and the report's date.
  */
 export async function cityReportDocx(cards: readonly ScoreCard[], options: CityReportDocxOptions = {}): Promise<Uint8Array> {
-  const markdown = cityReportMarkdown(cards, options);
+  return cityReportMarkdownDocx(cityReportMarkdown(cards, options), options);
+}
+
+/**
+ * {@link cityReportDocx} from the report's Markdown already built (`cityReport(cards, options).markdown`,
+ * or `cityReportMarkdown`): the same document, without building the report a second time when
+ * its HTML and Markdown are written too. `options` are those the Markdown was built with (the
+ * city names the default 落款; the date is the report's).
+ */
+export async function cityReportMarkdownDocx(markdown: string, options: CityReportDocxOptions = {}): Promise<Uint8Array> {
   const city = typeof options.city === 'string' ? options.city : options.city?.unit.name;
   const issuer = options.issuer ?? (city !== undefined ? `${city}安全生产委员会办公室` : undefined);
   const docx: DocxOptions = {

@@ -66,6 +66,12 @@ export interface FeedbackOptions {
    * rectification's days count from it. Default today.
    */
   date?: string;
+  /**
+   * The card's rows as {@link feedbackRows} gives them with these same options: a caller that
+   * writes one card in several formats (Markdown, xlsx, Word) works them out once and passes
+   * them to each. Default: worked out here.
+   */
+  rows?: readonly FeedbackRow[];
 }
 
 /** A unit named by id and name. */
@@ -439,7 +445,7 @@ export function deadlineLine(deadline: string): string {
  * Cell text is escaped (`|`, newlines, Markdown and HTML punctuation).
  */
 export function feedbackMarkdown(card: ScoreCard, options: FeedbackOptions = {}): string {
-  const rows = feedbackRows(card, options);
+  const rows = options.rows ?? feedbackRows(card, options);
   const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const out: string[] = [];
   const fields = fieldTitles(options.ruleset);

@@ -133,5 +133,5 @@ export {
   type DocAlign,
   type MarkdownBlocks,
 } from './docx.js';
-export { feedbackDocx, cityReportDocx, type FeedbackDocxOptions, type CityReportDocxOptions } from './docx-reports.js';
+export { feedbackDocx, cityReportDocx, cityReportMarkdownDocx, type FeedbackDocxOptions, type CityReportDocxOptions } from './docx-reports.js';
 export { escapeHtml, escapeMarkdown, escapeMarkdownCell, fmtDate, neutraliseFormula } from './util.js';

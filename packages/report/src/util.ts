@@ -221,3 +221,67 @@ export function rankScore(card: ScoreCard): number {
 export async function loadExcel(): Promise<typeof ExcelJS> {
   return (await import('exceljs')).default;
 }
+
+/**
+ * A zip whose entries are stored (as exceljs writes them with `compression: 'STORE'`), with each
+ * entry deflated by zlib in one call: the same files, without JSZip's chunked, timer-driven
+ * deflate (most of the cost of writing a small workbook). Entries keep their names, dates, CRCs
+ * and order; a zip this does not recognise (an entry already compressed, a data descriptor, zip64)
+ * is returned as it is.
+ */
+export function deflateStoredZip(zip: Uint8Array, deflateRaw: (data: Uint8Array) => Uint8Array): Uint8Array {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let end = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--)
+    if (view.getUint32(i, true) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  if (end < 0) return zip;
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > zip.length || view.getUint32(at, true) !== 0x02014b50) return zip;
+    const flags = view.getUint16(at + 8, true);
+    const method = view.getUint16(at + 10, true);
+    const size = view.getUint32(at + 24, true);
+    const centralLength = 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    const local = view.getUint32(at + 42, true);
+    if (method !== 0 || (flags & 0x08) !== 0 || size === 0xffffffff || local + 30 > zip.length || view.getUint32(local, true) !== 0x04034b50) return zip;
+    const localHeader = 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const data = zip.subarray(local + localHeader, local + localHeader + size);
+    // a folder (or an empty file) stays stored
+    const method8 = size > 0;
+    const packed = method8 ? deflateRaw(data) : data;
+    const head = zip.slice(local, local + localHeader);
+    const hv = new DataView(head.buffer);
+    const dir = zip.slice(at, at + centralLength);
+    const dv = new DataView(dir.buffer);
+    if (method8) {
+      hv.setUint16(8, 8, true);
+      hv.setUint32(18, packed.length, true);
+      dv.setUint16(10, 8, true);
+      dv.setUint32(20, packed.length, true);
+    }
+    dv.setUint32(42, offset, true);
+    parts.push(head, packed);
+    central.push(dir);
+    offset += head.length + packed.length;
+    at += centralLength;
+  }
+  const trailer = zip.slice(end);
+  const tv = new DataView(trailer.buffer);
+  const centralSize = central.reduce((s, c) => s + c.length, 0);
+  tv.setUint32(12, centralSize, true);
+  tv.setUint32(16, offset, true);
+  const out = new Uint8Array(offset + centralSize + trailer.length);
+  let p = 0;
+  for (const b of [...parts, ...central, trailer]) {
+    out.set(b, p);
+    p += b.length;
+  }
+  return out;
+}

@@ -28,7 +28,7 @@ import {
   type FeedbackOptions,
   type FeedbackRow,
 } from './feedback.js';
-import { fmtDate, neutraliseFormula, today, loadExcel } from './util.js';
+import { deflateStoredZip, fmtDate, neutraliseFormula, today, loadExcel } from './util.js';
 
 /** The unit's columns (由单位填写), in order. */
 export const LEDGER_UNIT_HEADERS = ['责任人', '整改措施', '进度', '整改佐证'] as const;
@@ -117,7 +117,7 @@ export type LedgerWorkbookOptions = FeedbackOptions;
  */
 export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookOptions = {}): Promise<Uint8Array> {
   const date = options.date ?? today();
-  const rows = feedbackRows(card, { ...options, date });
+  const rows = options.rows ?? feedbackRows(card, { ...options, date });
   const deadline = options.deadline ?? options.ruleset?.rectificationDeadline ?? DEFAULT_DEADLINE;
   const fields = fieldTitles(options.ruleset);
   const wb = new (await loadExcel()).Workbook();
@@ -132,6 +132,20 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
   const issuedEnd = LEDGER_ISSUED_HEADERS.length;
   const unitEnd = issuedEnd + LEDGER_UNIT_HEADERS.length;
   const placed: Array<{ row: FeedbackRow; sheet: string; at: number }> = [];
+  // The rows' cell styles, one object per column (and per greyed superseded row): exceljs
+  // recognises a style object it has seen and does not work out its style again for each cell.
+  const rowStyle = (k: number, superseded: boolean): Partial<ExcelJS.Style> => ({
+    font: { name: FONT, size: 10, ...(superseded ? { color: { argb: 'FF808080' } } : {}) },
+    alignment: { vertical: 'top', wrapText: true, horizontal: CENTRED.has(k) ? 'center' : 'left' },
+    border: BORDER,
+    ...(k > issuedEnd ? { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: k > unitEnd ? 'FFF4FAF0' : 'FFFFFBEA' } } } : {}),
+    // 评分项 扣分 in General, not 0.##: Excel shows 2 as "2." under 0.##; 销号日期 as officials write dates
+    ...(k === 5 ? { numFmt: 'General' } : k === WORKBOOK_HEADERS.length ? { numFmt: 'yyyy"年"m"月"d"日"' } : {}),
+  });
+  const rowStyles = {
+    current: WORKBOOK_HEADERS.map((_, i) => rowStyle(i + 1, false)),
+    superseded: WORKBOOK_HEADERS.map((_, i) => rowStyle(i + 1, true)),
+  };
 
   for (const list of ['data-check', 'onsite'] as FeedbackList[]) {
     const title = FEEDBACK_LIST_TITLES[list];
@@ -223,15 +237,8 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
         ...WORKBOOK_HEADERS.slice(issuedEnd).map(() => null),
         row.key,
       ];
-      for (let k = 1; k <= WORKBOOK_HEADERS.length; k++) {
-        const c = x.getCell(k);
-        c.font = { name: FONT, size: 10, ...(row.superseded ? { color: { argb: 'FF808080' } } : {}) };
-        c.alignment = { vertical: 'top', wrapText: true, horizontal: CENTRED.has(k) ? 'center' : 'left' };
-        c.border = BORDER;
-        if (k > issuedEnd) c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: k > unitEnd ? 'FFF4FAF0' : 'FFFFFBEA' } };
-      }
-      // General, not 0.##: Excel shows 2 as "2." under 0.##
-      x.getCell(5).numFmt = 'General';
+      const styles = row.superseded ? rowStyles.superseded : rowStyles.current;
+      for (let k = 1; k <= WORKBOOK_HEADERS.length; k++) x.getCell(k).style = styles[k - 1]!;
       const progress = x.getCell(issuedEnd + 3);
       progress.dataValidation = {
         type: 'list',
@@ -243,7 +250,6 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
         error: `请选择：${LEDGER_PROGRESS.join('、')}`,
       };
       const closed = x.getCell(WORKBOOK_HEADERS.length);
-      closed.numFmt = 'yyyy"年"m"月"d"日"';
       closed.dataValidation = {
         type: 'date',
         operator: 'greaterThan',
@@ -316,6 +322,7 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
   ]);
   // Not a secret (no password): it keeps a clerk from editing the keys by mistake.
   await meta.protect('', { selectLockedCells: false, selectUnlockedCells: false });
-  const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  // stored by exceljs, deflated here in one call per entry (see deflateStoredZip)
+  const [buf, { deflateRawSync }] = await Promise.all([wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } }), import('node:zlib')]);
+  return deflateStoredZip(new Uint8Array(buf as ArrayBuffer), (data) => deflateRawSync(data));
 }
