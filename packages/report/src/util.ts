@@ -261,6 +261,9 @@ export function deflateStoredZip(zip: Uint8Array, deflateRaw: (data: Uint8Array)
     const dir = zip.slice(at, at + centralLength);
     const dv = new DataView(dir.buffer);
     if (method8) {
+      // deflate needs version 2.0 to extract (APPNOTE 4.4.3); stored entries said 1.0
+      hv.setUint16(4, Math.max(hv.getUint16(4, true), 20), true);
+      dv.setUint16(6, Math.max(dv.getUint16(6, true), 20), true);
       hv.setUint16(8, 8, true);
       hv.setUint32(18, packed.length, true);
       dv.setUint16(10, 8, true);
