@@ -3,6 +3,7 @@
  * fonts and sizes, the fonts' fallbacks, and the text clean-up every run goes through.
  * @module
  */
+import { zipEnd } from './util.js';
 
 /** Twips (twentieths of a point) in a millimetre. */
 const TWIPS_PER_MM = 1440 / 25.4;
@@ -111,13 +112,7 @@ export function stampZip(zip: Uint8Array, date: string): Uint8Array {
   const [y, mo, d] = m !== null && Number(m[1]) >= 1980 ? [Number(m[1]), Number(m[2]), Number(m[3])] : [2000, 1, 1];
   const dosDate = ((y - 1980) << 9) | (mo << 5) | d;
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  // the end of central directory record: the last signature 0x06054b50 (a comment may follow it)
-  let end = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--)
-    if (view.getUint32(i, true) === 0x06054b50) {
-      end = i;
-      break;
-    }
+  const end = zipEnd(zip, view);
   if (end < 0) return zip;
   const entries = view.getUint16(end + 10, true);
   let at = view.getUint32(end + 16, true);

@@ -223,6 +223,15 @@ export async function loadExcel(): Promise<typeof ExcelJS> {
 }
 
 /**
+ * Where a zip's end of central directory record starts: the last signature 0x06054b50 (a comment
+ * of up to 64 KiB may follow it); -1 when there is none.
+ */
+export function zipEnd(zip: Uint8Array, view: DataView): number {
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) if (view.getUint32(i, true) === 0x06054b50) return i;
+  return -1;
+}
+
+/**
  * A zip whose entries are stored (as exceljs writes them with `compression: 'STORE'`), with each
  * entry deflated by zlib in one call: the same files, without JSZip's chunked, timer-driven
  * deflate (most of the cost of writing a small workbook). Entries keep their names, dates, CRCs
@@ -231,12 +240,7 @@ export async function loadExcel(): Promise<typeof ExcelJS> {
  */
 export function deflateStoredZip(zip: Uint8Array, deflateRaw: (data: Uint8Array) => Uint8Array): Uint8Array {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  let end = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--)
-    if (view.getUint32(i, true) === 0x06054b50) {
-      end = i;
-      break;
-    }
+  const end = zipEnd(zip, view);
   if (end < 0) return zip;
   const count = view.getUint16(end + 10, true);
   let at = view.getUint32(end + 16, true);
