@@ -9,7 +9,7 @@ import library from '../../tsup.library.js';
  * TypeBox's types (the declaration build keeps every dependency external), and a plugin brings
  * its own TypeBox, whose schemas are plain JSON Schema objects either copy reads alike.
  *
- * Minified (whitespace and syntax; names kept): V8 parses the module at every start (`safecity validate` included), and most of it is
+ * Minified: V8 parses the module at every start (`safecity validate` included), and most of it is
  * the precompiled validators (src/validators/precompiled.js), generated code nobody reads in
  * dist; minified it parses in about two thirds of the time. The source map beside it names the
  * source (`node --enable-source-maps`); the error classes set their `name` themselves.
@@ -17,8 +17,5 @@ import library from '../../tsup.library.js';
 export default defineConfig({
   ...library,
   noExternal: ['typebox', 'semver', 'safe-stable-stringify', '@noble/hashes'],
-  // Whitespace and syntax only: names stay, so a CPU profile of the built engine reads
-  // (`npm run profile -w @safecity/bench`); renaming identifiers saved little more parse time.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  minify: true,
 });
