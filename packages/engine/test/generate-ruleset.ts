@@ -6,20 +6,9 @@
  * `logic`, every item is JsonLogic scoring as its method does (same totals).
  */
 import type { FieldValue, Ruleset } from '../src/index.js';
+import { prng as rng } from './arbitraries.js';
 
 type Json = Record<string, unknown>;
-
-/** A small seeded generator (mulberry32): the same seed, the same ruleset. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Options of `generateRuleset`. */
 export interface GenerateOptions {
