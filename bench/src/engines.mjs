@@ -359,16 +359,17 @@ export const safecityPlugin = {
 
 // ── rules in points (the second and the all-JsonLogic workloads) ───────────────────────────
 /**
- * json-logic-engine over one JsonLogic rule per item giving earned points; each item's result
- * to thousandths within [0, max], as safecity bounds a logic item's result.
+ * One JsonLogic rule per item giving earned points, run by `compiler()(rule)` → `(values) => points`
+ * (a fresh compiler per preparation);
+ * each item's result to thousandths within [0, max], as safecity bounds a logic item's result.
  */
-export function pointsJsonLogicEngine(ruleOf) {
+function pointsEngine(name, label, ruleOf, compiler) {
   return {
-    name: 'json-logic-engine',
-    label: 'json-logic-engine 5.0.7 (build)',
+    name,
+    label,
     prepare({ spec, evidence }) {
-      const engine = new LogicEngine();
-      const fns = spec.map((s) => engine.build(ruleOf(s)));
+      const compile = compiler();
+      const fns = spec.map((s) => compile(ruleOf(s)));
       const max = spec.map((s) => toMilli(s.max));
       return () => {
         const totals = new Array(evidence.length);
@@ -384,26 +385,17 @@ export function pointsJsonLogicEngine(ruleOf) {
   };
 }
 
+/** json-logic-engine's `build` over one JsonLogic rule per item giving earned points. */
+export function pointsJsonLogicEngine(ruleOf) {
+  return pointsEngine('json-logic-engine', 'json-logic-engine 5.0.7 (build)', ruleOf, () => {
+    const engine = new LogicEngine();
+    return (rule) => engine.build(rule);
+  });
+}
+
 /** json-logic-js (`apply`) over the same rules as {@link pointsJsonLogicEngine}. */
 export function pointsJsonLogicJs(ruleOf) {
-  return {
-    name: 'json-logic-js',
-    label: 'json-logic-js 2.0.5 (apply)',
-    prepare({ spec, evidence }) {
-      const rules = spec.map(ruleOf);
-      const max = spec.map((s) => toMilli(s.max));
-      return () => {
-        const totals = new Array(evidence.length);
-        for (let u = 0; u < evidence.length; u++) {
-          const values = evidence[u].values;
-          let total = 0;
-          for (let i = 0; i < rules.length; i++) total += Math.max(0, Math.min(max[i], Math.round(jsonLogic.apply(rules[i], values) * 1000)));
-          totals[u] = total;
-        }
-        return totals;
-      };
-    },
-  };
+  return pointsEngine('json-logic-js', 'json-logic-js 2.0.5 (apply)', ruleOf, () => (rule) => (values) => jsonLogic.apply(rule, values));
 }
 
 // ── references (not engines): what the input check and the card cost ──────────────────────
