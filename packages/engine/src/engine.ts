@@ -19,6 +19,7 @@ import { fromMilli } from './points.js';
 import { paramsValidator, validateFindings, validatePatch, validateRuleset, type Validator } from './validators/index.js';
 import { itemRectifications } from './rectification.js';
 import type { LocalText } from './text.js';
+import { resolveLimits, type EngineLimits } from './limits.js';
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -26,6 +27,8 @@ export interface EngineOptions {
   plugins?: readonly Plugin[];
   /** Include the built-in scoring methods and merge policies (default true). */
   builtins?: boolean;
+  /** Limits on untrusted input (depths, counts, the cost of rules); the defaults are `DEFAULT_LIMITS`. */
+  limits?: Partial<EngineLimits>;
 }
 
 /** What an item looks like from outside (points as numbers). */
@@ -138,6 +141,8 @@ export interface Engine {
   readonly mergePolicies: ReadonlyMap<string, MergePolicy>;
   readonly parsers: ReadonlyMap<string, EvidenceParser>;
   readonly reporters: ReadonlyMap<string, Reporter>;
+  /** This engine's limits on untrusted input. */
+  readonly limits: Readonly<EngineLimits>;
 }
 
 type Kind = 'methods' | 'operators' | 'parsers' | 'reporters' | 'mergePolicies';
@@ -145,6 +150,7 @@ const KINDS: readonly Kind[] = ['methods', 'operators', 'parsers', 'reporters', 
 
 /** Create an engine with its plugins; the result is frozen. */
 export function createEngine(options: EngineOptions = {}): Engine {
+  const limits = resolveLimits(options.limits);
   const issues: Issue[] = [];
   const tables: Record<Kind, Map<string, unknown>> = {
     methods: new Map(),
@@ -216,6 +222,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     paramValidators,
     mergePolicies: tables.mergePolicies as Map<string, MergePolicy>,
     logic,
+    limits,
   };
 
   const engine: Engine = {
@@ -247,6 +254,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     mergePolicies: readonlyMap(parts.mergePolicies),
     parsers: readonlyMap(tables.parsers as Map<string, EvidenceParser>),
     reporters: readonlyMap(tables.reporters as Map<string, Reporter>),
+    limits,
   };
   return Object.freeze(engine);
 }

@@ -57,6 +57,7 @@ export {
   type EvidenceParser,
   type Reporter,
 } from './plugin.js';
+export { DEFAULT_LIMITS, type EngineLimits } from './limits.js';
 export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, type Issue } from './errors.js';
 export {
   RulesetSchema,

@@ -4,6 +4,7 @@
  * @module
  */
 import type { LogicCompiler, LogicFn } from '../logic/types.js';
+import type { EngineLimits } from '../limits.js';
 import type { EvidenceField, Node, Ruleset, VetoEffect } from '../model.js';
 import type { MergePolicy, MethodMessage, ScoringMethod } from '../plugin.js';
 import type { LocalText } from '../text.js';
@@ -18,6 +19,8 @@ export interface CompilerParts {
   paramValidators: ReadonlyMap<string, Validator>;
   mergePolicies: ReadonlyMap<string, MergePolicy>;
   logic: LogicCompiler;
+  /** The engine's limits on untrusted input (depths, counts, the cost of rules). */
+  limits: Readonly<EngineLimits>;
 }
 
 /** Applicability, compiled. */
