@@ -17,6 +17,65 @@ import { SaxesParser } from 'saxes';
 /** Why a workbook's parts cannot be read; the message says which part and why. */
 export class XlsxError extends Error {}
 
+/**
+ * A workbook over one of the reader's limits: `sheet` names the worksheet when the limit is a
+ * sheet's (rows, cells, text in its cells), else it is undefined (shared strings, sheets).
+ */
+export class XlsxLimitError extends XlsxError {
+  constructor(
+    message: string,
+    readonly sheet: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The reader's bounds on what a workbook may make it build, each checked while the XML is
+ * streamed, before the objects it counts are made: a workbook over one is refused, naming the
+ * limit, instead of being read into memory.
+ */
+export interface XlsxLimits {
+  /** Rows with content in one worksheet. */
+  maxRows: number;
+  /** Cells with content in the worksheets read, plus the cells merged ranges cover, hyperlinks and merged ranges. */
+  maxCells: number;
+  /** Characters of one text: a shared string, an inline string, a formula. */
+  maxStringLength: number;
+  /** Characters of decoded text: the shared strings table, plus the text each cell holds or refers to. */
+  maxTextLength: number;
+  /** Entries of the shared strings table. */
+  maxSharedStrings: number;
+  /** Sheets the workbook declares. */
+  maxSheets: number;
+}
+
+/** Excel's own grid: 1,048,576 rows and 16,384 columns (XFD). */
+export const EXCEL_MAX_ROWS = 1_048_576;
+/** Excel's own grid: columns A to XFD. */
+export const EXCEL_MAX_COLUMNS = 16_384;
+/** Excel's longest number format code (255 characters). */
+const MAX_FORMAT_CODE = 255;
+/** More cell styles or number formats than Excel allows (64,000); more is refused. */
+const MAX_STYLES = 65_536;
+/** More relationships in one part than any workbook has; more is refused. */
+const MAX_RELATIONSHIPS = 65_536;
+
+/** Generous bounds for a filled template (tens of thousands of times what one holds). */
+export const DEFAULT_XLSX_LIMITS: Readonly<XlsxLimits> = Object.freeze({
+  maxRows: 100_000,
+  maxCells: 1_000_000,
+  maxStringLength: 32_767,
+  maxTextLength: 50_000_000,
+  maxSharedStrings: 1_000_000,
+  maxSheets: 256,
+});
+
+/** A name or value shown in a message: at most 40 characters, longer ones cut with their length. */
+export function clip(s: string, max = 40): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…（共 ${s.length} 字）`;
+}
+
 /** The cell value shapes of exceljs that the reader knows. */
 export type CellValue =
   | null
@@ -50,6 +109,8 @@ function columnNumber(letters: string): number {
 
 /** A cell address (`G7`, `$G$7`, `g7`) as row and column numbers. */
 function decodeAddress(a: string): { row: number; col: number } {
+  // The longest address is `$XFD$1048576` (12 characters): anything longer is not one, and is not walked.
+  if (a.length > 12) throw new XlsxError(`单元格地址“${clip(a, 20)}”无效`);
   let i = a.charCodeAt(0) === 36 ? 1 : 0;
   let col = 0;
   const c0 = i;
@@ -60,6 +121,9 @@ function decodeAddress(a: string): { row: number; col: number } {
   const r0 = i;
   for (let c = a.charCodeAt(i); c >= 48 && c <= 57; c = a.charCodeAt(++i)) row = row * 10 + (c - 48);
   if (letters < 1 || letters > 3 || i - r0 < 1 || i - r0 > 7 || i !== a.length) throw new XlsxError(`单元格地址“${a}”无效`);
+  if (row < 1 || row > EXCEL_MAX_ROWS || col > EXCEL_MAX_COLUMNS) {
+    throw new XlsxError(`单元格地址“${a}”超出 Excel 的范围（最多 ${EXCEL_MAX_ROWS} 行、${EXCEL_MAX_COLUMNS} 列，即 XFD 列）`);
+  }
   return { row, col };
 }
 
@@ -231,15 +295,67 @@ interface Handlers {
   close(name: string): void;
 }
 
-const decoder = new TextDecoder('utf-8');
-
 function localName(n: string): string {
   const i = n.indexOf(':');
   return i < 0 ? n : n.slice(i + 1);
 }
 
-/** Parse one part with saxes; a DOCTYPE (entity expansion, external entities) is refused. */
-function parseXml(part: string, bytes: Uint8Array, h: Handlers): void {
+/** Characters decoded and handed to the XML parser at once: a limit hit stops the parse within one piece. */
+const XML_PIECE = 1 << 20;
+
+const LT = 0x3c;
+const ascii0 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const COMMENT_END = ascii0('-->');
+const CDATA_END = ascii0(']]>');
+const PI_END = ascii0('?>');
+
+/**
+ * The longest stretch of a part without markup, in bytes: an element with its attributes, a
+ * text, a comment, CDATA or a processing instruction. The XML parser builds each such stretch
+ * into one string before any handler sees it, so a stretch longer than any text a cell may
+ * hold (8 bytes a character covers UTF-8 and character references) is refused before parsing.
+ */
+function longestToken(maxStringLength: number): number {
+  return Math.max(maxStringLength, 8192) * 8 + 4096;
+}
+
+/** Refuse a part with a stretch between markup longer than `max` bytes (one linear pass). */
+function checkTokens(part: string, bytes: Uint8Array, max: number): void {
+  const buf = NodeBuffer !== undefined ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
+  const next = (needle: number | Uint8Array, from: number): number => {
+    if (buf !== undefined) return buf.indexOf(needle, from);
+    return typeof needle === 'number' ? bytes.indexOf(needle, from) : find(bytes, needle, from);
+  };
+  const tooLong = (): never => {
+    throw new XlsxError(`${part} 中有超长的文本、名称或属性（超过 ${max} 字节，单元格文本最多 ${Math.floor((max - 4096) / 8)} 字），拒绝读取`);
+  };
+  let last = 0;
+  for (let i = next(LT, 0); i >= 0; i = next(LT, i + 1)) {
+    if (i - last > max) tooLong();
+    last = i;
+    // Comments, CDATA and processing instructions may hold a `<`: measure them to their end.
+    let end: Uint8Array | undefined;
+    if (bytes[i + 1] === 0x21 && bytes[i + 2] === 0x2d && bytes[i + 3] === 0x2d) end = COMMENT_END;
+    else if (bytes[i + 1] === 0x21 && bytes[i + 2] === 0x5b) end = CDATA_END;
+    else if (bytes[i + 1] === 0x3f) end = PI_END;
+    if (end !== undefined) {
+      const j = next(end, i + 2);
+      if ((j < 0 ? bytes.length : j) - i > max) tooLong();
+      if (j < 0) return;
+      i = j;
+      last = j;
+    }
+  }
+  if (bytes.length - last > max) tooLong();
+}
+
+/**
+ * Parse one part with saxes, in pieces (a handler that throws stops the parse there); a DOCTYPE
+ * (entity expansion, external entities) is refused, and so is a stretch without markup longer
+ * than `maxToken` bytes.
+ */
+function parseXml(part: string, bytes: Uint8Array, h: Handlers, maxToken: number): void {
+  checkTokens(part, bytes, maxToken);
   const p = new SaxesParser({ position: false });
   p.on('doctype', () => {
     throw new XlsxError(`${part} 含有文档类型声明（DOCTYPE），出于安全原因拒绝读取`);
@@ -252,10 +368,15 @@ function parseXml(part: string, bytes: Uint8Array, h: Handlers): void {
     p.on('cdata', text);
   }
   try {
-    p.write(decoder.decode(bytes)).close();
+    const pieces = new TextDecoder('utf-8');
+    for (let i = 0; i < bytes.length; i += XML_PIECE) {
+      const j = Math.min(bytes.length, i + XML_PIECE);
+      p.write(pieces.decode(bytes.subarray(i, j), { stream: j < bytes.length }));
+    }
+    p.close();
   } catch (err) {
     if (err instanceof XlsxError) throw err;
-    throw new XlsxError(`${part} 的 XML 不完整或有误：${err instanceof Error ? err.message : String(err)}`);
+    throw new XlsxError(`${part} 的 XML 不完整或有误：${err instanceof Error ? clip(err.message, 200) : String(err)}`);
   }
 }
 
@@ -266,16 +387,24 @@ function relId(attrs: Record<string, string>): string | undefined {
   return undefined;
 }
 
-function readRels(entries: ReadonlyMap<string, Uint8Array>, path: string): Map<string, string> {
+function readRels(entries: ReadonlyMap<string, Uint8Array>, path: string, maxToken: number): Map<string, string> {
   const out = new Map<string, string>();
   const bytes = entries.get(path);
   if (bytes === undefined) return out;
-  parseXml(path, bytes, {
-    open(name, a) {
-      if (name === 'Relationship' && a['Id'] !== undefined) out.set(a['Id'], a['Target'] ?? '');
+  let count = 0;
+  parseXml(
+    path,
+    bytes,
+    {
+      open(name, a) {
+        if (name !== 'Relationship' || a['Id'] === undefined) return;
+        if (++count > MAX_RELATIONSHIPS) throw new XlsxError(`${path} 的关系条目超过 ${MAX_RELATIONSHIPS} 个，拒绝读取`);
+        out.set(a['Id'], a['Target'] ?? '');
+      },
+      close() {},
     },
-    close() {},
-  });
+    maxToken,
+  );
   return out;
 }
 
@@ -308,7 +437,7 @@ function xmlDecode(s: string): string {
 
 type Shared = string | { richText: Array<{ text?: string }> };
 
-function readSharedStrings(entries: ReadonlyMap<string, Uint8Array>): Shared[] {
+function readSharedStrings(entries: ReadonlyMap<string, Uint8Array>, limits: Bounds, budget: TextBudget): Shared[] {
   const path = 'xl/sharedStrings.xml';
   const out: Shared[] = [];
   const bytes = entries.get(path);
@@ -317,38 +446,61 @@ function readSharedStrings(entries: ReadonlyMap<string, Uint8Array>): Shared[] {
   let runs: Array<{ text?: string }> | undefined;
   let run: { text?: string } | undefined;
   let text: string[] | undefined;
+  let textLength = 0;
+  let length = 0; // of the string being read (its runs together)
   let skip = 0; // inside <rPh> (phonetic reading): not part of the text
-  parseXml(path, bytes, {
-    open(name) {
-      if (skip > 0 || name === 'rPh') {
-        skip++;
-        return;
-      }
-      if (name === 'si') {
-        plain = undefined;
-        runs = undefined;
-      } else if (name === 'r') run = {};
-      else if (name === 't') text = [];
+  const tooLong = (): never => {
+    throw new XlsxLimitError(`共享字符串表（${path}）第 ${out.length + 1} 个字符串超过 ${limits.maxStringLength} 字（Excel 单元格最多 32767 字）`, undefined);
+  };
+  parseXml(
+    path,
+    bytes,
+    {
+      open(name) {
+        if (skip > 0 || name === 'rPh') {
+          skip++;
+          return;
+        }
+        if (name === 'si') {
+          if (out.length >= limits.maxSharedStrings) {
+            throw new XlsxLimitError(`共享字符串表（${path}）超过 ${limits.maxSharedStrings} 个字符串`, undefined);
+          }
+          plain = undefined;
+          runs = undefined;
+          length = 0;
+        } else if (name === 'r') run = {};
+        else if (name === 't') {
+          text = [];
+          textLength = 0;
+        }
+      },
+      text(t) {
+        if (skip !== 0 || text === undefined) return;
+        textLength += t.length;
+        if (length + textLength > limits.maxStringLength) tooLong();
+        text.push(t);
+      },
+      close(name) {
+        if (skip > 0) {
+          skip--;
+          return;
+        }
+        if (name === 't') {
+          const t = unescapeX((text ?? []).join(''));
+          text = undefined;
+          length += t.length;
+          if (length > limits.maxStringLength) tooLong();
+          budget.spend(t.length, undefined);
+          if (run !== undefined) run.text = t;
+          else plain = t;
+        } else if (name === 'r') {
+          if (run !== undefined) (runs ??= []).push(run);
+          run = undefined;
+        } else if (name === 'si') out.push(plain ?? (runs !== undefined ? { richText: runs } : ''));
+      },
     },
-    text(t) {
-      if (skip === 0 && text !== undefined) text.push(t);
-    },
-    close(name) {
-      if (skip > 0) {
-        skip--;
-        return;
-      }
-      if (name === 't') {
-        const t = unescapeX((text ?? []).join(''));
-        text = undefined;
-        if (run !== undefined) run.text = t;
-        else plain = t;
-      } else if (name === 'r') {
-        if (run !== undefined) (runs ??= []).push(run);
-        run = undefined;
-      } else if (name === 'si') out.push(plain ?? (runs !== undefined ? { richText: runs } : ''));
-    },
-  });
+    limits.maxToken,
+  );
   return out;
 }
 
@@ -385,7 +537,7 @@ const BUILTIN_FORMATS: Readonly<Record<number, string>> = {
 };
 
 /** The number format of each cell style (`cellXfs` index), as exceljs resolves it. */
-function readStyles(entries: ReadonlyMap<string, Uint8Array>): Array<string | undefined> {
+function readStyles(entries: ReadonlyMap<string, Uint8Array>, maxToken: number): Array<string | undefined> {
   const path = 'xl/styles.xml';
   const bytes = entries.get(path);
   const out: Array<string | undefined> = [];
@@ -393,56 +545,154 @@ function readStyles(entries: ReadonlyMap<string, Uint8Array>): Array<string | un
   const custom = new Map<number, string>();
   const xfIds: number[] = [];
   let inXfs = false;
-  parseXml(path, bytes, {
-    open(name, a) {
-      if (name === 'numFmt' && a['numFmtId'] !== undefined && a['formatCode'] !== undefined) custom.set(parseInt(a['numFmtId'], 10), a['formatCode'].replace(/[\\](.)/g, '$1'));
-      else if (name === 'cellXfs') inXfs = true;
-      else if (name === 'xf' && inXfs) xfIds.push(parseInt(a['numFmtId'] ?? '', 10));
+  let count = 0;
+  parseXml(
+    path,
+    bytes,
+    {
+      open(name, a) {
+        if (name === 'numFmt' || (name === 'xf' && inXfs)) {
+          if (++count > MAX_STYLES) throw new XlsxError(`${path} 的单元格样式或数字格式超过 ${MAX_STYLES} 个，拒绝读取`);
+        }
+        if (name === 'numFmt' && a['numFmtId'] !== undefined && a['formatCode'] !== undefined) {
+          const code = a['formatCode'];
+          if (code.length > MAX_FORMAT_CODE) throw new XlsxError(`${path} 的数字格式长 ${code.length} 字，超过 Excel 的上限 ${MAX_FORMAT_CODE} 字`);
+          custom.set(parseInt(a['numFmtId'], 10), code.replace(/[\\](.)/g, '$1'));
+        } else if (name === 'cellXfs') inXfs = true;
+        else if (name === 'xf' && inXfs) xfIds.push(parseInt(a['numFmtId'] ?? '', 10));
+      },
+      close(name) {
+        if (name === 'cellXfs') inXfs = false;
+      },
     },
-    close(name) {
-      if (name === 'cellXfs') inXfs = false;
-    },
-  });
+    maxToken,
+  );
   for (const id of xfIds) out.push(id ? (custom.get(id) ?? BUILTIN_FORMATS[id]) : undefined);
   return out;
 }
 
-/** exceljs's test of a date format: y, m, d, h, s or b outside quotes and brackets. */
+/** `s` without each span from `open` to the next `close` (an unclosed one stays), in one pass. */
+function withoutSpans(s: string, open: string, close: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const a = s.indexOf(open, i);
+    const b = a < 0 ? -1 : s.indexOf(close, a + 1);
+    if (b < 0) return out + s.slice(i);
+    out += s.slice(i, a);
+    i = b + 1;
+  }
+}
+
+/** exceljs's test of a date format: y, m, d, h, s or b outside quotes and brackets (in plain code: linear). */
 function isDateFmt(fmt: string | undefined): boolean {
   if (fmt === undefined || fmt === '') return false;
-  return /[ymdhMsb]+/.test(fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+  const bare = withoutSpans(withoutSpans(fmt, '[', ']'), '"', '"');
+  for (let i = 0; i < bare.length; i++) if ('ymdhMsb'.includes(bare.charAt(i))) return true;
+  return false;
 }
 
 function excelToDate(v: number, date1904: boolean): Date {
   return new Date(Math.round((v - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000));
 }
 
-/** exceljs's slideFormula: move a shared formula's relative references from its master to a cell. */
+const isSheetChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+const isRefChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+
+/**
+ * exceljs's slideFormula: move a shared formula's relative references from its master to a
+ * cell. The same tokens as its pattern `(([a-z_\-0-9]*)!)?([a-z0-9_$]{2,})([(])?` (case-insensitive),
+ * found in plain code in one pass (the pattern backtracks quadratically on `a-a-a-…`).
+ */
 function slideFormula(formula: string, from: string, to: string): string {
   const a = decodeAddress(from);
   const b = decodeAddress(to);
-  return formula.replace(/(([a-z_\-0-9]*)!)?([a-z0-9_$]{2,})([(])?/gi, (ref: string, sheet: string | undefined, _s: string, addr: string, paren: string | undefined) => {
-    if (paren) return ref;
+  const n = formula.length;
+  // The end of the longest run of sheet-name (ref) characters starting at each position.
+  const sheetEnd = new Int32Array(n + 1);
+  const refEnd = new Int32Array(n + 1);
+  sheetEnd[n] = n;
+  refEnd[n] = n;
+  for (let i = n - 1; i >= 0; i--) {
+    const c = formula.charCodeAt(i);
+    sheetEnd[i] = isSheetChar(c) ? (sheetEnd[i + 1] as number) : i;
+    refEnd[i] = isRefChar(c) ? (refEnd[i + 1] as number) : i;
+  }
+  const move = (addr: string): string | undefined => {
     const m = /^([$])?([a-z]+)([$])?([1-9][0-9]*)$/i.exec(addr);
-    if (m === null) return ref;
+    if (m === null) return undefined;
     const colStr = (m[2] as string).toUpperCase();
-    if (colStr.length > 3 || (colStr.length === 3 && colStr > 'XFD')) return ref;
+    if (colStr.length > 3 || (colStr.length === 3 && colStr > 'XFD')) return undefined;
     let col = columnNumber(colStr);
     let row = parseInt(m[4] as string, 10);
     if (!m[1]) col += b.col - a.col;
     if (!m[3]) row += b.row - a.row;
-    return (sheet ?? '') + (m[1] ?? '') + columnLetter(col) + (m[3] ?? '') + row;
-  });
+    return (m[1] ?? '') + columnLetter(col) + (m[3] ?? '') + row;
+  };
+  let out = '';
+  let i = 0;
+  let copied = 0;
+  while (i < n) {
+    let start = i;
+    let sheet = '';
+    const s = sheetEnd[i] as number;
+    let end = -1;
+    if (s < n && formula.charCodeAt(s) === 33 /* ! */ && (refEnd[s + 1] as number) - (s + 1) >= 2) {
+      sheet = formula.slice(i, s + 1);
+      start = s + 1;
+      end = refEnd[start] as number;
+    } else if ((refEnd[i] as number) - i >= 2) end = refEnd[i] as number;
+    if (end < 0) {
+      i++;
+      continue;
+    }
+    const paren = end < n && formula.charCodeAt(end) === 40; /* ( */
+    const stop = paren ? end + 1 : end;
+    const moved = paren ? undefined : move(formula.slice(start, end));
+    if (moved !== undefined) {
+      out += formula.slice(copied, i) + sheet + moved;
+      copied = stop;
+    }
+    i = stop;
+  }
+  return out + formula.slice(copied);
 }
 
 /** Most cells a sheet's merged ranges may cover (exceljs made an object of each). */
 const MAX_MERGED_CELLS = 1_000_000;
 
+/** The reader's limits with the longest stretch without markup they imply. */
+interface Bounds extends XlsxLimits {
+  maxToken: number;
+}
+
+/** A running count against one limit of the whole workbook. */
+class Budget {
+  used = 0;
+  constructor(
+    readonly max: number,
+    private readonly what: (max: number) => string,
+  ) {}
+  /** Count `n` more; over the limit, refuse (naming `sheet` when the count is a sheet's). */
+  spend(n: number, sheet: string | undefined): void {
+    this.used += n;
+    if (this.used > this.max) throw new XlsxLimitError(this.what(this.max), sheet);
+  }
+}
+type TextBudget = Budget;
+
 interface Context {
   entries: ReadonlyMap<string, Uint8Array>;
   shared: Shared[];
+  /** Characters of each shared string (its runs together). */
+  sharedLength: number[];
   numFmts: Array<string | undefined>;
+  /** Whether each number format is a date format (decided once per format, not per cell). */
+  dateFmts: Map<string, boolean>;
   date1904: boolean;
+  limits: Bounds;
+  text: TextBudget;
+  cells: Budget;
 }
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -453,7 +703,7 @@ const CDATA = ascii('<![CDATA[');
 const PI = ascii('<?');
 
 /** Node's Buffer, when there is one: its indexOf is a native substring search. */
-const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): { indexOf(n: Uint8Array, from: number): number } } }).Buffer;
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): { indexOf(n: Uint8Array | number, from: number): number } } }).Buffer;
 
 /** Where `needle` first occurs in `hay` at or after `from`, else -1. */
 function find(hay: Uint8Array, needle: Uint8Array, from = 0): number {
@@ -489,17 +739,38 @@ function withoutValidations(bytes: Uint8Array): Uint8Array {
 }
 
 function readSheet(ctx: Context, name: string, path: string): Sheet {
+  try {
+    return readSheetXml(ctx, name, path);
+  } catch (err) {
+    // Name the sheet as the clerk knows it, besides its part.
+    if (err instanceof XlsxLimitError || !(err instanceof XlsxError) || err.message.includes(path)) throw err;
+    throw new XlsxError(`工作表“${clip(name)}”（${path}）：${err.message}`);
+  }
+}
+
+function readSheetXml(ctx: Context, name: string, path: string): Sheet {
   const ws = new Sheet(name);
+  const { limits } = ctx;
   const bytes = withoutValidations(ctx.entries.get(path) as Uint8Array);
   const slash = path.lastIndexOf('/');
-  const rels = readRels(ctx.entries, `${path.slice(0, slash)}/_rels/${path.slice(slash + 1)}.rels`);
-  const formulae = new Map<string, string>();
+  const rels = readRels(ctx.entries, `${path.slice(0, slash)}/_rels/${path.slice(slash + 1)}.rels`, limits.maxToken);
+  const formulae = new Map<string, { address: string; length: number }>();
   const merges: string[] = [];
   const links: Array<{ ref: string; rId: string }> = [];
   const byAddress = new Map<string, SheetCell>();
+  /** The number formats of formatted empty cells, by (row − 1) × 16384 + (column − 1). */
+  const styled = new Map<number, string>();
+  const sheetName = clip(name);
+  let rowsWithContent = 0;
+  const tooLong = (what: string): never => {
+    throw new XlsxLimitError(`工作表“${sheetName}”的单元格 ${address || `第 ${rowNumber} 行`}的${what}超过 ${limits.maxStringLength} 字（Excel 单元格最多 32767 字）`, name);
+  };
 
+  // The row being read: made when its first cell with content is (a row of empty or only
+  // formatted cells makes nothing, so a sheet formatted to its last row costs no memory).
   let row: SheetRow | undefined;
-  let lastRow = 0;
+  let inRow = false;
+  let rowNumber = 0;
   let prevCol = 0;
   // The cell being read.
   let inCell = false;
@@ -508,6 +779,7 @@ function readSheet(ctx: Context, name: string, path: string): Sheet {
   let styleId: number | undefined;
   let value: string | undefined;
   let rich: Array<{ text?: string }> | undefined;
+  let richLength = 0;
   let formula: string | undefined;
   let shareType: string | undefined;
   let si: string | undefined;
@@ -516,12 +788,24 @@ function readSheet(ctx: Context, name: string, path: string): Sheet {
   let node: 'f' | 'v' | 't' | undefined;
   let run: { text?: string } | undefined;
   let runText: string[] | undefined;
+  let runLength = 0;
   let skip = 0;
+
+  const isDate = (fmt: string | undefined): boolean => {
+    if (fmt === undefined) return false;
+    let d = ctx.dateFmts.get(fmt);
+    if (d === undefined) {
+      d = isDateFmt(fmt);
+      ctx.dateFmts.set(fmt, d);
+    }
+    return d;
+  };
 
   const closeCell = () => {
     const numFmt = styleId ? ctx.numFmts[styleId] : undefined;
-    let kind = Kind.Value;
     let v: CellValue;
+    // The text the cell holds or refers to, counted against the workbook's decoded text.
+    let chars = 0;
     if (formula || shareType) {
       const f: { formula?: string; sharedFormula?: string; result?: unknown; ref?: string; shareType?: string } = {};
       let result: unknown;
@@ -531,18 +815,26 @@ function readSheet(ctx: Context, name: string, path: string): Sheet {
         else if (t === 'b') result = parseInt(s, 10) !== 0;
         else if (t === 'e') result = { error: s };
         else result = parseFloat(s);
+        chars += s.length;
       }
-      if (typeof result === 'number' && isDateFmt(numFmt)) result = excelToDate(result, ctx.date1904);
-      if (formula) f.formula = formula;
+      if (typeof result === 'number' && isDate(numFmt)) result = excelToDate(result, ctx.date1904);
+      if (formula) {
+        f.formula = formula;
+        chars += formula.length;
+      }
       if (result !== undefined) f.result = result;
       if (shareType === 'shared') {
         if (ref) {
-          formulae.set(String(si), address);
+          formulae.set(String(si), { address, length: formula?.length ?? 0 });
           if (ref) f.ref = ref;
           f.shareType = shareType;
         } else {
           const master = formulae.get(String(si));
-          if (master) f.sharedFormula = master;
+          if (master) {
+            f.sharedFormula = master.address;
+            // The cell's own formula is the master's, moved: as long as it, when read.
+            chars += master.length;
+          }
         }
       } else {
         if (ref) f.ref = ref;
@@ -553,152 +845,203 @@ function readSheet(ctx: Context, name: string, path: string): Sheet {
       const s = value ?? '';
       switch (t) {
         case 's': {
-          const got = ctx.shared[parseInt(s, 10)];
-          if (got === undefined) throw new XlsxError(`${path} 的单元格 ${address} 引用了不存在的共享字符串 ${s}`);
+          const i = parseInt(s, 10);
+          const got = ctx.shared[i];
+          if (got === undefined) throw new XlsxError(`${path} 的单元格 ${address} 引用了不存在的共享字符串 ${clip(s, 20)}`);
           v = got;
+          chars += ctx.sharedLength[i] as number;
           break;
         }
         case 'str':
           v = xmlDecode(s);
+          chars += s.length;
           break;
         case 'inlineStr':
           v = rich !== undefined ? { richText: rich } : s;
+          chars += rich !== undefined ? richLength : s.length;
           break;
         case 'b':
           v = parseInt(s, 10) !== 0;
           break;
         case 'e':
           v = { error: s };
+          chars += s.length;
           break;
         default: {
           const n = parseFloat(s);
-          v = isDateFmt(numFmt) ? excelToDate(n, ctx.date1904) : n;
+          v = isDate(numFmt) ? excelToDate(n, ctx.date1904) : n;
         }
       }
-    } else if (styleId) {
-      kind = Kind.Null;
-      v = null;
-    } else return; // exceljs drops a cell with neither value nor style
+    } else if (styleId) v = null;
+    else return; // exceljs drops a cell with neither value nor style
     let col: number;
     if (address === '') {
       col = prevCol + 1;
-      address = columnLetter(col) + (row as SheetRow).number;
+      if (col > EXCEL_MAX_COLUMNS) throw new XlsxError(`第 ${rowNumber} 行的单元格超出 Excel 的范围（最多 ${EXCEL_MAX_COLUMNS} 列，即 XFD 列）`);
+      address = columnLetter(col) + rowNumber;
     } else col = decodeAddress(address).col;
     prevCol = col;
-    const cell = new SheetCell(address, (row as SheetRow).number, col, numFmt, kind, v, ws);
-    (row as SheetRow).cells[col - 1] = cell;
+    if (v === null) {
+      // A formatted empty cell: no object, only its number format, which a merged range over it
+      // gives the cell it makes there (as exceljs did).
+      if (numFmt !== undefined) {
+        ctx.cells.spend(1, name);
+        styled.set((rowNumber - 1) * EXCEL_MAX_COLUMNS + (col - 1), numFmt);
+      }
+      return;
+    }
+    ctx.cells.spend(1, name);
+    ctx.text.spend(chars, name);
+    if (row === undefined) {
+      if (++rowsWithContent > limits.maxRows) {
+        throw new XlsxLimitError(`工作表“${sheetName}”有内容的行超过 ${limits.maxRows} 行（模板远少于此；请删除多余的行）`, name);
+      }
+      row = new SheetRow(rowNumber, ws);
+      ws.rows.set(rowNumber, row);
+    }
+    const cell = new SheetCell(address, rowNumber, col, numFmt, Kind.Value, v, ws);
+    row.cells[col - 1] = cell;
     byAddress.set(address, cell);
   };
 
   let inSheetData = false;
-  parseXml(path, bytes, {
-    open(tag, a) {
-      if (skip > 0) {
-        skip++;
-        return;
-      }
-      if (inCell) {
-        if (run !== undefined) {
-          if (tag === 't') runText = []; // run properties (rPr: fonts…) are not read
+  parseXml(
+    path,
+    bytes,
+    {
+      open(tag, a) {
+        if (skip > 0) {
+          skip++;
           return;
         }
+        if (inCell) {
+          if (run !== undefined) {
+            if (tag === 't') runText = []; // run properties (rPr: fonts…) are not read
+            return;
+          }
+          switch (tag) {
+            case 'f':
+              node = 'f';
+              si = a['si'];
+              shareType = a['t'];
+              ref = a['ref'];
+              return;
+            case 'v':
+              node = 'v';
+              hasV = true;
+              return;
+            case 't':
+              node = 't';
+              return;
+            case 'r':
+              run = {};
+              return;
+            case 'rPh':
+            case 'phoneticPr':
+              skip = 1;
+              return;
+            default:
+              return;
+          }
+        }
         switch (tag) {
-          case 'f':
-            node = 'f';
-            si = a['si'];
-            shareType = a['t'];
-            ref = a['ref'];
+          case 'sheetData':
+            inSheetData = true;
             return;
-          case 'v':
-            node = 'v';
-            hasV = true;
+          case 'row': {
+            if (!inSheetData) return;
+            const r = a['r'];
+            const n = r !== undefined ? (r.length <= 8 ? parseInt(r, 10) : NaN) : rowNumber + 1;
+            if (!Number.isInteger(n) || n < 1) throw new XlsxError(`${path} 的行号“${clip(r ?? '', 20)}”无效`);
+            if (n > EXCEL_MAX_ROWS) throw new XlsxError(`${path} 的行号 ${n} 超出 Excel 的范围（最多 ${EXCEL_MAX_ROWS} 行）`);
+            rowNumber = n;
+            inRow = true;
+            // A row given twice: the later one is the row (as exceljs read it).
+            if (ws.rows.delete(n)) rowsWithContent--;
+            row = undefined;
+            prevCol = 0;
             return;
-          case 't':
-            node = 't';
+          }
+          case 'c':
+            if (!inRow) return;
+            inCell = true;
+            address = a['r'] ?? '';
+            t = a['t'];
+            styleId = a['s'] !== undefined ? parseInt(a['s'], 10) : undefined;
+            value = undefined;
+            rich = undefined;
+            richLength = 0;
+            formula = undefined;
+            shareType = undefined;
+            si = undefined;
+            ref = undefined;
+            hasV = false;
+            node = undefined;
             return;
-          case 'r':
-            run = {};
+          case 'mergeCell':
+            if (a['ref'] !== undefined) {
+              ctx.cells.spend(1, name);
+              merges.push(a['ref']);
+            }
             return;
-          case 'rPh':
-          case 'phoneticPr':
-            skip = 1;
+          case 'hyperlink': {
+            const id = relId(a);
+            if (a['ref'] !== undefined && id !== undefined) {
+              ctx.cells.spend(1, name);
+              links.push({ ref: a['ref'], rId: id });
+            }
             return;
+          }
           default:
             return;
         }
-      }
-      switch (tag) {
-        case 'sheetData':
-          inSheetData = true;
-          return;
-        case 'row': {
-          if (!inSheetData) return;
-          const n = a['r'] !== undefined ? parseInt(a['r'], 10) : lastRow + 1;
-          if (!Number.isInteger(n) || n < 1) throw new XlsxError(`${path} 的行号“${a['r'] ?? ''}”无效`);
-          lastRow = n;
-          row = new SheetRow(n, ws);
-          ws.rows.set(n, row);
-          prevCol = 0;
+      },
+      text(s) {
+        if (skip > 0) return;
+        if (runText !== undefined) {
+          runLength += s.length;
+          if (richLength + runLength > limits.maxStringLength) tooLong('文本');
+          runText.push(s);
+        } else if (node === 'f') {
+          formula = formula === undefined ? s : formula + s;
+          if (formula.length > limits.maxStringLength) tooLong('公式');
+        } else if (node === 'v' || node === 't') {
+          value = value === undefined ? s : value + s;
+          if (value.length > limits.maxStringLength) tooLong('文本');
+        }
+      },
+      close(tag) {
+        if (skip > 0) {
+          skip--;
           return;
         }
-        case 'c':
-          if (row === undefined) return;
-          inCell = true;
-          address = a['r'] ?? '';
-          t = a['t'];
-          styleId = a['s'] !== undefined ? parseInt(a['s'], 10) : undefined;
-          value = undefined;
-          rich = undefined;
-          formula = undefined;
-          shareType = undefined;
-          si = undefined;
-          ref = undefined;
-          hasV = false;
-          node = undefined;
-          return;
-        case 'mergeCell':
-          if (a['ref'] !== undefined) merges.push(a['ref']);
-          return;
-        case 'hyperlink': {
-          const id = relId(a);
-          if (a['ref'] !== undefined && id !== undefined) links.push({ ref: a['ref'], rId: id });
-          return;
-        }
-        default:
-          return;
-      }
-    },
-    text(s) {
-      if (skip > 0) return;
-      if (runText !== undefined) runText.push(s);
-      else if (node === 'f') formula = formula === undefined ? s : formula + s;
-      else if (node === 'v' || node === 't') value = value === undefined ? s : value + s;
-    },
-    close(tag) {
-      if (skip > 0) {
-        skip--;
-        return;
-      }
-      if (inCell) {
-        if (run !== undefined) {
-          if (tag === 't') {
-            run.text = unescapeX((runText ?? []).join(''));
-            runText = undefined;
-          } else if (tag === 'r') {
-            (rich ??= []).push(run);
-            run = undefined;
+        if (inCell) {
+          if (run !== undefined) {
+            if (tag === 't') {
+              run.text = unescapeX((runText ?? []).join(''));
+              richLength += run.text.length;
+              runText = undefined;
+              runLength = 0;
+            } else if (tag === 'r') {
+              (rich ??= []).push(run);
+              run = undefined;
+            }
+            return;
           }
+          if (tag === 'c') {
+            inCell = false;
+            closeCell();
+          } else if (tag === 'f' || tag === 'v' || tag === 't' || tag === 'is') node = undefined;
           return;
         }
-        if (tag === 'c') {
-          inCell = false;
-          closeCell();
-        } else if (tag === 'f' || tag === 'v' || tag === 't' || tag === 'is') node = undefined;
-        return;
-      }
-      if (tag === 'sheetData') inSheetData = false;
+        if (tag === 'row') {
+          inRow = false;
+          row = undefined;
+        } else if (tag === 'sheetData') inSheetData = false;
+      },
     },
-  });
+    limits.maxToken,
+  );
 
   // Hyperlinks (external, through the sheet's relationships): exceljs made such a cell
   // { text, hyperlink }, its text being the value (or a formula's result).
@@ -714,33 +1057,36 @@ function readSheet(ctx: Context, name: string, path: string): Sheet {
   }
 
   // Merged ranges: every cell but the top-left one takes the master's value (exceljs: MergeValue).
-  const ranges: Array<{ top: number; left: number; bottom: number; right: number }> = [];
+  // Each cell a range covers is marked as it is made, so an overlap is found in time linear in
+  // the cells covered (comparing every range with every other was quadratic in their number).
   let covered = 0;
+  const inRange = new Set<SheetCell>();
+  const cellAt = (r: number, c: number): SheetCell => {
+    let rw = ws.rows.get(r);
+    if (rw === undefined) {
+      rw = new SheetRow(r, ws);
+      ws.rows.set(r, rw);
+    }
+    let cell = rw.cells[c - 1];
+    if (cell === undefined) {
+      ctx.cells.spend(1, name);
+      cell = new SheetCell(columnLetter(c) + r, r, c, styled.get((r - 1) * EXCEL_MAX_COLUMNS + (c - 1)), Kind.Null, null, ws);
+      rw.cells[c - 1] = cell;
+    }
+    if (inRange.has(cell)) throw new XlsxError('Cannot merge already merged cells');
+    inRange.add(cell);
+    return cell;
+  };
   for (const m of merges) {
-    const [p, q = p] = m.split(':') as [string, string?];
+    const [p, q = p] = m.split(':', 3) as [string, string?];
     const x = decodeAddress(p);
     const y = decodeAddress(q as string);
     const top = Math.min(x.row, y.row);
     const bottom = Math.max(x.row, y.row);
     const left = Math.min(x.col, y.col);
     const right = Math.max(x.col, y.col);
-    if (ranges.some((r) => r.left <= right && left <= r.right && r.top <= bottom && top <= r.bottom)) throw new XlsxError('Cannot merge already merged cells');
-    ranges.push({ top, left, bottom, right });
     covered += (bottom - top + 1) * (right - left + 1);
-    if (covered > MAX_MERGED_CELLS) throw new XlsxError(`${path} 的合并单元格范围过大`);
-    const cellAt = (r: number, c: number): SheetCell => {
-      let rw = ws.rows.get(r);
-      if (rw === undefined) {
-        rw = new SheetRow(r, ws);
-        ws.rows.set(r, rw);
-      }
-      let cell = rw.cells[c - 1];
-      if (cell === undefined) {
-        cell = new SheetCell(columnLetter(c) + r, r, c, undefined, Kind.Null, null, ws);
-        rw.cells[c - 1] = cell;
-      }
-      return cell;
-    };
+    if (covered > MAX_MERGED_CELLS) throw new XlsxLimitError(`工作表“${sheetName}”的合并单元格范围过大（合计超过 ${MAX_MERGED_CELLS} 个单元格）`, name);
     const master = cellAt(top, left);
     for (let r = top; r <= bottom; r++) {
       for (let c = left; c <= right; c++) {
@@ -758,24 +1104,39 @@ function readSheet(ctx: Context, name: string, path: string): Sheet {
 
 /**
  * Open a workbook from its inflated entries: the sheet list, shared strings and number formats
- * now, and the sheets named in `eager` (the others when first asked for).
+ * now, and the sheets named in `eager` (the others when first asked for). Every count the
+ * workbook could multiply (rows, cells, text, shared strings, sheets) is bounded by `limits`
+ * (default {@link DEFAULT_XLSX_LIMITS}) while the XML is streamed.
  * @throws XlsxError when a part the reader needs is not well-formed XML, has a DOCTYPE, or refers
- *   to what is not there.
+ *   to what is not there; XlsxLimitError (an XlsxError) when the workbook is over a limit.
  */
-export function readXlsx(entries: ReadonlyMap<string, Uint8Array>, eager: readonly string[] = []): Book {
+export function readXlsx(entries: ReadonlyMap<string, Uint8Array>, eager: readonly string[] = [], limits: Partial<XlsxLimits> = {}): Book {
+  const l: XlsxLimits = { ...DEFAULT_XLSX_LIMITS };
+  for (const k of Object.keys(DEFAULT_XLSX_LIMITS) as Array<keyof XlsxLimits>) {
+    const v = limits[k];
+    if (v !== undefined) l[k] = v;
+  }
+  const bounds: Bounds = { ...l, maxToken: longestToken(l.maxStringLength) };
   const wbPath = 'xl/workbook.xml';
   const wbBytes = entries.get(wbPath);
   if (wbBytes === undefined) throw new XlsxError(`缺少 ${wbPath}`);
   const declared: Array<{ name: string; rId: string | undefined }> = [];
   let date1904 = false;
-  parseXml(wbPath, wbBytes, {
-    open(name, a) {
-      if (name === 'sheet' && a['name'] !== undefined) declared.push({ name: a['name'], rId: relId(a) });
-      else if (name === 'workbookPr') date1904 = a['date1904'] === '1';
+  parseXml(
+    wbPath,
+    wbBytes,
+    {
+      open(name, a) {
+        if (name === 'sheet' && a['name'] !== undefined) {
+          if (declared.length >= l.maxSheets) throw new XlsxLimitError(`工作簿的工作表超过 ${l.maxSheets} 个（模板只有 6 个）`, undefined);
+          declared.push({ name: a['name'], rId: relId(a) });
+        } else if (name === 'workbookPr') date1904 = a['date1904'] === '1';
+      },
+      close() {},
     },
-    close() {},
-  });
-  const rels = readRels(entries, 'xl/_rels/workbook.xml.rels');
+    bounds.maxToken,
+  );
+  const rels = readRels(entries, 'xl/_rels/workbook.xml.rels', bounds.maxToken);
   const sheets: Array<{ name: string; path: string }> = [];
   for (const s of declared) {
     const target = s.rId === undefined ? undefined : rels.get(s.rId);
@@ -785,7 +1146,11 @@ export function readXlsx(entries: ReadonlyMap<string, Uint8Array>, eager: readon
     if (!entries.has(path) || !/xl\/worksheets\/sheet(\d+)[.]xml/.test(path)) continue;
     sheets.push({ name: s.name, path });
   }
-  const ctx: Context = { entries, shared: readSharedStrings(entries), numFmts: readStyles(entries), date1904 };
+  const text = new Budget(l.maxTextLength, (max) => `工作簿的文本总量超过 ${max} 字（共享字符串与各单元格所含、所引用的文本合计）`);
+  const cells = new Budget(l.maxCells, (max) => `工作簿中有内容的单元格（含合并单元格所覆盖的）超过 ${max} 个`);
+  const shared = readSharedStrings(entries, bounds, text);
+  const sharedLength = shared.map((x) => (typeof x === 'string' ? x.length : x.richText.reduce((n, r) => n + (r.text?.length ?? 0), 0)));
+  const ctx: Context = { entries, shared, sharedLength, numFmts: readStyles(entries, bounds.maxToken), dateFmts: new Map(), date1904, limits: bounds, text, cells };
   const book = new Book(sheets, (name, path) => readSheet(ctx, name, path));
   for (const name of eager) book.getWorksheet(name);
   return book;
