@@ -7,19 +7,66 @@
  * @module
  */
 import { Inflate, inflateSync } from 'fflate';
+import { DEFAULT_LIMITS } from '@safecity/engine';
+import { DEFAULT_XLSX_LIMITS } from './xlsx.js';
 
-/** Size limits for one workbook. */
+/**
+ * Limits for one workbook, each checked before the work it bounds: the bytes before the zip is
+ * opened, the rest while the sheets' XML is streamed (before the rows and cells it counts are
+ * built). A workbook over one is refused with the limit and the sheet it was reached in.
+ */
 export interface WorkbookLimits {
   /** Largest accepted file, in bytes (default 20 MB). */
   maxFileBytes?: number;
   /** Largest accepted total of all zip entries once decompressed, in bytes (default 200 MB). */
   maxUncompressedBytes?: number;
+  /** Rows with content in one worksheet (default 100,000; a template has a few hundred). */
+  maxRows?: number;
+  /** Cells read in the workbook: with content, formatted, covered by a merged range, merged ranges and hyperlinks (default 1,000,000). */
+  maxCells?: number;
+  /** Characters of one text: a shared string, an inline string, a formula (default 32,767, Excel's own limit for a cell). */
+  maxStringLength?: number;
+  /** Characters of decoded text: the shared strings table plus the text each cell holds or refers to, counted once per cell (default 50,000,000). */
+  maxTextLength?: number;
+  /** Strings in the shared strings table (default 1,000,000). */
+  maxSharedStrings?: number;
+  /** Sheets the workbook declares (default 256; a template has 6). */
+  maxSheets?: number;
+  /** Problems (and, apart, warnings) listed for one workbook before the rest are counted (default 100, the engine's `maxProblems`). */
+  maxProblems?: number;
 }
 
 /** Default largest accepted workbook file: 20 MB. */
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Default largest accepted total size of a workbook's zip entries once decompressed: 200 MB. */
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024;
+
+/** Every workbook limit's default. */
+export const DEFAULT_WORKBOOK_LIMITS: Readonly<Required<WorkbookLimits>> = Object.freeze({
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+  maxUncompressedBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES,
+  ...DEFAULT_XLSX_LIMITS,
+  maxProblems: DEFAULT_LIMITS.maxProblems,
+});
+
+/**
+ * The defaults with the caller's overrides. Each must be a positive whole number: a limit of 0,
+ * NaN or Infinity would switch its protection off without a word.
+ * @throws TypeError naming the limit, for an unknown one or a value that is not a positive whole number.
+ */
+export function resolveWorkbookLimits(limits: WorkbookLimits | undefined): Required<WorkbookLimits> {
+  const out: Required<WorkbookLimits> = { ...DEFAULT_WORKBOOK_LIMITS };
+  if (limits === undefined) return out;
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Object.prototype.hasOwnProperty.call(DEFAULT_WORKBOOK_LIMITS, key)) {
+      throw new TypeError(`WorkbookLimits: unknown limit "${key}" (known: ${Object.keys(DEFAULT_WORKBOOK_LIMITS).join(', ')})`);
+    }
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new TypeError(`WorkbookLimits: limit "${key}" must be a positive whole number, got ${String(value)}`);
+    out[key as keyof WorkbookLimits] = value;
+  }
+  return out;
+}
 /** More entries than any workbook of ours needs; more is refused before reading them. */
 const MAX_ENTRIES = 10_000;
 /** Compressed bytes pushed to the inflater at once: deflate expands at most ~1032×, so ≤ ~4 MB of output per push. */
@@ -106,7 +153,7 @@ const MAX_RATIO = 1032;
  * bytes) when they are a plausible, unencrypted, macro-free .xlsx within the limits; else the
  * problem. Never inflates more than the cap.
  */
-export function openContainer(bytes: Uint8Array, limits: Required<WorkbookLimits>): ContainerProblem | Map<string, Uint8Array> {
+export function openContainer(bytes: Uint8Array, limits: Pick<Required<WorkbookLimits>, 'maxFileBytes' | 'maxUncompressedBytes'>): ContainerProblem | Map<string, Uint8Array> {
   if (bytes.length === 0) return new ContainerProblem('empty', '文件是空的（0 字节）');
   if (bytes.length > limits.maxFileBytes) {
     return new ContainerProblem('too-large', `文件大小 ${mb(bytes.length)} MB（${bytes.length} 字节）超过上限 ${mb(limits.maxFileBytes)} MB（${limits.maxFileBytes} 字节）`);

@@ -12,6 +12,6 @@
  */
 export { excelTemplate, type ExcelTemplateOptions } from './template.js';
 export { parseWorkbook, readWorkbooks, type ParseWorkbookOptions, type ParsedWorkbook, type ReadWorkbooksOptions } from './parse.js';
-export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UNCOMPRESSED_BYTES, type WorkbookLimits } from './container.js';
+export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_WORKBOOK_LIMITS, resolveWorkbookLimits, type WorkbookLimits } from './container.js';
 export { BOOLEAN_LIST, BOOLEAN_PAIRS, BOOLEAN_WORDS } from './values.js';
 export { FORMAT_VERSION } from './plan.js';

@@ -17,8 +17,9 @@ import {
   type Issue,
   type Unit,
 } from '@safecity/engine';
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UNCOMPRESSED_BYTES, openContainer, ContainerProblem, type WorkbookLimits } from './container.js';
-import { readXlsx, type Book as Workbook, type Sheet as Worksheet, type SheetCell as Cell } from './xlsx.js';
+import { openContainer, resolveWorkbookLimits, ContainerProblem, type WorkbookLimits } from './container.js';
+import { DEFAULT_XLSX_LIMITS, EXCEL_MAX_ROWS, XlsxLimitError, clip, readXlsx, type Book as Workbook, type Sheet as Worksheet, type SheetCell as Cell } from './xlsx.js';
+import { ProblemList } from './problems.js';
 import {
   COL,
   FORMAT,
@@ -42,7 +43,7 @@ import {
   requiredDocuments,
   rowLabel,
 } from './plan.js';
-import { BOOLEAN_WORDS, convert, shown, toBoolean, type Converted, type Raw } from './values.js';
+import { BOOLEAN_WORDS, convert, quoted, shown, toBoolean, trimSpace, type Converted, type Raw } from './values.js';
 
 /** Options of {@link parseWorkbook}. */
 export interface ParseWorkbookOptions {
@@ -88,6 +89,14 @@ function fail(file: string, message: string): never {
   throw new EvidenceError([{ path: file, message }], `无法读取工作簿 ${file}`);
 }
 
+/** A workbook the xlsx reader refused: over a limit (at the sheet, when it is a sheet's), or broken. */
+function failXlsx(file: string, err: unknown): never {
+  if (err instanceof XlsxLimitError) {
+    fail(err.sheet === undefined ? file : `${file}!${clip(err.sheet)}`, `超出读取上限，拒绝读取：${err.message}`);
+  }
+  fail(file, `工作簿已损坏，无法读取（${err instanceof Error ? err.message : String(err)}）；请用 Excel 或 WPS 打开后重新保存为 .xlsx`);
+}
+
 /** Plain text of a cell value that is text-like (string, rich text, hyperlink), else undefined. */
 function textOf(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -102,7 +111,8 @@ function textOf(v: unknown): string | undefined {
 /** A plain (non-formula) value as a raw cell. */
 function rawOf(v: unknown, numFmt: string | undefined): Raw | undefined {
   if (v === null || v === undefined) return { kind: 'blank' };
-  if (typeof v === 'number') return Number.isFinite(v) ? { kind: 'number', value: v, percent: /%/.test(numFmt ?? '') } : { kind: 'error', code: String(v) };
+  // A number too large for a double (`1e999999`) reads as Infinity: not a value anyone meant.
+  if (typeof v === 'number') return Number.isFinite(v) ? { kind: 'number', value: v, percent: (numFmt ?? '').includes('%') } : { kind: 'error', code: Number.isNaN(v) ? '非数值' : '数值超出范围' };
   if (typeof v === 'boolean') return { kind: 'boolean', value: v };
   if (v instanceof Date) return { kind: 'date', value: v };
   const t = textOf(v);
@@ -198,16 +208,18 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
   const id = kv.get('rulesetId') ?? '';
   const ver = kv.get('rulesetVersion') ?? '';
   const hash = kv.get('rulesetHash') ?? '';
+  // What `_meta` says is quoted in messages: at most 80 characters of each.
+  const q = (x: string) => clip(x, 80);
   // The edition first: a workbook of last year's rubric is not "broken".
   const made = kv.get('rulesetTitle');
   const madeEdition = kv.get('rulesetEdition');
-  const madeFor = `${made !== undefined && made !== '' ? `《${made}》` : ''}（${id} ${ver}${madeEdition !== undefined && madeEdition !== '' ? `，${madeEdition}版` : ''}）`;
+  const madeFor = `${made !== undefined && made !== '' ? `《${q(made)}》` : ''}（${q(id)} ${q(ver)}${madeEdition !== undefined && madeEdition !== '' ? `，${q(madeEdition)}版` : ''}）`;
   const current = `《${ruleset.title.zh}》（${ruleset.id} ${ruleset.version}，${ruleset.edition}版）`;
   if (id !== ruleset.id || ver !== ruleset.version) {
     fail(file, `此工作簿是按评价细则${madeFor}生成的，当前细则为${current}；请使用当前细则的模板重新填报（上一版已填的数据可用 safecity migrate 迁移到新模板）`);
   }
   if (hash !== ruleset.hash) {
-    fail(file, `此工作簿按 ${id} ${ver} 生成，但细则内容已变更（模板校验码 ${hash}，当前细则 ${ruleset.hash}）；请使用当前细则的模板重新填报`);
+    fail(file, `此工作簿按 ${q(id)} ${q(ver)} 生成，但细则内容已变更（模板校验码 ${q(hash)}，当前细则 ${ruleset.hash}）；请使用当前细则的模板重新填报`);
   }
   const rows: MapRow[] = [];
   const register: RegRow[] = [];
@@ -217,24 +229,24 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
     const at = Number(atText);
     if (key === 'reg') {
       const f = byName.get(fieldName);
-      if (sheet !== REGISTER_SHEET || !Number.isInteger(at) || at <= HEADER_ROW || f === undefined) broken(`第 ${r} 行无法识别`);
+      if (sheet !== REGISTER_SHEET || !Number.isInteger(at) || at <= HEADER_ROW || at > EXCEL_MAX_ROWS || f === undefined) broken(`第 ${r} 行无法识别`);
       register.push({ row: at, item, field: f as EvidenceField, document });
       continue;
     }
     if (key === 'regExtra') {
       const count = Number(kind);
-      if (!Number.isInteger(at) || !Number.isInteger(count) || count < 0) broken(`第 ${r} 行无法识别`);
+      if (!Number.isInteger(at) || !Number.isInteger(count) || count < 0 || at > EXCEL_MAX_ROWS || count > EXCEL_MAX_ROWS) broken(`第 ${r} 行无法识别`);
       extra = { first: at, count };
       continue;
     }
     if (key !== 'row') continue;
-    if ((sheet !== ITEM_SHEET && sheet !== GENERAL_SHEET) || !Number.isInteger(at) || at <= HEADER_ROW || !['value', 'document', 'info'].includes(kind)) {
+    if ((sheet !== ITEM_SHEET && sheet !== GENERAL_SHEET) || !Number.isInteger(at) || at <= HEADER_ROW || at > EXCEL_MAX_ROWS || !['value', 'document', 'info'].includes(kind)) {
       broken(`第 ${r} 行无法识别`);
     }
     const m: MapRow = { sheet, row: at, kind: kind as MapRow['kind'], item };
     if (kind !== 'info') {
       const f = byName.get(fieldName);
-      if (f === undefined) broken(`第 ${r} 行的字段 ${fieldName} 不是本细则的佐证字段`);
+      if (f === undefined) broken(`第 ${r} 行的字段 ${q(fieldName)} 不是本细则的佐证字段`);
       m.field = f;
       if (kind === 'document') {
         if (document === '' || f?.type !== 'documents') broken(`第 ${r} 行的文件项无法识别`);
@@ -245,12 +257,12 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
   }
   const unit: Unit = { id: kv.get('unitId') ?? '', name: kv.get('unitName') ?? '', kind: kv.get('unitKind') ?? '' };
   if (unit.id === '' || unit.name === '' || unit.kind === '') broken('评价对象信息缺失');
-  if (!ruleset.unitKinds.includes(unit.kind)) fail(file, `此工作簿的评价对象 ${unit.name}（${unit.kind}）不适用细则 ${ruleset.id}（适用于 ${ruleset.unitKinds.join('、')}）`);
+  if (!ruleset.unitKinds.includes(unit.kind)) fail(file, `此工作簿的评价对象 ${q(unit.name)}（${q(unit.kind)}）不适用细则 ${ruleset.id}（适用于 ${ruleset.unitKinds.join('、')}）`);
   if (units !== undefined) {
     const known = units.find((u) => u.id === unit.id);
-    if (known === undefined) fail(file, `此工作簿的评价对象 ${unit.name}（${unit.id}）不在评价对象名单中`);
+    if (known === undefined) fail(file, `此工作簿的评价对象 ${q(unit.name)}（${q(unit.id)}）不在评价对象名单中`);
     if (known.name !== unit.name || known.kind !== unit.kind) {
-      fail(file, `此工作簿的评价对象为 ${unit.name}（${unit.id}，${unit.kind}），名单中为 ${known.name}（${known.kind}）`);
+      fail(file, `此工作簿的评价对象为 ${q(unit.name)}（${q(unit.id)}，${q(unit.kind)}），名单中为 ${known.name}（${known.kind}）`);
     }
   }
   if (rows.length === 0) broken('没有填报行');
@@ -284,25 +296,22 @@ export async function parseWorkbook(input: Uint8Array, options: ParseWorkbookOpt
 async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<ParsedWorkbook> {
   const { file, ruleset } = options;
   if (!(input instanceof Uint8Array)) fail(file, '输入应为文件的字节（Uint8Array）');
-  const limits = {
-    maxFileBytes: options.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    maxUncompressedBytes: options.limits?.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
-  };
+  const limits = resolveWorkbookLimits(options.limits);
   const entries = openContainer(input, limits);
   if (entries instanceof ContainerProblem) fail(file, entries.message);
 
   let wb: Workbook;
   try {
     // The sheets the reader reads, parsed now, so that a broken one is reported as such.
-    wb = readXlsx(entries, [META_SHEET, ITEM_SHEET, GENERAL_SHEET, REGISTER_SHEET]);
+    wb = readXlsx(entries, [META_SHEET, ITEM_SHEET, GENERAL_SHEET, REGISTER_SHEET], limits);
   } catch (err) {
-    fail(file, `工作簿已损坏，无法读取（${err instanceof Error ? err.message : String(err)}）；请用 Excel 或 WPS 打开后重新保存为 .xlsx`);
+    failXlsx(file, err);
   }
   const meta = readMeta(wb, file, ruleset, options.units);
   const { unit, rows } = meta;
 
-  const issues: Issue[] = [];
-  const warnings: Issue[] = [];
+  const issues = new ProblemList(limits.maxProblems);
+  const warnings = new ProblemList(limits.maxProblems, '提示');
   const records: EvidenceRecord[] = [];
   const values: Record<string, FieldValue> = Object.create(null) as Record<string, FieldValue>;
   const sources: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
@@ -311,7 +320,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
   const infoText = new Map(plan.items.map((p) => [p.item.id, p.info]));
 
   for (const ws of wb.worksheets) {
-    if (!KNOWN_SHEETS.has(ws.name)) warnings.push({ path: `${file}!${ws.name}`, message: `工作表“${ws.name}”不是模板的一部分，其内容未读取` });
+    if (!KNOWN_SHEETS.has(ws.name)) warnings.push({ path: `${file}!${clip(ws.name)}`, message: `工作表“${clip(ws.name)}”不是模板的一部分，其内容未读取` });
   }
 
   // Per field: the cells it was read from and, for documents, what each row gave.
@@ -342,7 +351,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
       const got = cellText(header.getCell(i + 1));
       if (squash(got) !== squash(h)) {
         headerOk = false;
-        issues.push({ path: placeOf(HEADER_ROW, i + 1), message: `表头应为“${h}”，实为“${got}”：列被插入、删除或修改；请使用下发的模板` });
+        issues.push({ path: placeOf(HEADER_ROW, i + 1), message: `表头应为“${h}”，实为“${clip(got)}”：列被插入、删除或修改；请使用下发的模板` });
       }
     });
     if (!headerOk) continue;
@@ -358,7 +367,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
       // Anything typed right of the template's columns is not read: say so.
       row.eachCell({ includeEmpty: false }, (cell, col) => {
         if (col > headers.length && !isBlank(readCell(cell).raw)) {
-          warnings.push({ path: placeOf(r, col), message: `模板列之外的单元格有内容（${JSON.stringify(cell.text)}），未读取` });
+          warnings.push({ path: placeOf(r, col), message: `模板列之外的单元格有内容（${quoted(cell.text)}），未读取` });
         }
       });
       if (r === HEADER_ROW) continue;
@@ -398,7 +407,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
       if (sheetName === ITEM_SHEET) {
         const id = cellText(row.getCell(COL.id)).trim();
         if (id !== '' && id !== m.item) {
-          reject(`第 ${r} 行的评分项编号为“${id}”，模板中为“${m.item}”：行被修改、排序或移动；请使用下发的模板重新填报`);
+          reject(`第 ${r} 行的评分项编号为“${clip(id)}”，模板中为“${m.item}”：行被修改、排序或移动；请使用下发的模板重新填报`);
           continue;
         }
       }
@@ -406,7 +415,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
         const label = cellText(row.getCell(COL.label));
         const want = rowLabel(f, m.document);
         if (squash(label) !== squash(want)) {
-          reject(`第 ${r} 行的佐证项为“${label}”，模板中为“${want.split('\n')[0]}”：行被修改、排序或移动；请使用下发的模板重新填报`);
+          reject(`第 ${r} 行的佐证项为“${clip(label)}”，模板中为“${want.split('\n')[0]}”：行被修改、排序或移动；请使用下发的模板重新填报`);
           continue;
         }
       }
@@ -421,15 +430,15 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
         const info = infoText.get(m.item);
         if (isBlank(read.raw) || (read.raw.kind === 'text' && squash(read.raw.text) === squash(info ?? ''))) {
           records.push({ place, unit: unit.id, item: m.item, status: 'empty', message: info ?? '本项无需填报' });
-        } else reject(`${where}无需填报，此处不应填写内容（实为 ${JSON.stringify(cell.text)}）`);
+        } else reject(`${where}无需填报，此处不应填写内容（实为 ${quoted(cell.text)}）`);
         continue;
       }
       if (read.noResult === true) {
-        reject(`${where}是公式（${read.formula}），但文件中没有保存计算结果；请在 Excel 中重新计算后保存，或直接填写数值`);
+        reject(`${where}是公式（${clip(read.formula ?? '')}），但文件中没有保存计算结果；请在 Excel 中重新计算后保存，或直接填写数值`);
         continue;
       }
       if (read.raw.kind === 'error') {
-        reject(`${where}${read.formula === undefined ? '' : `是公式（${read.formula}），`}为错误值 ${read.raw.code}；请改为有效的值`);
+        reject(`${where}${read.formula === undefined ? '' : `是公式（${clip(read.formula)}），`}为错误值 ${read.raw.code}；请改为有效的值`);
         continue;
       }
       let c: Converted;
@@ -440,7 +449,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
         c = isBlank(read.raw)
           ? { status: 'blank' }
           : b === undefined
-            ? { status: 'bad', expected, found: read.raw.kind === 'text' ? JSON.stringify(read.raw.text) : cell.text }
+            ? { status: 'bad', expected, found: read.raw.kind === 'text' ? quoted(read.raw.text) : clip(cell.text) }
             : { status: 'ok', value: b };
       } else {
         expected = expectation(f);
@@ -451,11 +460,12 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
         continue;
       }
       if (c.status === 'ok' && m.kind === 'value' && f.type === 'documents') {
-        const seen = acc.get(f.name)?.docs ?? [];
+        // A set, not includes/indexOf: a cell of 30,000 names would make those quadratic.
+        const seen = new Set(acc.get(f.name)?.docs ?? []);
         const names = c.value as string[];
-        const dup = names.find((d, i) => seen.includes(d) || names.indexOf(d) !== i);
+        const dup = names.find((d) => seen.has(d) || (seen.add(d), false));
         if (dup !== undefined) {
-          reject(`${where}中文件“${dup}”重复填写`);
+          reject(`${where}中文件“${clip(dup)}”重复填写`);
           continue;
         }
       }
@@ -475,7 +485,7 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
         continue;
       }
       if (read.formula !== undefined) {
-        warnings.push({ path: place, message: `${where}是公式（${read.formula}），已按文件中保存的计算结果 ${JSON.stringify(cell.text || String(c.value))} 读取；请核对` });
+        warnings.push({ path: place, message: `${where}是公式（${clip(read.formula)}），已按文件中保存的计算结果 ${quoted(cell.text || String(c.value))} 读取；请核对` });
       }
       if (c.warning !== undefined) warnings.push({ path: place, message: `${where}：${c.warning}` });
       const a = acc.get(f.name) as Acc;
@@ -537,11 +547,11 @@ async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<
   if (issues.length === 0 && Object.keys(values).length === 0) {
     warnings.push({ path: file, message: `未填写任何填报值：本单位将按未提供计分（${file}）` });
   }
-  if (issues.length > 0) throw new EvidenceError(issues, `工作簿 ${file} 有 ${issues.length} 处问题`, warnings);
+  if (issues.length > 0) throw new EvidenceError(issues.list(file), `工作簿 ${file} 有 ${issues.length} 处问题`, warnings.list(file));
   const part: EvidencePart = { unit, values, sources };
   if (Object.keys(register).length > 0) part.register = { ...register };
   if (Object.keys(claims).length > 0) part.claims = { ...claims };
-  return { part, records, warnings };
+  return { part, records, warnings: warnings.list(file) };
 }
 
 /** Register entries read from 佐证材料清单, by field, each with its place. */
@@ -562,8 +572,8 @@ function readRegister(
   unit: Unit,
   meta: Meta,
   ruleset: CompiledRuleset,
-  issues: Issue[],
-  warnings: Issue[],
+  issues: ProblemList,
+  warnings: ProblemList,
   records: EvidenceRecord[],
 ): RegisterRead {
   const out: RegisterRead = { entries: new Map(), rejected: new Set() };
@@ -580,7 +590,7 @@ function readRegister(
     const got = cellText(header.getCell(i + 1));
     if (squash(got) !== squash(h)) {
       headerOk = false;
-      issues.push({ path: placeOf(HEADER_ROW, i + 1), message: `表头应为“${h}”，实为“${got}”：列被插入、删除或修改；请使用下发的模板` });
+      issues.push({ path: placeOf(HEADER_ROW, i + 1), message: `表头应为“${h}”，实为“${clip(got)}”：列被插入、删除或修改；请使用下发的模板` });
     }
   });
   if (!headerOk) return out;
@@ -601,7 +611,7 @@ function readRegister(
       const raw = readCell(row.getCell(col)).raw;
       if (isBlank(raw)) return undefined;
       const t = raw.kind === 'text' ? raw.text : raw.kind === 'number' ? String(raw.value) : cellText(row.getCell(col));
-      const trimmed = t.replace(/^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/g, '');
+      const trimmed = trimSpace(t);
       return trimmed === '' ? undefined : trimmed;
     };
     const inputs = [RCOL.title, RCOL.number, RCOL.date, RCOL.archived, RCOL.link, RCOL.provider, RCOL.contact];
@@ -636,7 +646,7 @@ function readRegister(
       const want = `${pre.item}`;
       const gotItem = text(RCOL.item) ?? '';
       if (pre.item !== '' && gotItem.split(/\s+/)[0] !== want) {
-        reject(placeOf(r, RCOL.item), `${REGISTER_SHEET}第 ${r} 行的评分项为“${gotItem}”，模板中为“${want}”：行被修改、排序或移动；请使用下发的模板重新填报`);
+        reject(placeOf(r, RCOL.item), `${REGISTER_SHEET}第 ${r} 行的评分项为“${clip(gotItem)}”，模板中为“${want}”：行被修改、排序或移动；请使用下发的模板重新填报`);
         continue;
       }
     } else {
@@ -653,8 +663,8 @@ function readRegister(
         reject(
           placeOf(r, RCOL.item),
           known
-            ? `${REGISTER_SHEET}第 ${r} 行的评分项 ${id} 不要求登记文件类佐证材料（或不适用于${unit.name}）；请核对评分项编号`
-            : `${REGISTER_SHEET}第 ${r} 行的评分项“${id}”不是本细则的评分项；请从下拉列表中选择评分项编号`,
+            ? `${REGISTER_SHEET}第 ${r} 行的评分项 ${clip(id)} 不要求登记文件类佐证材料（或不适用于${unit.name}）；请核对评分项编号`
+            : `${REGISTER_SHEET}第 ${r} 行的评分项“${clip(id)}”不是本细则的评分项；请从下拉列表中选择评分项编号`,
         );
         continue;
       }

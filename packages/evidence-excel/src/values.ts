@@ -44,9 +44,44 @@ export const BOOLEAN_WORDS = BOOLEAN_PAIRS.slice(1)
 /** Every accepted word, 是 and 否 first: the list a 是/否 cell's data validation offers. */
 export const BOOLEAN_LIST: readonly string[] = [...BOOLEAN_PAIRS.map(([y]) => y).slice(0, 1), ...BOOLEAN_PAIRS.map(([, n]) => n).slice(0, 1), ...BOOLEAN_PAIRS.slice(1).flat()];
 
+/** Whitespace as the reader trims it: JavaScript's `\s` (which holds the ideographic and no-break spaces and the BOM). */
+function isSpace(c: number): boolean {
+  return (
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * `s` without leading and trailing whitespace, in plain code: the pattern
+ * `/^\s+|\s+$/g` it replaces retried the trailing run at every space of a long inner run
+ * (quadratic: "1" + 320,000 spaces + "x" took over a minute).
+ */
+export function trimSpace(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 /** Full-width to half-width (NFKC), whitespace trimmed (including the ideographic space). */
 function norm(s: string): string {
-  return s.normalize('NFKC').replace(/^[\s\u3000\u00a0\ufeff]+|[\s\u3000\u00a0\ufeff]+$/g, '');
+  return trimSpace(s.normalize('NFKC'));
+}
+
+/** A text as a message quotes it: JSON-quoted, at most 60 characters, a longer one cut with its length. */
+export function quoted(s: string, max = 60): string {
+  return s.length <= max ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, max))}…（共 ${s.length} 字）`;
 }
 
 /** How a raw cell is quoted in a message. */
@@ -55,7 +90,7 @@ export function shown(raw: Raw): string {
     case 'blank':
       return '空白';
     case 'text':
-      return JSON.stringify(raw.text);
+      return quoted(raw.text);
     case 'number':
       return raw.percent ? `${numberText(raw.value * 100)}%` : numberText(raw.value);
     case 'boolean':
@@ -63,7 +98,7 @@ export function shown(raw: Raw): string {
     case 'date':
       return Number.isNaN(raw.value.getTime()) ? '无效日期' : isoDate(raw.value);
     case 'error':
-      return raw.code;
+      return raw.code.length > 40 ? `${raw.code.slice(0, 40)}…` : raw.code;
   }
 }
 
@@ -155,7 +190,8 @@ export function convert(field: EvidenceField, raw: Raw, expected: string): Conve
           warning = `比率按 ${numberText(n)}% 读取；如指 ${numberText(n * 100)}%，请填写 ${numberText(n * 100)}`;
         }
       } else if (raw.kind === 'text') {
-        const t = norm(raw.text).replace(/\s*%$/, '');
+        let t = norm(raw.text);
+        if (t.endsWith('%')) t = trimSpace(t.slice(0, -1));
         n = parseNumber(t);
       }
       if (n === undefined || n < 0 || n > 100 || !range(n, field)) return bad();
@@ -185,7 +221,8 @@ export function convert(field: EvidenceField, raw: Raw, expected: string): Conve
       if (t === undefined) return bad();
       const exact = values.find((v) => v === t.trim());
       if (exact !== undefined) return { status: 'ok', value: exact };
-      const loose = values.find((v) => norm(v) === norm(t));
+      const nt = norm(t);
+      const loose = values.find((v) => norm(v) === nt);
       return loose === undefined ? bad() : { status: 'ok', value: loose };
     }
     case 'documents': {
@@ -194,7 +231,7 @@ export function convert(field: EvidenceField, raw: Raw, expected: string): Conve
       if (['无', '没有', '暂无'].includes(norm(t))) return { status: 'ok', value: [] };
       const names = t
         .split(/[；;、\n\r]+/)
-        .map((s) => s.replace(/^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/g, ''))
+        .map(trimSpace)
         .filter((s) => s !== '');
       if (names.length === 0) return { status: 'blank' };
       return { status: 'ok', value: names };

@@ -327,7 +327,7 @@ function checkTokens(part: string, bytes: Uint8Array, max: number): void {
     return typeof needle === 'number' ? bytes.indexOf(needle, from) : find(bytes, needle, from);
   };
   const tooLong = (): never => {
-    throw new XlsxError(`${part} 中有超长的文本、名称或属性（超过 ${max} 字节，单元格文本最多 ${Math.floor((max - 4096) / 8)} 字），拒绝读取`);
+    throw new XlsxLimitError(`${part} 中有超长的文本、名称或属性（一段超过 ${max} 字节；单元格文本最多 ${Math.floor((max - 4096) / 8)} 字）`, undefined);
   };
   let last = 0;
   for (let i = next(LT, 0); i >= 0; i = next(LT, i + 1)) {
@@ -743,6 +743,7 @@ function readSheet(ctx: Context, name: string, path: string): Sheet {
     return readSheetXml(ctx, name, path);
   } catch (err) {
     // Name the sheet as the clerk knows it, besides its part.
+    if (err instanceof XlsxLimitError && err.sheet === undefined) throw new XlsxLimitError(`工作表“${clip(name)}”：${err.message}`, name);
     if (err instanceof XlsxLimitError || !(err instanceof XlsxError) || err.message.includes(path)) throw err;
     throw new XlsxError(`工作表“${clip(name)}”（${path}）：${err.message}`);
   }
