@@ -26,7 +26,7 @@ export interface WorkbookLimits {
   maxCells?: number;
   /** Characters of one text: a shared string, an inline string, a formula (default 32,767, Excel's own limit for a cell). */
   maxStringLength?: number;
-  /** Characters of decoded text: the shared strings table plus the text each cell holds or refers to, counted once per cell (default 50,000,000). */
+  /** Characters of decoded text: the shared strings table plus the text each cell holds or refers to, counted once per cell (default 20,000,000). */
   maxTextLength?: number;
   /** Strings in the shared strings table (default 1,000,000). */
   maxSharedStrings?: number;

@@ -66,7 +66,7 @@ export const DEFAULT_XLSX_LIMITS: Readonly<XlsxLimits> = Object.freeze({
   maxRows: 100_000,
   maxCells: 1_000_000,
   maxStringLength: 32_767,
-  maxTextLength: 50_000_000,
+  maxTextLength: 20_000_000,
   maxSharedStrings: 1_000_000,
   maxSheets: 256,
 });
@@ -585,7 +585,7 @@ function withoutSpans(s: string, open: string, close: string): string {
 }
 
 /** exceljs's test of a date format: y, m, d, h, s or b outside quotes and brackets (in plain code: linear). */
-function isDateFmt(fmt: string | undefined): boolean {
+export function isDateFmt(fmt: string | undefined): boolean {
   if (fmt === undefined || fmt === '') return false;
   const bare = withoutSpans(withoutSpans(fmt, '[', ']'), '"', '"');
   for (let i = 0; i < bare.length; i++) if ('ymdhMsb'.includes(bare.charAt(i))) return true;
@@ -604,7 +604,7 @@ const isRefChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c
  * cell. The same tokens as its pattern `(([a-z_\-0-9]*)!)?([a-z0-9_$]{2,})([(])?` (case-insensitive),
  * found in plain code in one pass (the pattern backtracks quadratically on `a-a-a-…`).
  */
-function slideFormula(formula: string, from: string, to: string): string {
+export function slideFormula(formula: string, from: string, to: string): string {
   const a = decodeAddress(from);
   const b = decodeAddress(to);
   const n = formula.length;
