@@ -11,7 +11,9 @@
  * @packageDocumentation
  */
 export { excelTemplate, type ExcelTemplateOptions } from './template.js';
-export { parseWorkbook, readWorkbooks, type ParseWorkbookOptions, type ParsedWorkbook, type ReadWorkbooksOptions } from './parse.js';
+export { openWorkbook, parseWorkbook, readWorkbooks, type OpenWorkbookOptions, type ParseWorkbookOptions, type ParsedWorkbook, type ReadWorkbooksOptions } from './parse.js';
+export { Book, Sheet, SheetRow, SheetCell, type CellValue } from './xlsx.js';
+export { ProblemList } from './problems.js';
 export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_WORKBOOK_LIMITS, resolveWorkbookLimits, type WorkbookLimits } from './container.js';
 export { BOOLEAN_LIST, BOOLEAN_PAIRS, BOOLEAN_WORDS } from './values.js';
 export { FORMAT_VERSION } from './plan.js';

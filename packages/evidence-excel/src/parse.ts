@@ -18,7 +18,7 @@ import {
   type Unit,
 } from '@safecity/engine';
 import { openContainer, resolveWorkbookLimits, ContainerProblem, type WorkbookLimits } from './container.js';
-import { DEFAULT_XLSX_LIMITS, EXCEL_MAX_ROWS, XlsxLimitError, clip, readXlsx, type Book as Workbook, type Sheet as Worksheet, type SheetCell as Cell } from './xlsx.js';
+import { Book, EXCEL_MAX_ROWS, XlsxLimitError, clip, readXlsx, type Book as Workbook, type Sheet as Worksheet, type SheetCell as Cell } from './xlsx.js';
 import { ProblemList } from './problems.js';
 import {
   COL,
@@ -291,6 +291,50 @@ export async function parseWorkbook(input: Uint8Array, options: ParseWorkbookOpt
     // Never a bare stack trace: whatever went wrong is named with the file.
     fail(options.file, `无法读取工作簿：${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** Options of {@link openWorkbook}. */
+export interface OpenWorkbookOptions {
+  /** The file's name as it should appear in places (`lintong.xlsx!意见反馈清单`). */
+  file: string;
+  /** The limits (default: `DEFAULT_WORKBOOK_LIMITS`). */
+  limits?: WorkbookLimits;
+  /** Sheets to read now (the others when first asked for); a problem in one is thrown from here. */
+  sheets?: readonly string[];
+}
+
+/**
+ * Open any .xlsx (a filled ledger, a self-evaluation, a template) with the reader and the
+ * limits {@link parseWorkbook} uses: the bytes are checked and inflated under the size caps,
+ * and every sheet read is streamed with its rows, cells and text bounded. Cells read as
+ * exceljs 4.4 read them (`getWorksheet(name)?.getRow(r).getCell(c).value`, `eachRow`,
+ * `rowCount`), so a reader written for exceljs moves to it unchanged.
+ *
+ * @throws EvidenceError with one problem at the file (or `file!Sheet` for a sheet's limit), in
+ *   Chinese: not a workbook, too large, broken, over a limit. A sheet read later by
+ *   `getWorksheet` throws the same way.
+ */
+export function openWorkbook(input: Uint8Array, options: OpenWorkbookOptions): Book {
+  const { file } = options;
+  if (!(input instanceof Uint8Array)) fail(file, '输入应为文件的字节（Uint8Array）');
+  const limits = resolveWorkbookLimits(options.limits);
+  const entries = openContainer(input, limits);
+  if (entries instanceof ContainerProblem) fail(file, entries.message);
+  let wb: Workbook;
+  try {
+    wb = readXlsx(entries, [], limits);
+  } catch (err) {
+    failXlsx(file, err);
+  }
+  const book = new Book(wb.sheets, (name, path) => {
+    try {
+      return wb.parseSheet(name, path);
+    } catch (err) {
+      failXlsx(file, err);
+    }
+  });
+  for (const name of options.sheets ?? []) book.getWorksheet(name);
+  return book;
 }
 
 async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<ParsedWorkbook> {

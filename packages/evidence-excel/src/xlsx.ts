@@ -250,6 +250,13 @@ export class Sheet {
     return this.rows.get(row)?.cells[col - 1];
   }
 
+  /** The number of the last row with a cell (0 for an empty sheet); rows of only formatted empty cells are not counted. */
+  get rowCount(): number {
+    let max = 0;
+    for (const r of this.rows.keys()) if (r > max) max = r;
+    return max;
+  }
+
   /** Each row with a non-empty cell, top to bottom. */
   eachRow(a: { includeEmpty: false } | ((row: SheetRow, r: number) => void), b?: (row: SheetRow, r: number) => void): void {
     const fn = (typeof a === 'function' ? a : b) as (row: SheetRow, r: number) => void;

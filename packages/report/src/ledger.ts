@@ -7,8 +7,9 @@
  */
 import type ExcelJS from 'exceljs';
 import { EvidenceError, type Issue, type ScoreCard } from '@safecity/engine';
+import { openWorkbook, ProblemList, type CellValue, type Sheet, type WorkbookLimits } from '@safecity/evidence-excel';
 import { feedbackRows, RECTIFICATION_TYPES, type FeedbackList, type FeedbackOptions, type RectificationType } from './feedback.js';
-import { escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, milli, loadExcel } from './util.js';
+import { clipText, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, milli, trimChars } from './util.js';
 import type { RectificationStatusRow } from './narrative.js';
 import {
   LEDGER_KEY_COLUMN,
@@ -77,6 +78,8 @@ export interface Ledger {
 export interface ReadLedgerOptions {
   /** The unit the ledger must be of (its id): a `_meta` of another unit is an error. */
   unit?: string;
+  /** Limits on the workbook (sizes, rows, cells, text, problems listed), as for evidence workbooks; the defaults are generous for any ledger. */
+  limits?: WorkbookLimits;
 }
 
 const UNIT_START = WORKBOOK_HEADERS.length - LEDGER_UNIT_HEADERS.length - LEDGER_OFFICE_HEADERS.length + 1;
@@ -93,8 +96,15 @@ const COL = {
 const letter = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : `${String.fromCharCode(64 + Math.floor((n - 1) / 26))}${String.fromCharCode(65 + ((n - 1) % 26))}`);
 const baseName = (f: string): string => f.split(/[\\/]/).pop() ?? f;
 
+/** The numbers of a sheet's rows with content, in order (never every number up to the last row: a lone row at 1,048,576 would make that a million). */
+function rowsOf(ws: Sheet): number[] {
+  const out: number[] = [];
+  ws.eachRow((_row, r) => out.push(r));
+  return out;
+}
+
 /** A cell's value as text: rich text joined, a formula's cached result, a hyperlink's text. */
-function cellText(v: ExcelJS.CellValue): { text: string; formula?: boolean } {
+function cellText(v: ExcelJS.CellValue | CellValue): { text: string; formula?: boolean } {
   if (v === null || v === undefined) return { text: '' };
   if (typeof v === 'string') return { text: v };
   if (typeof v === 'number' || typeof v === 'boolean') return { text: String(v) };
@@ -117,7 +127,8 @@ function cellText(v: ExcelJS.CellValue): { text: string; formula?: boolean } {
  */
 export function unquoteCell(text: string): string {
   const t = text.startsWith("'") ? text.slice(1) : text;
-  return t.trim() === '' ? '' : t.replace(/^[ \u3000]+|[ \u3000]+$/g, '');
+  // Plain code, not /^[ 　]+|[ 　]+$/g: that pattern is quadratic on a long inner run of blanks.
+  return t.trim() === '' ? '' : trimChars(t, ' \u3000');
 }
 
 /** Text to write in a ledger cell so it reads back as given (`'` quotes `=`, `+`, `-`, `@`, a tab, a CR, a `'`). */
@@ -132,15 +143,17 @@ function isoDate(y: number, m: number, d: number): string | undefined {
 }
 
 /** A date as clerks write it: a date cell, 2023-05-20, 2023/5/20, 2023.5.20, 2023年5月20日, or an Excel serial; else undefined. */
-export function parseLedgerDate(v: ExcelJS.CellValue): string | undefined {
+export function parseLedgerDate(v: ExcelJS.CellValue | CellValue): string | undefined {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
   if (typeof v === 'number') {
     // An Excel date serial (1900 system) between 2000 and 2100.
     if (!Number.isInteger(v) || v < 36526 || v > 73051) return undefined;
     return new Date(Date.UTC(1899, 11, 30) + v * 86_400_000).toISOString().slice(0, 10);
   }
-  const { text } = cellText(v);
-  const m = /^\s*(\d{4})\s*(?:-|\/|\.|年)\s*(\d{1,2})\s*(?:-|\/|\.|月)\s*(\d{1,2})\s*日?\s*$/.exec(text);
+  // Trimmed first and at most 40 characters: the pattern's `\s*日?\s*$` backtracked quadratically on a long run of blanks.
+  const text = cellText(v).text.trim();
+  if (text.length > 40) return undefined;
+  const m = /^(\d{4})\s*(?:-|\/|\.|年)\s*(\d{1,2})\s*(?:-|\/|\.|月)\s*(\d{1,2})\s*日?$/.exec(text);
   return m === null ? undefined : isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
@@ -182,16 +195,17 @@ function issued(
  */
 export async function readLedger(bytes: Uint8Array, fileName: string, options: ReadLedgerOptions = {}): Promise<Ledger> {
   const file = baseName(fileName);
-  const wb = new (await loadExcel()).Workbook();
-  try {
-    await wb.xlsx.load(Buffer.from(bytes) as never);
-  } catch (e) {
-    throw new EvidenceError([{ path: file, message: `无法读取工作簿：不是有效的 xlsx 文件（${(e as Error).message}）` }], `无法读取整改台账 ${file}`);
-  }
-  const issues: Issue[] = [];
-  const warnings: Issue[] = [];
+  // The bounded reader of evidence workbooks: sizes, rows, cells and text capped while it streams.
+  const wb = openWorkbook(bytes, {
+    file,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    sheets: [LEDGER_META_SHEET, FEEDBACK_LIST_TITLES['data-check'], FEEDBACK_LIST_TITLES.onsite],
+  });
+  const maxProblems = options.limits?.maxProblems ?? 100;
+  const issues = new ProblemList(maxProblems);
+  const warnings = new ProblemList(maxProblems, '提示');
   const meta = wb.getWorksheet(LEDGER_META_SHEET);
-  const metaCell = (r: number, c: number): ExcelJS.CellValue => meta?.getRow(r).getCell(c).value ?? null;
+  const metaCell = (r: number, c: number): CellValue => meta?.getRow(r).getCell(c).value ?? null;
   if (meta === undefined || metaCell(1, 1) !== LEDGER_MARK) {
     throw new EvidenceError(
       [{ path: `${file}!${LEDGER_META_SHEET}!A1`, message: '不是 safecity 生成的问题整改台账：缺少隐藏工作表“_meta”（请使用下发的台账文件填写，不要另存为新文件或复制到新工作簿）' }],
@@ -201,7 +215,8 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
   const m = meta;
   const kv = new Map<string, string>();
   let tableAt = 0;
-  for (let r = 2; r <= m.rowCount; r++) {
+  for (const r of rowsOf(m)) {
+    if (r < 2) continue;
     const k = cellText(metaCell(r, 1)).text;
     if (k === 'sheet') {
       tableAt = r;
@@ -226,7 +241,8 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
   const byNo = new Map<string, MetaRow>();
   if (tableAt === 0) issues.push({ path: `${file}!${LEDGER_META_SHEET}`, message: '隐藏工作表“_meta”缺少各行的键，台账已损坏' });
   else
-    for (let r = tableAt + 1; r <= m.rowCount; r++) {
+    for (const r of rowsOf(m)) {
+      if (r <= tableAt) continue;
       const c = (k: number) => cellText(metaCell(r, k)).text;
       if (c(4) === '') continue;
       const x: MetaRow = {
@@ -269,7 +285,8 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
       issues.push({ path: `${file}!${name}`, message: `工作表“${name}”找不到表头（序号…责任人…销号日期），请勿删除或改动表头行` });
       continue;
     }
-    for (let r = header + 1; r <= ws.rowCount; r++) {
+    for (const r of rowsOf(ws)) {
+      if (r <= header) continue;
       const row = ws.getRow(r);
       const at = (c: number) => `${file}!${name}!${letter(c)}${r}`;
       const no = cellText(row.getCell(COL.no).value).text.trim();
@@ -279,7 +296,7 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
       if (x === undefined) {
         issues.push({
           path: key !== '' ? at(LEDGER_KEY_COLUMN) : at(COL.no),
-          message: key !== '' ? `第${r}行的隐藏键“${key}”不是本台账下发的问题（请勿在台账中复制或新增行）` : `第${r}行的序号 ${no} 不是本清单下发的问题（请勿在台账中新增行）`,
+          message: key !== '' ? `第${r}行的隐藏键“${clipText(key)}”不是本台账下发的问题（请勿在台账中复制或新增行）` : `第${r}行的序号 ${clipText(no)} 不是本清单下发的问题（请勿在台账中新增行）`,
         });
         continue;
       }
@@ -305,13 +322,13 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
       let progress: LedgerProgress | undefined;
       if (progressText !== '') {
         if ((LEDGER_PROGRESS as readonly string[]).includes(progressText.trim())) progress = progressText.trim() as LedgerProgress;
-        else issues.push({ path: at(COL.progress), message: `“进度”应为${LEDGER_PROGRESS.join('、')}之一，发现“${progressText}”` });
+        else issues.push({ path: at(COL.progress), message: `“进度”应为${LEDGER_PROGRESS.join('、')}之一，发现“${clipText(progressText)}”` });
       }
       const closedValue = row.getCell(COL.closed).value;
       let closed: string | undefined;
       if (cellText(closedValue).text.trim() !== '') {
         closed = parseLedgerDate(closedValue);
-        if (closed === undefined) issues.push({ path: at(COL.closed), message: `“销号日期”应为日期（如 2023-05-20 或 2023年5月20日），发现“${cellText(closedValue).text}”` });
+        if (closed === undefined) issues.push({ path: at(COL.closed), message: `“销号日期”应为日期（如 2023-05-20 或 2023年5月20日），发现“${clipText(cellText(closedValue).text)}”` });
       }
       if (closed !== undefined && date !== '' && closed < date) {
         warnings.push({ path: at(COL.closed), message: `销号日期${fmtDate(closed)}早于台账下发日期${fmtDate(date)}，请核对` });
@@ -330,10 +347,11 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
   for (const x of byKey.values()) {
     if (!seen.has(x.key)) warnings.push({ path: `${file}!${x.sheet}`, message: `下发的第${x.no}项（${x.itemId} ${x.itemTitle}）不在台账中（行被删除？），按未填写处理` });
   }
-  if (issues.length > 0) throw new EvidenceError(issues, `整改台账 ${file} 有 ${issues.length} 处问题`, warnings);
+  if (issues.length > 0) throw new EvidenceError(issues.list(file), `整改台账 ${file} 有 ${issues.length} 处问题`, warnings.list(file));
   // Issued order, whatever order the clerk left the rows in.
-  const order = [...byKey.keys()];
-  rows.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+  // By index, not indexOf: that made the sort quadratic in the rows.
+  const order = new Map([...byKey.keys()].map((k, i) => [k, i]));
+  rows.sort((a, b) => (order.get(a.key) as number) - (order.get(b.key) as number));
   for (const x of byKey.values())
     if (!seen.has(x.key))
       rows.push({
@@ -345,7 +363,7 @@ export async function readLedger(bytes: Uint8Array, fileName: string, options: R
         review: '',
         closed: undefined,
       });
-  return { file, unit, ruleset, evidenceHash, date, deadline, rows, warnings };
+  return { file, unit, ruleset, evidenceHash, date, deadline, rows, warnings: warnings.list(file) };
 }
 
 /** Where a ledger row stands after the re-scored round. */

@@ -7,7 +7,8 @@
  */
 import type ExcelJS from 'exceljs';
 import { EvidenceError, type CompiledRuleset, type Issue, type Ruleset, type ScoreCard, type Unit } from '@safecity/engine';
-import { cardItems, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, fmtSigned, milli, neutraliseFormula, points, rulesetOf, today, loadExcel } from './util.js';
+import { openWorkbook, ProblemList, type CellValue, type WorkbookLimits } from '@safecity/evidence-excel';
+import { cardItems, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, fmtSigned, milli, neutraliseFormula, points, rulesetOf, today, loadExcel, clipText } from './util.js';
 
 /** One item's self score and the unit's explanation. */
 export interface SelfItem {
@@ -131,13 +132,15 @@ export interface ReadSelfEvaluationOptions {
   unit?: string;
   /** The compiled ruleset: items and 分值 are checked against it (else against the workbook's `_meta`; the JSON form then only checks numbers). */
   ruleset?: CompiledRuleset;
+  /** Limits on the workbook (sizes, rows, cells, text, problems listed), as for evidence workbooks; the defaults are generous for any self-evaluation. */
+  limits?: WorkbookLimits;
 }
 
 function fail(issues: Issue[], file: string): never {
   throw new EvidenceError(issues, `自评文件有误：${file}`);
 }
 
-function cellNumber(v: ExcelJS.CellValue): number | string | null {
+function cellNumber(v: ExcelJS.CellValue | CellValue): number | string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return v;
   if (typeof v === 'string') {
@@ -151,7 +154,7 @@ function cellNumber(v: ExcelJS.CellValue): number | string | null {
   return String(v);
 }
 
-function cellText(v: ExcelJS.CellValue): string {
+function cellText(v: ExcelJS.CellValue | CellValue): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object' && 'richText' in v) return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('').trim();
   if (typeof v === 'object' && 'result' in v) return cellText((v as { result?: ExcelJS.CellValue }).result ?? null);
@@ -169,15 +172,11 @@ function cellText(v: ExcelJS.CellValue): string {
  */
 export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, options: ReadSelfEvaluationOptions = {}): Promise<SelfEvaluation> {
   if (!(bytes instanceof Uint8Array)) fail([{ path: fileName, message: '输入应为文件的字节' }], fileName);
-  if (bytes.byteLength > MAX_BYTES) fail([{ path: fileName, message: `文件过大（${Math.round(bytes.byteLength / 1048576)} MB），自评表不应超过 20 MB` }], fileName);
+  if (bytes.byteLength > (options.limits?.maxFileBytes ?? MAX_BYTES)) fail([{ path: fileName, message: `文件过大（${Math.round(bytes.byteLength / 1048576)} MB），自评表不应超过 20 MB` }], fileName);
   if (bytes.byteLength < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
     fail([{ path: fileName, message: '不是 .xlsx 工作簿；请用 safecity self-template 生成的自评表填写，另存为 .xlsx' }], fileName);
-  const wb = new (await loadExcel()).Workbook();
-  try {
-    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
-  } catch {
-    fail([{ path: fileName, message: '工作簿已损坏，无法读取；请用 Excel 或 WPS 打开后重新保存为 .xlsx' }], fileName);
-  }
+  // The bounded reader of evidence workbooks: sizes, rows, cells and text capped while it streams.
+  const wb = openWorkbook(bytes, { file: fileName, ...(options.limits === undefined ? {} : { limits: options.limits }), sheets: [SELF_META_SHEET, SELF_SHEET] });
   const meta = wb.getWorksheet(SELF_META_SHEET);
   const ws = wb.getWorksheet(SELF_SHEET);
   if (meta === undefined || ws === undefined)
@@ -194,11 +193,11 @@ export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, op
   const rulesetId = m.get('ruleset')!;
   const version = m.get('version');
   if (options.unit !== undefined && options.unit !== unit)
-    fail([{ path: `${fileName}!${SELF_META_SHEET}`, message: `这是“${m.get('unitName') || unit}”的自评表，不是本单位的；请使用本单位的自评表` }], fileName);
+    fail([{ path: `${fileName}!${SELF_META_SHEET}`, message: `这是“${clipText(m.get('unitName') || unit)}”的自评表，不是本单位的；请使用本单位的自评表` }], fileName);
   if (options.ruleset !== undefined && options.ruleset.id !== rulesetId)
-    fail([{ path: `${fileName}!${SELF_META_SHEET}`, message: `自评表按另一评价细则生成（${rulesetId}），应为“${options.ruleset.title.zh}”` }], fileName);
+    fail([{ path: `${fileName}!${SELF_META_SHEET}`, message: `自评表按另一评价细则生成（${clipText(rulesetId)}），应为“${options.ruleset.title.zh}”` }], fileName);
   const maxOf = options.ruleset !== undefined ? new Map(options.ruleset.items.map((i) => [i.id, i.max])) : metaMax;
-  const issues: Issue[] = [];
+  const issues = new ProblemList(options.limits?.maxProblems ?? 100);
   const items: Record<string, SelfItem> = {};
   const seen = new Set<string>();
   ws.eachRow((row, r) => {
@@ -213,11 +212,11 @@ export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, op
     }
     const max = maxOf.get(id);
     if (max === undefined || Number.isNaN(max)) {
-      issues.push({ path: place('A'), message: `评分项“${id}”不在本单位适用的评分项中` });
+      issues.push({ path: place('A'), message: `评分项“${clipText(id)}”不在本单位适用的评分项中` });
       return;
     }
     if (seen.has(id)) {
-      issues.push({ path: place('A'), message: `评分项“${id}”重复出现` });
+      issues.push({ path: place('A'), message: `评分项“${clipText(id)}”重复出现` });
       return;
     }
     seen.add(id);
@@ -226,14 +225,14 @@ export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, op
       return;
     }
     if (typeof raw !== 'number') {
-      issues.push({ path: place('E'), message: `自评分应为数字，填写的是“${raw}”` });
+      issues.push({ path: place('E'), message: `自评分应为数字，填写的是“${clipText(raw)}”` });
       return;
     }
     if (raw < 0) issues.push({ path: place('E'), message: `自评分不能为负数，填写的是 ${raw}` });
     else if (milli(raw) > milli(max)) issues.push({ path: place('E'), message: `自评分 ${raw} 超过该项分值 ${fmtPoints(max)}` });
     else items[id] = note === '' ? { score: points(milli(raw)) } : { score: points(milli(raw)), note };
   });
-  if (issues.length > 0) fail(issues, fileName);
+  if (issues.length > 0) fail(issues.list(fileName), fileName);
   const out: SelfEvaluation = { unit, ruleset: rulesetId, items };
   if (version) out.version = version;
   return out;

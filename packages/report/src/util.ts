@@ -292,3 +292,17 @@ export function deflateStoredZip(zip: Uint8Array, deflateRaw: (data: Uint8Array)
   }
   return out;
 }
+
+/** A text read from a workbook, as a message quotes it: at most 40 characters, a longer one cut with its length. */
+export function clipText(s: string, max = 40): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…（共 ${s.length} 字）`;
+}
+
+/** `s` without the characters of `chars` at either end, in one pass (a pattern like `/^[ ]+|[ ]+$/g` is quadratic on a long inner run). */
+export function trimChars(s: string, chars: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && chars.includes(s.charAt(a))) a++;
+  while (b > a && chars.includes(s.charAt(b - 1))) b--;
+  return s.slice(a, b);
+}
