@@ -7,7 +7,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { EvidenceError, type Issue, type ScoreCard } from '@safecity/engine';
-import { openWorkbook, ProblemList, type CellValue, type Sheet, type WorkbookLimits } from '@safecity/evidence-excel';
+import type { CellValue, Sheet, WorkbookLimits } from '@safecity/evidence-excel';
 import { feedbackRows, RECTIFICATION_TYPES, type FeedbackList, type FeedbackOptions, type RectificationType } from './feedback.js';
 import { clipText, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, milli, trimChars } from './util.js';
 import type { RectificationStatusRow } from './narrative.js';
@@ -195,6 +195,8 @@ function issued(
  */
 export async function readLedger(bytes: Uint8Array, fileName: string, options: ReadLedgerOptions = {}): Promise<Ledger> {
   const file = baseName(fileName);
+  // Loaded here, not with the package: the HTML report never reads a workbook.
+  const { openWorkbook, ProblemList } = await import('@safecity/evidence-excel');
   // The bounded reader of evidence workbooks: sizes, rows, cells and text capped while it streams.
   const wb = openWorkbook(bytes, {
     file,

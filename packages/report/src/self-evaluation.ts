@@ -7,7 +7,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { EvidenceError, type CompiledRuleset, type Issue, type Ruleset, type ScoreCard, type Unit } from '@safecity/engine';
-import { openWorkbook, ProblemList, type CellValue, type WorkbookLimits } from '@safecity/evidence-excel';
+import type { CellValue, WorkbookLimits } from '@safecity/evidence-excel';
 import { cardItems, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, fmtSigned, milli, neutraliseFormula, points, rulesetOf, today, loadExcel, clipText } from './util.js';
 
 /** One item's self score and the unit's explanation. */
@@ -175,6 +175,8 @@ export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, op
   if (bytes.byteLength > (options.limits?.maxFileBytes ?? MAX_BYTES)) fail([{ path: fileName, message: `文件过大（${Math.round(bytes.byteLength / 1048576)} MB），自评表不应超过 20 MB` }], fileName);
   if (bytes.byteLength < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
     fail([{ path: fileName, message: '不是 .xlsx 工作簿；请用 safecity self-template 生成的自评表填写，另存为 .xlsx' }], fileName);
+  // Loaded here, not with the package: the HTML report never reads a workbook.
+  const { openWorkbook, ProblemList } = await import('@safecity/evidence-excel');
   // The bounded reader of evidence workbooks: sizes, rows, cells and text capped while it streams.
   const wb = openWorkbook(bytes, { file: fileName, ...(options.limits === undefined ? {} : { limits: options.limits }), sheets: [SELF_META_SHEET, SELF_SHEET] });
   const meta = wb.getWorksheet(SELF_META_SHEET);
