@@ -10,7 +10,7 @@ import { unzipSync, zipSync, strToU8, strFromU8 } from 'fflate';
 import { EvidenceError } from '@safecity/engine';
 import { unitById, units } from '@safecity/ruleset-xian-2022';
 import { excelTemplate, parseWorkbook, type WorkbookLimits } from '../src/index.js';
-import { districtRs, load, metaRows, rowOf, type MetaRow } from './helpers.js';
+import { districtRs, extraRs, extraUnit, load, metaRows, rowOf, type MetaRow } from './helpers.js';
 
 const yanta = unitById('yanta')!;
 const F = 'yanta.xlsx';
@@ -351,7 +351,7 @@ describe('cell text that made patterns backtrack is read in linear time', () => 
 });
 
 describe('numbers and dates at the edges', () => {
-  test('1e999999 as a number cell, as text, and a huge serial under a date format: each a problem at its cell, no crash', async () => {
+  test('1e999999 as a number cell and as text: each a problem at its cell, no crash', async () => {
     const r1 = rowOf(rows, 'leadershipMeetings').row;
     const r2 = rowOf(rows, 'hazmatMonitoringRate').row;
     const bytes = rewrite({
@@ -365,5 +365,39 @@ describe('numbers and dates at the edges', () => {
       { path: `${F}!评分项!G${r1}`, message: expect.stringContaining('数值超出范围') },
       { path: `${F}!评分项!G${r2}`, message: expect.stringContaining('实为"1e999999"') },
     ]);
+  });
+
+  test('generated: a serial too large for a date under a date format, in a date field: a problem at its cell saying it is not a valid date', async () => {
+    const extra = await excelTemplate(extraRs, extraUnit);
+    const xp = unzipSync(extra);
+    const r = rowOf(metaRows(await load(extra)), 'planIssued').row;
+    const wb = strFromU8(xp['xl/workbook.xml']!);
+    const rel = /<sheet [^>]*name="评分项"[^>]*r:id="([^"]+)"/.exec(wb)![1]!;
+    const rels = strFromU8(xp['xl/_rels/workbook.xml.rels']!);
+    const target = (new RegExp(`<Relationship [^>]*Id="${rel}"[^>]*Target="([^"]+)"`).exec(rels) ?? new RegExp(`<Relationship [^>]*Target="([^"]+)"[^>]*Id="${rel}"`).exec(rels))![1]!;
+    const path = 'xl/' + target.replace(/^\/?xl\//, '');
+    const styles = strFromU8(xp['xl/styles.xml']!);
+    const dateStyle = (styles.split('<cellXfs')[1]!.split('</cellXfs>')[0]!.match(/<xf /g) ?? []).length;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('1e20', '1e300', '1e999999', '-1e20', '3e15'), async (v) => {
+        const bytes = zipSync(
+          {
+            ...xp,
+            'xl/styles.xml': strToU8(styles.replace('</cellXfs>', '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>')),
+            [path]: strToU8(strFromU8(xp[path]!).replace(new RegExp(`<c r="G${r}"([^>]*?)(/>|>.*?</c>)`), `<c r="G${r}" s="${dateStyle}"><v>${v}</v></c>`)),
+          },
+          { level: 1 },
+        );
+        let got: Array<{ path: string; message: string }> = [];
+        try {
+          await parseWorkbook(bytes, { file: F, ruleset: extraRs });
+        } catch (err) {
+          expect(err).toBeInstanceOf(EvidenceError);
+          got = [...(err as EvidenceError).issues];
+        }
+        expect(got).toEqual([{ path: `${F}!评分项!G${r}`, message: expect.stringMatching(/应为日期.*实为(无效日期|数值超出范围)|错误值 数值超出范围/) }]);
+      }),
+      { numRuns: 5 },
+    );
   });
 });
