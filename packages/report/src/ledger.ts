@@ -196,14 +196,14 @@ function issued(
 export async function readLedger(bytes: Uint8Array, fileName: string, options: ReadLedgerOptions = {}): Promise<Ledger> {
   const file = baseName(fileName);
   // Loaded here, not with the package: the HTML report never reads a workbook.
-  const { openWorkbook, ProblemList } = await import('@safecity/evidence-excel');
+  const { openWorkbook, ProblemList, resolveWorkbookLimits } = await import('@safecity/evidence-excel');
   // The bounded reader of evidence workbooks: sizes, rows, cells and text capped while it streams.
   const wb = openWorkbook(bytes, {
     file,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     sheets: [LEDGER_META_SHEET, FEEDBACK_LIST_TITLES['data-check'], FEEDBACK_LIST_TITLES.onsite],
   });
-  const maxProblems = options.limits?.maxProblems ?? 100;
+  const { maxProblems } = resolveWorkbookLimits(options.limits);
   const issues = new ProblemList(maxProblems);
   const warnings = new ProblemList(maxProblems, '提示');
   const meta = wb.getWorksheet(LEDGER_META_SHEET);

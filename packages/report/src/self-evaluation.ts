@@ -176,7 +176,7 @@ export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, op
   if (bytes.byteLength < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
     fail([{ path: fileName, message: '不是 .xlsx 工作簿；请用 safecity self-template 生成的自评表填写，另存为 .xlsx' }], fileName);
   // Loaded here, not with the package: the HTML report never reads a workbook.
-  const { openWorkbook, ProblemList } = await import('@safecity/evidence-excel');
+  const { openWorkbook, ProblemList, resolveWorkbookLimits } = await import('@safecity/evidence-excel');
   // The bounded reader of evidence workbooks: sizes, rows, cells and text capped while it streams.
   const wb = openWorkbook(bytes, { file: fileName, ...(options.limits === undefined ? {} : { limits: options.limits }), sheets: [SELF_META_SHEET, SELF_SHEET] });
   const meta = wb.getWorksheet(SELF_META_SHEET);
@@ -199,7 +199,7 @@ export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, op
   if (options.ruleset !== undefined && options.ruleset.id !== rulesetId)
     fail([{ path: `${fileName}!${SELF_META_SHEET}`, message: `自评表按另一评价细则生成（${clipText(rulesetId)}），应为“${options.ruleset.title.zh}”` }], fileName);
   const maxOf = options.ruleset !== undefined ? new Map(options.ruleset.items.map((i) => [i.id, i.max])) : metaMax;
-  const issues = new ProblemList(options.limits?.maxProblems ?? 100);
+  const issues = new ProblemList(resolveWorkbookLimits(options.limits).maxProblems);
   const items: Record<string, SelfItem> = {};
   const seen = new Set<string>();
   ws.eachRow((row, r) => {
