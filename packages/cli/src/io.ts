@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { OutputFs } from './output.js';
 
 /** Where the command writes, and what it reads; injected so tests run it in-process. */
 export interface Io {
@@ -8,6 +9,8 @@ export interface Io {
   /** Whether stdout is a terminal (progress lines are shown only then). */
   isTTY: boolean;
   cwd: string;
+  /** The file-system calls of the writer (output.ts); tests inject failures here. Default: node:fs. */
+  fs?: OutputFs;
 }
 
 /** Exit codes, as DESIGN.md fixes them. */
