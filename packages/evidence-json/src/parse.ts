@@ -10,6 +10,7 @@ import {
   evidenceLayout,
   mergeEvidence,
   registerValue,
+  unitIdProblem,
   takesRegister,
   type CompiledRuleset,
   type DocumentEntry,
@@ -494,7 +495,12 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
       add('/unit/nameEn', `unit.nameEn 应为文本，实为 ${shown(u['nameEn'])}`);
       ok = false;
     }
-    if (typeof u['id'] === 'string') fileUnitId = u['id'];
+    // The unit id names output files (`<id>.scorecard.json`): only ids of the grammar are taken.
+    const idProblem = typeof u['id'] === 'string' && u['id'].trim() !== '' ? unitIdProblem(u['id'], 'unit.id') : undefined;
+    if (idProblem !== undefined) {
+      add('/unit/id', idProblem);
+      ok = false;
+    } else if (typeof u['id'] === 'string') fileUnitId = u['id'];
     if (ok) {
       const given: Unit = { id: u['id'] as string, name: u['name'] as string, kind: u['kind'] as string };
       if (typeof u['nameEn'] === 'string') given.nameEn = u['nameEn'];

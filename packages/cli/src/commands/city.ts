@@ -39,6 +39,8 @@ export interface CityOptions {
   units?: string;
   unit?: string;
   lang?: string;
+  /** Folder evidence paths are recorded relative to in what is written (default the working folder). */
+  baseDir?: string;
   json?: boolean;
 }
 
@@ -132,7 +134,7 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
   let evidence: UnitEvidence[] | undefined;
   let filesOf = new Map<string, string[]>();
   if (opts.evidence !== undefined) {
-    const got = await readEvidenceOfRulesets(opts.evidence, [...compiled].sort((a, b) => (a.id < b.id ? -1 : 1)), registry, io);
+    const got = await readEvidenceOfRulesets(opts.evidence, [...compiled].sort((a, b) => (a.id < b.id ? -1 : 1)), registry, io, opts.baseDir);
     const { parts } = got;
     filesOf = got.filesOf;
     problems.push(...got.problems);

@@ -22,6 +22,8 @@ export interface MigrateCommandOptions {
   out: string;
   findings?: string;
   base?: string[];
+  /** Folder evidence paths are recorded relative to in what is written (default the working folder). */
+  baseDir?: string;
   json?: boolean;
 }
 
@@ -99,7 +101,7 @@ export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void
   const bases = opts.base ?? [];
   const from = loadRuleset(opts.from, io, { bases });
   const to = loadRuleset(opts.to, io, { bases });
-  const { units } = await readAllEvidence(opts.evidence, from.ruleset, from.units, io);
+  const { units } = await readAllEvidence(opts.evidence, from.ruleset, from.units, io, opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {});
   const findings = opts.findings === undefined ? new Map<string, Finding[]>() : readFindings(opts.findings, io, new Set(units.map((u) => u.unit.id)));
 
   const problems: Problem[] = [];

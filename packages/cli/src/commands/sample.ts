@@ -21,6 +21,8 @@ export interface SampleOptions {
   ruleset?: string;
   out?: string;
   allowMissing?: boolean;
+  /** Folder evidence paths are recorded relative to in what is written (default the working folder). */
+  baseDir?: string;
   json?: boolean;
 }
 
@@ -153,9 +155,10 @@ async function readStandbySites(
   rulesets: readonly CompiledRuleset[],
   io: Io,
   warnings: Problem[],
+  baseDir?: string,
 ): Promise<Map<string, { sites: string[] | undefined; place: string; files: string[] }>> {
   // Without --ruleset both built-in rubrics are candidates: the one a file names goes first.
-  const { parts, filesOf, problems, warnings: readWarnings } = await readEvidenceOfRulesets(files, rulesets, xianUnits, io);
+  const { parts, filesOf, problems, warnings: readWarnings } = await readEvidenceOfRulesets(files, rulesets, xianUnits, io, baseDir);
   const merged = mergeEvidence(parts);
   problems.push(...toProblems(merged.issues));
   warnings.push(...readWarnings);
@@ -191,7 +194,7 @@ export async function sample(opts: SampleOptions, io: Io): Promise<void> {
   if (opts.evidence !== undefined) {
     const rulesets = opts.ruleset !== undefined ? [loadRuleset(opts.ruleset, io).ruleset] : [loadRuleset('xian-2022/district', io).ruleset, loadRuleset('xian-2022/municipal', io).ruleset];
     rulesetIds = rulesets.map((r) => `${r.id}@${r.version}`);
-    const sites = await readStandbySites(opts.evidence, rulesets, io, warnings);
+    const sites = await readStandbySites(opts.evidence, rulesets, io, warnings, opts.baseDir);
     for (const d of drawn) {
       const s = sites.get(d.id);
       if (s === undefined) {

@@ -10,13 +10,13 @@ import { OutputFolder, type WriteResult } from '../output.js';
 
 /** Score every unit of the evidence files; write and summarise the scorecards. */
 export async function score(
-  opts: { ruleset: string; evidence: string[]; findings?: string | string[]; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean },
+  opts: { ruleset: string; evidence: string[]; findings?: string | string[]; out?: string; units?: string; base?: string[]; baseDir?: string; lang?: string; json?: boolean },
   io: Io,
 ): Promise<void> {
   const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
   const { ruleset } = loaded;
   const lang = opts.lang === 'en' ? 'en' : 'zh';
-  const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io, { warnBlank: true });
+  const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io, { warnBlank: true, ...(opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {}) });
   const problems: Problem[] = [];
   // Findings from several files (each check's, the consistency checks') are merged per unit;
   // each finding remembers its file and place, so a problem names where it was written.
