@@ -46,13 +46,15 @@ export function readCardFiles(dir: string, io: Io): CardFile[] {
     const cards = entries.filter((e) => !e.isDirectory() && e.name.endsWith(CARD_SUFFIX)).map((e) => e.name);
     const hasManifest = entries.some((e) => e.name === MANIFEST && !e.isDirectory());
     let manifest: Manifest | undefined;
+    /** The card files of this folder to read, by name, with the hash recorded (undefined: no manifest). */
+    const here = new Map<string, string | undefined>();
     if (hasManifest) {
       manifest = parseManifest(readText(join(d, MANIFEST)) ?? '');
       if (manifest === undefined) problems.push({ place: placeOf(join(d, MANIFEST)), message: `不是 safecity 写出的文件清单（无法读取或格式不对）：请删除该文件夹后重新运行 safecity score，或删去此文件` });
     }
     if (manifest !== undefined) {
       const listed = new Map(manifest.files.filter((f) => f.name.endsWith(CARD_SUFFIX)).map((f) => [f.name, f]));
-      for (const [name, f] of listed) files.push({ path: join(d, name), sha256: f.sha256 });
+      for (const [name, f] of listed) here.set(name, f.sha256);
       const unlisted = cards.filter((c) => !listed.has(c));
       if (unlisted.length > 0) {
         warnings.push({
@@ -62,9 +64,18 @@ export function readCardFiles(dir: string, io: Io): CardFile[] {
       }
     } else if (!hasManifest && cards.length > 0) {
       warnings.push({ place: placeOf(d), message: `没有 ${MANIFEST}（评分卡为手工放入或由旧版本写出）：已读取其中全部${cards.length}份评分卡，无法核对是否齐全、是否被改动；用 safecity score --out 重新写出可核对` });
-      for (const c of cards) files.push({ path: join(d, c) });
+      for (const c of cards) here.set(c, undefined);
     }
-    for (const e of entries) if (e.isDirectory()) walk(join(d, e.name));
+    // Files and sub-folders in one name order (as before manifests); then listed cards that are missing.
+    for (const e of entries) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (here.has(e.name)) {
+        const sha256 = here.get(e.name);
+        files.push({ path: join(d, e.name), ...(sha256 !== undefined ? { sha256 } : {}) });
+        here.delete(e.name);
+      }
+    }
+    for (const [name, sha256] of here) files.push({ path: join(d, name), ...(sha256 !== undefined ? { sha256 } : {}) });
   };
   walk(root);
   const out: CardFile[] = [];

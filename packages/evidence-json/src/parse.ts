@@ -487,7 +487,8 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
     for (const k of ['id', 'name', 'kind']) {
       const v = u[k];
       if (typeof v !== 'string' || v.trim() === '') {
-        add(pointer('unit', k), v === undefined ? `缺少 unit.${k}` : `unit.${k} 应为非空文本，实为 ${shown(v)}`);
+        // A blank id is told what an id may contain, like any other id outside the grammar.
+        add(pointer('unit', k), v === undefined ? `缺少 unit.${k}` : k === 'id' && typeof v === 'string' ? (unitIdProblem(v, 'unit.id') as string) : `unit.${k} 应为非空文本，实为 ${shown(v)}`);
         ok = false;
       }
     }
