@@ -101,10 +101,12 @@ describe('examples', () => {
     expect(printed).not.toMatch(/自评偏[高低]/);
     expect(printed).toContain('all steps passed');
     const out = join(root, 'examples', 'city-round', 'out');
-    expect(readdirSync(join(out, 'scores'))).toHaveLength(6);
-    expect(readdirSync(join(out, 'scores-after'))).toHaveLength(6);
+    // Six cards and the round's manifest (written last), in each round's folder.
+    expect(readdirSync(join(out, 'scores'))).toHaveLength(7);
+    expect(readdirSync(join(out, 'scores'))).toContain('safecity-manifest.json');
+    expect(readdirSync(join(out, 'scores-after'))).toHaveLength(7);
     expect(readdirSync(join(out, 'feedback')).sort()).toEqual(
-      ['beilin', 'huyi', 'lianhu', 'lintong', 'weiyang', 'yanta'].flatMap((u) => [`${u}.docx`, `${u}.md`, `${u}.xlsx`]),
+      [...['beilin', 'huyi', 'lianhu', 'lintong', 'weiyang', 'yanta'].flatMap((u) => [`${u}.docx`, `${u}.md`, `${u}.xlsx`]), 'safecity-manifest.json'].sort(),
     );
     expect(existsSync(join(out, 'templates', 'lintong.xlsx'))).toBe(true);
     expect(existsSync(join(out, 'templates', 'lintong.schema.json'))).toBe(true);

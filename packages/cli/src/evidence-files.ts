@@ -1,8 +1,8 @@
 /** Reading evidence files for the commands: .json and .xlsx, every problem with its file. */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { EvidenceError, SafecityError, mergeEvidence, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
-import { InputProblems, type Io, type Problem } from './io.js';
+import { EvidenceError, SafecityError, mergeEvidence, unitIdProblem, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
+import { InputProblems, recordedPath, type Io, type Problem } from './io.js';
 
 /** An evidence file read from disk, not yet parsed. */
 export interface EvidenceFile {
@@ -20,6 +20,9 @@ export function fileError(e: unknown): string {
   return `无法读取：${(e as Error).message}`;
 }
 
+/** A JSON-pointer token (RFC 6901: `~` as `~0`, `/` as `~1`), cut to 80 characters for messages. */
+const pointerToken = (key: string): string => (key.length > 80 ? `${key.slice(0, 80)}…` : key).replace(/~/g, '~0').replace(/\//g, '~1');
+
 /** Engine issues as the command's problems (their paths already name the file and place). */
 export const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i) => ({ place: i.path, message: i.message }));
 
@@ -28,7 +31,7 @@ export const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i
  * or of a type no adapter reads. `.xls` and `.xlsm` go to the Excel reader, which explains why
  * it refuses them.
  */
-export function readEvidenceFile(file: string, io: Io, problems: Problem[]): EvidenceFile | undefined {
+export function readEvidenceFile(file: string, io: Io, problems: Problem[], baseDir?: string): EvidenceFile | undefined {
   const ext = extname(file).toLowerCase();
   if (ext !== '.json' && ext !== '.xlsx' && ext !== '.xls' && ext !== '.xlsm') {
     // Clerks meet this one (a workbook saved as .ods or .csv): in Chinese, with what to do.
@@ -37,7 +40,8 @@ export function readEvidenceFile(file: string, io: Io, problems: Problem[]): Evi
     return undefined;
   }
   try {
-    return { file, ext, input: readFileSync(resolve(io.cwd, file)) };
+    // What the card records is the path relative to the base, never as typed (see recordedPath).
+    return { file: recordedPath(file, io.cwd, baseDir), ext, input: readFileSync(resolve(io.cwd, file)) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     problems.push({ place: file, message: fileError(e) });
@@ -84,7 +88,7 @@ export async function readAllEvidence(
   ruleset: CompiledRuleset,
   units: readonly Unit[] | undefined,
   io: Io,
-  options: { warnBlank?: boolean } = {},
+  options: { warnBlank?: boolean; baseDir?: string } = {},
 ): Promise<{ units: UnitEvidence[]; records: EvidenceRecord[]; warnings: Problem[] }> {
   const parts: EvidencePart[] = [];
   const records: EvidenceRecord[] = [];
@@ -93,7 +97,7 @@ export async function readAllEvidence(
   const total = files.length;
   for (const [n, file] of files.entries()) {
     if (io.isTTY && total > 3) io.stderr(`\r正在读取佐证材料 ${n + 1}/${total} …`);
-    const f = readEvidenceFile(file, io, problems);
+    const f = readEvidenceFile(file, io, problems, options.baseDir);
     if (f === undefined) continue;
     try {
       const parsed = await parseEvidenceFile(f, ruleset, units);
@@ -134,13 +138,14 @@ export async function readEvidenceOfRulesets(
   rulesets: readonly CompiledRuleset[],
   units: readonly Unit[] | undefined,
   io: Io,
+  baseDir?: string,
 ): Promise<{ parts: EvidencePart[]; filesOf: Map<string, string[]>; problems: Problem[]; warnings: Problem[] }> {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const parts: EvidencePart[] = [];
   const filesOf = new Map<string, string[]>();
   for (const file of files) {
-    const f = readEvidenceFile(file, io, problems);
+    const f = readEvidenceFile(file, io, problems, baseDir);
     if (f === undefined) continue;
     let claimed: string | undefined;
     if (f.ext === '.json') {
@@ -159,7 +164,7 @@ export async function readEvidenceOfRulesets(
         const parsed = await parseEvidenceFile(f, r, units);
         parts.push(parsed.part);
         warnings.push(...toProblems(parsed.warnings));
-        filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), file]);
+        filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), f.file]);
         first = undefined;
         break;
       } catch (e) {
@@ -203,6 +208,12 @@ export function readFindings(
   const problems: Problem[] = [];
   const skipped: string[] = [];
   for (const [unit, list] of Object.entries(data)) {
+    // Findings are keyed by unit id: a key outside the grammar is named, never used.
+    const idProblem = unitIdProblem(unit, '核查发现的单位编号');
+    if (idProblem !== undefined) {
+      problems.push({ place: `${file}#/${pointerToken(unit)}`, message: idProblem });
+      continue;
+    }
     const other = unitIds.has(unit) ? undefined : elsewhere?.(unit);
     if (other !== undefined) skipped.push(other);
     else if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `${nameOf?.(unit) ?? '单位'}（${unit}）的佐证材料未在本次给出：请一并给出其佐证材料，或从核查发现中删去该单位` });

@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { OutputFs } from './output.js';
 
 /** Where the command writes, and what it reads; injected so tests run it in-process. */
 export interface Io {
@@ -8,6 +9,22 @@ export interface Io {
   /** Whether stdout is a terminal (progress lines are shown only then). */
   isTTY: boolean;
   cwd: string;
+  /** The file-system calls of the writer (output.ts); tests inject failures here. Default: node:fs. */
+  fs?: OutputFs;
+}
+
+/**
+ * An evidence file's path as recorded in scorecards and feedback (their sources and places):
+ * relative to the declared base folder (`--base-dir`, default the working folder), with `/`,
+ * never absolute, so an operator's local folders do not reach the units, and the same file
+ * named by a relative or an absolute path gives the same bytes. A file outside the base is
+ * recorded by its name alone.
+ */
+export function recordedPath(file: string, cwd: string, baseDir?: string): string {
+  const abs = resolve(cwd, file);
+  const rel = relative(resolve(cwd, baseDir ?? '.'), abs);
+  if (rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)) return rel.split(sep).join('/');
+  return basename(abs);
 }
 
 /** Exit codes, as DESIGN.md fixes them. */

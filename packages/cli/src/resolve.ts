@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { createEngine, isPatch, SafecityError, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
+import { createEngine, isPatch, SafecityError, unitIdProblem, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
 import { cityUnit as xianCity, rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { InputProblems, UsageError, type Io } from './io.js';
 import { builtinRulesets } from './builtin.js';
@@ -121,6 +121,13 @@ export function loadRuleset(idOrPath: string, io: Io, options: LoadOptions = {})
     if (data === null || typeof data !== 'object' || !Array.isArray(data.units)) {
       throw new InputProblems('单位名录的格式不对', [{ place: `${options.units}#/units`, message: '应为 { "units": [{ id, name, kind }] }' }]);
     }
+    // Registry ids name output files: each is checked against the grammar, with its place.
+    const bad = data.units.flatMap((u: unknown, i) => {
+      const id = (u as { id?: unknown } | null)?.id;
+      const problem = unitIdProblem(id);
+      return problem === undefined ? [] : [{ place: `${options.units}#/units/${i}/id`, message: problem }];
+    });
+    if (bad.length > 0) throw new InputProblems('单位名录有问题', bad);
     units = data.units as Unit[];
   }
   return { ruleset, name: idOrPath, units: units.filter((u) => ruleset.unitKinds.includes(u.kind)), registry: units };

@@ -79,11 +79,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--evidence <files...>', 'filled evidence files')
     .option('--findings <files...>', 'data-check and on-site findings: { "<unit id>": [finding, …] }; several files are merged per unit (e.g. both checks\' findings and consistency-findings.json)')
     .option('--out <dir>', 'write <unit>.scorecard.json files here')
+    .option('--base-dir <dir>', 'record evidence paths relative to this folder in what is written (default: the working folder); never absolute')
     .option('--units <file>', 'unit registry (units.json) for a ruleset given as a path')
     .option('--base <files...>', 'earlier editions the ruleset extends, when not installed as packages')
     .addOption(new Option('--lang <lang>', 'language of reasons and suggestions').choices(['zh', 'en']).default('zh'))
     .option('--json', 'print JSON')
-    .action((o: { ruleset: string; evidence: string[]; findings?: string[]; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean }) => import('./commands/score.js').then((m) => m.score(o, io)));
+    .action((o: { ruleset: string; evidence: string[]; findings?: string[]; out?: string; units?: string; base?: string[]; baseDir?: string; lang?: string; json?: boolean }) => import('./commands/score.js').then((m) => m.score(o, io)));
 
   program
     .command('feedback')
@@ -130,6 +131,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--ruleset <ruleset>', 'ruleset to read the evidence with (default: the built-in Xi\'an rubrics)')
     .option('--allow-missing', 'draw even when a drawn unit has no evidence or fewer than 2 standby sites')
     .option('--out <dir>', 'write group-<n>.findings.json templates and sample.json here')
+    .option('--base-dir <dir>', 'record evidence paths relative to this folder in what is written (default: the working folder); never absolute')
     .option('--json', 'print JSON')
     .action((o: SampleOptions) => import('./commands/sample.js').then((m) => m.sample(o, io)));
 
@@ -151,6 +153,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--evidence <files...>', "last year's evidence files (.json, .xlsx)")
     .requiredOption('--out <dir>', 'folder to write <unit>.json, findings.json, migration.md and migration.json')
     .option('--findings <file>', "last year's findings by unit, to carry to the renamed items")
+    .option('--base-dir <dir>', 'record evidence paths relative to this folder in what is written (default: the working folder); never absolute')
     .option('--base <files...>', 'earlier editions a ruleset file extends, when not installed as packages')
     .option('--json', 'print JSON')
     .action((o: MigrateCommandOptions) => import('./commands/migrate.js').then((m) => m.migrate(o, io)));
@@ -164,6 +167,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--out <dir>', 'write <city>.scorecard.json, consistency.json and consistency-findings.json here')
     .option('--units <file>', 'unit registry (units.json) with the city, for a ruleset given as a path')
     .option('--unit <id>', 'the city, when the registry has several')
+    .option('--base-dir <dir>', 'record evidence paths relative to this folder in what is written (default: the working folder); never absolute')
     .option('--base <files...>', 'earlier editions the rulesets extend, when not installed as packages')
     .addOption(new Option('--lang <lang>', 'language of reasons and messages').choices(['zh', 'en']).default('zh'))
     .option('--json', 'print JSON')

@@ -1,6 +1,6 @@
 // `safecity city`: the city's own result from real scorecards and evidence files written by the
 // command itself; the consistency checks naming both places; bad input with its place.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, it, expect } from 'vitest';
@@ -117,6 +117,12 @@ describe('safecity city', () => {
     expect(j.written).toEqual(['scores/city/xian.scorecard.json', 'scores/city/consistency.json', 'scores/city/consistency-findings.json']);
     // With the re-scored card in place, the check still fails (the evidence is unchanged) but says it is on the card.
     cpSync(join(cwd, 'rescored/yingjiguanliju.scorecard.json'), join(cwd, 'scores/municipal/yingjiguanliju.scorecard.json'));
+    // A card replaced by hand no longer matches the folder's manifest, which says so (exit 1);
+    // with the manifest removed, the folder is read as hand-made (a warning).
+    const changed = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'scores', '--evidence', ...EVIDENCE, '--out', 'scores/city'], cwd);
+    expect(changed.code).toBe(1);
+    expect(changed.err).toContain('scores/municipal/yingjiguanliju.scorecard.json: 与 safecity-manifest.json 记录的不一致');
+    rmSync(join(cwd, 'scores/municipal/safecity-manifest.json'));
     const applied = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'scores', '--evidence', ...EVIDENCE, '--out', 'scores/city'], cwd);
     expect(applied.code, applied.err).toBe(0);
     expect(applied.out).toContain('3.6.57 项的largerAccidents不予认定（已计入该单位评分卡）');
@@ -144,6 +150,7 @@ describe('safecity city: bad input, each problem with its place', () => {
   };
   it('a corrupt card: exit 1, the file named', async () => {
     const cwd = copy();
+    rmSync(join(cwd, 'scores/district/safecity-manifest.json')); // cards put in by hand
     writeFileSync(join(cwd, 'scores/district/broken.scorecard.json'), '{ "unit": ');
     writeFileSync(join(cwd, 'scores/district/other.scorecard.json'), JSON.stringify({ hello: 'world' }));
     const r = await cli(['city', '--ruleset', 'xian-2022/city', '--scores', 'scores', '--out', 'out'], cwd);
@@ -155,6 +162,7 @@ describe('safecity city: bad input, each problem with its place', () => {
   });
   it('a card of an unknown ruleset, or of another version: exit 1, the card named', async () => {
     const cwd = copy();
+    rmSync(join(cwd, 'scores/district/safecity-manifest.json')); // cards edited by hand
     const card = readJson(join(cwd, 'scores/district/yanta.scorecard.json'));
     writeFileSync(join(cwd, 'scores/district/yanta.scorecard.json'), JSON.stringify({ ...card, ruleset: { ...card.ruleset, id: 'xian-2099/district' } }));
     const old = readJson(join(cwd, 'scores/district/gaoling.scorecard.json'));

@@ -1,5 +1,5 @@
 // The safecity command, run in-process: exit codes, messages with places, files written.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -196,7 +196,12 @@ describe('feedback and report', () => {
     expect(readFileSync(join(cwd, 'report', 'city.html'), 'utf8')).toContain('<svg');
     expect(existsSync(join(cwd, 'report', 'city.md'))).toBe(true);
     expect(existsSync(join(cwd, 'report', 'city.rectification.md'))).toBe(true);
+    // A card put in by hand is not read while the folder's manifest does not list it; without the manifest it is, and named.
     writeFileSync(join(cwd, 'scores', 'broken.scorecard.json'), '{"unit": 1}');
+    const ignored = await cli(['report', '--scores', 'scores', '--out', 'x.html'], cwd);
+    expect(ignored.code, ignored.err).toBe(0);
+    expect(ignored.err).toContain('提醒：scores: 1份评分卡未列在 safecity-manifest.json 中，未读取');
+    rmSync(join(cwd, 'scores', 'safecity-manifest.json'));
     const bad = await cli(['report', '--scores', 'scores', '--out', 'x.html'], cwd);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('scores/broken.scorecard.json: 不是评分卡');

@@ -9,6 +9,7 @@ import type { DocumentEntry, EvidenceField, FieldValue, Unit, UnitEvidence } fro
 import type { CompiledRuleset } from './engine.js';
 import type { LocalText } from './text.js';
 import { stableJson } from './hash.js';
+import { showId, unitIdProblem } from './ids.js';
 
 /** One applicable item of a unit's evidence file, with the fields it asks for. */
 export interface LayoutItem {
@@ -141,8 +142,15 @@ export function mergeEvidence(parts: readonly EvidencePart[], fields?: readonly 
   }
   const byUnit = new Map<string, Acc>();
   for (const p of parts) {
+    const here = p.sources[Object.keys(p.sources)[0] ?? '']?.[0] ?? showId(p.unit.id);
+    // Every adapter checks the id where it reads it; this is where all their parts meet, so a
+    // part from any other adapter is held to the same grammar.
+    const idProblem = unitIdProblem(p.unit.id);
+    if (idProblem !== undefined) {
+      issues.push({ path: here, message: idProblem });
+      continue;
+    }
     let u = byUnit.get(p.unit.id);
-    const here = p.sources[Object.keys(p.sources)[0] ?? '']?.[0] ?? p.unit.id;
     if (u === undefined) {
       u = { unit: p.unit, values: Object.create(null) as Record<string, FieldValue>, sources: Object.create(null) as Record<string, string[]>, claimedAt: new Map() };
       byUnit.set(p.unit.id, u);

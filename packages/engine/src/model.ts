@@ -5,6 +5,7 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
+import { UNIT_ID_MAX_LENGTH, UNIT_ID_PATTERN, UNIT_ID_RULE } from './ids.js';
 
 const Id = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
@@ -582,7 +583,7 @@ export const FindingsSchema = Type.Array(FindingSchema);
 /** A unit under evaluation (评价对象). */
 export const UnitSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1 }),
+    id: Type.String({ pattern: UNIT_ID_PATTERN, maxLength: UNIT_ID_MAX_LENGTH, description: UNIT_ID_RULE.en }),
     name: Type.String({ minLength: 1 }),
     kind: Type.String({ minLength: 1 }),
     nameEn: Type.Optional(Type.String()),

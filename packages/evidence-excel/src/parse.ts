@@ -6,6 +6,7 @@ import {
   EvidenceError,
   mergeEvidence,
   registerValue,
+  unitIdProblem,
   takesRegister,
   type CompiledRuleset,
   type DocumentEntry,
@@ -187,6 +188,7 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
   const broken = (what: string): never => fail(`${file}!${META_SHEET}`, `模板信息（${META_SHEET}）已损坏：${what}；请使用下发的模板重新填报`);
   const byName = new Map(ruleset.fields.map((f) => [f.name, f]));
   let inRows = false;
+  let unitIdRow = 0;
   ws.eachRow((row, r) => {
     const key = cellText(row.getCell(1)).trim();
     if (key === 'rows') {
@@ -194,6 +196,7 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
       return;
     }
     if (!inRows) {
+      if (key === 'unitId') unitIdRow = r;
       kv.set(key, cellText(row.getCell(2)).trim());
       return;
     }
@@ -257,6 +260,9 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
   }
   const unit: Unit = { id: kv.get('unitId') ?? '', name: kv.get('unitName') ?? '', kind: kv.get('unitKind') ?? '' };
   if (unit.id === '' || unit.name === '' || unit.kind === '') broken('评价对象信息缺失');
+  // The unit id names output files (`<id>.scorecard.json`): an edited one is refused by the grammar.
+  const idProblem = unitIdProblem(unit.id, '评价对象的单位编号');
+  if (idProblem !== undefined) fail(`${file}!${META_SHEET}!B${unitIdRow}`, `模板信息（${META_SHEET}）已损坏：${idProblem}；请使用下发的模板重新填报`);
   if (!ruleset.unitKinds.includes(unit.kind)) fail(file, `此工作簿的评价对象 ${q(unit.name)}（${q(unit.kind)}）不适用细则 ${ruleset.id}（适用于 ${ruleset.unitKinds.join('、')}）`);
   if (units !== undefined) {
     const known = units.find((u) => u.id === unit.id);

@@ -10,6 +10,7 @@ import {
   evidenceLayout,
   mergeEvidence,
   registerValue,
+  unitIdProblem,
   takesRegister,
   type CompiledRuleset,
   type DocumentEntry,
@@ -486,7 +487,8 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
     for (const k of ['id', 'name', 'kind']) {
       const v = u[k];
       if (typeof v !== 'string' || v.trim() === '') {
-        add(pointer('unit', k), v === undefined ? `缺少 unit.${k}` : `unit.${k} 应为非空文本，实为 ${shown(v)}`);
+        // A blank id is told what an id may contain, like any other id outside the grammar.
+        add(pointer('unit', k), v === undefined ? `缺少 unit.${k}` : k === 'id' && typeof v === 'string' ? (unitIdProblem(v, 'unit.id') as string) : `unit.${k} 应为非空文本，实为 ${shown(v)}`);
         ok = false;
       }
     }
@@ -494,7 +496,12 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
       add('/unit/nameEn', `unit.nameEn 应为文本，实为 ${shown(u['nameEn'])}`);
       ok = false;
     }
-    if (typeof u['id'] === 'string') fileUnitId = u['id'];
+    // The unit id names output files (`<id>.scorecard.json`): only ids of the grammar are taken.
+    const idProblem = typeof u['id'] === 'string' && u['id'].trim() !== '' ? unitIdProblem(u['id'], 'unit.id') : undefined;
+    if (idProblem !== undefined) {
+      add('/unit/id', idProblem);
+      ok = false;
+    } else if (typeof u['id'] === 'string') fileUnitId = u['id'];
     if (ok) {
       const given: Unit = { id: u['id'] as string, name: u['name'] as string, kind: u['kind'] as string };
       if (typeof u['nameEn'] === 'string') given.nameEn = u['nameEn'];

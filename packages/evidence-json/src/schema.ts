@@ -3,7 +3,7 @@
  * engine's `evidenceLayout` — never written by hand per ruleset.
  * @module
  */
-import { documentsFromRegister, evidenceLayout, takesRegister, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type Unit, type UnitEvidence } from '@safecity/engine';
+import { documentsFromRegister, evidenceLayout, takesRegister, UNIT_ID_PATTERN, type CompiledRuleset, type EvidenceField, type EvidenceLayout, type Unit, type UnitEvidence } from '@safecity/engine';
 
 /** What a field of this type expects, in words (used in schema descriptions and in error messages). */
 export function expectedText(f: EvidenceField): string {
@@ -184,7 +184,7 @@ export function rulesetEvidenceSchema(ruleset: CompiledRuleset, itemIds: readonl
     properties: {
       $schema: { type: 'string' },
       ruleset: rulesetSchema(ruleset),
-      unit: { type: 'object', required: ['id', 'name', 'kind'], additionalProperties: false, properties: { id: text, name: text, kind: text, nameEn: text } },
+      unit: { type: 'object', required: ['id', 'name', 'kind'], additionalProperties: false, properties: { id: { type: 'string', pattern: UNIT_ID_PATTERN }, name: text, kind: text, nameEn: text } },
       items: { type: 'object', additionalProperties: false, properties: Object.fromEntries(itemIds.map((id) => [id, { $ref: '#/definitions/fields' }])) },
       general: { $ref: '#/definitions/fields' },
     },

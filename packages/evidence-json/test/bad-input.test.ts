@@ -103,6 +103,10 @@ const cases: Case[] = [
     path: 'yanta.json#/unit/name',
     message: ['单位 "yanta" 在名录中名为“雁塔区”，文件中写作“碑林区”', '"beilin"'],
   },
+  // Unit ids name output files: outside the grammar they are refused, registry or not, saying what an id may contain.
+  ...['../../x', '/tmp/x', 'a\\b', 'CON', 'nul', '临潼', ' ', 'a'.repeat(65)].flatMap((id): Case[] =>
+    [false, true].map((registry) => ({ name: `a unit id outside the grammar: ${JSON.stringify(id)}${registry ? ' (with a registry)' : ''}`, registry, edit: (t: Json) => (t['unit']['id'] = id), path: 'yanta.json#/unit/id', message: ['单位编号只能由小写英文字母、数字'] })),
+  ),
   { name: 'a unit not in the registry', registry: true, edit: (t) => (t['unit']['id'] = 'yantaqu'), path: 'yanta.json#/unit/id', message: ['"yantaqu" 不在单位名录中', '“雁塔区”的 id 是 "yanta"'] },
   { name: 'a unit of another kind (registry)', registry: true, edit: (t) => (t['unit']['kind'] = 'county'), path: 'yanta.json#/unit/kind', message: '在名录中的类别是 "district"，文件中写作 "county"' },
   { name: 'a unit kind the ruleset does not evaluate', edit: (t) => (t['unit']['kind'] = 'municipal'), path: 'yanta.json#/unit/kind', message: `评价细则 xian-2022/district@${districtRs.version} 评价 district、county、development-zone 类单位` },

@@ -8,7 +8,7 @@
  * and `consistency-findings.json` (`{ unit: Finding[] }`, for `safecity score --findings`).
  * Inconsistencies are findings, not errors: exit 0.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -28,6 +28,7 @@ import { readEvidenceOfRulesets, toProblems } from '../evidence-files.js';
 import { loadRuleset, type LoadedRuleset } from '../resolve.js';
 import { readCardFiles } from '../cards.js';
 import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
+import { OutputFolder } from '../output.js';
 
 export interface CityOptions {
   ruleset: string;
@@ -38,6 +39,8 @@ export interface CityOptions {
   units?: string;
   unit?: string;
   lang?: string;
+  /** Folder evidence paths are recorded relative to in what is written (default the working folder). */
+  baseDir?: string;
   json?: boolean;
 }
 
@@ -131,7 +134,7 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
   let evidence: UnitEvidence[] | undefined;
   let filesOf = new Map<string, string[]>();
   if (opts.evidence !== undefined) {
-    const got = await readEvidenceOfRulesets(opts.evidence, [...compiled].sort((a, b) => (a.id < b.id ? -1 : 1)), registry, io);
+    const got = await readEvidenceOfRulesets(opts.evidence, [...compiled].sort((a, b) => (a.id < b.id ? -1 : 1)), registry, io, opts.baseDir);
     const { parts } = got;
     filesOf = got.filesOf;
     problems.push(...got.problems);
@@ -188,13 +191,8 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
   }
 
   // Write the city's card beside the units' (a ScoreCard like theirs), and the consistency results.
-  const outDir = resolve(io.cwd, opts.out);
-  mkdirSync(outDir, { recursive: true });
-  const outName = (f: string) => `${opts.out.replace(/\/$/, '')}/${f}`;
-  const written: string[] = [];
-  const cardFile = `${cityUnit.id}.scorecard.json`;
-  writeFileSync(join(outDir, cardFile), JSON.stringify(card, null, 2) + '\n');
-  written.push(outName(cardFile));
+  const folder = new OutputFolder(io, opts.out);
+  const cardFile = folder.unitFile(cityUnit.id, '.scorecard.json');
   const skippedAll = evidence === undefined && hasChecks ? { zh: '未提供佐证材料（--evidence），未做一致性核查', en: 'no --evidence given: the consistency checks were not run' } : undefined;
   const consistencyJson = {
     ruleset: { id: cityRuleset.id, version: cityRuleset.version },
@@ -204,10 +202,15 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
     passed: consistency?.passed ?? [],
     skipped: consistency?.skipped ?? [],
   };
-  writeFileSync(join(outDir, 'consistency.json'), JSON.stringify(consistencyJson, null, 2) + '\n');
-  written.push(outName('consistency.json'));
-  writeFileSync(join(outDir, 'consistency-findings.json'), JSON.stringify(consistency?.findings ?? {}, null, 2) + '\n');
-  written.push(outName('consistency-findings.json'));
+  // The three belong together: written as one set, with their manifest last.
+  const { written } = folder.writeSet(
+    [
+      { name: cardFile, data: JSON.stringify(card, null, 2) + '\n' },
+      { name: 'consistency.json', data: JSON.stringify(consistencyJson, null, 2) + '\n' },
+      { name: 'consistency-findings.json', data: JSON.stringify(consistency?.findings ?? {}, null, 2) + '\n' },
+    ],
+    { command: 'city', rulesets: [{ id: cityRuleset.id, version: cityRuleset.version, hash: cityRuleset.hash }] },
+  );
 
   const areas = card.nodes.map((n) => ({ id: n.id, title: n.title, max: n.max, earned: n.earned }));
   if (opts.json) {
@@ -286,8 +289,8 @@ export async function city(opts: CityOptions, io: Io): Promise<void> {
     if (pending > 0) {
       io.stdout(
         en
-          ? `re-score the units named with their findings and ${outName('consistency-findings.json')} (safecity score --findings), then run this again\n`
-          : `请将 ${outName('consistency-findings.json')} 与各单位其他核查意见一并用于重新评分（safecity score --findings），再重新计算城市结果\n`,
+          ? `re-score the units named with their findings and ${folder.show('consistency-findings.json')} (safecity score --findings), then run this again\n`
+          : `请将 ${folder.show('consistency-findings.json')} 与各单位其他核查意见一并用于重新评分（safecity score --findings），再重新计算城市结果\n`,
       );
     }
   }

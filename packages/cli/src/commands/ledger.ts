@@ -4,11 +4,12 @@
  * in) read back, each set against its unit's re-scored card, and the rectification report for
  * officials: what is 销号, what is overdue, what still loses points, what is new.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { EvidenceError, SafecityError, type Ruleset, type ScoreCard } from '@safecity/engine';
 import { readLedger, rectificationMarkdown, rectificationStatus, type Ledger, type RectificationStatus } from '@safecity/report';
 import { rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
+import { writeFiles } from '../output.js';
 import { readCardFiles, type CardFile } from '../cards.js';
 import { toProblems } from '../evidence-files.js';
 import { checkDate, InputProblems, UsageError, type Io, type Problem } from '../io.js';
@@ -109,9 +110,7 @@ export async function ledger(opts: LedgerCommandOptions, io: Io): Promise<void> 
     return rectificationStatus(l, card, { date: opts.date, feedback: { units: xianUnits, ...(ruleset ? { ruleset } : {}) } });
   });
   const md = rectificationMarkdown(statuses.length === 1 ? (statuses[0] as RectificationStatus) : statuses);
-  const out = resolve(io.cwd, opts.out);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, md);
+  writeFiles(io, opts.out, [{ data: md }]);
 
   if (opts.json) {
     io.stdout(JSON.stringify({ ok: true, date: opts.date, written: [opts.out], warnings, units: statuses }, null, 2) + '\n');

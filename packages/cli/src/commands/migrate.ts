@@ -7,13 +7,13 @@
  * their new item ids; and a report (migration.md, migration.json) of everything that did not
  * carry over and why, and of what B asks for that last year's evidence lacks.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EvidenceError, migrateEvidence, takesRegister, type CompiledRuleset, type DocumentEntry, type Finding, type MigrationReport, type UnitEvidence } from '@safecity/engine';
 import { evidenceJsonSchema, jsonEvidence } from '@safecity/evidence-json';
 import { readAllEvidence, readFindings } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
+import { OutputFolder, type OutputFile } from '../output.js';
 
 export interface MigrateCommandOptions {
   from: string;
@@ -22,6 +22,8 @@ export interface MigrateCommandOptions {
   out: string;
   findings?: string;
   base?: string[];
+  /** Folder evidence paths are recorded relative to in what is written (default the working folder). */
+  baseDir?: string;
   json?: boolean;
 }
 
@@ -99,7 +101,7 @@ export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void
   const bases = opts.base ?? [];
   const from = loadRuleset(opts.from, io, { bases });
   const to = loadRuleset(opts.to, io, { bases });
-  const { units } = await readAllEvidence(opts.evidence, from.ruleset, from.units, io);
+  const { units } = await readAllEvidence(opts.evidence, from.ruleset, from.units, io, opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {});
   const findings = opts.findings === undefined ? new Map<string, Finding[]>() : readFindings(opts.findings, io, new Set(units.map((u) => u.unit.id)));
 
   const problems: Problem[] = [];
@@ -129,25 +131,22 @@ export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void
   }
   if (problems.length > 0) throw new InputProblems(`Cannot migrate to ${to.ruleset.id} ${to.ruleset.version}`, problems);
 
-  const dir = resolve(io.cwd, opts.out);
-  mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  const write = (name: string, body: string | Uint8Array) => {
-    writeFileSync(resolve(dir, name), body);
-    written.push(`${opts.out.replace(/\/$/, '')}/${name}`);
-  };
+  // Every name (from checked unit ids) is built and checked before the first file is written.
+  const folder = new OutputFolder(io, opts.out);
+  const files: OutputFile[] = [];
   for (const d of done) {
     if (d.workbook !== undefined) {
-      write(`${d.unitId}.xlsx`, d.workbook);
+      files.push({ name: folder.unitFile(d.unitId, '.xlsx'), data: d.workbook });
       continue;
     }
-    write(`${d.unitId}.json`, JSON.stringify(d.doc, null, 2) + '\n');
-    write(`${d.unitId}.evidence.schema.json`, JSON.stringify(d.schema, null, 2) + '\n');
+    files.push({ name: folder.unitFile(d.unitId, '.json'), data: JSON.stringify(d.doc, null, 2) + '\n' });
+    files.push({ name: folder.unitFile(d.unitId, '.evidence.schema.json'), data: JSON.stringify(d.schema, null, 2) + '\n' });
   }
-  if (opts.findings !== undefined) write('findings.json', JSON.stringify(Object.fromEntries(done.map((d) => [d.unitId, d.findings])), null, 2) + '\n');
+  if (opts.findings !== undefined) files.push({ name: 'findings.json', data: JSON.stringify(Object.fromEntries(done.map((d) => [d.unitId, d.findings])), null, 2) + '\n' });
   const reports = done.map((d) => d.report);
-  write('migration.md', migrationMarkdown(reports));
-  write('migration.json', JSON.stringify({ from: { id: from.ruleset.id, version: from.ruleset.version }, to: { id: to.ruleset.id, version: to.ruleset.version }, units: reports }, null, 2) + '\n');
+  files.push({ name: 'migration.md', data: migrationMarkdown(reports) });
+  files.push({ name: 'migration.json', data: JSON.stringify({ from: { id: from.ruleset.id, version: from.ruleset.version }, to: { id: to.ruleset.id, version: to.ruleset.version }, units: reports }, null, 2) + '\n' });
+  const { written } = folder.writeSet(files);
 
   const count = (f: (r: MigrationReport) => number) => reports.reduce((s, r) => s + f(r), 0);
   const summary = {

@@ -3,7 +3,7 @@
  * [--self-scores F…] --out F.html|F.docx`: feedback lists per unit (md, xlsx, docx), and the city's
  * self-evaluation report (html with its md twin, or a Word document in 公文 form).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Ruleset, ScoreCard } from '@safecity/engine';
 import { cityReport, cityReportDocx, compareMarkdown, compareRounds, feedbackDocx, feedbackMarkdown, feedbackWorkbook, markdownDocx } from '@safecity/report';
@@ -11,6 +11,7 @@ import { cityUnit, rulesets as xian, units as xianUnits } from '@safecity/rulese
 import { readCardFiles, type CardFile } from '../cards.js';
 import { checkDate, InputProblems, UsageError, type Io } from '../io.js';
 import { readSelfScoreFiles } from '../self-evaluation.js';
+import { OutputFolder, type OutputFile } from '../output.js';
 
 /**
  * The city's own card (unit kind `city`, written by `safecity city`) among the cards, apart from
@@ -82,22 +83,26 @@ export async function feedback(opts: { scores: string; out: string; deadline?: s
     .map((c) => c.card)
     .filter((c) => c.unit.kind !== 'city');
   if (cards.length === 0) throw new InputProblems('No unit scorecards', [{ place: opts.scores, message: 'only a city card here; feedback lists are per unit' }]);
-  const out = resolve(io.cwd, opts.out);
-  mkdirSync(out, { recursive: true });
-  const written: string[] = [];
+  // Every unit's documents are made (and every name checked) before the first file is written,
+  // so a card that fails leaves nothing behind; then they are written as one set, manifest last.
+  const folder = new OutputFolder(io, opts.out);
+  const files: OutputFile[] = [];
   const issuer = issuerOf(cards, opts.issuer);
   for (const card of cards) {
     const ruleset = rulesetOf(card);
     const options = { units: xianUnits, ...(ruleset ? { ruleset } : {}), ...(opts.deadline ? { deadline: opts.deadline } : {}), ...(opts.date ? { date: opts.date } : {}) };
+    const name = (ext: string) => folder.unitFile(card.unit.id, ext);
     try {
-      writeFileSync(join(out, `${card.unit.id}.md`), feedbackMarkdown(card, options));
-      writeFileSync(join(out, `${card.unit.id}.xlsx`), await feedbackWorkbook(card, options));
-      writeFileSync(join(out, `${card.unit.id}.docx`), await feedbackDocx(card, { ...options, ...(issuer !== undefined ? { issuer } : {}) }));
+      files.push({ name: name('.md'), data: feedbackMarkdown(card, options) });
+      files.push({ name: name('.xlsx'), data: await feedbackWorkbook(card, options) });
+      files.push({ name: name('.docx'), data: await feedbackDocx(card, { ...options, ...(issuer !== undefined ? { issuer } : {}) }) });
     } catch (e) {
       reportError(e);
     }
-    written.push(`${card.unit.id}.md`, `${card.unit.id}.xlsx`, `${card.unit.id}.docx`);
   }
+  const rulesets = [...new Map(cards.map((c) => [`${c.ruleset.id}@${c.ruleset.version}`, { id: c.ruleset.id, version: c.ruleset.version, hash: c.ruleset.hash }])).values()];
+  folder.writeSet(files, { command: 'feedback', rulesets });
+  const written = files.map((f) => f.name);
   if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, out: opts.out, written }, null, 2) + '\n');
   else io.stdout(`已将${cards.length}个单位的意见反馈清单、问题反馈清单（即问题整改台账）写入 ${opts.out}（.xlsx、.md、.docx）\n`);
 }
@@ -125,20 +130,18 @@ export async function report(
     ...(city ? { city } : {}),
     ...(inconsistencies ? { inconsistencies } : {}),
   };
-  const file = resolve(io.cwd, opts.out);
-  const stem = basename(file, extname(file));
-  const written = [opts.out];
-  mkdirSync(dirname(file), { recursive: true });
+  const { folder, name } = OutputFolder.ofFile(io, opts.out);
+  const stem = basename(name, extname(name));
+  // The report and its twins, all made before the first is written.
+  const files: OutputFile[] = [];
   if (ext === '.docx') {
     // the Word version: the report's Markdown in 公文 form (tables where the HTML has charts), and the comparison likewise
     const issuer = issuerOf([...cards, ...(city ? [city] : [])], opts.issuer);
     const docx = { ...(issuer !== undefined ? { issuer } : {}) };
     try {
-      writeFileSync(file, await cityReportDocx(cards, { ...reportOptions, ...docx }));
+      files.push({ name, data: await cityReportDocx(cards, { ...reportOptions, ...docx }) });
       if (before !== undefined) {
-        const cmp = join(dirname(file), `${stem}.rectification.docx`);
-        writeFileSync(cmp, await markdownDocx(compareMarkdown(compareRounds(before, cards, { rulesets })), { ...docx, ...(opts.date ? { date: opts.date } : {}) }));
-        written.push(join(dirname(opts.out), basename(cmp)));
+        files.push({ name: `${stem}.rectification.docx`, data: await markdownDocx(compareMarkdown(compareRounds(before, cards, { rulesets })), { ...docx, ...(opts.date ? { date: opts.date } : {}) }) });
       }
     } catch (e) {
       reportError(e);
@@ -150,16 +153,10 @@ export async function report(
     } catch (e) {
       reportError(e);
     }
-    writeFileSync(file, result.html);
-    const md = join(dirname(file), `${stem}.md`);
-    writeFileSync(md, result.markdown);
-    written.push(join(dirname(opts.out), basename(md)));
-    if (before !== undefined) {
-      const cmp = join(dirname(file), `${stem}.rectification.md`);
-      writeFileSync(cmp, compareMarkdown(compareRounds(before, cards, { rulesets })));
-      written.push(join(dirname(opts.out), basename(cmp)));
-    }
+    files.push({ name, data: result.html }, { name: `${stem}.md`, data: result.markdown });
+    if (before !== undefined) files.push({ name: `${stem}.rectification.md`, data: compareMarkdown(compareRounds(before, cards, { rulesets })) });
   }
+  const { written } = folder.writeSet(files);
   if (opts.json) io.stdout(JSON.stringify({ ok: true, units: cards.length, city: city?.unit.id ?? null, written }, null, 2) + '\n');
   else io.stdout(`已写出自评报告（${cards.length}个单位${city ? `及${city.unit.name}城市自评结果` : ''}）：${written.join('、')}\n`);
 }

@@ -4,13 +4,13 @@
  * round-robin among the on-site groups (现场检查第一组…). With evidence, each drawn unit's
  * standby sites (备检单位, 2–3 per unit, field `standbySites`) are read and one is drawn to visit.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mergeEvidence, type CompiledRuleset, type Unit } from '@safecity/engine';
 import { evidenceTitle, readEvidenceOfRulesets, toProblems } from '../evidence-files.js';
 import { units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, UsageError, type Io, type Problem } from '../io.js';
+import { OutputFolder } from '../output.js';
 
 export interface SampleOptions {
   units: string[];
@@ -21,6 +21,8 @@ export interface SampleOptions {
   ruleset?: string;
   out?: string;
   allowMissing?: boolean;
+  /** Folder evidence paths are recorded relative to in what is written (default the working folder). */
+  baseDir?: string;
   json?: boolean;
 }
 
@@ -153,9 +155,10 @@ async function readStandbySites(
   rulesets: readonly CompiledRuleset[],
   io: Io,
   warnings: Problem[],
+  baseDir?: string,
 ): Promise<Map<string, { sites: string[] | undefined; place: string; files: string[] }>> {
   // Without --ruleset both built-in rubrics are candidates: the one a file names goes first.
-  const { parts, filesOf, problems, warnings: readWarnings } = await readEvidenceOfRulesets(files, rulesets, xianUnits, io);
+  const { parts, filesOf, problems, warnings: readWarnings } = await readEvidenceOfRulesets(files, rulesets, xianUnits, io, baseDir);
   const merged = mergeEvidence(parts);
   problems.push(...toProblems(merged.issues));
   warnings.push(...readWarnings);
@@ -191,7 +194,7 @@ export async function sample(opts: SampleOptions, io: Io): Promise<void> {
   if (opts.evidence !== undefined) {
     const rulesets = opts.ruleset !== undefined ? [loadRuleset(opts.ruleset, io).ruleset] : [loadRuleset('xian-2022/district', io).ruleset, loadRuleset('xian-2022/municipal', io).ruleset];
     rulesetIds = rulesets.map((r) => `${r.id}@${r.version}`);
-    const sites = await readStandbySites(opts.evidence, rulesets, io, warnings);
+    const sites = await readStandbySites(opts.evidence, rulesets, io, warnings, opts.baseDir);
     for (const d of drawn) {
       const s = sites.get(d.id);
       if (s === undefined) {
@@ -234,17 +237,9 @@ export async function sample(opts: SampleOptions, io: Io): Promise<void> {
 
   const written: string[] = [];
   if (opts.out !== undefined) {
-    const dir = resolve(io.cwd, opts.out);
-    mkdirSync(dir, { recursive: true });
-    const shown = opts.out.replace(/\/$/, '');
-    for (const g of byGroup) {
-      const template = Object.fromEntries(g.units.map((u) => [u.id, []]));
-      const name = `group-${g.group}.findings.json`;
-      writeFileSync(resolve(dir, name), JSON.stringify(template, null, 2) + '\n');
-      written.push(`${shown}/${name}`);
-    }
-    writeFileSync(resolve(dir, 'sample.json'), JSON.stringify(result, null, 2) + '\n');
-    written.push(`${shown}/sample.json`);
+    const files = byGroup.map((g) => ({ name: `group-${g.group}.findings.json`, data: JSON.stringify(Object.fromEntries(g.units.map((u) => [u.id, []])), null, 2) + '\n' }));
+    files.push({ name: 'sample.json', data: JSON.stringify(result, null, 2) + '\n' });
+    written.push(...new OutputFolder(io, opts.out).writeSet(files).written);
   }
 
   if (opts.json) {

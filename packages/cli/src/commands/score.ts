@@ -2,22 +2,21 @@
  * `safecity score --ruleset R --evidence FILES… [--findings F] [--out DIR]`: read evidence
  * (.json and .xlsx, mixed), check every value, score every unit, write the scorecards.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { EvidenceError, responsibilityConflicts, type Finding, type ScoreCard } from '@safecity/engine';
 import { readAllEvidence, readFindings } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
+import { OutputFolder, type WriteResult } from '../output.js';
 
 /** Score every unit of the evidence files; write and summarise the scorecards. */
 export async function score(
-  opts: { ruleset: string; evidence: string[]; findings?: string | string[]; out?: string; units?: string; base?: string[]; lang?: string; json?: boolean },
+  opts: { ruleset: string; evidence: string[]; findings?: string | string[]; out?: string; units?: string; base?: string[]; baseDir?: string; lang?: string; json?: boolean },
   io: Io,
 ): Promise<void> {
   const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
   const { ruleset } = loaded;
   const lang = opts.lang === 'en' ? 'en' : 'zh';
-  const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io, { warnBlank: true });
+  const { units, records, warnings } = await readAllEvidence(opts.evidence, ruleset, loaded.units, io, { warnBlank: true, ...(opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {}) });
   const problems: Problem[] = [];
   // Findings from several files (each check's, the consistency checks') are merged per unit;
   // each finding remembers its file and place, so a problem names where it was written.
@@ -63,22 +62,21 @@ export async function score(
   // the lead's is reported with both places for the data check to settle.
   const conflicts = responsibilityConflicts(ruleset, units);
 
-  const written: string[] = [];
+  // The round's cards, then their manifest (last); the previous round's cards this one does not
+  // write again are removed (the manifest listed them), nothing else is touched.
+  let result: WriteResult = { written: [], removed: [], kept: [] };
   if (opts.out !== undefined) {
-    const dir = resolve(io.cwd, opts.out);
-    mkdirSync(dir, { recursive: true });
-    for (const card of cards) {
-      const name = `${card.unit.id}.scorecard.json`;
-      writeFileSync(resolve(dir, name), JSON.stringify(card, null, 2) + '\n');
-      written.push(`${opts.out.replace(/\/$/, '')}/${name}`);
-    }
+    const folder = new OutputFolder(io, opts.out);
+    const files = cards.map((card) => ({ name: folder.unitFile(card.unit.id, '.scorecard.json'), data: JSON.stringify(card, null, 2) + '\n' }));
+    result = folder.writeSet(files, { command: 'score', rulesets: [{ id: ruleset.id, version: ruleset.version, hash: ruleset.hash }] });
   }
+  const { written } = result;
   const accepted = records.filter((r) => r.status === 'accepted').length;
   const empty = records.filter((r) => r.status === 'empty').length;
   if (opts.json) {
     const summary = cards.map((c) => ({ unit: c.unit, max: c.max, earned: c.earned, bonus: c.bonus, total: c.total, normalized: c.normalized, grade: c.grade, vetoed: c.vetoed }));
     const inconsistencies = conflicts.map((c) => ({ item: c.item, field: c.field, lead: c.lead, partner: c.partner, message: c.message[lang] ?? c.message.zh }));
-    const body = { ok: true, ruleset: { id: ruleset.id, version: ruleset.version, hash: ruleset.hash }, records: { accepted, empty }, warnings, inconsistencies, units: summary, written, ...(opts.out === undefined ? { cards } : {}) };
+    const body = { ok: true, ruleset: { id: ruleset.id, version: ruleset.version, hash: ruleset.hash }, records: { accepted, empty }, warnings, inconsistencies, units: summary, written, ...(opts.out === undefined ? { cards } : { removed: result.removed, kept: result.kept }) };
     io.stdout(JSON.stringify(body, null, 2) + '\n');
     return;
   }
@@ -93,4 +91,6 @@ export async function score(
   io.stdout(`${ruleset.title.zh}（${ruleset.id} ${ruleset.version}）· ${cards.length}个单位 · 采用填报值${accepted}项，未填${empty}项\n`);
   for (const r of [head, ...rows]) io.stdout(r.map((c, i) => pad(c, width[i] as number)).join('  ').trimEnd() + '\n');
   if (written.length > 0) io.stdout(`已将${written.length}份评分卡写入 ${opts.out}\n`);
+  if (result.removed.length > 0) io.stdout(`已删除上一轮写出、本轮不再有的评分卡${result.removed.length}份：${result.removed.join('、')}\n`);
+  if (result.kept.length > 0) io.stderr(`提醒：上一轮写出的评分卡在写出后被改动过，本轮未删除，也不会被读取：${result.kept.join('、')}\n`);
 }

@@ -1,9 +1,9 @@
 /** `safecity self-template --ruleset R --unit U --out F.xlsx`: a unit's self-evaluation template (自评表). */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { selfEvaluationWorkbook } from '@safecity/report';
 import { findUnit, loadRuleset } from '../resolve.js';
 import { UsageError, type Io } from '../io.js';
+import { writeFiles } from '../output.js';
 
 /** Options of `safecity self-template`. */
 export interface SelfTemplateOptions {
@@ -19,9 +19,7 @@ export async function selfTemplate(opts: SelfTemplateOptions, io: Io): Promise<v
   if (extname(opts.out).toLowerCase() !== '.xlsx') throw new UsageError(`--out 应以 .xlsx 结尾，收到“${opts.out}”`);
   const loaded = loadRuleset(opts.ruleset, io, opts.units === undefined ? {} : { units: opts.units });
   const unit = findUnit(loaded, opts.unit);
-  const out = resolve(io.cwd, opts.out);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, await selfEvaluationWorkbook(loaded.ruleset, unit));
+  writeFiles(io, opts.out, [{ data: await selfEvaluationWorkbook(loaded.ruleset, unit) }]);
   const items = loaded.ruleset.itemsFor(unit).length;
   if (opts.json) io.stdout(JSON.stringify({ ok: true, ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version }, unit, items, written: [opts.out] }, null, 2) + '\n');
   else io.stdout(`${unit.name}（${unit.id}）· ${loaded.ruleset.title.zh}（${loaded.ruleset.id} ${loaded.ruleset.version}）：${items}个评分项待自评\n已写出 ${opts.out}\n`);

@@ -1,32 +1,31 @@
 /** `safecity template --ruleset R --unit U --out F.xlsx|F.json`: an evidence template for one unit. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, extname } from 'node:path';
 import { evidenceLayout } from '@safecity/engine';
 import { findUnit, loadRuleset } from '../resolve.js';
 import { UsageError, type Io } from '../io.js';
+import { OutputFolder } from '../output.js';
 
 export async function template(opts: { ruleset: string; unit: string; out: string; units?: string; base?: string[]; json?: boolean }, io: Io): Promise<void> {
   const ext = extname(opts.out).toLowerCase();
   if (ext !== '.xlsx' && ext !== '.json') throw new UsageError(`--out 应以 .xlsx 或 .json 结尾，收到“${opts.out}”`);
   const loaded = loadRuleset(opts.ruleset, io, { ...(opts.units === undefined ? {} : { units: opts.units }), bases: opts.base ?? [] });
   const unit = findUnit(loaded, opts.unit);
-  const out = resolve(io.cwd, opts.out);
-  mkdirSync(dirname(out), { recursive: true });
+  const { folder, name } = OutputFolder.ofFile(io, opts.out);
   const layout = evidenceLayout(loaded.ruleset, unit);
   const fields = layout.items.reduce((n, i) => n + i.fields.length, 0) + layout.general.length;
-  const written: string[] = [];
+  let written: string[];
   if (ext === '.json') {
     // Each format's package loads only when a template of that format is written.
     const { evidenceJsonSchema, jsonTemplate } = await import('@safecity/evidence-json');
-    const schemaName = basename(opts.out, '.json') + '.schema.json';
-    const schemaPath = resolve(dirname(out), schemaName);
-    writeFileSync(schemaPath, JSON.stringify(evidenceJsonSchema(loaded.ruleset, unit), null, 2) + '\n');
-    writeFileSync(out, JSON.stringify(jsonTemplate(loaded.ruleset, unit, { schemaRef: `./${schemaName}` }), null, 2) + '\n');
-    written.push(opts.out, `${dirname(opts.out) === '.' ? '' : dirname(opts.out) + '/'}${schemaName}`);
+    const schemaName = basename(name, extname(name)) + '.schema.json';
+    // Both checked before either is written; the template first, as the user named it.
+    written = folder.writeSet([
+      { name, data: JSON.stringify(jsonTemplate(loaded.ruleset, unit, { schemaRef: `./${schemaName}` }), null, 2) + '\n' },
+      { name: schemaName, data: JSON.stringify(evidenceJsonSchema(loaded.ruleset, unit), null, 2) + '\n' },
+    ]).written;
   } else {
     const { excelTemplate } = await import('@safecity/evidence-excel');
-    writeFileSync(out, await excelTemplate(loaded.ruleset, unit));
-    written.push(opts.out);
+    written = folder.writeSet([{ name, data: await excelTemplate(loaded.ruleset, unit) }]).written;
   }
   const summary = { ok: true, ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version }, unit, items: layout.items.length, fields, written };
   if (opts.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
