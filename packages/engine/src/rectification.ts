@@ -6,6 +6,7 @@
  */
 import type { Issue } from './errors.js';
 import type { Node, Rectification, Ruleset } from './model.js';
+import { parseIsoDate } from './dates.js';
 
 /** Days a 立行立改 (`immediate`) problem is due in when its declaration gives none. */
 export const IMMEDIATE_DAYS = 7;
@@ -64,14 +65,14 @@ export function itemRectifications(ruleset: Ruleset): Map<string, Rectification>
 /**
  * The due date (YYYY-MM-DD) of a problem fed back on `issued` (YYYY-MM-DD) under rectification
  * `r`: `issued` + `days` (立行立改 without days: + {@link IMMEDIATE_DAYS}); undefined for 长期坚持
- * (no end date) or an `issued` that is not a date.
+ * (no end date), an `issued` that is not a real day (2023-02-30), or a due date past 9999-12-31.
  */
 export function rectificationDue(r: Rectification, issued: string): string | undefined {
   if (r.type === 'ongoing') return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(issued);
-  if (m === null) return undefined;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (Number.isNaN(t)) return undefined;
+  const d = parseIsoDate(issued);
+  if (d === undefined) return undefined;
   const days = r.days ?? IMMEDIATE_DAYS;
-  return new Date(t + days * 86_400_000).toISOString().slice(0, 10);
+  const due = new Date(d.time + days * 86_400_000);
+  // Past year 9999 (or past what a Date holds) there is no YYYY-MM-DD to give.
+  return due.getUTCFullYear() <= 9999 ? due.toISOString().slice(0, 10) : undefined;
 }
