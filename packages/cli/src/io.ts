@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isIsoDate } from '@safecity/engine';
 
 /** Where the command writes, and what it reads; injected so tests run it in-process. */
 export interface Io {
@@ -116,7 +117,5 @@ export function refuseRepeatedFiles(opts: Readonly<Record<string, unknown>>, cwd
  */
 export function checkDate(date: string | undefined, what = '如 2023-03-31'): void {
   if (date === undefined) return;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const d = m === null ? undefined : new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (d === undefined || d.toISOString().slice(0, 10) !== date) throw new UsageError(`--date 应为日期，写作 YYYY-MM-DD（${what}），收到“${date}”`);
+  if (!isIsoDate(date)) throw new UsageError(`--date 应为日期，写作 YYYY-MM-DD（${what}），收到“${date}”`);
 }

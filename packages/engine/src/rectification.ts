@@ -6,7 +6,7 @@
  */
 import type { Issue } from './errors.js';
 import type { Node, Rectification, Ruleset } from './model.js';
-import { parseIsoDate } from './dates.js';
+import { isIsoDate, parseIsoDate } from './dates.js';
 
 /** Days a 立行立改 (`immediate`) problem is due in when its declaration gives none. */
 export const IMMEDIATE_DAYS = 7;
@@ -18,10 +18,14 @@ export const RECTIFICATION_TYPE_TITLES: Readonly<Record<Rectification['type'], s
   ongoing: '长期坚持',
 };
 
+/** The most days a rectification may be due in: ten years (longer work is 长期坚持, reviewed each round). */
+const MAX_DAYS = 3650;
+
 /**
  * Problems of the `rectification` declarations (each with its JSON pointer): a 限期整改 without
- * `days`, a 长期坚持 with `days` (it has no end date). The schema already checks that `days`
- * is a positive integer.
+ * `days`, a 长期坚持 with `days` (it has no end date), `days` beyond ten years; and a
+ * `rectificationDeadline` that is not a real day (2023-02-30). The schema already checks that
+ * `days` is a positive integer and the deadline is written YYYY-MM-DD.
  */
 export function rectificationIssues(ruleset: Ruleset): Issue[] {
   const issues: Issue[] = [];
@@ -30,7 +34,10 @@ export function rectificationIssues(ruleset: Ruleset): Issue[] {
     if (r.type === 'deadline' && r.days === undefined) issues.push({ path: `${at}/days`, message: 'a 限期整改 ("deadline") rectification needs "days": how many days after the feedback date it is due' });
     if (r.type === 'ongoing' && r.days !== undefined) issues.push({ path: `${at}/days`, message: 'a 长期坚持 ("ongoing") rectification has no end date (it is reviewed each round): remove "days"' });
     if (r.days !== undefined && !(Number.isInteger(r.days) && r.days >= 1)) issues.push({ path: `${at}/days`, message: `expected a positive whole number of days, found ${String(r.days)}` });
+    else if (r.days !== undefined && r.days > MAX_DAYS) issues.push({ path: `${at}/days`, message: `expected at most ${MAX_DAYS} days (ten years; longer work is "ongoing", 长期坚持), found ${r.days}` });
   };
+  const deadline: unknown = ruleset.rectificationDeadline;
+  if (deadline !== undefined && !isIsoDate(deadline)) issues.push({ path: '/rectificationDeadline', message: `expected a real day written YYYY-MM-DD, found ${JSON.stringify(deadline)}` });
   check(ruleset.rectification, '/rectification');
   const walk = (nodes: readonly Node[], at: string): void =>
     nodes.forEach((n, i) => {
