@@ -132,7 +132,11 @@ function isoDate(y: number, m: number, d: number): string | undefined {
 
 /** A date as clerks write it: a date cell, 2023-05-20, 2023/5/20, 2023.5.20, 2023年5月20日, or an Excel serial; else undefined. */
 export function parseLedgerDate(v: ExcelJS.CellValue): string | undefined {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
+  if (v instanceof Date) {
+    // Years past 9999 write as +010000-…: not a YYYY-MM-DD.
+    const s = Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
+    return isIsoDate(s) ? s : undefined;
+  }
   if (typeof v === 'number') {
     // An Excel date serial (1900 system) between 2000 and 2100.
     if (!Number.isInteger(v) || v < 36526 || v > 73051) return undefined;

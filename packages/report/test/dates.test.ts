@@ -5,6 +5,7 @@ import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { fmtDate } from '../src/util.js';
 import { stampZip } from '../src/docx-layout.js';
+import { parseLedgerDate } from '../src/ledger.js';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 /** Days in a month by the Date built-in (the Gregorian calendar repeats every 400 years). */
@@ -52,5 +53,29 @@ describe('stampZip', () => {
     );
     expect(dosDate(stampZip(zip.slice(), '2023-13-45'))).toBe(dos(2000, 1, 1));
     expect(dosDate(stampZip(zip.slice(), '2023-03-31'))).toBe(dos(2023, 3, 31));
+  });
+});
+
+describe('parseLedgerDate', () => {
+  it('a date cell of any day as YYYY-MM-DD; a year past 9999 or an invalid date is no date', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(9999, 11, 31) }), (t) => {
+        const day = new Date(t);
+        expect(parseLedgerDate(day)).toBe(day.toISOString().slice(0, 10));
+      }),
+      { numRuns: 500 },
+    );
+    expect(parseLedgerDate(new Date(Date.UTC(10000, 0, 1)))).toBeUndefined();
+    expect(parseLedgerDate(new Date(8.64e15))).toBeUndefined();
+    expect(parseLedgerDate(new Date(NaN))).toBeUndefined();
+  });
+  it('text as clerks type it, only for days the month has', () => {
+    fc.assert(
+      fc.property(written, fc.constantFrom('-', '/', '.'), ({ y, m, d, text, real }, sep) => {
+        expect(parseLedgerDate(`${y}${sep}${m}${sep}${d}`)).toBe(real ? text : undefined);
+        expect(parseLedgerDate(`${y}年${m}月${d}日`)).toBe(real ? text : undefined);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
