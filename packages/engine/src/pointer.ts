@@ -5,8 +5,8 @@
  */
 
 /**
- * One reference token, escaped: `~` → `~0`, then `/` → `~1` (in that order, so `~1` in the
- * text comes out as `~01`, not `/`). Without the leading slash.
+ * One reference token, escaped: `~` → `~0`, then `/` → `~1` (in that order: the text `~1` is
+ * written `~01`, which reads back as `~1`, never as `/`). Without the leading slash.
  */
 export function pointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
