@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isIsoDate } from '@safecity/engine';
 import { run } from '../src/index.js';
 import { checkDate, UsageError } from '../src/io.js';
 
@@ -45,6 +46,36 @@ describe('checkDate', () => {
     );
     expect(() => checkDate(undefined)).not.toThrow();
     expect(() => checkDate('2024-02-29')).not.toThrow();
+  });
+});
+
+describe('checkDate = the engine’s isIsoDate (io.ts may not load the engine at start, so it writes the check out)', () => {
+  const accepts = (date: string) => {
+    try {
+      checkDate(date);
+      return true;
+    } catch (e) {
+      expect(e).toBeInstanceOf(UsageError);
+      return false;
+    }
+  };
+  it('the same answer for every year 0000–9999, month 00–99 and day 00–99', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), (y, m, d) => {
+        const date = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+        expect(accepts(date), date).toBe(isIsoDate(date));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const date of ['0000-01-01', '0023-03-31', '0099-02-29', '0096-02-29', '1900-02-29', '2000-02-29', '9999-12-31']) expect(accepts(date), date).toBe(isIsoDate(date));
+  });
+  it('the same answer for any text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: fc.constantFrom('1', '2', '0', '9', '-') as fc.Arbitrary<string>, minLength: 10, maxLength: 10 })), (date) => {
+        expect(accepts(date), date).toBe(isIsoDate(date));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
