@@ -2,17 +2,10 @@
 // (method, field, params in integer thousandths) is drawn first; every engine then expresses
 // the same rules from that spec (safecity: one ruleset JSON; the others: see engines.mjs).
 
-/** mulberry32: a small seeded PRNG (the workload never touches Math.random). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@safecity/engine';
+
+/** The engine's seeded PRNG (mulberry32): the workload never touches Math.random. */
+export const prng = seededRandom;
 
 export const METHODS = ['presence', 'per-finding', 'per-missing', 'threshold', 'rate', 'tiers'];
 export const DEFAULT_SEED = 20230601;

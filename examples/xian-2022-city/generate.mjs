@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { checkConsistency, createEngine, evidenceLayout, mergeEvidence, registerValue, SafecityError, takesRegister } from '@safecity/engine';
+import { checkConsistency, createEngine, evidenceLayout, mergeEvidence, registerValue, SafecityError, seededRandom, takesRegister } from '@safecity/engine';
 import { city as cityRubric, units, rulesetFor } from '@safecity/ruleset-xian-2022';
 import { excelTemplate, parseWorkbook } from '@safecity/evidence-excel';
 import { evidenceJsonSchema, jsonTemplate, parseJsonEvidence } from '@safecity/evidence-json';
@@ -87,20 +87,12 @@ const GEO_NOTE = {
   geohazardSites: '经自然资源部门核定，辖区内无地质灾害隐患点',
 };
 
-// ── a seeded PRNG ────────────────────────────────────────────────────────────────────────
-function mulberry32(a) {
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// ── a seeded PRNG (the engine's seededRandom, mulberry32) ─────────────────────────────────
 /** One stream per unit, so changing one unit's rules does not reshuffle the others. */
 function rngFor(id) {
   let h = SEED >>> 0;
   for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 2654435761) >>> 0;
-  return mulberry32(h);
+  return seededRandom(h);
 }
 const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
 const round1 = (x) => Math.round(x * 10) / 10;

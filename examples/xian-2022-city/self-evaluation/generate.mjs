@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@safecity/engine';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const out = process.argv[2] ?? 'out';
@@ -16,16 +17,9 @@ const NOTES = {
   under: ['材料不全，自评从严'],
 };
 
-// mulberry32, seeded per unit: the same files on every run
+// The engine's seededRandom (mulberry32), seeded per unit: the same files on every run
 function rng(seed) {
-  let a = [...seed].reduce((h, c) => (Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0), 2166136261);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom([...seed].reduce((h, c) => (Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0), 2166136261));
 }
 const pick = (r, list) => list[Math.floor(r() * list.length)];
 

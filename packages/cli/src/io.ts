@@ -133,7 +133,10 @@ export function refuseRepeatedFiles(opts: Readonly<Record<string, unknown>>, cwd
  */
 export function checkDate(date: string | undefined, what = '如 2023-03-31'): void {
   if (date === undefined) return;
+  // The engine's isIsoDate, written out: io.ts loads at every start and must not load the engine
+  // (test/startup.test.ts); test/dates.test.ts holds the two to the same answer for any text.
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const d = m === null ? undefined : new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (d === undefined || d.toISOString().slice(0, 10) !== date) throw new UsageError(`--date 应为日期，写作 YYYY-MM-DD（${what}），收到“${date}”`);
+  const day = new Date(0);
+  if (m !== null) day.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (m === null || day.toISOString().slice(0, 10) !== date) throw new UsageError(`--date 应为日期，写作 YYYY-MM-DD（${what}），收到“${date}”`);
 }

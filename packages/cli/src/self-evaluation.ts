@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { SafecityError } from '@safecity/engine';
+import { pointerToken, SafecityError } from '@safecity/engine';
 import { parseSelfEvaluation, readSelfEvaluation, type SelfEvaluation } from '@safecity/report';
 import { InputProblems, type Io, type Problem } from './io.js';
 
@@ -76,7 +76,7 @@ export async function readSelfScoreFiles(files: readonly string[], io: Io): Prom
         continue;
       }
       for (const [unit, v] of Object.entries(json)) {
-        const place = `${file}#/${unit.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        const place = `${file}#/${pointerToken(unit)}`;
         if (typeof v !== 'number' || !Number.isFinite(v)) problems.push({ place, message: `自评得分应为数字，实际为 ${JSON.stringify(v)}` });
         else if (claim(unit, file, place, 'total')) selfScores[unit] = v;
       }

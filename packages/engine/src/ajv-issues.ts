@@ -3,6 +3,7 @@
  * expected and what was found. Unions are resolved so an author sees the branch they meant.
  */
 import type { Issue } from './errors.js';
+import { pointerToken, unescapePointerToken } from './pointer.js';
 
 /**
  * One schema error, in ajv's shape: what the precompiled validators (ajv's standalone code) and
@@ -30,7 +31,7 @@ function at(data: unknown, pointer: string): unknown {
   if (pointer === '') return data;
   let cur: unknown = data;
   for (const raw of pointer.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const seg = unescapePointerToken(raw);
     if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }
@@ -118,10 +119,6 @@ export function ajvMessage(keyword: string, p: Record<string, unknown>): string 
   }
 }
 
-function escape(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 function one(e: SchemaError, data: unknown): Issue {
   const found = at(data, e.instancePath);
   const p = e.params as Record<string, unknown>;
@@ -130,7 +127,7 @@ function one(e: SchemaError, data: unknown): Issue {
       return { path: e.instancePath, message: `missing required property "${String(p['missingProperty'])}"` };
     case 'additionalProperties':
       return {
-        path: `${e.instancePath}/${escape(String(p['additionalProperty']))}`,
+        path: `${e.instancePath}/${pointerToken(String(p['additionalProperty']))}`,
         message: `unknown property "${String(p['additionalProperty'])}"`,
       };
     case 'type':

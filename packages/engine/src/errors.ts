@@ -1,4 +1,5 @@
 /** Errors that name the place of each problem (a JSON pointer), never a bare stack trace. */
+import { jsonPointer } from './pointer.js';
 
 /** One problem, at a JSON pointer (RFC 6901) into the input. */
 export interface Issue {
@@ -63,7 +64,7 @@ export class LogicError extends SafecityError {
   }
 }
 
-/** Escape one JSON pointer segment (RFC 6901). */
+/** A JSON pointer (RFC 6901) from its segments, each escaped (the engine's short name for `jsonPointer`). */
 export function ptr(...segments: Array<string | number>): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return jsonPointer(...segments);
 }

@@ -16,9 +16,16 @@ export function fromMilli(milli: number): number {
   return milli / SCALE;
 }
 
-/** Whether a number has at most three decimals (so it converts to thousandths exactly). */
+/**
+ * Whether a number has at most three decimals (so it converts to thousandths exactly): points,
+ * rates, a finding's points. Within a millionth of a thousandth, so a computed value (0.1 + 0.2)
+ * counts, and within a few units in the last place of its thousandths above a million points,
+ * where × 1000 alone errs by more (16777223.494 × 1000 = 16777223493.999998).
+ */
 export function hasAtMostThreeDecimals(n: number): boolean {
-  return Number.isFinite(n) && Math.abs(n * SCALE - Math.round(n * SCALE)) < 1e-6;
+  if (!Number.isFinite(n)) return false;
+  const m = n * SCALE;
+  return Math.abs(m - Math.round(m)) < Math.max(1e-6, Math.abs(m) * 4 * Number.EPSILON);
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Issue } from './errors.js';
 import type { Node, Rectification, Ruleset } from './model.js';
+import { isIsoDate, parseIsoDate } from './dates.js';
 
 /** Days a 立行立改 (`immediate`) problem is due in when its declaration gives none. */
 export const IMMEDIATE_DAYS = 7;
@@ -17,10 +18,14 @@ export const RECTIFICATION_TYPE_TITLES: Readonly<Record<Rectification['type'], s
   ongoing: '长期坚持',
 };
 
+/** The most days a rectification may be due in: ten years (longer work is 长期坚持, reviewed each round). */
+const MAX_DAYS = 3650;
+
 /**
  * Problems of the `rectification` declarations (each with its JSON pointer): a 限期整改 without
- * `days`, a 长期坚持 with `days` (it has no end date). The schema already checks that `days`
- * is a positive integer.
+ * `days`, a 长期坚持 with `days` (it has no end date), `days` beyond ten years; and a
+ * `rectificationDeadline` that is not a real day (2023-02-30). The schema already checks that
+ * `days` is a positive integer and the deadline is written YYYY-MM-DD.
  */
 export function rectificationIssues(ruleset: Ruleset): Issue[] {
   const issues: Issue[] = [];
@@ -29,7 +34,10 @@ export function rectificationIssues(ruleset: Ruleset): Issue[] {
     if (r.type === 'deadline' && r.days === undefined) issues.push({ path: `${at}/days`, message: 'a 限期整改 ("deadline") rectification needs "days": how many days after the feedback date it is due' });
     if (r.type === 'ongoing' && r.days !== undefined) issues.push({ path: `${at}/days`, message: 'a 长期坚持 ("ongoing") rectification has no end date (it is reviewed each round): remove "days"' });
     if (r.days !== undefined && !(Number.isInteger(r.days) && r.days >= 1)) issues.push({ path: `${at}/days`, message: `expected a positive whole number of days, found ${String(r.days)}` });
+    else if (r.days !== undefined && r.days > MAX_DAYS) issues.push({ path: `${at}/days`, message: `expected at most ${MAX_DAYS} days (ten years; longer work is "ongoing", 长期坚持), found ${r.days}` });
   };
+  const deadline: unknown = ruleset.rectificationDeadline;
+  if (deadline !== undefined && !isIsoDate(deadline)) issues.push({ path: '/rectificationDeadline', message: `expected a real day written YYYY-MM-DD, found ${JSON.stringify(deadline)}` });
   check(ruleset.rectification, '/rectification');
   const walk = (nodes: readonly Node[], at: string): void =>
     nodes.forEach((n, i) => {
@@ -64,14 +72,14 @@ export function itemRectifications(ruleset: Ruleset): Map<string, Rectification>
 /**
  * The due date (YYYY-MM-DD) of a problem fed back on `issued` (YYYY-MM-DD) under rectification
  * `r`: `issued` + `days` (立行立改 without days: + {@link IMMEDIATE_DAYS}); undefined for 长期坚持
- * (no end date) or an `issued` that is not a date.
+ * (no end date), an `issued` that is not a real day (2023-02-30), or a due date past 9999-12-31.
  */
 export function rectificationDue(r: Rectification, issued: string): string | undefined {
   if (r.type === 'ongoing') return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(issued);
-  if (m === null) return undefined;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (Number.isNaN(t)) return undefined;
+  const d = parseIsoDate(issued);
+  if (d === undefined) return undefined;
   const days = r.days ?? IMMEDIATE_DAYS;
-  return new Date(t + days * 86_400_000).toISOString().slice(0, 10);
+  const due = new Date(d.time + days * 86_400_000);
+  // Past year 9999 (or past what a Date holds) there is no YYYY-MM-DD to give.
+  return due.getUTCFullYear() <= 9999 ? due.toISOString().slice(0, 10) : undefined;
 }

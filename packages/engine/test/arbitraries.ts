@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import type { FieldType, FieldValue, Finding, Ruleset, UnitEvidence } from '../src/index.js';
+import { seededRandom } from '../src/index.js';
 
 export const UNIT_KINDS = ['district', 'county'] as const;
 export const METHODS = ['presence', 'per-finding', 'per-missing', 'threshold', 'rate', 'tiers', 'checklist', 'expert-grade'] as const;
@@ -20,17 +21,8 @@ const pts = (milli: number): number => milli / 1000;
 
 // ── small helpers ─────────────────────────────────────────────────────────────────
 
-/** A deterministic PRNG (mulberry32), for key-order and array-order permutations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG (the engine's `seededRandom`, mulberry32), for key-order and array-order permutations. */
+export const prng: (seed: number) => () => number = seededRandom;
 
 /** Fisher–Yates with a seeded PRNG (returns a new array). */
 export function shuffle<T>(list: readonly T[], rand: () => number): T[] {

@@ -65,6 +65,28 @@ describe('rectification declarations', () => {
     expect(issuesOf(unknown)[0]?.path).toBe('/tree/0/rectification/type');
   });
 
+  it('refuses days beyond ten years and a 整改时限 that is not a real day, each at its place', () => {
+    for (const days of [3651, 36_500, 1e9, Number.MAX_SAFE_INTEGER]) {
+      const r = declared();
+      r.tree[1].children[0].rectification = { type: 'deadline', days };
+      expect(issuesOf(r), String(days)).toEqual([{ path: '/tree/1/children/0/rectification/days', message: `expected at most 3650 days (ten years; longer work is "ongoing", 长期坚持), found ${days}` }]);
+    }
+    const ten = declared();
+    ten.tree[1].children[0].rectification = { type: 'deadline', days: 3650 };
+    expect(() => engine.compile(ten)).not.toThrow();
+    // Every day a month does not have (generated), and a few that are not days at all.
+    const notDays = ['2023-02-29', '2100-02-29', '2023-00-15', '2023-13-01', '2023-06-00'];
+    for (let m = 1; m <= 12; m++) for (const d of [new Date(Date.UTC(2023, m, 0)).getUTCDate() + 1, 32]) notDays.push(`2023-${String(m).padStart(2, '0')}-${d}`);
+    for (const day of notDays) {
+      const r = declared();
+      r.rectificationDeadline = day;
+      expect(issuesOf(r), day).toEqual([{ path: '/rectificationDeadline', message: `expected a real day written YYYY-MM-DD, found "${day}"` }]);
+    }
+    const leap = declared();
+    leap.rectificationDeadline = '2024-02-29';
+    expect(engine.compile(leap).source.rectificationDeadline).toBe('2024-02-29');
+  });
+
   it('is a patch-level change between editions (when a problem is due, not what it scores)', () => {
     const before = engine.compile(base);
     const item = diffRulesets(before, engine.compile(patch([{ op: 'update', id: 'i1', set: { rectification: { type: 'deadline', days: 60 } } }]), { bases: [base] }));

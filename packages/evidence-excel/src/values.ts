@@ -3,7 +3,7 @@
  * people write 是/否, numbers, rates and dates, refusing everything else with what was found.
  * @module
  */
-import type { EvidenceField, FieldValue } from '@safecity/engine';
+import { hasAtMostThreeDecimals, isIsoDate, type EvidenceField, type FieldValue } from '@safecity/engine';
 
 /** A cell's content, independent of the spreadsheet library. */
 export type Raw =
@@ -127,19 +127,14 @@ function stripUnit(s: string, unit: string | undefined): string {
 }
 
 function validDate(y: number, m: number, d: number): string | undefined {
-  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
-  return isoDate(dt);
+  // Excel's dates start in 1900; the engine decides which days are real.
+  if (y < 1900) return undefined;
+  const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return isIsoDate(s) ? s : undefined;
 }
 
 function range(n: number, f: EvidenceField): boolean {
   return !((f.minimum !== undefined && n < f.minimum) || (f.maximum !== undefined && n > f.maximum));
-}
-
-/** Whether a number has at most three decimals, as the engine decides it (thousandths). */
-function threeDecimals(n: number): boolean {
-  return Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6;
 }
 
 /** 是/否 from a cell. */
@@ -195,7 +190,7 @@ export function convert(field: EvidenceField, raw: Raw, expected: string): Conve
         n = parseNumber(t);
       }
       if (n === undefined || n < 0 || n > 100 || !range(n, field)) return bad();
-      if (!threeDecimals(n)) return bad('最多三位小数');
+      if (!hasAtMostThreeDecimals(n)) return bad('最多三位小数');
       n = Math.round(n * 1000) / 1000;
       return warning === undefined ? { status: 'ok', value: n } : { status: 'ok', value: n, warning };
     }

@@ -9,6 +9,7 @@
  * @module
  */
 import { visit, printParseErrorCode } from 'jsonc-parser';
+import { pointerToken } from '@safecity/engine';
 
 /** jsonc-parser's error codes by name (its enum is `const`, unusable under isolatedModules). */
 type Code = ReturnType<typeof printParseErrorCode>;
@@ -35,7 +36,7 @@ export class JsonSyntaxError extends Error {
 
 /** Escape one JSON pointer segment (RFC 6901). */
 export function pointerSegment(s: string | number): string {
-  return '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+  return '/' + pointerToken(s);
 }
 
 /** A JSON pointer (RFC 6901) from its segments. */

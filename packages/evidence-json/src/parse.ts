@@ -8,10 +8,13 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import {
   EvidenceError,
   evidenceLayout,
+  hasAtMostThreeDecimals,
+  isIsoDate,
   mergeEvidence,
   registerValue,
   unitIdProblem,
   takesRegister,
+  unescapePointerToken,
   type CompiledRuleset,
   type DocumentEntry,
   type EvidenceBundle,
@@ -101,16 +104,6 @@ function kindOf(v: unknown): string {
   return '对象';
 }
 
-function hasAtMostThreeDecimals(n: number): boolean {
-  return Number.isFinite(n) && Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6;
-}
-
-function isDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(s + 'T00:00:00Z');
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 /** A space between Chinese text and what follows when that starts with a digit, a letter or a sign. */
 function spaced(s: string): string {
   return /^[\x21-\x7e≥≤]/.test(s) ? ' ' + s : s;
@@ -152,7 +145,7 @@ function checkValue(f: EvidenceField, v: unknown): Array<[string, string]> {
       if (!hasAtMostThreeDecimals(v)) return [['', `应为${expected}，实为 ${v}（超过三位小数）`]];
       return range(v);
     case 'date':
-      return typeof v === 'string' && isDate(v) ? [] : wrong();
+      return isIsoDate(v) ? [] : wrong();
     case 'enum':
       return typeof v === 'string' && (f.values ?? []).includes(v) ? [] : wrong();
     case 'documents': {
@@ -228,7 +221,7 @@ function readRegisterValue(
       if (x !== undefined && x !== null && (typeof x !== 'string' || x.trim() === '')) problems.push([at + '/' + k, `${k}（${ENTRY_KEYS[k]}）应为非空文本，实为 ${shown(x)}`]);
     }
     const date = d['date'];
-    if (date !== undefined && date !== null && (typeof date !== 'string' || !isDate(date))) problems.push([at + '/date', `date（印发日期）应为 YYYY-MM-DD 格式的日期，实为 ${shown(date)}`]);
+    if (date !== undefined && date !== null && !isIsoDate(date)) problems.push([at + '/date', `date（印发日期）应为 YYYY-MM-DD 格式的日期，实为 ${shown(date)}`]);
     const archived = d['archived'];
     if (archived !== undefined && archived !== null && typeof archived !== 'boolean') {
       problems.push([at + '/archived', `archived（是否归档）应为 true 或 false，实为 ${shown(archived)}${typeof archived === 'string' ? '（不加引号）' : ''}`]);
@@ -574,7 +567,7 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
   /** Is the field given at `home` (its own place)? */
   const givenAtHome = (name: string, homePtr: string): boolean => {
     if (homePtr === '/general') return present(rootGeneral, name);
-    const id = homePtr.slice('/items/'.length).replace(/~1/g, '/').replace(/~0/g, '~');
+    const id = unescapePointerToken(homePtr.slice('/items/'.length));
     return isObject(rootItems) && present(rootItems[id], name);
   };
 
@@ -703,8 +696,7 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
   for (const d of parsed.duplicates) {
     const m = /^\/items\/([^/]*)\/([^/]*)$/.exec(d.pointer) ?? /^\/general()\/([^/]*)$/.exec(d.pointer);
     if (m === null) continue;
-    const unesc = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
-    record(d.pointer, m[1] === '' ? undefined : unesc(m[1] as string), unesc(m[2] as string), 'rejected', `键 ${JSON.stringify(d.key)} 在同一对象中出现了两次（第 ${d.firstLine} 行和第 ${d.line} 行）`);
+    record(d.pointer, m[1] === '' ? undefined : unescapePointerToken(m[1] as string), unescapePointerToken(m[2] as string), 'rejected', `键 ${JSON.stringify(d.key)} 在同一对象中出现了两次（第 ${d.firstLine} 行和第 ${d.line} 行）`);
   }
 
   // The generated schema, as a second opinion: anything it finds that the checks above did

@@ -3,6 +3,7 @@
  * fonts and sizes, the fonts' fallbacks, and the text clean-up every run goes through.
  * @module
  */
+import { parseIsoDate } from '@safecity/engine';
 import { zipEnd } from './util.js';
 
 /** Twips (twentieths of a point) in a millimetre. */
@@ -104,12 +105,13 @@ export function textWidth(text: string): number {
 
 /**
  * Set every entry's modification time in a zip (its local header and its central directory
- * record) to midnight of `date` (`YYYY-MM-DD`; other text: 1 January 2000), so the same
+ * record) to midnight of `date` (`YYYY-MM-DD`, 1980–2107; other text: 1 January 2000), so the same
  * document written twice has the same bytes. The zip writer stamps the current time otherwise.
  */
 export function stampZip(zip: Uint8Array, date: string): Uint8Array {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const [y, mo, d] = m !== null && Number(m[1]) >= 1980 ? [Number(m[1]), Number(m[2]), Number(m[3])] : [2000, 1, 1];
+  // A DOS date holds the years 1980–2107.
+  const p = parseIsoDate(date);
+  const [y, mo, d] = p !== undefined && p.year >= 1980 && p.year <= 2107 ? [p.year, p.month, p.day] : [2000, 1, 1];
   const dosDate = ((y - 1980) << 9) | (mo << 5) | d;
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   const end = zipEnd(zip, view);

@@ -26,6 +26,7 @@ import {
   xmlText,
 } from './docx-layout.js';
 import { fmtDate, today } from './util.js';
+import { isIsoDate } from '@safecity/engine';
 
 /** Page orientation of a document or of one of its sections. */
 export type DocxOrientation = 'portrait' | 'landscape';
@@ -455,7 +456,7 @@ function signatureIndents(issuer: string, date: string): { issuer: number; date:
 /** word/docProps/core.xml with the document's title and date (not the time it was written, so output is reproducible). */
 function coreXml(title: string, date: string): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const when = /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : '2000-01-01T00:00:00Z';
+  const when = isIsoDate(date) ? `${date}T00:00:00Z` : '2000-01-01T00:00:00Z';
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
     `<dc:title>${esc(xmlText(title))}</dc:title><dc:creator>safecity</dc:creator><cp:lastModifiedBy>safecity</cp:lastModifiedBy><cp:revision>1</cp:revision>` +

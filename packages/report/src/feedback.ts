@@ -3,7 +3,7 @@
  * on-site check), one row per deduction.
  * @module
  */
-import { IMMEDIATE_DAYS, itemRectifications, rectificationDue, RECTIFICATION_TYPE_TITLES, type Deduction, type Node, type Rectification, type Ruleset, type ScoreCard, type ScoreNode, type Unit } from '@safecity/engine';
+import { IMMEDIATE_DAYS, itemRectifications, rectificationDue, RECTIFICATION_TYPE_TITLES, unescapePointerToken, type Deduction, type Node, type Rectification, type Ruleset, type ScoreCard, type ScoreNode, type Unit } from '@safecity/engine';
 import {
   assertCard,
   bonusNodeId,
@@ -350,7 +350,7 @@ export function rulesetLine(card: ScoreCard, ruleset?: Ruleset): string {
  * for any other pointer. Field names become their titles when `fields` has them.
  */
 export function pointerWords(pointer: string, fields?: ReadonlyMap<string, string>): string | undefined {
-  const parts = pointer.split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer.split('/').slice(1).map(unescapePointerToken);
   const title = (f: string) => `「${fields?.get(f) ?? f}」`;
   const field = (rest: readonly string[]) => (rest[0] === 'values' ? rest.slice(1) : rest);
   if (parts[0] === 'items' && parts.length >= 2) {

@@ -6,7 +6,7 @@
  * @module
  */
 import type ExcelJS from 'exceljs';
-import { EvidenceError, type Issue, type ScoreCard } from '@safecity/engine';
+import { EvidenceError, isIsoDate, type Issue, type ScoreCard } from '@safecity/engine';
 import type { CellValue, Sheet, WorkbookLimits } from '@safecity/evidence-excel';
 import { feedbackRows, RECTIFICATION_TYPES, type FeedbackList, type FeedbackOptions, type RectificationType } from './feedback.js';
 import { clipText, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, milli, trimChars } from './util.js';
@@ -137,14 +137,17 @@ export function quoteCell(text: string): string {
 }
 
 function isoDate(y: number, m: number, d: number): string | undefined {
-  const t = Date.UTC(y, m - 1, d);
-  const s = new Date(t).toISOString().slice(0, 10);
-  return s === `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` ? s : undefined;
+  const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return isIsoDate(s) ? s : undefined;
 }
 
 /** A date as clerks write it: a date cell, 2023-05-20, 2023/5/20, 2023.5.20, 2023年5月20日, or an Excel serial; else undefined. */
 export function parseLedgerDate(v: ExcelJS.CellValue | CellValue): string | undefined {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
+  if (v instanceof Date) {
+    // Years past 9999 write as +010000-…: not a YYYY-MM-DD.
+    const s = Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
+    return isIsoDate(s) ? s : undefined;
+  }
   if (typeof v === 'number') {
     // An Excel date serial (1900 system) between 2000 and 2100.
     if (!Number.isInteger(v) || v < 36526 || v > 73051) return undefined;
@@ -430,7 +433,7 @@ const days = (a: string, b: string): number => Math.round((Date.parse(`${a}T00:0
  * @throws TypeError when the card is of another unit or ruleset, or the date is not YYYY-MM-DD.
  */
 export function rectificationStatus(ledger: Ledger, rescored: ScoreCard, options: RectificationStatusOptions): RectificationStatus {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date) || Number.isNaN(Date.parse(options.date))) throw new TypeError(`the status date must be YYYY-MM-DD, found "${options.date}"`);
+  if (!isIsoDate(options.date)) throw new TypeError(`the status date must be YYYY-MM-DD, found "${options.date}"`);
   if (rescored.unit.id !== ledger.unit.id) throw new TypeError(`the re-scored card is of ${rescored.unit.name}, but the ledger ${ledger.file} is of ${ledger.unit.name}`);
   if (rescored.ruleset.id !== ledger.ruleset.id) throw new TypeError(`the re-scored card of ${rescored.unit.name} was scored under ${rescored.ruleset.id}, but the ledger ${ledger.file} under ${ledger.ruleset.id}`);
   const now = feedbackRows(rescored, { ...(options.feedback ?? {}), date: options.date }).filter((r) => !r.superseded && milli(r.points) > 0);

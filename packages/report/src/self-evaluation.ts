@@ -6,7 +6,7 @@
  * @module
  */
 import type ExcelJS from 'exceljs';
-import { EvidenceError, type CompiledRuleset, type Issue, type Ruleset, type ScoreCard, type Unit } from '@safecity/engine';
+import { EvidenceError, pointerToken, type CompiledRuleset, type Issue, type Ruleset, type ScoreCard, type Unit } from '@safecity/engine';
 import type { CellValue, WorkbookLimits } from '@safecity/evidence-excel';
 import { cardItems, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, fmtSigned, milli, neutraliseFormula, points, rulesetOf, today, loadExcel, clipText } from './util.js';
 
@@ -248,7 +248,6 @@ export async function readSelfEvaluation(bytes: Uint8Array, fileName: string, op
 export function parseSelfEvaluation(json: unknown, file: string, options: ReadSelfEvaluationOptions = {}): SelfEvaluation {
   const issues: Issue[] = [];
   const at = (p: string) => `${file}#${p}`;
-  const ptr = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     fail([{ path: at(''), message: '自评文件应为 { "unit": 单位编号, "ruleset": 评价细则编号, "items": { 评分项编号: { "score": 自评分, "note": 自评说明 } } }' }], file);
   const o = json as Record<string, unknown>;
@@ -266,7 +265,7 @@ export function parseSelfEvaluation(json: unknown, file: string, options: ReadSe
   const maxOf = options.ruleset !== undefined ? new Map(options.ruleset.items.map((i) => [i.id, i.max])) : undefined;
   const items: Record<string, SelfItem> = {};
   for (const [id, v] of Object.entries(rawItems as Record<string, unknown>)) {
-    const p = `/items/${ptr(id)}`;
+    const p = `/items/${pointerToken(id)}`;
     const max = maxOf?.get(id);
     if (maxOf !== undefined && max === undefined) {
       issues.push({ path: at(p), message: `评分项“${id}”不在本单位适用的评分项中` });

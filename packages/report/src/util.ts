@@ -4,7 +4,7 @@
  * @module
  */
 import type ExcelJS from 'exceljs';
-import type { Node, Ruleset, ScoreCard, ScoreNode } from '@safecity/engine';
+import { parseIsoDate, type Node, type Ruleset, type ScoreCard, type ScoreNode } from '@safecity/engine';
 
 /** Points → integer thousandths (the engine's fixed point), so sums never drift. */
 export function milli(points: number): number {
@@ -38,11 +38,11 @@ export function fmtSigned(n: number): string {
 
 /**
  * A date as officials write it: `2023-04-15` → `2023年4月15日`. Text that is not a
- * `YYYY-MM-DD` date is returned as it is.
+ * `YYYY-MM-DD` date of a real day (`2023-02-30` is not) is returned as it is.
  */
 export function fmtDate(text: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  return m === null ? text : `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
+  const d = parseIsoDate(text);
+  return d === undefined ? text : `${text.slice(0, 4)}年${d.month}月${d.day}日`;
 }
 
 /** A percentage with one decimal (`86.3%`). */

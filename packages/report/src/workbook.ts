@@ -5,7 +5,7 @@
  * @module
  */
 import type ExcelJS from 'exceljs';
-import type { ScoreCard } from '@safecity/engine';
+import { parseIsoDate, type ScoreCard } from '@safecity/engine';
 import {
   bonusLine,
   pendingLine,
@@ -122,8 +122,9 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
   const fields = fieldTitles(options.ruleset);
   const wb = new (await loadExcel()).Workbook();
   wb.creator = 'safecity';
-  const created = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : undefined;
-  if (created !== undefined && !Number.isNaN(created.getTime())) {
+  const day = parseIsoDate(date);
+  const created = day === undefined ? undefined : new Date(day.time);
+  if (created !== undefined) {
     wb.created = created;
     wb.modified = created;
   }

@@ -1,4 +1,4 @@
-import { createEngine, type CompiledRuleset, type FieldValue, type Finding, type ScoreCard, type ScoreNode, type Unit } from '@safecity/engine';
+import { createEngine, seededRandom, type CompiledRuleset, type FieldValue, type Finding, type ScoreCard, type ScoreNode, type Unit } from '@safecity/engine';
 import { district, municipal, unitById, units } from '@safecity/ruleset-xian-2022';
 
 export const engine = createEngine();
@@ -17,17 +17,8 @@ export function unit(id: string): Unit {
   return u;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (the engine's `seededRandom`, mulberry32). */
+export const prng: (seed: number) => () => number = seededRandom;
 
 const BAD_COUNT = /(Findings|Defects|Violations|Hazards|Gaps|overdueTasks|lateReports|largerAccidents)$/;
 

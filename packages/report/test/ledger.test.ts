@@ -185,5 +185,9 @@ describe('rectificationStatus', () => {
     const other = { ...structuredClone(card), unit: { id: 'lintong', name: '临潼区', kind: 'district' } };
     expect(() => rectificationStatus(ledger, other, { date: '2023-04-01' })).toThrow(/临潼区/);
     expect(() => rectificationStatus(ledger, card, { date: '5月20日' })).toThrow(/YYYY-MM-DD/);
+    // Days a month does not have were read as the next month's (Date.parse rolls them over).
+    for (const date of ['2023-02-29', '2023-02-30', '2023-04-31', '2023-06-31', '2023-13-01', '2023-00-10']) {
+      expect(() => rectificationStatus(ledger, card, { date }), date).toThrow(`the status date must be YYYY-MM-DD, found "${date}"`);
+    }
   });
 });

@@ -5,7 +5,7 @@
  * standby sites (备检单位, 2–3 per unit, field `standbySites`) are read and one is drawn to visit.
  */
 import { resolve } from 'node:path';
-import { mergeEvidence, type CompiledRuleset, type Unit } from '@safecity/engine';
+import { mergeEvidence, seededRandom, type CompiledRuleset, type Unit } from '@safecity/engine';
 import { evidenceTitle, readEvidenceOfRulesets, toProblems } from '../evidence-files.js';
 import { units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { loadRuleset } from '../resolve.js';
@@ -34,18 +34,6 @@ export interface DrawnUnit {
   kind: string;
   standbySites?: string[];
   site?: string | null;
-}
-
-/** mulberry32: a small, fast, seeded 32-bit PRNG; the same seed gives the same stream everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** FNV-1a of a string, to give each unit its own stream for drawing its site. */
@@ -132,7 +120,7 @@ function positiveInt(value: string | undefined, option: string, fallback: number
  */
 export function draw(units: readonly Unit[], opts: { seed: number; count: number; groups: number }): DrawnUnit[] {
   const pool = [...units].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const rand = mulberry32(opts.seed);
+  const rand = seededRandom(opts.seed);
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [pool[i], pool[j]] = [pool[j] as Unit, pool[i] as Unit];
@@ -146,7 +134,7 @@ export function draw(units: readonly Unit[], opts: { seed: number; count: number
 /** One of a unit's standby sites, drawn from a stream of its own (seed and unit id). */
 export function drawSite(sites: readonly string[], seed: number, unitId: string): string | null {
   if (sites.length === 0) return null;
-  return sites[Math.floor(mulberry32((seed ^ fnv1a(unitId)) >>> 0)() * sites.length)] as string;
+  return sites[Math.floor(seededRandom((seed ^ fnv1a(unitId)) >>> 0)() * sites.length)] as string;
 }
 
 /** Read the evidence files; standby sites by unit id, with the place each came from; the readers' warnings onto `warnings`. */

@@ -8,6 +8,7 @@ import type { EvidenceField } from '../model.js';
 import { hasAtMostThreeDecimals } from '../points.js';
 import type { CompileContext } from './context.js';
 import { FIELD_BOOLEAN, FIELD_DOCUMENTS, FIELD_INTEGER, FIELD_NUMBER, FIELD_OTHER, FIELD_RATE } from './types.js';
+import { isIsoDate } from '../dates.js';
 
 /** A checker for one field's reported values: returns a message, or undefined when fine. */
 export type FieldChecker = (v: unknown) => string | undefined;
@@ -84,12 +85,6 @@ export function fieldKind(f: EvidenceField): number {
   }
 }
 
-function isDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(s + 'T00:00:00Z');
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 // The checkers of fields without a declared range are the same for every field of a type:
 // shared, so a ruleset of many fields does not make a closure per field.
 const checkBoolean: FieldChecker = (v) => (typeof v === 'boolean' ? undefined : `expected true or false, found ${shown(v)}`);
@@ -103,7 +98,7 @@ const checkRate: FieldChecker = (v) =>
       ? undefined
       : `expected a rate with at most three decimals, found ${v}`
     : `expected a rate from 0 to 100 (%), found ${shown(v)}`;
-const checkDate: FieldChecker = (v) => (typeof v === 'string' && isDate(v) ? undefined : `expected a date as YYYY-MM-DD, found ${shown(v)}`);
+const checkDate: FieldChecker = (v) => (isIsoDate(v) ? undefined : `expected a date as YYYY-MM-DD, found ${shown(v)}`);
 const checkDocuments: FieldChecker = (v) => {
   if (!Array.isArray(v)) return `expected a list of document names, found ${shown(v)}`;
   const bad = v.findIndex((d) => typeof d !== 'string' || d.length === 0);

@@ -15,6 +15,7 @@ import type { FieldTable } from './fields.js';
 import type { LogicChecker } from './logic.js';
 import { itemTexts, type ItemTexts } from './text.js';
 import type { CompiledApplicability, CompiledItem } from './types.js';
+import { pointerToken } from '../pointer.js';
 
 /** Messages the engine itself uses on any item (a ruleset may override their text per item). */
 export const ENGINE_MESSAGES: Readonly<Record<string, MethodMessage>> = {
@@ -148,7 +149,7 @@ export function itemCompiler(ctx: CompileContext, table: FieldTable, logic: Logi
       messages = { ...messagesBase };
       for (const [id, o] of Object.entries(spec.messages)) {
         const base = messagesBase[id];
-        const mAt = `${at}/messages/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        const mAt = `${at}/messages/${pointerToken(id)}`;
         if (base === undefined) {
           issues.push({ path: mAt, message: `unknown message id "${id}"; this item's messages are ${Object.keys(messagesBase).sort().join(', ')}` });
           continue;

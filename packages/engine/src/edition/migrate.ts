@@ -8,6 +8,7 @@ import { EvidenceError } from '../errors.js';
 import type { EvidenceField, FieldValue, Finding, RulesetRef, Unit, UnitEvidence } from '../model.js';
 import type { CompiledRuleset } from '../engine.js';
 import type { LocalText } from '../text.js';
+import { unescapePointerToken } from '../pointer.js';
 
 /** Why a value or a finding was not carried over. */
 export type NotCarriedReason = 'item-retired' | 'field-removed' | 'invalid' | 'not-applicable';
@@ -126,7 +127,7 @@ export function migrateEvidence(evidence: UnitEvidence, to: CompiledRuleset, opt
     const other = e.issues.filter((i) => !/^\/values\/[^/]+$/.test(i.path));
     if (other.length > 0) throw new EvidenceError(other, `Cannot migrate ${evidence.unit.id} to ${to.id} ${to.version}`);
     for (const issue of e.issues) {
-      const name = issue.path.slice('/values/'.length).replace(/~1/g, '/').replace(/~0/g, '~');
+      const name = unescapePointerToken(issue.path.slice('/values/'.length));
       const was = carried.find((c) => c.field === name);
       if (was === undefined) continue;
       notCarried.push({

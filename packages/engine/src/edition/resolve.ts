@@ -9,6 +9,7 @@ import { RulesetError, ptr, type Issue } from '../errors.js';
 import { ajvIssues, shown } from '../ajv-issues.js';
 import type { Validator } from '../validators/index.js';
 import type { EvidenceField, LocalTextJson, Node, Ruleset, RulesetPatch, RulesetRef, PatchOp } from '../model.js';
+import { unescapePointerToken } from '../pointer.js';
 
 /** Where `compile` finds the editions a patch extends. */
 export interface ResolveOptions {
@@ -575,9 +576,10 @@ function remapper(
       return top === '' || has(doc, top) ? { path: p, message } : { path: '/extends', message: `${message} (ruleset property ${top}, inherited from ${baseKey} at #${p})` };
     }
     const rest = p.slice(place.at.length);
-    const prop = (rest.split('/')[1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
+    const token = rest.split('/')[1] ?? '';
+    const prop = unescapePointerToken(token);
     const set = setBy.get(place.target)?.get(prop);
-    if (set !== undefined) return { path: set + rest.slice(1 + prop.length), message };
+    if (set !== undefined) return { path: set + rest.slice(1 + token.length), message };
     const o = origin.get(place.target);
     if (o === undefined || o.kind === 'patch') return { path: (o?.pointer ?? place.at) + rest, message };
     // Inherited: point at the operations that changed it (its properties, its children), if any.

@@ -4,6 +4,7 @@
  */
 
 import type { LogicFn, LogicFrame } from './types.js';
+import { pointerToken } from '../pointer.js';
 
 /** `Object.prototype.hasOwnProperty`, so that data is only ever read through own properties. */
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -195,6 +196,4 @@ export function copyArrays(value: unknown): unknown {
 }
 
 /** RFC 6901 escaping of one reference token. */
-export function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
+export const escapePointer: (token: string) => string = pointerToken;

@@ -16,6 +16,7 @@ import { toMilli, hasAtMostThreeDecimals } from '../points.js';
 import { stableJson } from '../hash.js';
 import { takesRegister } from '../register.js';
 import { variantFor, type ItemFindings } from './shared.js';
+import { isIsoDate } from '../dates.js';
 
 /** The full check of a unit's evidence: every issue, each at its JSON pointer. */
 function validateEvidence(model: CompiledModel, evidence: UnitEvidence): Issue[] {
@@ -51,12 +52,6 @@ function validateEvidence(model: CompiledModel, evidence: UnitEvidence): Issue[]
 
 const ENTRY_TEXT_KEYS = ['title', 'number', 'link', 'provider', 'contact'] as const;
 const ENTRY_KEYS = new Set(['document', 'title', 'number', 'date', 'archived', 'link', 'provider', 'contact']);
-
-function isIsoDate(s: unknown): boolean {
-  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(s + 'T00:00:00Z');
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
 
 /** Problems of the evidence's register (佐证材料清单) and 不适用 claims, when given. */
 function registerIssues(model: CompiledModel, evidence: UnitEvidence): Issue[] {

@@ -21,9 +21,10 @@ function quote(s: string): string {
 /**
  * Sorted-key JSON of plain data — strings, numbers, booleans, null, arrays and plain objects,
  * nothing `undefined`, no `toJSON`, not deeper than 64 — exactly as `stableJson` writes it; or
- * `null` for anything else (the caller then takes `stableJson`'s general path).
+ * `null` for anything else (the caller then takes `stableJson`'s general path). Exported for its
+ * property test against safe-stable-stringify (not part of the package's API).
  */
-function plainJson(value: unknown, depth: number): string | null {
+export function plainJson(value: unknown, depth: number): string | null {
   switch (typeof value) {
     case 'string':
       return quote(value);

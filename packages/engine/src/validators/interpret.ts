@@ -8,6 +8,7 @@
 import { Check, Errors } from 'typebox/schema';
 import type { SchemaError } from '../ajv-issues.js';
 import type { Validator } from './types.js';
+import { unescapePointerToken } from '../pointer.js';
 
 /** TypeBox's error: ajv's fields, but the schema path stops before the keyword. */
 interface TypeBoxError {
@@ -61,7 +62,7 @@ export function ajvShaped(schema: unknown, errors: readonly TypeBoxError[]): Sch
         const cut = e.instancePath.lastIndexOf('/');
         const object = e.instancePath.slice(0, cut);
         if (listed.has(object)) break;
-        const key = e.instancePath.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+        const key = unescapePointerToken(e.instancePath.slice(cut + 1));
         add({ ...e, instancePath: object, schemaPath: e.schemaPath.slice(0, -'/additionalProperties'.length) }, 'additionalProperties', { additionalProperty: key });
         break;
       }
