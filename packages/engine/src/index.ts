@@ -58,6 +58,7 @@ export {
   type Reporter,
 } from './plugin.js';
 export { DEFAULT_LIMITS, type EngineLimits } from './limits.js';
+export { markdownText, markdownCell, markdownCode, spreadsheetText, spreadsheetTextBack, looksLikeFormula, stampZipEntries } from './output.js';
 export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, type Issue } from './errors.js';
 export {
   RulesetSchema,
