@@ -12,22 +12,28 @@
 const MD_INLINE = /[\\`*_[\]<>|~&#$]/g;
 /** A line break as CommonMark knows them. */
 const MD_BREAK = /\r\n?|\n/g;
-/** What would start a block at the beginning of a line: a list item (`-`, `+`, `1.`, `1)`), a setext underline (`=`, `-`). */
-const MD_BLOCK_START = /^( {0,3}(?:\d{1,9})?)([-+=.)])/;
+/**
+ * What would start a block at the beginning of a line: a list item (`- `, `+ `, `1. `, `1) `),
+ * a setext underline or thematic break (a line of `=` or `-`). `-2` or `1.2.1` start none.
+ */
+const MD_BLOCK_START = /^( {0,3})([-+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|=+[ \t]*$|-+[ \t]*$)/;
 
 /**
  * Text from data as inline Markdown that renders as the same text and nothing else: every
  * character Markdown gives a meaning to (`\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `~` `&` `#` `$`)
  * is backslash-escaped, so `<img onerror=…>` stays text (no HTML), `[x](javascript:…)` and
  * `![x](…)` are no link or image, `|` never splits a table cell, `&lt;` is no entity;
- * line breaks become spaces (one line, one paragraph); a leading `-`, `+`, `=` or `1.` starts
- * no list or heading.
+ * line breaks become spaces (one line, one paragraph); a leading `- `, `+ `, `1. ` or a line
+ * of `=` or `-` starts no list, heading or rule (`-2` and `1.2.1` are left as they are).
  */
 export function markdownText(text: string): string {
   return text
     .replace(MD_BREAK, ' ')
     .replace(MD_INLINE, (c) => `\\${c}`)
-    .replace(MD_BLOCK_START, (all: string, lead: string, mark: string) => (/\d$/.test(lead) || !/[.)]/.test(mark) ? `${lead}\\${mark}` : all));
+    .replace(MD_BLOCK_START, (_all: string, lead: string, mark: string) => {
+      const at = /^\d/.test(mark) ? mark.search(/[.)]/) : 0;
+      return `${lead}${mark.slice(0, at)}\\${mark.slice(at)}`;
+    });
 }
 
 /**
@@ -45,10 +51,15 @@ export function markdownCell(text: string): string {
 /**
  * Text from data as a Markdown code span (an id, a field name): fenced by one backtick more
  * than its longest run of backticks, so no backtick in it ends the span; line breaks become
- * spaces. With `inCell`, `|` is written `\|` (GFM splits table rows before it reads code spans).
+ * spaces; empty text is no span. With `inCell`, `|` is written `\|` (GFM splits table rows
+ * before it reads code spans), and text with a backslash is written as {@link markdownCell}.
  */
 export function markdownCode(text: string, inCell = false): string {
+  // GFM reads `\|` in a row before any code span: a backslash of the text's own next to the `\|`
+  // would split the cell, so such text is written as escaped text instead of code
+  if (inCell && text.includes('\\')) return markdownCell(text);
   let flat = text.replace(MD_BREAK, ' ');
+  if (flat === '') return '';
   let longest = 0;
   let run = 0;
   for (const c of flat) {
