@@ -30,8 +30,14 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       (code) => {
         process.exitCode = code;
       },
-      (e: unknown) => {
-        process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      async (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        // the message may quote data: shown with no control character, as everything else
+        const shown = await import('./terminal.js').then(
+          (t) => t.terminalText(message),
+          () => message.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '?'),
+        );
+        process.stderr.write(`internal error: ${shown}\n`);
         process.exitCode = 1;
       },
     );

@@ -4,4 +4,5 @@
  */
 export { run } from './run.js';
 export { EXIT, InputProblems, UsageError, type Io, type Problem } from './io.js';
+export { terminalText, terminalJson, terminalIo } from './terminal.js';
 export { loadRuleset, findUnit, builtinRulesets, type LoadedRuleset } from './resolve.js';

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InputProblems, UsageError, refuseRepeatedFiles, type Io, type Problem } from './io.js';
 import { builtinRulesets } from './builtin.js';
 import { VERSION } from './version.js';
+import { terminalIo } from './terminal.js';
 // Each command's module (and with it the engine, the rubrics, exceljs, docx, echarts) is loaded
 // only when that command runs: `safecity --version` and `--help` load none of them.
 import type { SampleOptions } from './commands/sample.js';
@@ -38,9 +39,12 @@ Exit codes: 0 ok · 1 problems in the input (each listed with its place) · 2 wr
 退出码：0 正常 · 1 输入有问题（逐条列出位置）· 2 用法错误。`;
 
 /** Run the command with `argv` (without `node` and the script); resolves to the exit code. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
+  // Every write leaves through here: text from data reaches the terminal with no control
+  // character, escape sequence or bidi override (see terminal.ts).
+  const io = terminalIo(rawIo, json);
   const program = new Command('safecity')
     .description('Score a city\'s self-inspection evaluation for the National Safe Development Demonstration City (国家安全发展示范城市).')
     .version(VERSION)

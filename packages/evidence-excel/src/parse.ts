@@ -14,6 +14,7 @@ import {
   type EvidenceField,
   type EvidencePart,
   type EvidenceRecord,
+  spreadsheetTextBack,
   type FieldValue,
   type Issue,
   type Unit,
@@ -100,10 +101,11 @@ function failXlsx(file: string, err: unknown): never {
 
 /** Plain text of a cell value that is text-like (string, rich text, hyperlink), else undefined. */
 function textOf(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
+  // the template quotes text that would read as a formula (spreadsheetText): read it as given
+  if (typeof v === 'string') return spreadsheetTextBack(v);
   if (v !== null && typeof v === 'object') {
     const o = v as { richText?: Array<{ text?: unknown }>; text?: unknown; hyperlink?: unknown };
-    if (Array.isArray(o.richText)) return o.richText.map((r) => (typeof r.text === 'string' ? r.text : '')).join('');
+    if (Array.isArray(o.richText)) return spreadsheetTextBack(o.richText.map((r) => (typeof r.text === 'string' ? r.text : '')).join(''));
     if ('hyperlink' in o && o.text !== undefined) return textOf(o.text);
   }
   return undefined;

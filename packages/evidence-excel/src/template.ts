@@ -5,7 +5,7 @@
  * @module
  */
 import type { Borders, Cell, DataValidation, Fill, Worksheet } from 'exceljs';
-import { EvidenceError, documentsFromRegister, takesRegister, type CompiledRuleset, type DocumentEntry, type EvidenceField, type FieldValue, type Unit, type UnitEvidence } from '@safecity/engine';
+import { EvidenceError, documentsFromRegister, spreadsheetText, stampZipEntries, takesRegister, type CompiledRuleset, type DocumentEntry, type EvidenceField, type FieldValue, type Unit, type UnitEvidence } from '@safecity/engine';
 import {
   COL,
   FORMAT,
@@ -519,6 +519,9 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = '@safecity/evidence-excel';
+  // a fixed time, not the time of writing: the same ruleset, unit and evidence give the same bytes
+  wb.created = TEMPLATE_TIME;
+  wb.modified = TEMPLATE_TIME;
   wb.title = `${unit.name} · ${ruleset.title.zh}`;
   wb.subject = `${ruleset.id} ${ruleset.version}`;
   guide(wb.addWorksheet(GUIDE_SHEET, { properties: { tabColor: { argb: 'FF4472C4' } } }), ruleset, unit, plan, regRows.length + extraRows);
@@ -661,6 +664,33 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
     ws.headerFooter = { oddFooter: `&C${ws.name} · 第 &P 页，共 &N 页` };
   }
   wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 0, visibility: 'visible' }];
+  quoteText(wb);
   const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  return stampZipEntries(new Uint8Array(buf as ArrayBuffer));
+}
+
+/** The time a template's properties (and its zip entries, see stampZipEntries) give: fixed, so output is reproducible. */
+const TEMPLATE_TIME = new Date(Date.UTC(2000, 0, 1));
+
+/**
+ * Every text cell of the workbook through the engine's `spreadsheetText`: text from the ruleset
+ * or the evidence starting with `=`, `+`, `-`, `@`, a tab, a CR or `'` gets a leading `'`, so
+ * no spreadsheet reads it as a formula; the reader removes it again (what is written reads back
+ * as given). Done once, over every cell, so no writer of a cell can forget it.
+ */
+function quoteText(wb: { worksheets: Worksheet[] }): void {
+  for (const ws of wb.worksheets)
+    ws.eachRow({ includeEmpty: false }, (row) =>
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const v = cell.value;
+        if (typeof v === 'string') {
+          const q = spreadsheetText(v);
+          if (q !== v) cell.value = q;
+        } else if (v !== null && typeof v === 'object' && 'richText' in v && Array.isArray(v.richText) && v.richText.length > 0) {
+          const first = v.richText[0]!;
+          const q = spreadsheetText(first.text);
+          if (q !== first.text) cell.value = { richText: [{ ...first, text: q }, ...v.richText.slice(1)] };
+        }
+      }),
+    );
 }

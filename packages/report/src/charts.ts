@@ -31,10 +31,31 @@ export function renderSvg(option: ECharts.EChartsCoreOption, width: number, heig
   const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: CHART_FONT }, ...option });
-    return chart.renderToSVGString();
+    return stableClasses(chart.renderToSVGString());
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * zrender names a chart's classes after counters of the process (`zr0-cls-3` in the first chart
+ * drawn, `zr7-cls-40` later), in `class="…"` and in the chart's `<style>` (`.zr7-cls-40:hover`),
+ * so the same report written twice in one process differed. They are renamed after the chart's
+ * own content (FNV-1a of the SVG without them) and their order of appearance: same input, same
+ * bytes; two different charts on one page keep different classes.
+ */
+function stableClasses(svg: string): string {
+  const CLASS = /(class="|\.)zr\d+-cls-\d+/g;
+  const bare = svg.replace(CLASS, '$1');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bare.length; i++) h = Math.imul(h ^ bare.charCodeAt(i), 0x01000193) >>> 0;
+  const names = new Map<string, string>();
+  return svg.replace(CLASS, (whole: string, lead: string) => {
+    const name = whole.slice(lead.length);
+    let n = names.get(name);
+    if (n === undefined) names.set(name, (n = `zc${h.toString(16)}-${names.size}`));
+    return lead + n;
+  });
 }
 
 /** Bars of the average score rate (%) per area; `title` default `各评价领域平均得分率（%）` (name the kind of units when there are several). */

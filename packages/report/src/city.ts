@@ -1220,12 +1220,21 @@ function buildCityReport(cards: readonly ScoreCard[], options: CityReportOptions
   return renderDocument(data.title, metaParts, numbered, '本报告由 safecity 根据各单位评分卡生成；数据来源与版本见附录。', '> 图表见 HTML 版报告；本文件以表格列出相同内容。标有【待填写】处由市安委办补充。');
 }
 
+/**
+ * The HTML report's Content-Security-Policy: the page loads nothing and runs nothing — no
+ * script, no request, no frame, no form, no font, no image (charts are inline SVG); only its
+ * own inline styles (the `<style>` element and the SVG's style attributes). Should markup from
+ * data ever get past the escaping, the browser still runs none of it and fetches nothing.
+ */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
 /** The page around the sections, HTML and Markdown. */
 function renderDocument(title: string, metaParts: readonly string[], numbered: readonly (Section & { heading: string })[], footer: string, mdNote: string): CityReport {
   const html = `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="safecity">
 <title>${escapeHtml(title)}</title>

@@ -3,8 +3,7 @@
  * fonts and sizes, the fonts' fallbacks, and the text clean-up every run goes through.
  * @module
  */
-import { parseIsoDate } from '@safecity/engine';
-import { zipEnd } from './util.js';
+import { stampZipEntries } from '@safecity/engine';
 
 /** Twips (twentieths of a point) in a millimetre. */
 const TWIPS_PER_MM = 1440 / 25.4;
@@ -104,29 +103,10 @@ export function textWidth(text: string): number {
 }
 
 /**
- * Set every entry's modification time in a zip (its local header and its central directory
- * record) to midnight of `date` (`YYYY-MM-DD`, 1980–2107; other text: 1 January 2000), so the same
- * document written twice has the same bytes. The zip writer stamps the current time otherwise.
+ * Set every entry's modification time in a zip to midnight of `date` (`YYYY-MM-DD`; other
+ * text: 1 January 2000), so the same document written twice has the same bytes: the engine's
+ * {@link stampZipEntries}, one implementation for every .docx and .xlsx the project writes.
  */
 export function stampZip(zip: Uint8Array, date: string): Uint8Array {
-  // A DOS date holds the years 1980–2107.
-  const p = parseIsoDate(date);
-  const [y, mo, d] = p !== undefined && p.year >= 1980 && p.year <= 2107 ? [p.year, p.month, p.day] : [2000, 1, 1];
-  const dosDate = ((y - 1980) << 9) | (mo << 5) | d;
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  const end = zipEnd(zip, view);
-  if (end < 0) return zip;
-  const entries = view.getUint16(end + 10, true);
-  let at = view.getUint32(end + 16, true);
-  for (let n = 0; n < entries && at + 46 <= zip.length && view.getUint32(at, true) === 0x02014b50; n++) {
-    view.setUint16(at + 12, 0, true);
-    view.setUint16(at + 14, dosDate, true);
-    const local = view.getUint32(at + 42, true);
-    if (local + 30 <= zip.length && view.getUint32(local, true) === 0x04034b50) {
-      view.setUint16(local + 10, 0, true);
-      view.setUint16(local + 12, dosDate, true);
-    }
-    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return zip;
+  return stampZipEntries(zip, date);
 }

@@ -82,6 +82,7 @@ export {
 } from './compare.js';
 export {
   cityReport,
+  REPORT_CSP,
   cityReportData,
   type CityReport,
   type CityReportOptions,
@@ -134,4 +135,16 @@ export {
   type MarkdownBlocks,
 } from './docx.js';
 export { feedbackDocx, cityReportDocx, cityReportMarkdownDocx, type FeedbackDocxOptions, type CityReportDocxOptions } from './docx-reports.js';
-export { escapeHtml, escapeMarkdown, escapeMarkdownCell, fmtDate, neutraliseFormula } from './util.js';
+export {
+  escapeHtml,
+  escapeMarkdown,
+  escapeMarkdownCell,
+  fmtDate,
+  neutraliseFormula,
+  markdownText,
+  markdownCell,
+  markdownCode,
+  spreadsheetText,
+  spreadsheetTextBack,
+  stampZipEntries,
+} from './util.js';

@@ -8,7 +8,7 @@
 import type ExcelJS from 'exceljs';
 import { EvidenceError, pointerToken, type CompiledRuleset, type Issue, type Ruleset, type ScoreCard, type Unit } from '@safecity/engine';
 import type { CellValue, WorkbookLimits } from '@safecity/evidence-excel';
-import { cardItems, escapeMarkdown, escapeMarkdownCell, fmtDate, fmtPoints, fmtSigned, milli, neutraliseFormula, points, rulesetOf, today, loadExcel, clipText } from './util.js';
+import { cardItems, clipText, documentTime, quoteWorkbookText, spreadsheetTextBack, escapeMarkdown, escapeMarkdownCell, fmtDate, stampZipEntries, fmtPoints, fmtSigned, milli, neutraliseFormula, points, rulesetOf, today, loadExcel } from './util.js';
 
 /** One item's self score and the unit's explanation. */
 export interface SelfItem {
@@ -64,11 +64,9 @@ export async function selfEvaluationWorkbook(ruleset: CompiledRuleset, unit: Pic
   const wb = new (await loadExcel()).Workbook();
   wb.creator = 'safecity';
   const date = options.date ?? today();
-  const created = new Date(`${date}T00:00:00Z`);
-  if (!Number.isNaN(created.getTime())) {
-    wb.created = created;
-    wb.modified = created;
-  }
+  // the document's date, not the time of writing: same input, same bytes
+  wb.created = documentTime(date);
+  wb.modified = documentTime(date);
   const ws = wb.addWorksheet(SELF_SHEET, {
     views: [{ state: 'frozen', ySplit: HEADER_ROW, topLeftCell: `A${HEADER_ROW + 1}` }],
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}` },
@@ -122,8 +120,9 @@ export async function selfEvaluationWorkbook(ruleset: CompiledRuleset, unit: Pic
   meta.addRow(['hash', ruleset.hash]);
   meta.addRow(['items', ordered.length]);
   for (const item of ordered) meta.addRow(['item', item.id, item.max]);
+  quoteWorkbookText(wb);
   const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  return stampZipEntries(new Uint8Array(buf as ArrayBuffer), date);
 }
 
 /** Options of {@link readSelfEvaluation} and {@link parseSelfEvaluation}. */
@@ -159,7 +158,8 @@ function cellText(v: ExcelJS.CellValue | CellValue): string {
   if (typeof v === 'object' && 'richText' in v) return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('').trim();
   if (typeof v === 'object' && 'result' in v) return cellText((v as { result?: ExcelJS.CellValue }).result ?? null);
   if (typeof v === 'object' && 'text' in v) return String((v as { text: unknown }).text).trim();
-  return String(v).trim();
+  // what quoteWorkbookText quoted (an id starting with `-`) reads back as written
+  return spreadsheetTextBack(String(v)).trim();
 }
 
 /**

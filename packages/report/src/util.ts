@@ -4,7 +4,7 @@
  * @module
  */
 import type ExcelJS from 'exceljs';
-import { parseIsoDate, type Node, type Ruleset, type ScoreCard, type ScoreNode } from '@safecity/engine';
+import { looksLikeFormula, markdownCell, markdownCode, markdownText, parseIsoDate, spreadsheetText, spreadsheetTextBack, stampZipEntries, type Node, type Ruleset, type ScoreCard, type ScoreNode } from '@safecity/engine';
 
 /** Points → integer thousandths (the engine's fixed point), so sums never drift. */
 export function milli(points: number): number {
@@ -57,29 +57,51 @@ export function escapeHtml(text: string): string {
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
- * Escape text for inline Markdown: ASCII punctuation that Markdown or GFM tables give a
- * meaning to is backslash-escaped (so `<script>` stays text and `|` never splits a cell);
- * newlines become spaces.
+ * Escape text from data for inline Markdown: the engine's {@link markdownText} (one
+ * implementation for every Markdown the project writes), under the name the reports have used.
  */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/\r\n?|\n/g, ' ').replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
-}
+export const escapeMarkdown: (text: string) => string = markdownText;
 
-/** Escape text for one GFM table cell: as {@link escapeMarkdown}, with newlines kept as `<br>`. */
-export function escapeMarkdownCell(text: string): string {
-  return text
-    .split(/\r\n?|\n/)
-    .map((line) => escapeMarkdown(line))
-    .join('<br>');
+/** Escape text from data for one GFM table cell: the engine's {@link markdownCell} (lines joined by `<br>`). */
+export const escapeMarkdownCell: (text: string) => string = markdownCell;
+
+/**
+ * Neutralise spreadsheet formula injection: the engine's {@link spreadsheetText} (text starting
+ * with `=`, `+`, `-`, `@`, a tab, a carriage return or an apostrophe gets a leading apostrophe).
+ */
+export const neutraliseFormula: (text: string) => string = spreadsheetText;
+
+export { markdownText, markdownCell, markdownCode, spreadsheetText, spreadsheetTextBack, stampZipEntries };
+
+/**
+ * The time a workbook's properties say it was created and modified: 00:00 UTC of the
+ * document's date (`YYYY-MM-DD`), else 1 January 2000 — never the time of writing, so the same
+ * input gives the same bytes (with {@link stampZipEntries} for the zip's entries).
+ */
+export function documentTime(date: string | undefined): Date {
+  const p = date === undefined ? undefined : parseIsoDate(date);
+  return new Date(p !== undefined ? p.time : Date.UTC(2000, 0, 1));
 }
 
 /**
- * Neutralise spreadsheet formula injection: text starting with `=`, `+`, `-`, `@`, a tab or
- * a carriage return gets a leading apostrophe (U+0027), so neither Excel nor a CSV re-import
- * evaluates it.
+ * The last guard of every workbook the reports write, run just before it is written: any text
+ * cell still starting with a formula character (`=`, `+`, `-`, `@`, tab, CR) — text no writer
+ * passed through {@link spreadsheetText}, such as ids in a hidden sheet — is quoted the same way.
+ * Cells a writer quoted already start with `'` and are left as they are.
  */
-export function neutraliseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+export function quoteWorkbookText(wb: ExcelJS.Workbook): void {
+  for (const ws of wb.worksheets)
+    ws.eachRow({ includeEmpty: false }, (row) =>
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const v = cell.value;
+        if (typeof v === 'string') {
+          if (looksLikeFormula(v)) cell.value = spreadsheetText(v);
+        } else if (v !== null && typeof v === 'object' && 'richText' in v && Array.isArray(v.richText) && v.richText.length > 0) {
+          const first = v.richText[0]!;
+          if (looksLikeFormula(first.text)) cell.value = { richText: [{ ...first, text: spreadsheetText(first.text) }, ...v.richText.slice(1)] };
+        }
+      }),
+    );
 }
 
 /** Today's date as `YYYY-MM-DD` (local time). */

@@ -28,7 +28,7 @@ import {
   type FeedbackOptions,
   type FeedbackRow,
 } from './feedback.js';
-import { deflateStoredZip, fmtDate, neutraliseFormula, today, loadExcel } from './util.js';
+import { deflateStoredZip, documentTime, quoteWorkbookText, fmtDate, spreadsheetText, stampZipEntries, today, loadExcel } from './util.js';
 
 /** The unit's columns (由单位填写), in order. */
 export const LEDGER_UNIT_HEADERS = ['责任人', '整改措施', '进度', '整改佐证'] as const;
@@ -107,8 +107,9 @@ export type LedgerWorkbookOptions = FeedbackOptions;
  * (item id, deduction message id, source); each row also carries its key in a hidden column,
  * so `readLedger` matches rows even when a clerk re-sorts them.
  *
- * Every text cell is neutralised against formula injection: text starting with `=`, `+`,
- * `-`, `@`, a tab or a carriage return is written with a leading `'`.
+ * Every text cell is neutralised against formula injection ({@link spreadsheetText}): text
+ * starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` is written with a leading `'`.
+ * Same input, same bytes: the workbook's and its zip entries' dates are the document's date.
  *
  * `options.date` (the feedback's date, shown in the title; declared days count from it)
  * defaults to today; dates are written as officials write them (2023年4月15日), evidence places
@@ -122,13 +123,10 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
   const fields = fieldTitles(options.ruleset);
   const wb = new (await loadExcel()).Workbook();
   wb.creator = 'safecity';
-  const day = parseIsoDate(date);
-  const created = day === undefined ? undefined : new Date(day.time);
-  if (created !== undefined) {
-    wb.created = created;
-    wb.modified = created;
-  }
-  const text = (s: string): string => neutraliseFormula(s);
+  // the document's date, not the time of writing: same input, same bytes
+  wb.created = documentTime(date);
+  wb.modified = documentTime(date);
+  const text = (s: string): string => spreadsheetText(s);
   const lastCol = col(WORKBOOK_HEADERS.length);
   const issuedEnd = LEDGER_ISSUED_HEADERS.length;
   const unitEnd = issuedEnd + LEDGER_UNIT_HEADERS.length;
@@ -323,7 +321,8 @@ export async function feedbackWorkbook(card: ScoreCard, options: LedgerWorkbookO
   ]);
   // Not a secret (no password): it keeps a clerk from editing the keys by mistake.
   await meta.protect('', { selectLockedCells: false, selectUnlockedCells: false });
+  quoteWorkbookText(wb);
   // stored by exceljs, deflated here in one call per entry (see deflateStoredZip)
   const [buf, { deflateRawSync }] = await Promise.all([wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } }), import('node:zlib')]);
-  return deflateStoredZip(new Uint8Array(buf as ArrayBuffer), (data) => deflateRawSync(data));
+  return stampZipEntries(deflateStoredZip(new Uint8Array(buf as ArrayBuffer), (data) => deflateRawSync(data)), date);
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cityReport } from '../src/index.js';
+import { cityReport, REPORT_CSP } from '../src/index.js';
 import { city, district } from './helpers.js';
 
 /** `SAFECITY_CHROMIUM` names the browser to use (and only it); else /usr/bin/chromium, else chromium on PATH. */
@@ -123,6 +123,30 @@ describe('the HTML report in headless Chromium', () => {
     for (const t of ['优秀', '良好', '合格', '否决']) expect(dom).toMatch(new RegExp(`<text[^>]*>${t}</text>`));
     // the escaped markup stayed text
     expect(dom).not.toContain('<script>alert');
+  }, 120_000);
+
+  it('declares a strict Content-Security-Policy before anything it governs', () => {
+    expect(REPORT_CSP).toBe("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+    const head = html.slice(0, html.indexOf('</head>'));
+    expect(head).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">\n/);
+    // the page needs nothing the policy refuses: no script, no external or data: resource
+    expect(html).not.toMatch(/<script|<iframe|<object|<embed|<link |<img |<image |url\(|@import|src=|srcset=|xlink:href=|javascript:/i);
+  });
+
+  it.skipIf(skip)('the policy is in force: markup that got into the page runs nothing and loads nothing', () => {
+    // as if the escaping had failed somewhere: an inline script, an event handler, an image, a style sheet from elsewhere
+    const injected = html.replace(
+      '<main>',
+      '<main><script>document.body.setAttribute("data-ran","script")</script><img src="http://evil.example/x.png" onerror="document.body.setAttribute(\'data-ran\',\'onerror\')"><link rel="stylesheet" href="http://evil.example/x.css">',
+    );
+    const bad = join(work, 'injected.html');
+    writeFileSync(bad, injected);
+    const r = runChromium(bad, ['--dump-dom']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('<h1>西安市国家安全发展示范城市创建自检评估自评报告</h1>');
+    expect(r.stdout).toContain('<script>'); // there, but never run
+    expect(r.stdout).not.toMatch(/<body[^>]*data-ran/);
+    expect(r.pageErrors.join('\n')).toMatch(/Content Security Policy/);
   }, 120_000);
 
   it.skipIf(skip)('takes a screenshot (test/output/report.png)', () => {

@@ -6,6 +6,7 @@
  */
 import semver from 'semver';
 import { stableJson } from '../hash.js';
+import { markdownCell, markdownCode, markdownText } from '../output.js';
 import type { EvidenceField, GradeBand, Node, Ruleset, RulesetRef, Veto } from '../model.js';
 import type { Migration } from './resolve.js';
 
@@ -448,32 +449,32 @@ const KIND_LABELS: ReadonlyArray<[keyof Pick<RulesetDiff, 'items' | 'groups' | '
   ['grades', '等级 grade'],
 ];
 
-/** A table cell: pipes escaped, line breaks flattened. */
-const cell = (s: string | undefined): string => (s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
 /**
  * The diff as Markdown for a changelog: the verdict with its reasons, then one table row per
- * change (新增 added, 删除 removed, 更名 renamed, 移动 moved, 修改 changed).
+ * change (新增 added, 删除 removed, 更名 renamed, 移动 moved, 修改 changed). Text from the
+ * rulesets (ids, titles, values) is escaped ({@link markdownText}, {@link markdownCell},
+ * {@link markdownCode}): it renders as text, never as markup, and never splits a row.
  */
 export function diffMarkdown(d: RulesetDiff): string {
-  const lines: string[] = [`## ${d.from.id} ${d.from.version} → ${d.to.id} ${d.to.version}`, ''];
+  const lines: string[] = [`## ${markdownText(`${d.from.id} ${d.from.version} → ${d.to.id} ${d.to.version}`)}`, ''];
   if (d.identical) return [...lines, '无差异 (No differences).', ''].join('\n');
   const v = d.verdict;
   lines.push(`版本判定 (semver verdict): **${v.bump}**${v.bump === 'none' ? '' : ` — ${VERSION_POLICY[v.bump]}`}`, '');
   const top = v.reasons.filter((r) => r.bump === v.bump);
-  for (const r of top.slice(0, 8)) lines.push(`- ${r.reason}`);
+  for (const r of top.slice(0, 8)) lines.push(`- ${markdownText(r.reason)}`);
   if (top.length > 8) lines.push(`- … and ${top.length - 8} more`);
   lines.push('', '| 变更 Change | 类别 Kind | Id | 名称 Title | 说明 Detail | 级别 Bump |', '|---|---|---|---|---|---|');
+  const code = (id: string) => markdownCode(id, true);
   const row = (change: string, kind: string, id: string, title: string | undefined, detail: string, bump: Bump) =>
-    lines.push(`| ${change} | ${kind} | ${cell(id)} | ${cell(title)} | ${cell(detail)} | ${bump} |`);
+    lines.push(`| ${change} | ${kind} | ${id} | ${markdownCell(title ?? '')} | ${markdownCell(detail)} | ${bump} |`);
   for (const c of d.ruleset) row('修改 changed', '细则 ruleset', '', '', describeChange(c), c.bump);
   for (const [k, label] of KIND_LABELS) {
     const s = d[k];
-    for (const e of s.added) row('新增 added', label, `\`${e.id}\``, e.title, e.detail ?? '', e.bump);
-    for (const e of s.removed) row('删除 removed', label, `\`${e.id}\``, e.title, e.detail ?? '', e.bump);
-    for (const e of s.renamed) row('更名 renamed', label, `\`${e.from}\` → \`${e.id}\``, e.title, e.changes.map(describeChange).join('; '), e.bump);
-    for (const e of s.moved) row('移动 moved', label, `\`${e.id}\``, e.title, `${e.fromParent || '(top)'} → ${e.toParent || '(top)'}`, e.bump);
-    for (const e of s.changed) row('修改 changed', label, `\`${e.id}\``, e.title, e.changes.map(describeChange).join('; '), e.bump);
+    for (const e of s.added) row('新增 added', label, code(e.id), e.title, e.detail ?? '', e.bump);
+    for (const e of s.removed) row('删除 removed', label, code(e.id), e.title, e.detail ?? '', e.bump);
+    for (const e of s.renamed) row('更名 renamed', label, `${code(e.from)} → ${code(e.id)}`, e.title, e.changes.map(describeChange).join('; '), e.bump);
+    for (const e of s.moved) row('移动 moved', label, code(e.id), e.title, `${e.fromParent || '(top)'} → ${e.toParent || '(top)'}`, e.bump);
+    for (const e of s.changed) row('修改 changed', label, code(e.id), e.title, e.changes.map(describeChange).join('; '), e.bump);
   }
   lines.push('');
   return lines.join('\n');
