@@ -208,7 +208,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   });
   if (issues.length > 0) throw new PluginError(issues);
 
-  const logic = createLogicCompiler(Object.fromEntries(tables.operators) as Record<string, LogicOperator>);
+  const logic = createLogicCompiler(Object.fromEntries(tables.operators) as Record<string, LogicOperator>, limits);
   // No code is generated here (a strict Content-Security-Policy forbids it, and it cost
   // 160–325 ms): the engine's own schemas and the built-in methods' params are checked by
   // validators precompiled at build time; a plugin method's params, by TypeBox's interpreter.

@@ -58,7 +58,7 @@ export {
   type Reporter,
 } from './plugin.js';
 export { DEFAULT_LIMITS, type EngineLimits } from './limits.js';
-export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, type Issue } from './errors.js';
+export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, EvaluationError, type Issue } from './errors.js';
 export {
   RulesetSchema,
   NodeSchema,
