@@ -16,8 +16,10 @@
  * - texts (`cat`'s result, the text `in` searches, a text accumulator): one step per 16
  *   characters, plus one (`CHARS_PER_STEP`, as CEL charges a fraction of a step per character).
  *
- * The estimate adds what the run-time count does not see: turning a list into text (`cat`,
- * comparisons, arithmetic and `substr` coerce their arguments). Sizes are tracked as shapes
+ * The estimate adds what the run-time count does not see: turning a list the rule built into
+ * text (`cat`, comparisons, arithmetic and `substr` coerce their arguments); a list or text from
+ * evidence is not counted when coerced or carried by `reduce` (evidence is bounded by its own
+ * limits, and the run-time count sees what a rule does with it). Sizes are tracked as shapes
  * (length, element shape, text size); a list or text read from evidence, or given by a plugin's
  * operator, is assumed to hold at most `maxLogicInputLength` elements or characters (each element
  * a text of that length at most). For a rule that reads no evidence list, the counted steps never
