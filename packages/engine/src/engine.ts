@@ -133,7 +133,11 @@ export interface Engine {
    * Throws RulesetError for a missing base, a cycle or an operation that names nothing.
    */
   resolve(ruleset: unknown, options?: CompileOptions): Resolved;
-  /** Compile a JsonLogic rule into a closure; throws LogicError for unknown operators. */
+  /**
+   * Compile a JsonLogic rule into a closure; throws LogicError for unknown operators, a rule
+   * nested deeper than `limits.maxJsonDepth` or whose estimated cost is over
+   * `limits.maxLogicCost`. The closure throws EvaluationError past `limits.maxLogicSteps`.
+   */
   compileLogic(rule: unknown): LogicFn;
   readonly plugins: readonly string[];
   readonly methods: ReadonlyMap<string, ScoringMethod>;
