@@ -228,11 +228,13 @@ async function fail(e: unknown, flags: { json: boolean; debug: boolean }, io: Io
  * here, not at start: when it threw the error it is loaded already.
  */
 async function engineProblems(e: unknown): Promise<{ title: string; list: readonly Problem[]; warnings: readonly Problem[] } | undefined> {
-  const { EvidenceError, SafecityError } = await import('@safecity/engine');
+  const { EvaluationError, EvidenceError, SafecityError } = await import('@safecity/engine');
   if (!(e instanceof SafecityError)) return undefined;
+  // A rule stopped by its step budget: the unit it was scoring, then the rule (as score.ts places evidence).
+  const unit = e instanceof EvaluationError && e.unit !== undefined ? `unit ${e.unit.id}` : '';
   return {
     title: e.title,
-    list: e.issues.map((i) => ({ place: i.path, message: i.message })),
+    list: e.issues.map((i) => ({ place: unit + i.path, message: i.message })),
     warnings: e instanceof EvidenceError ? e.warnings.map((i) => ({ place: i.path, message: i.message })) : [],
   };
 }

@@ -133,7 +133,11 @@ export interface Engine {
    * Throws RulesetError for a missing base, a cycle or an operation that names nothing.
    */
   resolve(ruleset: unknown, options?: CompileOptions): Resolved;
-  /** Compile a JsonLogic rule into a closure; throws LogicError for unknown operators. */
+  /**
+   * Compile a JsonLogic rule into a closure; throws LogicError for unknown operators, a rule
+   * nested deeper than `limits.maxJsonDepth` or whose estimated cost is over
+   * `limits.maxLogicCost`. The closure throws EvaluationError past `limits.maxLogicSteps`.
+   */
   compileLogic(rule: unknown): LogicFn;
   readonly plugins: readonly string[];
   readonly methods: ReadonlyMap<string, ScoringMethod>;
@@ -208,7 +212,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   });
   if (issues.length > 0) throw new PluginError(issues);
 
-  const logic = createLogicCompiler(Object.fromEntries(tables.operators) as Record<string, LogicOperator>);
+  const logic = createLogicCompiler(Object.fromEntries(tables.operators) as Record<string, LogicOperator>, limits);
   // No code is generated here (a strict Content-Security-Policy forbids it, and it cost
   // 160–325 ms): the engine's own schemas and the built-in methods' params are checked by
   // validators precompiled at build time; a plugin method's params, by TypeBox's interpreter.

@@ -64,6 +64,25 @@ export class LogicError extends SafecityError {
   }
 }
 
+/**
+ * A JsonLogic rule stopped while it was being evaluated because it ran over its step budget
+ * (`EngineLimits.maxLogicSteps`). Each issue's `path` is the JSON pointer of the rule (of the
+ * operator that ran over); when the rule was scored for a unit, `unit` names it and the message
+ * names the unit and the item, so that the place is plain without a stack trace.
+ */
+export class EvaluationError extends SafecityError {
+  /** The unit being scored when the rule stopped (absent for `engine.compileLogic`'s closures). */
+  readonly unit: { readonly id: string; readonly name: string } | undefined;
+  /** The item (or veto) whose rule stopped, when known. */
+  readonly item: string | undefined;
+  constructor(issues: readonly Issue[], unit?: { id: string; name: string }, item?: string) {
+    super('Evaluation stopped', issues);
+    this.name = 'EvaluationError';
+    this.unit = unit === undefined ? undefined : Object.freeze({ id: unit.id, name: unit.name });
+    this.item = item;
+  }
+}
+
 /** A JSON pointer (RFC 6901) from its segments, each escaped (the engine's short name for `jsonPointer`). */
 export function ptr(...segments: Array<string | number>): string {
   return jsonPointer(...segments);

@@ -60,7 +60,7 @@ export {
 export { DEFAULT_LIMITS, type EngineLimits } from './limits.js';
 export { UNIT_ID_PATTERN, UNIT_ID_MAX_LENGTH, UNIT_ID_RULE, isUnitId, unitIdProblem, showId } from './ids.js';
 export { markdownText, markdownCell, markdownCode, spreadsheetText, spreadsheetTextBack, looksLikeFormula, stampZipEntries } from './output.js';
-export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, type Issue } from './errors.js';
+export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, EvaluationError, type Issue } from './errors.js';
 export {
   RulesetSchema,
   NodeSchema,

@@ -18,6 +18,12 @@ export interface EngineLimits {
   maxLogicCost: number;
   /** Steps one evaluation of one JsonLogic rule may take before it ends in an `EvaluationError`; default 1,000,000. */
   maxLogicSteps: number;
+  /**
+   * The length the cost estimate assumes for a list or a text a rule reads from evidence (`var`)
+   * or gets from a plugin operator, and for each text in such a list; default 1,000. An
+   * assumption, not a check of the evidence: a longer list is still bounded by `maxLogicSteps`.
+   */
+  maxLogicInputLength: number;
 }
 
 /** The defaults: generous for every real rubric (the 2022 ones use well under a tenth of each). */
@@ -28,6 +34,7 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
   maxProblems: 100,
   maxLogicCost: 1_000_000,
   maxLogicSteps: 1_000_000,
+  maxLogicInputLength: 1_000,
 });
 
 /**

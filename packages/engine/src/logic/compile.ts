@@ -39,6 +39,9 @@ import {
   toNum,
   truthy,
 } from './runtime.js';
+import { EvaluationError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../limits.js';
+import { checkStructure, estimateCost, fmt, overBudget, type LogicLimits } from './cost.js';
 import type {
   LogicFrame,
   LogicCompileResult,
@@ -74,6 +77,26 @@ interface State {
    * reads plain data objects.
    */
   readonly slots: ReadonlyMap<string, number> | undefined;
+  readonly limits: LogicLimits;
+  /**
+   * Steps known at compile time of the scope being compiled (the rule, or the per-element rule
+   * of the innermost iterating operator): 1 per operator, the length of each array written.
+   */
+  flat: number;
+  /** Whether some closure counts steps at run time (then the rule's closure resets the meter). */
+  dynamic: boolean;
+  /**
+   * Whether the per-element rule being compiled reads its whole data or `accumulator` (in a
+   * `reduce`, carrying the accumulator is then counted at its size).
+   */
+  readsAccumulator: boolean;
+  /** Steps left in the current evaluation of this rule; shared by its closures, never global. */
+  readonly meter: Meter;
+}
+
+/** The step meter of one compiled rule. */
+interface Meter {
+  left: number;
 }
 
 /** An argument of an operator as written: the rule and its JSON pointer. */
@@ -347,49 +370,111 @@ function extremum(which: 'max' | 'min', args: readonly Node[]): LogicFn {
     : (d) => Math.min(...(evalAll(fns, d) as number[]));
 }
 
-function catOp(args: readonly Node[]): LogicFn {
+/**
+ * The function a counting closure calls when the rule's steps are spent: an EvaluationError at
+ * `ptr` (the operator that ran over). Marks the rule as counting at run time.
+ */
+function exhausted(st: State, ptr: string): () => never {
+  st.dynamic = true;
+  const steps = st.limits.maxLogicSteps;
+  return () => {
+    throw new EvaluationError([{ path: ptr, message: `规则运算超过 ${fmt(steps)} 步的上限（maxLogicSteps），在此处停止` }]);
+  };
+}
+
+/** `cat`: the text it builds costs one step per 16 characters (`CHARS_PER_STEP`), and one. */
+function catOp(st: State, args: readonly Node[], ptr: string): LogicFn {
+  const m = st.meter;
+  const over = exhausted(st, ptr);
   const fns = fnsOf(args);
   if (fns.length === 2) {
     const [a, b] = args as [Node, Node];
     const bf = b.fn;
     if (isPrim(a)) {
       const k = catPart(a.value);
-      return (d) => k + catPart(bf(d));
+      return (d) => {
+        const s = k + catPart(bf(d));
+        if ((m.left -= (s.length >>> 4) + 1) < 0) over();
+        return s;
+      };
     }
     const af = a.fn;
-    return (d) => catPart(af(d)) + catPart(bf(d));
+    return (d) => {
+      const s = catPart(af(d)) + catPart(bf(d));
+      if ((m.left -= (s.length >>> 4) + 1) < 0) over();
+      return s;
+    };
   }
-  return (d) => cat(evalAll(fns, d));
+  return (d) => {
+    const s = cat(evalAll(fns, d));
+    if ((m.left -= (s.length >>> 4) + 1) < 0) over();
+    return s;
+  };
 }
 
-function inFn(args: readonly Node[]): LogicFn {
+/** `in`: searching costs the length of the list searched (of a text: per 16 characters). */
+function inFn(st: State, args: readonly Node[], ptr: string): LogicFn {
   const [a, b] = pad(args, 2) as [Node, Node];
   const af = a.fn;
   // A literal list (of literals) is only read: no need for a fresh copy per call.
   if (b.lit && Array.isArray(b.value) && b.value.length > 0) {
     const list = copyArrays(b.value) as unknown[];
+    st.flat += list.length;
     return (d) => list.indexOf(af(d)) !== -1;
   }
   if (b.lit && typeof b.value === 'string' && b.value !== '') {
     const s = b.value;
+    st.flat += (s.length >>> 4) + 1;
     return (d) => s.indexOf(af(d) as string) !== -1;
   }
+  const m = st.meter;
+  const over = exhausted(st, ptr);
   const bf = b.fn;
-  return (d) => inOp(af(d), bf(d));
+  return (d) => {
+    const x = af(d);
+    const y = bf(d);
+    if (Array.isArray(y)) {
+      if ((m.left -= y.length) < 0) over();
+    } else if (typeof y === 'string' && (m.left -= (y.length >>> 4) + 1) < 0) over();
+    return inOp(x, y);
+  };
 }
 
-function mergeOp(args: readonly Node[]): LogicFn {
+/** How many elements `[].concat(v)` adds. */
+function spread(v: unknown): number {
+  return Array.isArray(v) ? v.length : 1;
+}
+
+/** `merge`: the array it builds costs its length, counted before it is built. */
+function mergeOp(st: State, args: readonly Node[], ptr: string): LogicFn {
+  const m = st.meter;
+  const over = exhausted(st, ptr);
   const fns = fnsOf(args);
   if (fns.length === 1) {
     const a = fns[0] as LogicFn;
-    return (d) => ([] as unknown[]).concat(a(d));
+    return (d) => {
+      const x = a(d);
+      if ((m.left -= spread(x)) < 0) over();
+      return ([] as unknown[]).concat(x);
+    };
   }
   if (fns.length === 2) {
     const a = fns[0] as LogicFn;
     const b = fns[1] as LogicFn;
-    return (d) => ([] as unknown[]).concat(a(d), b(d));
+    return (d) => {
+      const x = a(d);
+      const y = b(d);
+      if ((m.left -= spread(x) + spread(y)) < 0) over();
+      return ([] as unknown[]).concat(x, y);
+    };
   }
-  return (d) => ([] as unknown[]).concat(...evalAll(fns, d));
+  return (d) => {
+    const xs = evalAll(fns, d);
+    let n = 0;
+    for (let i = 0; i < xs.length; i++) n += spread(xs[i]);
+    if ((m.left -= n) < 0) over();
+    return ([] as unknown[]).concat(...xs);
+  };
 }
 
 const EAGER: ReadonlyMap<string, EagerFactory> = new Map<string, EagerFactory>([
@@ -410,13 +495,10 @@ const EAGER: ReadonlyMap<string, EagerFactory> = new Map<string, EagerFactory>([
   ['%', modulo],
   ['max', (a) => extremum('max', a)],
   ['min', (a) => extremum('min', a)],
-  ['cat', catOp],
   ['substr', (args) => {
     const [a, b, c] = fnsOf(pad(args, 3)) as [LogicFn, LogicFn, LogicFn];
     return (d) => substr(a(d), b(d), c(d));
   }],
-  ['in', inFn],
-  ['merge', mergeOp],
   /** `log` returns its argument and, unlike json-logic-js, prints nothing. */
   ['log', (args) => (pad(args, 1)[0] as Node).fn],
 ]);
@@ -446,6 +528,7 @@ function compileNode(st: State, rule: unknown, ptr: string): Node {
       return UNDEFINED;
     }
     st.ancestors.add(rule);
+    st.flat += Math.max(1, rule.length);
     const items: Node[] = [];
     for (let i = 0; i < rule.length; i++) items.push(compileNode(st, rule[i], `${ptr}/${i}`));
     st.ancestors.delete(rule);
@@ -486,6 +569,7 @@ function compileOperation(st: State, rule: Record<string, unknown>, ptr: string)
     ? raw.map((r: unknown, i) => ({ rule: r, ptr: `${opPtr}/${i}` }))
     : [{ rule: raw, ptr: opPtr }];
   const compileArgs = (list: readonly Arg[]): Node[] => list.map((a) => compileNode(st, a.rule, a.ptr));
+  st.flat++;
 
   const custom = st.custom.get(op);
   if (custom !== undefined) return { fn: customCall(custom, compileArgs(args)), lit: false, value: undefined };
@@ -510,8 +594,11 @@ function compileOperation(st: State, rule: Record<string, unknown>, ptr: string)
   let fn: LogicFn;
   switch (op) {
     case 'var': fn = compileVar(st, args, opPtr); break;
-    case 'missing': fn = compileMissing(st, args); break;
-    case 'missing_some': fn = compileMissingSome(st, args); break;
+    case 'missing': fn = compileMissing(st, args, opPtr); break;
+    case 'missing_some': fn = compileMissingSome(st, args, opPtr); break;
+    case 'in': fn = inFn(st, compileArgs(args), opPtr); break;
+    case 'merge': fn = mergeOp(st, compileArgs(args), opPtr); break;
+    case 'cat': fn = catOp(st, compileArgs(args), opPtr); break;
     case 'if':
     case '?:': fn = compileIf(compileArgs(args)); break;
     case 'and': fn = compileAnd(compileArgs(args)); break;
@@ -521,7 +608,7 @@ function compileOperation(st: State, rule: Record<string, unknown>, ptr: string)
     case 'reduce':
     case 'all':
     case 'none':
-    case 'some': fn = compileIteration(st, op, args); break;
+    case 'some': fn = compileIteration(st, op, args, opPtr); break;
     default: fn = (EAGER.get(op) as EagerFactory)(compileArgs(args));
   }
   return { fn, lit: false, value: undefined };
@@ -574,12 +661,14 @@ function compileVar(st: State, args: readonly Arg[], opPtr: string): LogicFn {
   const whole = dataOf(st);
   if (nodes.length === 0) {
     recordVar(st, '', opPtr);
+    if (st.scoped > 0) st.readsAccumulator = true;
     return whole;
   }
   const [p, b] = pad(nodes, 2) as [Node, Node];
   const bf = b.fn;
   if (p.lit) {
     const segs = pathSegments(p.value);
+    if (st.scoped > 0 && (segs === null || segs[0] === 'accumulator')) st.readsAccumulator = true;
     recordVar(st, segs === null ? '' : segs.join('.'), (args[0] as Arg).ptr);
     if (segs === null) {
       if (b.lit) return whole;
@@ -604,6 +693,7 @@ function compileVar(st: State, args: readonly Arg[], opPtr: string): LogicFn {
     };
   }
   recordDynamic(st, (args[0] as Arg).ptr);
+  if (st.scoped > 0) st.readsAccumulator = true;
   const pf = p.fn;
   // A one-entry cache of the last split path (per closure, not global).
   let lastPath = '';
@@ -663,12 +753,13 @@ function staticMissing(st: State, keys: ArrayLike<unknown>): (d: unknown) => unk
   };
 }
 
-function compileMissing(st: State, args: readonly Arg[]): LogicFn {
+function compileMissing(st: State, args: readonly Arg[], opPtr: string): LogicFn {
   const nodes = args.map((a) => compileNode(st, a.rule, a.ptr));
   const first = nodes[0];
   if (first !== undefined && first.lit && Array.isArray(first.value)) {
     // The first argument is a literal list: it is the key list, whatever follows.
     const firstPtr = (args[0] as Arg).ptr;
+    st.flat += first.value.length;
     recordKeys(st, first.value, (i) => `${firstPtr}/${i}`);
     const run = staticMissing(st, first.value);
     if (nodes.length === 1) return run;
@@ -680,6 +771,7 @@ function compileMissing(st: State, args: readonly Arg[]): LogicFn {
   }
   if (nodes.every((n) => n.lit)) {
     const keys = nodes.map((n) => n.value);
+    st.flat += keys.length;
     recordKeys(st, keys, (i) => (args[i] as Arg).ptr);
     return staticMissing(st, keys);
   }
@@ -691,10 +783,16 @@ function compileMissing(st: State, args: readonly Arg[]): LogicFn {
   });
   const fns = fnsOf(nodes);
   const whole = dataOf(st);
-  return (d) => missingOf(whole(d), missingKeys(evalAll(fns, d)));
+  const m = st.meter;
+  const over = exhausted(st, opPtr);
+  return (d) => {
+    const keys = missingKeys(evalAll(fns, d));
+    if ((m.left -= keys.length) < 0) over();
+    return missingOf(whole(d), keys);
+  };
 }
 
-function compileMissingSome(st: State, args: readonly Arg[]): LogicFn {
+function compileMissingSome(st: State, args: readonly Arg[], opPtr: string): LogicFn {
   const nodes = args.map((a) => compileNode(st, a.rule, a.ptr));
   const [need, options] = pad(nodes, 2) as [Node, Node];
   const needFn = need.fn;
@@ -704,6 +802,7 @@ function compileMissingSome(st: State, args: readonly Arg[]): LogicFn {
     const keys = missingSomeKeys(o);
     const nested = Array.isArray(o) && Array.isArray(o[0]);
     recordKeys(st, keys, (i) => (Array.isArray(o) ? (nested ? `${optArg.ptr}/0/${i}` : `${optArg.ptr}/${i}`) : optArg.ptr));
+    st.flat += keys.length;
     const run = staticMissing(st, keys);
     const optLen = (o as { length?: unknown }).length as number;
     return (d) => {
@@ -715,10 +814,14 @@ function compileMissingSome(st: State, args: readonly Arg[]): LogicFn {
   if (optArg !== undefined) recordDynamic(st, optArg.ptr);
   const optFn = options.fn;
   const whole = dataOf(st);
+  const m = st.meter;
+  const over = exhausted(st, opPtr);
   return (d) => {
     const n = needFn(d) as number;
     const o = optFn(d);
-    const miss = missingOf(whole(d), missingSomeKeys(o));
+    const keys = missingSomeKeys(o);
+    if ((m.left -= keys.length) < 0) over();
+    const miss = missingOf(whole(d), keys);
     return (o as { length: number }).length - miss.length >= n ? [] : miss;
   };
 }
@@ -798,24 +901,40 @@ function compileOr(nodes: readonly Node[]): LogicFn {
  * the second is a rule run against each element (for reduce: `{current, accumulator}`), so its
  * `var`s are not evidence paths and are not recorded.
  */
-function compileIteration(st: State, op: string, args: readonly Arg[]): LogicFn {
+function compileIteration(st: State, op: string, args: readonly Arg[], opPtr: string): LogicFn {
   const source = args[0] === undefined ? UNDEFINED : compileNode(st, args[0].rule, args[0].ptr);
+  // The per-element rule is a scope of its own: its known steps are counted per element.
+  const outer = st.flat;
+  const outerReads = st.readsAccumulator;
+  st.flat = 0;
+  st.readsAccumulator = false;
   st.scoped++;
   const inner = args[1] === undefined ? UNDEFINED : compileNode(st, args[1].rule, args[1].ptr);
   st.scoped--;
+  const per = 1 + st.flat;
+  const readsAccumulator = st.readsAccumulator;
+  st.flat = outer;
+  st.readsAccumulator = outerReads;
   const rest = args.slice(2).map((a) => compileNode(st, a.rule, a.ptr));
   const src = source.fn;
   const f = inner.fn;
+  const m = st.meter;
+  const over = exhausted(st, opPtr);
+  // map / filter / reduce visit every element: their steps are counted once, before the work.
   switch (op) {
     case 'map':
       return (d) => {
         const arr = src(d);
-        return Array.isArray(arr) ? arr.map((x: unknown) => f(x)) : [];
+        if (!Array.isArray(arr)) return [];
+        if ((m.left -= arr.length * per) < 0) over();
+        return arr.map((x: unknown) => f(x));
       };
     case 'filter':
       return (d) => {
         const arr = src(d);
-        return Array.isArray(arr) ? arr.filter((x: unknown) => truthy(f(x))) : [];
+        if (!Array.isArray(arr)) return [];
+        if ((m.left -= arr.length * per) < 0) over();
+        return arr.filter((x: unknown) => truthy(f(x)));
       };
     case 'reduce': {
       const init = rest[0];
@@ -825,31 +944,47 @@ function compileIteration(st: State, op: string, args: readonly Arg[]): LogicFn 
         const arr = src(d);
         const initial = initFn(d);
         if (!Array.isArray(arr)) return initial;
-        return arr.reduce(
-          (accumulator: unknown, current: unknown) => f({ current, accumulator }),
-          initial,
-        );
+        if ((m.left -= arr.length * per) < 0) over();
+        if (!readsAccumulator) return arr.reduce((accumulator: unknown, current: unknown) => f({ current, accumulator }), initial);
+        return arr.reduce((accumulator: unknown, current: unknown) => {
+          // Carrying a list or a text into the next step costs its length (else a rule could
+          // coerce one big accumulator at every step for one step each).
+          if (Array.isArray(accumulator)) {
+            if ((m.left -= accumulator.length) < 0) over();
+          } else if (typeof accumulator === 'string' && (m.left -= (accumulator.length >>> 4) + 1) < 0) over();
+          return f({ current, accumulator });
+        }, initial);
       };
     }
+    // all / none / some may stop early: counted per element visited.
     case 'all':
       return (d) => {
         const arr = src(d);
         if (!Array.isArray(arr) || arr.length === 0) return false;
-        for (let i = 0; i < arr.length; i++) if (!truthy(f(arr[i]))) return false;
+        for (let i = 0; i < arr.length; i++) {
+          if ((m.left -= per) < 0) over();
+          if (!truthy(f(arr[i]))) return false;
+        }
         return true;
       };
     case 'none':
       return (d) => {
         const arr = src(d);
         if (!Array.isArray(arr) || arr.length === 0) return true;
-        for (let i = 0; i < arr.length; i++) if (truthy(f(arr[i]))) return false;
+        for (let i = 0; i < arr.length; i++) {
+          if ((m.left -= per) < 0) over();
+          if (truthy(f(arr[i]))) return false;
+        }
         return true;
       };
     default: // some
       return (d) => {
         const arr = src(d);
         if (!Array.isArray(arr) || arr.length === 0) return false;
-        for (let i = 0; i < arr.length; i++) if (truthy(f(arr[i]))) return true;
+        for (let i = 0; i < arr.length; i++) {
+          if ((m.left -= per) < 0) over();
+          if (truthy(f(arr[i]))) return true;
+        }
         return false;
       };
   }
@@ -865,6 +1000,7 @@ function failing(issues: readonly LogicIssue[]): LogicFn {
 
 function compileRule(
   custom: ReadonlyMap<string, LogicOperator>,
+  limits: LogicLimits,
   rule: LogicRule,
   basePointer: string,
   slots: ReadonlyMap<string, number> | undefined,
@@ -877,12 +1013,32 @@ function compileRule(
     dynamicVars: [],
     scoped: 0,
     ancestors: new Set(),
+    limits,
+    flat: 0,
+    dynamic: false,
+    readsAccumulator: false,
+    meter: { left: 0 },
   };
   let fn: LogicFn;
+  let cost = 0;
+  // Depth, cycles and size first, without recursion: only a rule that passes is walked.
+  const structure = checkStructure(rule, basePointer, limits.maxJsonDepth, limits.maxLogicCost);
+  if (structure !== undefined) {
+    st.issues.push(structure);
+    return { fn: failing(st.issues), issues: st.issues, vars: st.vars, dynamicVars: st.dynamicVars, cost: Infinity };
+  }
   try {
     fn = compileNode(st, rule, basePointer).fn;
+    if (st.issues.length === 0) {
+      const estimate = estimateCost(rule, basePointer, (op) => custom.has(op), limits);
+      cost = estimate.cost;
+      if (cost > limits.maxLogicCost) st.issues.push(overBudget(basePointer, estimate, limits));
+      else if (st.flat > limits.maxLogicSteps) {
+        st.issues.push({ path: basePointer, message: `the JsonLogic rule takes ${fmt(st.flat)} steps each time, more than the ${fmt(limits.maxLogicSteps)} allowed (maxLogicSteps)` });
+      }
+    }
   } catch (e) {
-    // e.g. a rule too deep for the stack, or a throwing getter in a hand-built rule object.
+    // e.g. a throwing getter in a hand-built rule object.
     st.issues.push({
       path: basePointer,
       message: `cannot compile the JsonLogic rule: ${e instanceof Error ? e.message : String(e)}`,
@@ -890,16 +1046,27 @@ function compileRule(
     fn = () => undefined;
   }
   if (st.issues.length > 0) fn = failing(st.issues);
-  return { fn, issues: st.issues, vars: st.vars, dynamicVars: st.dynamicVars };
+  else if (st.dynamic) {
+    // The meter is filled at each evaluation with the budget less the steps known in advance.
+    const root = fn;
+    const m = st.meter;
+    const start = limits.maxLogicSteps - st.flat;
+    fn = (d) => {
+      m.left = start;
+      return root(d);
+    };
+  }
+  return { fn, issues: st.issues, vars: st.vars, dynamicVars: st.dynamicVars, cost };
 }
 
 /**
  * Creates a JsonLogic compiler with its own operator table: the json-logic-js 2.0.5 built-ins
  * (see the module comment for the few deliberate differences, e.g. `log` does not print) plus
  * `custom` operators, which are eager (they get evaluated arguments) and override a built-in of
- * the same name in this compiler only. Nothing is shared between compilers.
+ * the same name in this compiler only. Nothing is shared between compilers. Rules are held to
+ * `limits` (the engine's; `DEFAULT_LIMITS` when not given): depth, estimated cost and steps.
  */
-export function createLogicCompiler(custom?: Readonly<Record<string, LogicOperator>>): LogicCompiler {
+export function createLogicCompiler(custom?: Readonly<Record<string, LogicOperator>>, limits: LogicLimits = DEFAULT_LIMITS): LogicCompiler {
   const table = new Map<string, LogicOperator>();
   if (custom !== undefined && custom !== null) {
     for (const name of Object.keys(custom)) {
@@ -912,8 +1079,9 @@ export function createLogicCompiler(custom?: Readonly<Record<string, LogicOperat
   }
   const names = [...new Set([...BUILTINS, ...table.keys()])].sort();
   return {
-    compile: (rule: LogicRule, basePointer = '', slots?: ReadonlyMap<string, number>) => compileRule(table, rule, basePointer, slots),
+    compile: (rule: LogicRule, basePointer = '', slots?: ReadonlyMap<string, number>) => compileRule(table, limits, rule, basePointer, slots),
     has: (operator: string) => table.has(operator) || BUILTIN_SET.has(operator),
     operators: () => names.slice(),
+    limits,
   };
 }

@@ -3,6 +3,7 @@
  * @module
  */
 export { createLogicCompiler } from './compile.js';
+export type { LogicLimits } from './cost.js';
 export type {
   LogicCompileResult,
   LogicCompiler,

@@ -3,6 +3,8 @@
  * @module
  */
 
+import type { LogicLimits } from './cost.js';
+
 /** A JsonLogic rule as parsed JSON. */
 export type LogicRule = unknown;
 
@@ -36,6 +38,11 @@ export interface LogicCompileResult {
   vars: LogicVarRef[];
   /** Pointers of `var`s whose path is computed at run time (cannot be checked statically). */
   dynamicVars: string[];
+  /**
+   * The rule's estimated worst-case steps for one evaluation (see `cost.ts`); `Infinity` when it
+   * could not be estimated (a rule with structural issues).
+   */
+  cost: number;
 }
 
 /**
@@ -60,4 +67,6 @@ export interface LogicCompiler {
   has(operator: string): boolean;
   /** All operator names this compiler knows, sorted. */
   operators(): string[];
+  /** The limits every rule compiled here is held to. */
+  readonly limits: LogicLimits;
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import type { Validator } from '../validators/index.js';
-import { EvidenceError } from '../errors.js';
+import { EvaluationError, EvidenceError } from '../errors.js';
 import { shown } from '../ajv-issues.js';
 import { PLAN_CONDITIONAL, PLAN_GENERAL, PLAN_LOGIC, PLAN_ROLE } from '../compile.js';
 import { KERNEL_PER_FINDING, KERNEL_PER_MISSING, KERNEL_PRESENCE, KERNEL_RATE, KERNEL_THRESHOLD, KERNEL_TIERS } from '../kernel.js';
@@ -65,8 +65,25 @@ export function evaluateUnit(
   // No findings (the common case): nothing to validate, sort or group.
   const findings = Array.isArray(given) && given.length === 0 ? NO_FINDINGS : groupFindings(model, given, validateFindings, (evidence.unit as { id: string }).id);
   const ev = new UnitEvaluation(model, evidence, given, options.lang ?? 'zh', vals, findings);
-  ev.run();
+  try {
+    ev.run();
+  } catch (e) {
+    // A rule that ran over its step budget: name the unit and the item (or veto) it was scoring.
+    if (e instanceof EvaluationError && e.unit === undefined) throw forUnit(model, e, ev.unit);
+    throw e;
+  }
   return ev;
+}
+
+/** An EvaluationError from a rule, with the unit and the item (or veto) whose rule it is. */
+function forUnit(model: CompiledModel, e: EvaluationError, unit: { id: string; name: string }): EvaluationError {
+  const path = e.issues[0]?.path ?? '';
+  const item = model.items.find((i) => path.startsWith(i.pointer + '/'));
+  const veto = /^\/vetoes\/(\d+)\//.exec(path);
+  const vetoId = veto === null ? undefined : model.vetoes[Number(veto[1])]?.id;
+  const what = item !== undefined ? `评分项 ${item.id}` : vetoId !== undefined ? `否决项 ${vetoId}` : '规则';
+  const issues = e.issues.map((i) => ({ path: i.path, message: `${unit.name}（${unit.id}）${what}：${i.message}` }));
+  return new EvaluationError(issues, unit, item?.id ?? vetoId);
 }
 
 /** One unit scored: the numbers `run` computes, and the card rendered from them on demand. */
