@@ -58,7 +58,20 @@ export {
   type Reporter,
 } from './plugin.js';
 export { DEFAULT_LIMITS, type EngineLimits } from './limits.js';
-export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, type Issue } from './errors.js';
+export {
+  SafecityError,
+  RulesetError,
+  EvidenceError,
+  PluginError,
+  LogicError,
+  capProblems,
+  omittedLine,
+  groupDigits,
+  type Issue,
+  type CappedProblems,
+  type ListingOptions,
+} from './errors.js';
+export { findTooDeep, findTooDeepText, type TooDeep } from './depth.js';
 export {
   RulesetSchema,
   NodeSchema,

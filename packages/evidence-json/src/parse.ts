@@ -384,8 +384,26 @@ function ajvPointer(e: ErrorObject): string {
   return e.instancePath;
 }
 
-function related(a: string, b: string): boolean {
-  return a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
+/**
+ * The pointers of the problems found so far, to tell whether another pointer is one of them, an
+ * ancestor or a descendant of one, in time linear in the pointer's length (a scan over all of
+ * them made 100,000 unknown item ids take minutes).
+ */
+class PointerSet {
+  private readonly exact = new Set<string>();
+  /** Every proper ancestor of a pointer in `exact` (`''` and `/items` for `/items/x`). */
+  private readonly ancestors = new Set<string>();
+  add(p: string): void {
+    if (this.exact.has(p)) return;
+    this.exact.add(p);
+    for (let k = p.indexOf('/'); k >= 0; k = p.indexOf('/', k + 1)) this.ancestors.add(p.slice(0, k));
+  }
+  /** Whether `p` is a pointer of the set, or an ancestor or a descendant of one. */
+  related(p: string): boolean {
+    if (this.exact.has(p) || this.ancestors.has(p)) return true;
+    for (let k = p.indexOf('/'); k >= 0; k = p.indexOf('/', k + 1)) if (this.exact.has(p.slice(0, k))) return true;
+    return false;
+  }
 }
 
 // --- parsing one file -------------------------------------------------------------------
@@ -418,13 +436,13 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
 
   const ix = indexOf(ruleset);
   const issues: Issue[] = [];
-  const pointers: string[] = [];
+  const pointers = new PointerSet();
   const warnings: Issue[] = [];
   const records: EvidenceRecord[] = [];
   const place = (p: string) => `${file}#${p}`;
   const add = (p: string, message: string) => {
     issues.push({ path: place(p), message });
-    pointers.push(p);
+    pointers.add(p);
   };
   const rulesetName = `${ruleset.id}@${ruleset.version}`;
 
@@ -707,7 +725,7 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
     if (!validate(root)) {
       for (const e of validate.errors ?? []) {
         const p = ajvPointer(e);
-        if (pointers.some((q) => related(p, q))) continue;
+        if (pointers.related(p)) continue;
         add(p, `不符合 evidenceJsonSchema：${e.message ?? e.keyword}`);
       }
     }

@@ -4,6 +4,8 @@
  * (migration), and a way to point every later problem back at the file the author wrote.
  * @module
  */
+import { DEFAULT_LIMITS, type EngineLimits } from '../limits.js';
+import { findTooDeep, jsonDepthIssue, rulesetDepthIssue } from '../depth.js';
 import semver from 'semver';
 import { RulesetError, ptr, type Issue } from '../errors.js';
 import { ajvIssues, shown } from '../ajv-issues.js';
@@ -55,6 +57,8 @@ export interface Resolved {
 export interface ResolveParts {
   validateRuleset: Validator;
   validatePatch: Validator;
+  /** The engine's depth limits, checked on every file before its schema (default `DEFAULT_LIMITS`). */
+  limits?: Pick<EngineLimits, 'maxGroupDepth' | 'maxJsonDepth'>;
 }
 
 const keyOf = (r: RulesetRef): string => `${r.id}@${r.version}`;
@@ -104,7 +108,21 @@ function identity(ruleset: Ruleset): Resolved {
   return { ruleset, extends: undefined, migration: undefined, remap: (i) => i };
 }
 
+/**
+ * A file's nesting past the engine's limits, checked before any recursive work (its schema,
+ * a clone). A patch's operations carry whole subtrees, so its values may nest two levels per
+ * group deeper; the resolved ruleset is checked as a whole ruleset when compiled.
+ */
+function depthIssue(json: unknown, parts: ResolveParts): Issue | undefined {
+  const limits = parts.limits ?? DEFAULT_LIMITS;
+  if (!isPatch(json)) return rulesetDepthIssue(json, limits);
+  const t = findTooDeep(json, limits.maxJsonDepth + 2 * limits.maxGroupDepth);
+  return t === undefined ? undefined : jsonDepthIssue(t);
+}
+
 function resolveIn(json: unknown, parts: ResolveParts, options: ResolveOptions, pool: Map<string, unknown>, chain: readonly string[]): Resolved {
+  const deep = depthIssue(json, parts);
+  if (deep !== undefined) throw new RulesetError([deep]);
   if (!isPatch(json)) {
     // A whole ruleset: compileModel validates it (as the top file) or the caller (as a base).
     return identity(json as Ruleset);
