@@ -117,7 +117,14 @@ function cellText(v: ExcelJS.CellValue): { text: string; formula?: boolean } {
  */
 export function unquoteCell(text: string): string {
   const t = text.startsWith("'") ? text.slice(1) : text;
-  return t.trim() === '' ? '' : t.replace(/^[ \u3000]+|[ \u3000]+$/g, '');
+  if (t.trim() === '') return '';
+  // By hand: `[ \u3000]+$` backtracked quadratically on a long run of blanks inside the text.
+  const blank = (c: string | undefined) => c === ' ' || c === '\u3000';
+  let a = 0;
+  let b = t.length;
+  while (a < b && blank(t[a])) a++;
+  while (b > a && blank(t[b - 1])) b--;
+  return t.slice(a, b);
 }
 
 /** Text to write in a ledger cell so it reads back as given (`'` quotes `=`, `+`, `-`, `@`, a tab, a CR, a `'`). */
@@ -140,7 +147,8 @@ export function parseLedgerDate(v: ExcelJS.CellValue): string | undefined {
     return new Date(Date.UTC(1899, 11, 30) + v * 86_400_000).toISOString().slice(0, 10);
   }
   const { text } = cellText(v);
-  const m = /^\s*(\d{4})\s*(?:-|\/|\.|年)\s*(\d{1,2})\s*(?:-|\/|\.|月)\s*(\d{1,2})\s*日?\s*$/.exec(text);
+  // Trimmed first: `\s*日?\s*$` backtracked quadratically on a date followed by many blanks.
+  const m = /^(\d{4})\s*(?:-|\/|\.|年)\s*(\d{1,2})\s*(?:-|\/|\.|月)\s*(\d{1,2})(?:\s*日)?$/.exec(text.trim());
   return m === null ? undefined : isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 

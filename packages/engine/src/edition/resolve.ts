@@ -168,11 +168,11 @@ function resolveIn(json: unknown, parts: ResolveParts, options: ResolveOptions, 
       throw new RulesetError(ajvIssues(parts.validateRuleset.errors, candidate).map((i) => ({ path: '/extends', message: `in base ${baseKey}: ${i.path || '/'}: ${i.message}` })));
     }
   }
-  return applyPatch(doc, base, baseKey);
+  return applyPatch(doc, base, baseKey, parts.limits ?? DEFAULT_LIMITS);
 }
 
 /** Apply a patch document's operations to a copy of its (resolved) base. */
-function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): Resolved {
+function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string, limits: Pick<EngineLimits, 'maxGroupDepth' | 'maxJsonDepth'>): Resolved {
   const issues: Issue[] = [];
   const flat = structuredClone(baseRuleset) as Ruleset & Record<string, unknown>;
   delete flat.$schema;
@@ -547,6 +547,10 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
   if (issues.length > 0) throw new RulesetError(issues);
 
   const ruleset = flat as Ruleset;
+  // Operations that insert under inserted nodes can nest the tree past the limit: say so before
+  // anything walks the tree (the migration map, a patch extending this one, the compiler).
+  const deep = rulesetDepthIssue(ruleset, limits);
+  if (deep !== undefined) throw new RulesetError([{ path: '/patch', message: `applied to ${baseKey}, the operations make a ruleset ${deep.message.replace(/^the tree is/, 'whose tree is')}, at ${deep.path}` }]);
   return {
     ruleset,
     extends: { ...doc.extends },
@@ -579,15 +583,41 @@ function remapper(
   ruleset.fields.forEach((f, i) => places.push({ at: `/fields/${i}`, target: f, what: `field ${f.name}` }));
   places.sort((a, b) => b.at.length - a.at.length);
   // A field an operation removed or renamed, named in a message: say which operation.
+  // By the names quoted in the message, looked up (a scan of every gone field per issue was
+  // quadratic in a patch with many operations and many problems).
   const why = (message: string): string => {
-    const notes = [...goneFields].filter(([name]) => message.includes(`"${name}"`)).map(([name, what]) => `"${name}": ${what}`);
+    const notes: string[] = [];
+    const said = new Set<string>();
+    for (let a = message.indexOf('"'); a >= 0; ) {
+      const b = message.indexOf('"', a + 1);
+      if (b < 0) break;
+      const name = message.slice(a + 1, b);
+      const what = goneFields.get(name);
+      if (what !== undefined && !said.has(name)) {
+        said.add(name);
+        notes.push(`"${name}": ${what}`);
+      }
+      a = what !== undefined ? message.indexOf('"', b + 1) : b;
+    }
     return notes.length === 0 ? message : `${message} (${notes.join('; ')})`;
   };
-  const opOf = (pointer: string): string => pointer.replace(/\/(set|to|node)(\/.*)?$/, '');
+  // The deepest place a pointer lies in, by its prefixes (not a scan of every place per issue).
+  const placeAt = new Map<string, (typeof places)[number]>();
+  for (const x of places) if (!placeAt.has(x.at)) placeAt.set(x.at, x);
+  const placeOf = (p: string): (typeof places)[number] | undefined => {
+    const exact = placeAt.get(p);
+    if (exact !== undefined) return exact;
+    for (let k = p.lastIndexOf('/'); k > 0; k = p.lastIndexOf('/', k - 1)) {
+      const x = placeAt.get(p.slice(0, k));
+      if (x !== undefined) return x;
+    }
+    return undefined;
+  };
+  const opOf = (pointer: string): string => pointer.replace(/\/(set|to|node)(\/.*)?$/s, '');
   return (issue) => {
     const p = issue.path;
     const message = why(issue.message);
-    const place = places.find((x) => p === x.at || p.startsWith(x.at + '/'));
+    const place = placeOf(p);
     if (place === undefined) {
       const top = p.split('/')[1] ?? '';
       return top === '' || has(doc, top) ? { path: p, message } : { path: '/extends', message: `${message} (ruleset property ${top}, inherited from ${baseKey} at #${p})` };

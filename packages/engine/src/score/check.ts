@@ -46,7 +46,7 @@ function validateEvidence(model: CompiledModel, evidence: UnitEvidence): Issue[]
       if (m !== undefined) issues.push({ path: ptr('values', name), message: m });
     }
   }
-  issues.push(...registerIssues(model, evidence));
+  for (const i of registerIssues(model, evidence)) issues.push(i);
   return issues;
 }
 
