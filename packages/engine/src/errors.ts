@@ -19,7 +19,7 @@ export interface CappedProblems<T> {
 
 // A message with what varies between problems of one kind (quoted names, numbers) taken out.
 // Linear: each alternative starts with its own character and no quantifier can overlap another.
-const VARYING = /"[^"]*"|“[^”]*”|《[^》]*》|\d+/g;
+const VARYING = /"[^"]*"|“[^“”]*”|《[^《》]*》|\d+/g;
 // Only the start of a message is compared: it says the kind; its tail may be a long user text.
 const kindOf = (message: string): string => message.slice(0, 200).replace(VARYING, '·');
 
