@@ -209,3 +209,24 @@ describe('problems listed: at most maxProblems, then one line counting the rest'
     expect(e.message.split('\n')).toHaveLength(22);
   });
 });
+
+describe('a patch whose operations nest the tree past maxGroupDepth', () => {
+  it('is a RulesetError at /patch, before the resolved tree is walked', () => {
+    const engine = createEngine();
+    const base = rulesetOf([presence('a')], fields);
+    const chain = (k: number): Record<string, unknown> => {
+      let node: Record<string, unknown> = presence(`i${k}`);
+      for (let j = 9; j >= 0; j--) node = { id: `c${k}_${j}`, title: { zh: '组' }, max: 1, children: [node] };
+      return node;
+    };
+    // Each chain is 11 levels, added under the deepest group of the one before: 2 + 4 × 11 levels.
+    const ops = [0, 1, 2, 3].map((k) => ({ op: 'add', parent: k === 0 ? 'g' : `c${k - 1}_9`, node: chain(k) }));
+    const patch = { id: 'test/one', version: '1.1.0', edition: 2023, title: { zh: '细则' }, extends: { id: 'test/one', version: '1.0.0' }, patch: ops };
+    const e = thrown(() => engine.compile(patch, { bases: [base] }));
+    noStackOverflow(e);
+    expect(e).toBeInstanceOf(RulesetError);
+    const i = (e as RulesetError).issues[0] as Issue;
+    expect(i.path).toBe('/patch');
+    expect(i.message).toContain('maxGroupDepth');
+  });
+});
