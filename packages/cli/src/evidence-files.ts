@@ -1,7 +1,7 @@
 /** Reading evidence files for the commands: .json and .xlsx, every problem with its file. */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { EvidenceError, SafecityError, mergeEvidence, unitIdProblem, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
+import { DEFAULT_LIMITS, EvidenceError, SafecityError, findTooDeep, mergeEvidence, pointerToken, unitIdProblem, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
 import { InputProblems, recordedPath, type Io, type Problem } from './io.js';
 
 /** An evidence file read from disk, not yet parsed. */
@@ -20,8 +20,13 @@ export function fileError(e: unknown): string {
   return `无法读取：${(e as Error).message}`;
 }
 
-/** A JSON-pointer token (RFC 6901: `~` as `~0`, `/` as `~1`), cut to 80 characters for messages. */
-const pointerToken = (key: string): string => (key.length > 80 ? `${key.slice(0, 80)}…` : key).replace(/~/g, '~0').replace(/\//g, '~1');
+/** A JSON-pointer token of a key from the input, cut to 80 characters for messages. */
+const placeToken = (key: string): string => pointerToken(key.length > 80 ? `${key.slice(0, 80)}…` : key);
+
+/** Append a list to another one by one: `push(...list)` fails on a list of some 100,000. */
+export function append<T>(to: T[], list: readonly T[]): void {
+  for (let i = 0; i < list.length; i++) to.push(list[i] as T);
+}
 
 /** Engine issues as the command's problems (their paths already name the file and place). */
 export const toProblems = (issues: readonly Issue[]): Problem[] => issues.map((i) => ({ place: i.path, message: i.message }));
@@ -102,18 +107,18 @@ export async function readAllEvidence(
     try {
       const parsed = await parseEvidenceFile(f, ruleset, units);
       parts.push(parsed.part);
-      records.push(...parsed.records);
-      warnings.push(...toProblems(parsed.warnings));
+      append(records, parsed.records);
+      append(warnings, toProblems(parsed.warnings));
     } catch (e) {
       if (!(e instanceof SafecityError)) throw e;
-      problems.push(...toProblems(e.issues));
+      append(problems, toProblems(e.issues));
       // What the reader noticed besides, shown with the errors (提醒) so one round of fixing is enough.
-      if (e instanceof EvidenceError) warnings.push(...toProblems(e.warnings));
+      if (e instanceof EvidenceError) append(warnings, toProblems(e.warnings));
     }
   }
   if (io.isTTY && total > 3) io.stderr('\r' + ' '.repeat(40) + '\r');
   const merged = mergeEvidence(parts, ruleset.fields);
-  problems.push(...toProblems(merged.issues));
+  append(problems, toProblems(merged.issues));
   if (options.warnBlank === true) {
     const blank = blankUnits(merged.units, records);
     // The per-unit warning names the unit; the readers' per-file one for the same files would say it twice.
@@ -163,7 +168,7 @@ export async function readEvidenceOfRulesets(
       try {
         const parsed = await parseEvidenceFile(f, r, units);
         parts.push(parsed.part);
-        warnings.push(...toProblems(parsed.warnings));
+        append(warnings, toProblems(parsed.warnings));
         filesOf.set(parsed.part.unit.id, [...(filesOf.get(parsed.part.unit.id) ?? []), f.file]);
         first = undefined;
         break;
@@ -173,8 +178,8 @@ export async function readEvidenceOfRulesets(
       }
     }
     if (first !== undefined) {
-      problems.push(...first.problems);
-      warnings.push(...first.warnings);
+      append(problems, first.problems);
+      append(warnings, first.warnings);
     }
   }
   return { parts, filesOf, problems, warnings };
@@ -204,21 +209,30 @@ export function readFindings(
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputProblems('核查发现的格式不对', [{ place: file, message: '应为按单位编号列出核查发现的对象：{ "yanta": [ { item, source, type, … } ] }' }]);
   }
+  // Nesting and counts before anything is built per finding (the engine checks them again).
+  const deep = findTooDeep(data, DEFAULT_LIMITS.maxJsonDepth);
+  if (deep !== undefined) {
+    throw new InputProblems('核查发现有问题', [{ place: `${file}#${deep.pointer}`, message: `对象和数组层层相套超过 ${DEFAULT_LIMITS.maxJsonDepth} 层（上限 maxJsonDepth），无法读取；核查发现应为 { "单位编号": [ { item, source, type, … } ] }` }]);
+  }
   const out = new Map<string, Finding[]>();
   const problems: Problem[] = [];
   const skipped: string[] = [];
+  const maxFindings = DEFAULT_LIMITS.maxFindings;
   for (const [unit, list] of Object.entries(data)) {
+    const at = `${file}#/${placeToken(unit)}`;
     // Findings are keyed by unit id: a key outside the grammar is named, never used.
     const idProblem = unitIdProblem(unit, '核查发现的单位编号');
     if (idProblem !== undefined) {
-      problems.push({ place: `${file}#/${pointerToken(unit)}`, message: idProblem });
+      problems.push({ place: at, message: idProblem });
       continue;
     }
     const other = unitIds.has(unit) ? undefined : elsewhere?.(unit);
     if (other !== undefined) skipped.push(other);
-    else if (!unitIds.has(unit)) problems.push({ place: `${file}#/${unit}`, message: `${nameOf?.(unit) ?? '单位'}（${unit}）的佐证材料未在本次给出：请一并给出其佐证材料，或从核查发现中删去该单位` });
-    else if (!Array.isArray(list)) problems.push({ place: `${file}#/${unit}`, message: '应为核查发现的数组：[ { item, source, type, … } ]' });
-    else out.set(unit, list as Finding[]);
+    else if (!unitIds.has(unit)) problems.push({ place: at, message: `${nameOf?.(unit) ?? '单位'}（${unit}）的佐证材料未在本次给出：请一并给出其佐证材料，或从核查发现中删去该单位` });
+    else if (!Array.isArray(list)) problems.push({ place: at, message: '应为核查发现的数组：[ { item, source, type, … } ]' });
+    else if (list.length > maxFindings) {
+      problems.push({ place: at, message: `${nameOf?.(unit) ?? '该单位'}的核查发现有 ${list.length.toLocaleString('en-US')} 条，超过每个单位 ${maxFindings.toLocaleString('en-US')} 条的上限（maxFindings）：请核对文件是否有误，或分轮核查` });
+    } else out.set(unit, list as Finding[]);
   }
   if (problems.length > 0) throw new InputProblems('核查发现有问题', problems);
   if (skipped.length > 0) warnings?.push({ place: file, message: `${skipped.length}个单位按其他评价细则计分，其核查发现此处未采用：${skipped.join('、')}` });

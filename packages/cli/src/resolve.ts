@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { createEngine, isPatch, SafecityError, unitIdProblem, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
+import { createEngine, findTooDeep, isPatch, SafecityError, unitIdProblem, type CompiledRuleset, type Engine, type Unit } from '@safecity/engine';
 import { cityUnit as xianCity, rulesets as xian, units as xianUnits } from '@safecity/ruleset-xian-2022';
 import { InputProblems, UsageError, type Io } from './io.js';
 import { builtinRulesets } from './builtin.js';
@@ -118,6 +118,11 @@ export function loadRuleset(idOrPath: string, io: Io, options: LoadOptions = {})
   let units: readonly Unit[] = known?.units ?? (isPatch(json) && ruleset.extends !== undefined ? (findById(ruleset.extends.id, io)?.units ?? []) : []);
   if (options.units !== undefined) {
     const data = readJson(options.units, io, '单位名录（--units）') as { units?: unknown };
+    // A registry is copied into outputs (recursively): its nesting is bounded first.
+    const deep = findTooDeep(data, engine.limits.maxJsonDepth);
+    if (deep !== undefined) {
+      throw new InputProblems('单位名录的格式不对', [{ place: `${options.units}#${deep.pointer}`, message: `对象和数组层层相套超过 ${engine.limits.maxJsonDepth} 层（上限 maxJsonDepth）；应为 { "units": [{ id, name, kind }] }` }]);
+    }
     if (data === null || typeof data !== 'object' || !Array.isArray(data.units)) {
       throw new InputProblems('单位名录的格式不对', [{ place: `${options.units}#/units`, message: '应为 { "units": [{ id, name, kind }] }' }]);
     }

@@ -207,12 +207,20 @@ async function fail(e: unknown, flags: { json: boolean; debug: boolean }, io: Io
   }
   const problems = e instanceof InputProblems ? { title: e.message, list: e.problems, warnings: e.warnings } : await engineProblems(e);
   if (problems !== undefined) {
-    if (json) io.stdout(JSON.stringify({ ok: false, title: problems.title, problems: problems.list, warnings: problems.warnings }, null, 2) + '\n');
-    else {
-      io.stderr(`${problems.title}：共${problems.list.length}处问题${problems.warnings.length > 0 ? `，另有${problems.warnings.length}条提醒` : ''}\n`);
-      for (const p of problems.list) io.stderr(`  ${p.place}: ${p.message}\n`);
+    // 100,000 problems of one file are not 100,000 lines: a file's first ones, then a count.
+    const list = await listed(problems.list);
+    const warnings = await listed(problems.warnings);
+    if (json) {
+      const out: Record<string, unknown> = { ok: false, title: problems.title, problems: list.listed, warnings: warnings.listed };
+      if (list.omitted > 0) out['omittedProblems'] = list.omitted;
+      if (warnings.omitted > 0) out['omittedWarnings'] = warnings.omitted;
+      io.stdout(JSON.stringify(out, null, 2) + '\n');
+    } else {
+      const count = (n: number) => (n < 10_000 ? String(n) : groupDigits(n));
+      io.stderr(`${problems.title}：共${count(problems.list.length)}处问题${problems.warnings.length > 0 ? `，另有${count(problems.warnings.length)}条提醒` : ''}\n`);
+      for (const p of list.lines) io.stderr(`  ${p.place}: ${p.message}\n`);
       // What the readers noticed besides the errors, so that one round of fixing is enough.
-      for (const w of problems.warnings) io.stderr(`  提醒：${w.place}: ${w.message}\n`);
+      for (const w of warnings.lines) io.stderr(`  提醒：${w.place}: ${w.message}\n`);
     }
     return EXIT.input;
   }
@@ -221,6 +229,67 @@ async function fail(e: unknown, flags: { json: boolean; debug: boolean }, io: Io
   if (json) io.stdout(JSON.stringify({ ok: false, error: { kind: 'internal', message } }, null, 2) + '\n');
   io.stderr(`内部错误：${message}\n${debug && e instanceof Error && e.stack ? e.stack + '\n' : '请加 --debug 再运行一次以查看堆栈，并报告此问题。\n'}`);
   return EXIT.input;
+}
+
+/** The file a problem's place names: `a.json` of `a.json#/items/x` and of `a.xlsx!评分项!G6`. */
+function fileOf(place: string): string {
+  const hash = place.indexOf('#');
+  const bang = place.indexOf('!');
+  const end = hash < 0 ? bang : bang < 0 ? hash : Math.min(hash, bang);
+  return end < 0 ? place : place.slice(0, end);
+}
+
+/** In all, at most this many files' problems are listed (then one line counts the rest). */
+const MAX_FILES_LISTED = 10;
+
+/**
+ * The problems as the command lists them: at most the engine's `maxProblems` per file, each cut
+ * counted in one line (`还有 99,950 处同类问题`), and at most `MAX_FILES_LISTED` times that in
+ * all; `listed` without those lines (for --json), `omitted` how many were left out. Linear.
+ */
+async function listed(list: readonly Problem[]): Promise<{ lines: Problem[]; listed: Problem[]; omitted: number }> {
+  const { capProblems, omittedLine, DEFAULT_LIMITS } = await import('@safecity/engine');
+  const max = DEFAULT_LIMITS.maxProblems;
+  const byFile = new Map<string, Problem[]>();
+  for (const p of list) {
+    const f = fileOf(p.place);
+    const group = byFile.get(f);
+    if (group === undefined) byFile.set(f, [p]);
+    else group.push(p);
+  }
+  let within = list.length <= max * MAX_FILES_LISTED;
+  for (const group of byFile.values()) within &&= group.length <= max;
+  if (within) return { lines: list.slice(), listed: list.slice(), omitted: 0 };
+  const lines: Problem[] = [];
+  const kept: Problem[] = [];
+  let omitted = 0;
+  let restFiles = 0;
+  let rest = 0;
+  for (const [file, group] of byFile) {
+    const room = Math.min(max, max * MAX_FILES_LISTED - kept.length);
+    if (room <= 0) {
+      restFiles++;
+      rest += group.length;
+      continue;
+    }
+    const c = capProblems(group, room);
+    for (const p of c.listed) {
+      lines.push(p);
+      kept.push(p);
+    }
+    if (c.omitted > 0) lines.push({ place: file, message: omittedLine(c.omitted, c.sameKind) });
+    omitted += c.omitted;
+  }
+  if (rest > 0) {
+    lines.push({ place: `另有${restFiles}个文件`, message: `还有 ${groupDigits(rest)} 处问题未列出；请先改正以上各处，再运行一次` });
+    omitted += rest;
+  }
+  return { lines, listed: kept, omitted };
+}
+
+/** A count with thousands separators: 99,950. */
+function groupDigits(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /**

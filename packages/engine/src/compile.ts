@@ -13,6 +13,7 @@
  * @module
  */
 import { RulesetError } from './errors.js';
+import { rulesetDepthIssue } from './depth.js';
 import { checkShape } from './compile/shape.js';
 import { compileFields } from './compile/fields.js';
 import { logicChecker } from './compile/logic.js';
@@ -30,6 +31,9 @@ export { compileTemplate } from './compile/text.js';
 
 /** Validate and compile a ruleset; throws RulesetError listing every problem. */
 export function compileModel(json: unknown, parts: CompilerParts): CompiledModel {
+  // Nesting first: the schema's validator and the passes recurse over the tree.
+  const deep = rulesetDepthIssue(json, parts.limits);
+  if (deep !== undefined) throw new RulesetError([deep]);
   const rs = checkShape(json, parts);
   const ctx: CompileContext = { rs, parts, issues: [] };
   const fields = compileFields(ctx);
@@ -37,6 +41,6 @@ export function compileModel(json: unknown, parts: CompilerParts): CompiledModel
   const tree = compileTree(ctx, itemCompiler(ctx, fields, logic));
   const gradesAndVetoes = compileGradesAndVetoes(ctx, logic);
   checkRulesetRules(ctx, tree.ids);
-  if (ctx.issues.length > 0) throw new RulesetError(ctx.issues);
-  return compiledModel(rs, fields, logic, tree, gradesAndVetoes);
+  if (ctx.issues.length > 0) throw new RulesetError(ctx.issues, undefined, { maxProblems: parts.limits.maxProblems });
+  return compiledModel(rs, fields, logic, tree, gradesAndVetoes, parts.limits);
 }

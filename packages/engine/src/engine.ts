@@ -232,7 +232,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const engine: Engine = {
     compile(json, options = {}) {
       if (!isPatch(json)) return wrap(compileModel(json, parts), validateFindings, undefined, undefined);
-      const resolved = resolveRuleset(json, { validateRuleset, validatePatch }, options);
+      const resolved = resolveRuleset(json, { validateRuleset, validatePatch, limits }, options);
       let model: CompiledModel;
       try {
         model = compileModel(resolved.ruleset, parts);
@@ -240,12 +240,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (!(e instanceof RulesetError)) throw e;
         const seen = new Set<string>();
         const issues = e.issues.map(resolved.remap).filter((i) => !seen.has(i.path + '\u0000' + i.message) && seen.add(i.path + '\u0000' + i.message));
-        throw new RulesetError(issues);
+        throw new RulesetError(issues, undefined, { maxProblems: limits.maxProblems });
       }
       return wrap(model, validateFindings, resolved.extends, resolved.migration);
     },
     resolve(json, options = {}) {
-      return resolveRuleset(json, { validateRuleset, validatePatch }, options);
+      return resolveRuleset(json, { validateRuleset, validatePatch, limits }, options);
     },
     compileLogic(rule) {
       const r = logic.compile(rule);

@@ -60,7 +60,21 @@ export {
 export { DEFAULT_LIMITS, type EngineLimits } from './limits.js';
 export { UNIT_ID_PATTERN, UNIT_ID_MAX_LENGTH, UNIT_ID_RULE, isUnitId, unitIdProblem, showId } from './ids.js';
 export { markdownText, markdownCell, markdownCode, spreadsheetText, spreadsheetTextBack, looksLikeFormula, stampZipEntries } from './output.js';
-export { SafecityError, RulesetError, EvidenceError, PluginError, LogicError, EvaluationError, type Issue } from './errors.js';
+export {
+  SafecityError,
+  RulesetError,
+  EvidenceError,
+  PluginError,
+  LogicError,
+  EvaluationError,
+  capProblems,
+  omittedLine,
+  groupDigits,
+  type Issue,
+  type CappedProblems,
+  type ListingOptions,
+} from './errors.js';
+export { findTooDeep, findTooDeepText, type TooDeep } from './depth.js';
 export {
   RulesetSchema,
   NodeSchema,

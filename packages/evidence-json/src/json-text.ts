@@ -9,7 +9,7 @@
  * @module
  */
 import { visit, printParseErrorCode } from 'jsonc-parser';
-import { pointerToken } from '@safecity/engine';
+import { DEFAULT_LIMITS, findTooDeep, findTooDeepText, pointerToken, type TooDeep } from '@safecity/engine';
 
 /** jsonc-parser's error codes by name (its enum is `const`, unusable under isolatedModules). */
 type Code = ReturnType<typeof printParseErrorCode>;
@@ -34,6 +34,17 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** Text nested deeper than the limit: where, as a JSON pointer and as a line and column. */
+export class JsonTooDeepError extends JsonSyntaxError {
+  /** JSON pointer of the first value nested too deep. */
+  readonly pointer: string;
+  constructor(message: string, pointer: string, at: { line: number; column: number }) {
+    super(message, at.line, at.column);
+    this.name = 'JsonTooDeepError';
+    this.pointer = pointer;
+  }
+}
+
 /** Escape one JSON pointer segment (RFC 6901). */
 export function pointerSegment(s: string | number): string {
   return '/' + pointerToken(s);
@@ -44,7 +55,6 @@ export function pointer(...segments: Array<string | number>): string {
   return segments.map(pointerSegment).join('');
 }
 
-const MAX_DEPTH = 200;
 const FULL_WIDTH: Readonly<Record<string, string>> = {
   '，': ',',
   '：': ':',
@@ -109,8 +119,12 @@ function explain(text: string, code: Code, at: number): { message: string; at: n
   return { message: `应为${expected}，实为${describeChar(c)}`, at };
 }
 
-/** Parse JSON text into plain values whose objects have null prototypes. */
-export function parseJsonText(text: string): { value: unknown; duplicates: DuplicateKey[] } {
+/**
+ * Parse JSON text into plain values whose objects have null prototypes. Nesting deeper than
+ * `maxDepth` levels of objects and arrays is refused before parsing (the parser recurses), with
+ * the JSON pointer of the first value too deep when the text is otherwise JSON, else its line.
+ */
+export function parseJsonText(text: string, maxDepth: number = DEFAULT_LIMITS.maxJsonDepth): { value: unknown; duplicates: DuplicateKey[] } {
   // Offsets where lines start, found once when a line number is first needed.
   let starts: number[] | undefined;
   const lineCol = (at: number): { line: number; column: number } => {
@@ -132,13 +146,25 @@ export function parseJsonText(text: string): { value: unknown; duplicates: Dupli
     throw new JsonSyntaxError(`JSON 语法错误（第 ${line} 行第 ${column} 列）：${message}`, line, column);
   };
   if (text.trim() === '') fail('文件是空的；应为一个 JSON 对象 {…}', 0);
+  const deepAt = findTooDeepText(text, maxDepth);
+  if (deepAt >= 0) {
+    const tooDeep = `嵌套超过 ${maxDepth} 层（对象和数组层层相套；上限 maxJsonDepth），无法读取；请检查文件是否由模板生成`;
+    let deep: TooDeep | undefined;
+    try {
+      // The built-in parser does not recurse: it reads the text to find the pointer of the place.
+      deep = findTooDeep(JSON.parse(text), maxDepth);
+    } catch {
+      // Not JSON besides: the line and column say where.
+    }
+    if (deep !== undefined) throw new JsonTooDeepError(`${tooDeep}（${deep.pointer}）`, deep.pointer, lineCol(deepAt));
+    fail(tooDeep, deepAt);
+  }
 
   type Frame = { container: Record<string, unknown> | unknown[]; path: string; seen?: Map<string, number>; key?: string };
   const duplicates: DuplicateKey[] = [];
   const stack: Frame[] = [];
   let root: unknown;
   let error: { code: Code; at: number } | undefined;
-  let tooDeep: number | undefined;
 
   const put = (v: unknown): string => {
     const top = stack[stack.length - 1];
@@ -155,21 +181,17 @@ export function parseJsonText(text: string): { value: unknown; duplicates: Dupli
     Object.defineProperty(top.container, key, { value: v, enumerable: true, writable: true, configurable: true });
     return top.path + pointerSegment(key);
   };
-  const open = (container: Record<string, unknown> | unknown[], offset: number): boolean => {
-    if (stack.length >= MAX_DEPTH) {
-      tooDeep ??= offset;
-      return false;
-    }
+  // No deeper than `maxDepth`: the text was measured above.
+  const open = (container: Record<string, unknown> | unknown[]): void => {
     const path = put(container);
     stack.push(Array.isArray(container) ? { container, path } : { container, path, seen: new Map() });
-    return true;
   };
 
   visit(
     text,
     {
-      onObjectBegin: (offset) => open(Object.create(null) as Record<string, unknown>, offset),
-      onArrayBegin: (offset) => open([], offset),
+      onObjectBegin: () => open(Object.create(null) as Record<string, unknown>),
+      onArrayBegin: () => open([]),
       onObjectEnd: () => void stack.pop(),
       onArrayEnd: () => void stack.pop(),
       onObjectProperty: (key, offset) => {
@@ -193,6 +215,5 @@ export function parseJsonText(text: string): { value: unknown; duplicates: Dupli
     const e = error.code === 'InvalidCommentToken' ? { message: '应为一个值，实为注释；JSON 不允许注释', at: error.at } : explain(text, error.code, error.at);
     fail(e.message, e.at);
   }
-  if (tooDeep !== undefined) fail(`嵌套超过 ${MAX_DEPTH} 层`, tooDeep);
   return { value: root, duplicates };
 }

@@ -25,7 +25,7 @@ const cases: Case[] = [
   { name: 'a full-width colon', text: '{"ruleset"：{}}', path: 'yanta.json', message: ['第 1 行第 11 列', '全角字符“：”'] },
   { name: 'two entries without a comma', text: '{"ruleset": {}\n "unit": {}}', path: 'yanta.json', message: ['第 2 行第 2 列', '两项之间缺少逗号'] },
   { name: 'single quotes', text: "{'ruleset': {}}", path: 'yanta.json', message: ['第 1 行第 2 列', '单引号'] },
-  { name: 'nesting deeper than 200 levels', text: '{"items": ' + '['.repeat(500) + ']'.repeat(500) + '}', path: 'yanta.json', message: ['嵌套超过 200 层'] },
+  { name: 'nesting deeper than 64 levels (maxJsonDepth)', text: '{"items": ' + '['.repeat(500) + ']'.repeat(500) + '}', path: 'yanta.json#/items' + '/0'.repeat(63), message: ['嵌套超过 64 层', 'maxJsonDepth'] },
   { name: 'a comment', text: '{\n  // 说明\n  "unit": {}\n}', path: 'yanta.json', message: ['第 2 行第 3 列', '注释'] },
   { name: 'an unquoted word', text: '{"items": {"3.1.1.1": {"planFindings": 无}}}', path: 'yanta.json', message: ['第 1 行第 40 列', '应为一个值，实为 无；文本须用双引号'] },
   { name: 'an empty file', text: '', path: 'yanta.json', message: '文件是空的' },

@@ -147,7 +147,7 @@ export function radarSvg(name: string, areas: readonly string[], percents: reado
       radar: {
         center: ['50%', '57%'],
         radius: '52%',
-        indicator: areas.map((a) => ({ name: a.replace(/[（(][^）)]*[）)]$/, ''), max: 100 })),
+        indicator: areas.map((a) => ({ name: a.replace(/[（(][^（）()]*[）)]$/, ''), max: 100 })),
         axisName: { color: '#333', fontSize: 11 },
       },
       series: [

@@ -1302,7 +1302,8 @@ function unitNames(data: CityReportData, options: CityReportOptions): { byId: Ma
   for (const c of [...(options.before ?? []), ...data.evidence.map((e) => ({ unit: e.unit })), ...(typeof options.city === 'object' ? [options.city] : [])]) byId.set(c.unit.id, c.unit.name);
   const fields = new Map<string, string>();
   for (const r of options.rulesets ?? []) for (const f of r.fields) if (!fields.has(f.name)) fields.set(f.name, f.title.zh);
-  const placeRe = /(?:[\w.\-]+\/)*([\w\-]+)\.(xlsx|json)(?:!([^!\s，、；;）)]+)!([A-Z]+)(\d+)|#(\/[^\s，、；;）)]*))?/g;
+  const placeRe = /(?<![\w.\-/])(?:[\w.\-]+\/)*([\w\-]+)\.(xlsx|json)(?:!([^!\s，、；;）)]+)!([A-Z]+)(\d+)|#(\/[^\s，、；;）)]*))?/g;
+  // Starts only where a path starts (the lookbehind): tried inside a long word, the pattern backtracked quadratically.
   const places = (s: string) =>
     s.replace(placeRe, (_m, id: string, ext: string, sheet?: string, _col?: string, row?: string, ptr?: string) => {
       const who = byId.get(id) ?? `${id}.${ext}`;

@@ -101,7 +101,7 @@ export function textRuns(text: string, base: Omit<DocRun, 'text'> = {}): DocRun[
   const lines = xmlText(text).split(/\r\n?|\n/);
   lines.forEach((line, i) => {
     let first = i > 0;
-    for (const part of line.split(/(【待填写[^】]*】)/)) {
+    for (const part of line.split(/(【待填写[^【】]*】)/)) {
       if (part === '') continue;
       const run: DocRun = { ...base, text: part };
       if (/^【待填写[^】]*】$/.test(part)) run.placeholder = true;
@@ -266,7 +266,7 @@ export async function markdownBlocks(markdown: string): Promise<MarkdownBlocks> 
           for (const line of n.value.split('\n')) blocks.push({ kind: 'note', runs: textRuns(line) });
           break;
         case 'html': {
-          const text = n.value.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]*>/g, '').trim();
+          const text = n.value.replace(/<br\s*\/?>/gi, '\n').replace(/<[^<>]*>/g, '').trim();
           if (text !== '') blocks.push({ kind: inQuote ? 'note' : 'paragraph', runs: textRuns(text) });
           break;
         }

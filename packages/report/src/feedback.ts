@@ -376,7 +376,7 @@ function fileShown(path: string, ownUnit: string | undefined): string {
  * unit's own file drops the file's name.
  */
 export function placeText(place: string, fields?: ReadonlyMap<string, string>, ownUnit?: string): string {
-  const m = /^(.*?)#(\/.*)$/.exec(place);
+  const m = /^(.*?)#(\/.*)$/s.exec(place);
   const words = m === null ? undefined : pointerWords(m[2]!, fields);
   return words === undefined ? place : `${fileShown(m![1]!, ownUnit)}${words}`;
 }

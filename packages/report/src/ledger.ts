@@ -156,7 +156,7 @@ export function parseLedgerDate(v: ExcelJS.CellValue | CellValue): string | unde
   // Trimmed first and at most 40 characters: the pattern's `\s*日?\s*$` backtracked quadratically on a long run of blanks.
   const text = cellText(v).text.trim();
   if (text.length > 40) return undefined;
-  const m = /^(\d{4})\s*(?:-|\/|\.|年)\s*(\d{1,2})\s*(?:-|\/|\.|月)\s*(\d{1,2})\s*日?$/.exec(text);
+  const m = /^(\d{4})\s*(?:-|\/|\.|年)\s*(\d{1,2})\s*(?:-|\/|\.|月)\s*(\d{1,2})(?:\s*日)?$/.exec(text);
   return m === null ? undefined : isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 

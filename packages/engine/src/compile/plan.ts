@@ -3,6 +3,7 @@
  * per-field tables the scorer indexes, and the compiled model that holds them all.
  * @module
  */
+import type { EngineLimits } from '../limits.js';
 import type { EvidenceField, Ruleset } from '../model.js';
 import { toMilli } from '../points.js';
 import type { LocalText } from '../text.js';
@@ -83,7 +84,7 @@ function compiledCoverage(rs: Ruleset, items: readonly CompiledItem[], groups: r
 }
 
 /** The compiled model of a ruleset that passed every check. */
-export function compiledModel(rs: Ruleset, table: FieldTable, logic: LogicChecker, t: CompiledTree, gv: GradesAndVetoes): CompiledModel {
+export function compiledModel(rs: Ruleset, table: FieldTable, logic: LogicChecker, t: CompiledTree, gv: GradesAndVetoes, limits: Readonly<EngineLimits>): CompiledModel {
   const { fields, fieldCheck, fieldNames, fieldIndex, unitKinds } = table;
   const n = fieldNames.length;
   // Filled by push, not preallocated: packed arrays, as the scorer reads them.
@@ -142,5 +143,6 @@ export function compiledModel(rs: Ruleset, table: FieldTable, logic: LogicChecke
     groups: t.groups,
     plan: scoringPlan(t.items, t.groups, t.tree, t.bonus?.items ?? []),
     coverage: compiledCoverage(rs, t.items, t.groups),
+    limits,
   };
 }

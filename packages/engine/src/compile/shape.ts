@@ -14,7 +14,7 @@ export function checkShape(json: unknown, parts: CompilerParts): Ruleset {
     throw new RulesetError([{ path: '', message: `expected a ruleset object, found ${shown(json)}` }]);
   }
   if (!parts.validateRuleset(json)) {
-    throw new RulesetError(ajvIssues(parts.validateRuleset.errors, json));
+    throw new RulesetError(ajvIssues(parts.validateRuleset.errors, json), undefined, { maxProblems: parts.limits.maxProblems });
   }
   return json as Ruleset;
 }

@@ -162,6 +162,8 @@ export interface CompiledModel {
   readonly plan: ScoringPlan;
   /** `normalize.coverage`, compiled: the node's reference, `min` in thousandths, `rate` in thousandths of a percent. */
   readonly coverage: { node: string; title: LocalText; ref: number | undefined; min: number; rate: number } | undefined;
+  /** The compiling engine's limits: scoring checks evidence and findings against them. */
+  readonly limits: Readonly<EngineLimits>;
 }
 
 /** How `evaluate` scores an item (`ScoringPlan.op`): a built-in kernel's id (`KERNEL_*`), or one of these. */

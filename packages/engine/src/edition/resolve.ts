@@ -4,6 +4,8 @@
  * (migration), and a way to point every later problem back at the file the author wrote.
  * @module
  */
+import { DEFAULT_LIMITS, type EngineLimits } from '../limits.js';
+import { findTooDeep, jsonDepthIssue, rulesetDepthIssue } from '../depth.js';
 import semver from 'semver';
 import { RulesetError, ptr, type Issue } from '../errors.js';
 import { ajvIssues, shown } from '../ajv-issues.js';
@@ -56,6 +58,8 @@ export interface Resolved {
 export interface ResolveParts {
   validateRuleset: Validator;
   validatePatch: Validator;
+  /** The engine's depth limits, checked on every file before its schema (default `DEFAULT_LIMITS`). */
+  limits?: Pick<EngineLimits, 'maxGroupDepth' | 'maxJsonDepth'>;
 }
 
 const keyOf = (r: RulesetRef): string => `${r.id}@${r.version}`;
@@ -105,7 +109,21 @@ function identity(ruleset: Ruleset): Resolved {
   return { ruleset, extends: undefined, migration: undefined, remap: (i) => i };
 }
 
+/**
+ * A file's nesting past the engine's limits, checked before any recursive work (its schema,
+ * a clone). A patch's operations carry whole subtrees, so its values may nest two levels per
+ * group deeper; the resolved ruleset is checked as a whole ruleset when compiled.
+ */
+function depthIssue(json: unknown, parts: ResolveParts): Issue | undefined {
+  const limits = parts.limits ?? DEFAULT_LIMITS;
+  if (!isPatch(json)) return rulesetDepthIssue(json, limits);
+  const t = findTooDeep(json, limits.maxJsonDepth + 2 * limits.maxGroupDepth);
+  return t === undefined ? undefined : jsonDepthIssue(t);
+}
+
 function resolveIn(json: unknown, parts: ResolveParts, options: ResolveOptions, pool: Map<string, unknown>, chain: readonly string[]): Resolved {
+  const deep = depthIssue(json, parts);
+  if (deep !== undefined) throw new RulesetError([deep]);
   if (!isPatch(json)) {
     // A whole ruleset: compileModel validates it (as the top file) or the caller (as a base).
     return identity(json as Ruleset);
@@ -151,11 +169,11 @@ function resolveIn(json: unknown, parts: ResolveParts, options: ResolveOptions, 
       throw new RulesetError(ajvIssues(parts.validateRuleset.errors, candidate).map((i) => ({ path: '/extends', message: `in base ${baseKey}: ${i.path || '/'}: ${i.message}` })));
     }
   }
-  return applyPatch(doc, base, baseKey);
+  return applyPatch(doc, base, baseKey, parts.limits ?? DEFAULT_LIMITS);
 }
 
 /** Apply a patch document's operations to a copy of its (resolved) base. */
-function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): Resolved {
+function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string, limits: Pick<EngineLimits, 'maxGroupDepth' | 'maxJsonDepth'>): Resolved {
   const issues: Issue[] = [];
   const flat = structuredClone(baseRuleset) as Ruleset & Record<string, unknown>;
   delete flat.$schema;
@@ -530,6 +548,10 @@ function applyPatch(doc: RulesetPatch, baseRuleset: Ruleset, baseKey: string): R
   if (issues.length > 0) throw new RulesetError(issues);
 
   const ruleset = flat as Ruleset;
+  // Operations that insert under inserted nodes can nest the tree past the limit: say so before
+  // anything walks the tree (the migration map, a patch extending this one, the compiler).
+  const deep = rulesetDepthIssue(ruleset, limits);
+  if (deep !== undefined) throw new RulesetError([{ path: '/patch', message: `applied to ${baseKey}, the operations make a ruleset ${deep.message.replace(/^the tree is/, 'whose tree is')}, at ${deep.path}` }]);
   return {
     ruleset,
     extends: { ...doc.extends },
@@ -562,15 +584,41 @@ function remapper(
   ruleset.fields.forEach((f, i) => places.push({ at: `/fields/${i}`, target: f, what: `field ${f.name}` }));
   places.sort((a, b) => b.at.length - a.at.length);
   // A field an operation removed or renamed, named in a message: say which operation.
+  // By the names quoted in the message, looked up (a scan of every gone field per issue was
+  // quadratic in a patch with many operations and many problems).
   const why = (message: string): string => {
-    const notes = [...goneFields].filter(([name]) => message.includes(`"${name}"`)).map(([name, what]) => `"${name}": ${what}`);
+    const notes: string[] = [];
+    const said = new Set<string>();
+    for (let a = message.indexOf('"'); a >= 0; ) {
+      const b = message.indexOf('"', a + 1);
+      if (b < 0) break;
+      const name = message.slice(a + 1, b);
+      const what = goneFields.get(name);
+      if (what !== undefined && !said.has(name)) {
+        said.add(name);
+        notes.push(`"${name}": ${what}`);
+      }
+      a = what !== undefined ? message.indexOf('"', b + 1) : b;
+    }
     return notes.length === 0 ? message : `${message} (${notes.join('; ')})`;
   };
-  const opOf = (pointer: string): string => pointer.replace(/\/(set|to|node)(\/.*)?$/, '');
+  // The deepest place a pointer lies in, by its prefixes (not a scan of every place per issue).
+  const placeAt = new Map<string, (typeof places)[number]>();
+  for (const x of places) if (!placeAt.has(x.at)) placeAt.set(x.at, x);
+  const placeOf = (p: string): (typeof places)[number] | undefined => {
+    const exact = placeAt.get(p);
+    if (exact !== undefined) return exact;
+    for (let k = p.lastIndexOf('/'); k > 0; k = p.lastIndexOf('/', k - 1)) {
+      const x = placeAt.get(p.slice(0, k));
+      if (x !== undefined) return x;
+    }
+    return undefined;
+  };
+  const opOf = (pointer: string): string => pointer.replace(/\/(set|to|node)(\/.*)?$/s, '');
   return (issue) => {
     const p = issue.path;
     const message = why(issue.message);
-    const place = places.find((x) => p === x.at || p.startsWith(x.at + '/'));
+    const place = placeOf(p);
     if (place === undefined) {
       const top = p.split('/')[1] ?? '';
       return top === '' || has(doc, top) ? { path: p, message } : { path: '/extends', message: `${message} (ruleset property ${top}, inherited from ${baseKey} at #${p})` };

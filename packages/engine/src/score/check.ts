@@ -6,7 +6,8 @@
  * @module
  */
 import type { Validator } from '../validators/index.js';
-import { EvidenceError, ptr, type Issue } from '../errors.js';
+import { EvidenceError, groupDigits, ptr, type Issue } from '../errors.js';
+import { findTooDeep, jsonDepthIssue } from '../depth.js';
 import { ajvIssues, shown } from '../ajv-issues.js';
 import { FIELD_BOOLEAN, FIELD_INTEGER, FIELD_DOCUMENTS, FIELD_NUMBER, FIELD_RATE } from '../compile.js';
 import type { CompiledModel } from '../compile.js';
@@ -46,7 +47,7 @@ function validateEvidence(model: CompiledModel, evidence: UnitEvidence): Issue[]
       if (m !== undefined) issues.push({ path: ptr('values', name), message: m });
     }
   }
-  issues.push(...registerIssues(model, evidence));
+  for (const i of registerIssues(model, evidence)) issues.push(i);
   return issues;
 }
 
@@ -109,7 +110,15 @@ const CHECK_NAMES: Record<string, string> = { 'data-check': '数据核查 (data-
  * and grouped per item, sorted so the card does not depend on their order.
  */
 export function groupFindings(model: CompiledModel, findings: readonly Finding[], validate: Validator, unitId: string): Map<string, ItemFindings> {
-  if (!validate(findings)) throw new EvidenceError(ajvIssues(validate.errors, findings, ''), 'Invalid findings');
+  const listing = { maxProblems: model.limits.maxProblems };
+  // Counted before anything is built per finding (300,000 of them took 496 MB before failing).
+  const max = model.limits.maxFindings;
+  if (Array.isArray(findings) && findings.length > max) {
+    throw new EvidenceError([{ path: '', message: `${groupDigits(findings.length)} findings for unit ${unitId}, more than the limit of ${groupDigits(max)} (the engine's maxFindings)` }], 'Invalid findings', [], listing);
+  }
+  const deep = findTooDeep(findings, model.limits.maxJsonDepth);
+  if (deep !== undefined) throw new EvidenceError([jsonDepthIssue(deep)], 'Invalid findings', [], listing);
+  if (!validate(findings)) throw new EvidenceError(ajvIssues(validate.errors, findings, ''), 'Invalid findings', [], listing);
   const issues: Issue[] = [];
   // Sort so the card does not depend on the order findings were listed in.
   const sorted = findings.map((f, i) => ({ f, i, key: stableJson(f) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
@@ -183,7 +192,7 @@ export function groupFindings(model: CompiledModel, findings: readonly Finding[]
   if (issues.length > 0) {
     // Report in the order the findings were given, not the order they were applied.
     const index = (i: Issue) => Number(i.path.split('/')[1]);
-    throw new EvidenceError(issues.sort((a, b) => index(a) - index(b)), 'Invalid findings');
+    throw new EvidenceError(issues.sort((a, b) => index(a) - index(b)), 'Invalid findings', [], listing);
   }
   return out;
 }
@@ -228,7 +237,28 @@ export function readValues(model: CompiledModel, evidence: UnitEvidence): unknow
     vals[i] = v;
   }
   if ((evidence.register !== undefined || evidence.claims !== undefined) && registerIssues(model, evidence).length > 0) return invalid(model, evidence);
+  // The unit and the sources are hashed into the card as given: anything but flat text there is
+  // checked for its nesting first (the hash's serializer recurses).
+  if (!flatTexts(u) || (evidence.sources !== undefined && !flatTexts(evidence.sources))) checkDepth(model, evidence);
   return vals;
+}
+
+/** Whether `o` is an object whose values are texts or lists of texts (nothing nested deeper). */
+function flatTexts(o: unknown): boolean {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return false;
+  for (const k of Object.keys(o)) {
+    const v: unknown = (o as Record<string, unknown>)[k];
+    if (typeof v === 'string') continue;
+    if (!Array.isArray(v)) return false;
+    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  }
+  return true;
+}
+
+/** Throw an EvidenceError naming the place where the evidence nests past `maxJsonDepth`. */
+function checkDepth(model: CompiledModel, evidence: unknown): void {
+  const deep = findTooDeep(evidence, model.limits.maxJsonDepth);
+  if (deep !== undefined) throw new EvidenceError([jsonDepthIssue(deep)], undefined, [], { maxProblems: model.limits.maxProblems });
 }
 
 /** The field's checker, inline for the common types (the same acceptance as `fieldChecks[i]`). */
@@ -263,9 +293,10 @@ function documentsOk(v: unknown): boolean {
 
 /** Throw the full check's issues (the fast check found something). */
 function invalid(model: CompiledModel, evidence: UnitEvidence): never {
+  checkDepth(model, evidence);
   const issues = validateEvidence(model, evidence);
   // Only a value that changes between two reads (a getter) could get here without an issue.
-  throw new EvidenceError(issues.length > 0 ? issues : [{ path: '/values', message: 'the values changed while they were read' }]);
+  throw new EvidenceError(issues.length > 0 ? issues : [{ path: '/values', message: 'the values changed while they were read' }], undefined, [], { maxProblems: model.limits.maxProblems });
 }
 
 /**
@@ -275,6 +306,8 @@ function invalid(model: CompiledModel, evidence: UnitEvidence): never {
  */
 export function checkUnitEvidence(model: CompiledModel, evidence: unknown, checked: WeakMap<object, unknown[]>): UnitEvidence {
   readValues(model, evidence as UnitEvidence);
+  // The whole of it is cloned: its other keys too.
+  checkDepth(model, evidence);
   let copy: UnitEvidence;
   try {
     copy = structuredClone(evidence) as UnitEvidence;
