@@ -166,13 +166,6 @@ export function definePlugin<const T extends Plugin>(plugin: T): T {
 }
 
 /**
- * Whether `S` is a TypeBox schema whose `Static` says something: a `params` cast by hand
- * (`as never`) or an `Unknown` schema gives `unknown`, and the method is then typed by the
- * overload that takes its params' type by hand.
- */
-type SchemaTyped<S extends TSchema> = unknown extends Static<S> ? never : unknown;
-
-/**
  * Types a scoring method (identity at run time). The params' type is inferred from the TypeBox
  * schema in `params`: `meta.fields`, `check` and `prepare` get `Static<typeof schema>`, and
  * `score`/`kernel` get what `prepare` returns (the params themselves without a `prepare`).
@@ -185,8 +178,13 @@ type SchemaTyped<S extends TSchema> = unknown extends Static<S> ? never : unknow
  *   // …
  * });
  * ```
+ *
+ * A `params` whose `Static` is `unknown` (cast by hand, or `Type.Unknown()`) is left to the
+ * overload that takes the params' type by hand (the `unknown extends Static<S>` guard).
  */
-export function defineMethod<const S extends TSchema, Prepared = Static<S>>(method: ScoringMethod<Static<S>, Prepared, S> & SchemaTyped<S>): ScoringMethod<Static<S>, Prepared, S>;
+export function defineMethod<const S extends TSchema, Prepared = Static<S>>(
+  method: ScoringMethod<Static<S>, Prepared, S> & (unknown extends Static<S> ? never : unknown),
+): ScoringMethod<Static<S>, Prepared, S>;
 /**
  * Types a scoring method whose params are typed by hand (`defineMethod<Params, Prepared>(…)`),
  * e.g. when the schema is not a TypeBox one.
