@@ -71,6 +71,8 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
         },
       },
+      // The repository's own scripts (scripts/check-pack.mjs) and release configuration.
+      { extends: true, test: { name: 'repo', root: 'scripts', include: ['test/**/*.test.ts'] } },
       {
         extends: true,
         test: {

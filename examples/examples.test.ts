@@ -124,4 +124,11 @@ describe('examples', () => {
     expect(out).toContain('/tree/0/children/1/scoring/logic/if/0/between: unknown JsonLogic operator "between"');
     expect(node(['examples/custom-plugin/plugin.mjs', '--en'])).toContain('3 days overdue, 0.1 a day, at most 1; 0.3 deducted');
   });
+
+  it('custom-plugin: type-checks with no params type written by hand (defineMethod infers it from the TypeBox schema)', { timeout: 300_000 }, () => {
+    // tsc prints the errors and exits non-zero on any, which execFileSync throws with.
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(node([tsc, '-p', 'examples/custom-plugin'])).toBe('');
+    expect(readFileSync(join(root, 'examples/custom-plugin/plugin.mjs'), 'utf8')).toMatch(/^\/\/ @ts-check\n/);
+  });
 });

@@ -4,6 +4,9 @@
 //
 //   node scripts/build-if-stale.mjs            build what is stale, in dependency order
 //   node scripts/build-if-stale.mjs --dry-run  only say what is stale, and why
+//   node ../../scripts/build-if-stale.mjs --here  only the package in the current folder (and the
+//                                              workspace packages it depends on): each published
+//                                              package's `prepack`, so nothing packs unbuilt
 //
 // A package is stale when its dist/ is missing or empty, or when one of its inputs is newer than
 // the oldest file of its dist/: src/ and scripts/, package.json, tsconfig.json, tsup.config.ts,
@@ -18,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dryRun = process.argv.includes('--dry-run');
+const here = process.argv.includes('--here');
 
 /** The workspace folders of the root package.json (`dir/*` globs expanded), in its order. */
 function workspaces() {
@@ -83,7 +87,15 @@ const visit = (p) => {
   for (const d of p.deps) if (byName.has(d)) visit(byName.get(d));
   order.push(p);
 };
-packages.forEach(visit);
+if (here) {
+  // npm runs `prepack` in the package's folder.
+  const self = packages.find((p) => p.dir === process.cwd());
+  if (self === undefined) {
+    process.stderr.write(`build-if-stale: ${process.cwd()} is not a package of this repository\n`);
+    process.exit(1);
+  }
+  visit(self);
+} else packages.forEach(visit);
 
 const rel = (f) => relative(ROOT, f);
 /** Packages built (or, with --dry-run, to build) in this run. */
@@ -110,5 +122,14 @@ for (const p of order) {
   if (r.status !== 0) {
     process.stderr.write(`build-if-stale: the build of ${p.name} failed\n`);
     process.exit(r.status ?? 1);
+  }
+}
+
+// Before packing, a build that left no dist/ is a refusal, not an empty package.
+if (here && !dryRun) {
+  const self = order[order.length - 1];
+  if (self.builds && files(join(self.dir, 'dist')).length === 0) {
+    process.stderr.write(`build-if-stale: ${self.name} has no dist/ after its build: not packing it\n`);
+    process.exit(1);
   }
 }

@@ -1,3 +1,6 @@
+// @ts-check
+// (`defineMethod` types the params from the TypeBox schema, so `p.field`, `p.per` and `p.cap`
+// below are type-checked, `npx tsc -p examples/custom-plugin`, without a type written by hand.)
 // A plugin adds a scoring method and a JsonLogic operator to ONE engine: `per-day-overdue`
 // (每超期一天扣x分，y分扣完为止) and `between` (an inclusive range). ruleset.json uses both.
 // Run from the repo root: npm run start -w @safecity/example-custom-plugin  (add -- --en for English)
@@ -5,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createEngine, defineMethod, definePlugin, fromMilli, toMilli, RulesetError, SafecityError } from '@safecity/engine';
 import { Type } from 'typebox';
 
+/** @param {string} f */
 const read = (f) => JSON.parse(readFileSync(new URL(f, import.meta.url), 'utf8'));
 const lang = process.argv.includes('--en') ? 'en' : 'zh';
 
@@ -44,7 +48,7 @@ const perDayOverdue = defineMethod({
   // reported" is handled by the engine before `deduct` is called.
   kernel: {
     messageId: 'overdue',
-    deduct: ({ per, cap }, days, max) => Math.min((days ?? 0) * per, cap, max),
+    deduct: ({ per, cap }, days, max) => Math.min((typeof days === 'number' ? days : 0) * per, cap, max),
     // data is rendered in the language asked for: a { zh, en } value (the field's title) is picked then.
     explain: ({ per, cap }, days, max, points, field) => ({ field: field.title, days, per: fromMilli(per), cap: fromMilli(Math.min(cap, max)), points: fromMilli(points) }),
   },
@@ -54,7 +58,7 @@ const rectificationPlugin = definePlugin({
   name: 'example:rectification',
   methods: { 'per-day-overdue': perDayOverdue },
   // JsonLogic operators get their arguments evaluated: { "between": [value, low, high] }, inclusive.
-  operators: { between: (v, lo, hi) => typeof v === 'number' && v >= lo && v <= hi },
+  operators: { between: (v, lo, hi) => typeof v === 'number' && typeof lo === 'number' && typeof hi === 'number' && v >= lo && v <= hi },
 });
 
 const rulesetJson = read('./ruleset.json');

@@ -1,7 +1,8 @@
 // What the command loads before it knows which command runs: nothing heavy. `--version`, `--help`
 // and wrong usage answer without the engine, the rubrics, the readers or the report (each of
 // which throws here when loaded), so they answer at once.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('@safecity/engine', () => refuse('@safecity/engine'));
@@ -12,6 +13,10 @@ vi.mock('@safecity/report', () => refuse('@safecity/report'));
 vi.mock('exceljs', () => refuse('exceljs'));
 vi.mock('echarts', () => refuse('echarts'));
 vi.mock('docx', () => refuse('docx'));
+
+function manifest(): { version: string } {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+}
 
 function refuse(name: string): never {
   throw new Error(`${name} was loaded at start`);
@@ -28,7 +33,18 @@ async function cli(argv: string[]) {
 describe('the command at start', () => {
   it('answers --version without loading the engine, the rubrics, the readers or the report', async () => {
     const r = await cli(['--version']);
-    expect(r).toEqual({ code: 0, out: '0.1.0\n', err: '' });
+    expect(r).toEqual({ code: 0, out: `${manifest().version}\n`, err: '' });
+  });
+
+  it('takes the version from package.json, never a copy of it in the source, and the built command prints it', () => {
+    // A version written in the source drifts from the package's at the next release.
+    expect(readFileSync(new URL('../src/version.ts', import.meta.url), 'utf8')).not.toMatch(/['"`]\d+\.\d+\.\d+/);
+    const bin = new URL('../bin/safecity.js', import.meta.url).pathname;
+    expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toBe(`${manifest().version}\n`);
+    // The built chunk carries the version alone, not the manifest (its scripts, dependencies…).
+    const dist = new URL('../dist/', import.meta.url);
+    const built = readdirSync(dist).filter((f) => f.endsWith('.js')).map((f) => readFileSync(new URL(f, dist), 'utf8')).join('');
+    expect(built).not.toContain('"lint:pkg"');
   });
 
   it('prints the version of its package.json (the one bin.ts answers --version with, before loading commander)', async () => {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { FieldKernel, FieldText } from './kernel.js';
-import type { TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import type { LogicOperator } from './logic/types.js';
 import type { FieldType, FieldValue } from './model.js';
 import type { Issue } from './errors.js';
@@ -76,7 +76,7 @@ export interface ScoreContext<P = unknown> {
  * deductions, an assessor's grade). With both, `score` is used (so a copy of a method with its
  * own `score` scores its way).
  */
-export interface ScoringMethod<P = any, Prepared = P> {
+export interface ScoringMethod<P = any, Prepared = P, S extends TSchema = TSchema> {
   meta: {
     /** What the method scores, in the rubric's terms. */
     description: LocalText;
@@ -88,7 +88,7 @@ export interface ScoringMethod<P = any, Prepared = P> {
     grades?(params: P): readonly string[];
   };
   /** TypeBox schema of the params (checked at compile time by TypeBox's interpreter: no code is generated). */
-  params: TSchema;
+  params: S;
   /** Messages by id. */
   messages: Readonly<Record<string, MethodMessage>>;
   /** Checks beyond the schema (paths relative to `params`). */
@@ -165,7 +165,31 @@ export function definePlugin<const T extends Plugin>(plugin: T): T {
   return plugin;
 }
 
-/** Types a scoring method (identity at run time). */
-export function defineMethod<P, Prepared = P>(method: ScoringMethod<P, Prepared>): ScoringMethod<P, Prepared> {
+/**
+ * Types a scoring method (identity at run time). The params' type is inferred from the TypeBox
+ * schema in `params`: `meta.fields`, `check` and `prepare` get `Static<typeof schema>`, and
+ * `score`/`kernel` get what `prepare` returns (the params themselves without a `prepare`).
+ *
+ * ```ts
+ * const perDay = defineMethod({
+ *   params: Type.Object({ field: Type.String(), per: Type.Number() }),
+ *   meta: { description: { zh: '每超期一天扣x分' }, monotonic: true,
+ *           fields: (p) => [{ field: p.field, path: '/field', types: ['integer'] }] }, // p: { field: string; per: number }
+ *   // …
+ * });
+ * ```
+ *
+ * A `params` whose `Static` is `unknown` (cast by hand, or `Type.Unknown()`) is left to the
+ * overload that takes the params' type by hand (the `unknown extends Static<S>` guard).
+ */
+export function defineMethod<const S extends TSchema, Prepared = Static<S>>(
+  method: ScoringMethod<Static<S>, Prepared, S> & (unknown extends Static<S> ? never : unknown),
+): ScoringMethod<Static<S>, Prepared, S>;
+/**
+ * Types a scoring method whose params are typed by hand (`defineMethod<Params, Prepared>(…)`),
+ * e.g. when the schema is not a TypeBox one.
+ */
+export function defineMethod<P, Prepared = P>(method: ScoringMethod<P, Prepared>): ScoringMethod<P, Prepared>;
+export function defineMethod(method: ScoringMethod): ScoringMethod {
   return method;
 }

@@ -294,7 +294,7 @@ const consistency = [
 ];
 
 const city = {
-  $schema: '../../packages/engine/schema/ruleset.schema.json',
+  $schema: './ruleset.schema.json',
   id: 'xian-2022/city',
   version: municipal.version,
   edition: 2022,

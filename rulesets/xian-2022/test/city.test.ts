@@ -46,7 +46,7 @@ describe('city.json', () => {
     expect(city.version).toBe(district.version);
     expect(city.grades).toEqual(municipal.grades);
     expect(city.normalize).toEqual({ scale: 100 });
-    expect(city.$schema).toBe('../../packages/engine/schema/ruleset.schema.json');
+    expect(city.$schema).toBe('./ruleset.schema.json');
   });
 
   it('has the national first-level items with their weights, and the 鼓励项 bucket of 5', () => {

@@ -85,15 +85,24 @@ describe('the package', () => {
     expect(rulesetFor({ kind: 'municipal' })).toBe(municipal);
     expect(rulesetFor({ kind: 'development-zone' })).toBe(district);
   });
-  it('the JSON files are patches pointing at the engine schema, and validate against it', () => {
-    const schema = read('../../../packages/engine/schema/ruleset.schema.json');
+  it('the JSON files are patches pointing at the schema shipped beside them, and validate against it', () => {
+    const schema = read('../ruleset.schema.json');
     const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
     for (const f of ['../district.json', '../municipal.json']) {
       const json = read(f);
-      expect(json.$schema).toBe('../../packages/engine/schema/ruleset.schema.json');
+      expect(json.$schema).toBe('./ruleset.schema.json');
       expect(json).toHaveProperty('extends');
       expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     }
+  });
+  it('ship the engine schema as ./ruleset.schema.json, the same bytes as the engine\'s (npm run build rewrites it)', () => {
+    // `$schema` resolves beside the file, in this repository and in node_modules alike.
+    const engine = readFileSync(new URL('../../../packages/engine/schema/ruleset.schema.json', import.meta.url), 'utf8');
+    const shipped = readFileSync(new URL('../ruleset.schema.json', import.meta.url), 'utf8');
+    expect(shipped === engine, 'ruleset.schema.json differs from @safecity/engine/schema/ruleset.schema.json: run npm run build and commit it').toBe(true);
+    const pkg = read('../package.json');
+    expect(pkg.files).toContain('ruleset.schema.json');
+    expect(pkg.exports['./ruleset.schema.json']).toBe('./ruleset.schema.json');
   });
 });
 
