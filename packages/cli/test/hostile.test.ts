@@ -75,24 +75,24 @@ describe('unbounded recursion ends in a limit and a place, at any depth', () => 
     }, 60_000);
   }
 
-  for (const depth of [1_000, 20_000]) {
+  // The deep parts are written as text: JSON.stringify itself recurses, as any attacker's tool need not.
+  const DEEP = '"\u0000deep"';
+  for (const depth of [1_000, 200_000]) {
     it(`a ruleset whose group tree is ${depth} deep`, async () => {
       const leaf = (ruleset['tree'] as Array<Record<string, unknown>>)[0]!;
-      let node: Record<string, unknown> = leaf;
-      for (let i = 0; i < depth; i++) node = { id: `g${i}`, title: { zh: `组${i}` }, max: leaf['max'], children: [node] };
-      const cwd = folder({});
-      writeFileSync(join(cwd, 'deep.json'), JSON.stringify({ ...ruleset, $schema: undefined, tree: [node, ...(ruleset['tree'] as unknown[]).slice(1)] }));
+      const text = JSON.stringify({ ...ruleset, $schema: undefined, tree: ['\u0000deep', ...(ruleset['tree'] as unknown[]).slice(1)] });
+      const open = (i: number) => `{"id":"g${i}","title":{"zh":"组${i}"},"max":${String(leaf['max'])},"children":[`;
+      const deep = Array.from({ length: depth }, (_, i) => open(i)).join('') + JSON.stringify(leaf) + ']}'.repeat(depth);
+      const cwd = folder({ 'deep.json': text.replace(DEEP, deep) });
       const r = await cli(['validate', 'deep.json'], cwd);
       refused(r, 'deep.json');
     }, 60_000);
 
     it(`a JsonLogic condition nested ${depth} deep`, async () => {
       const tree = structuredClone(ruleset['tree']) as Array<Record<string, unknown>>;
-      let rule: unknown = { var: 'planFindings' };
-      for (let i = 0; i < depth; i++) rule = { '!': [rule] };
-      ((tree[0]!['children'] as Array<Record<string, unknown>>)[0]!['children'] as Array<Record<string, unknown>>)[0]!['when'] = rule;
-      const cwd = folder({});
-      writeFileSync(join(cwd, 'deep.json'), JSON.stringify({ ...ruleset, $schema: undefined, tree }));
+      ((tree[0]!['children'] as Array<Record<string, unknown>>)[0]!['children'] as Array<Record<string, unknown>>)[0]!['when'] = '\u0000deep';
+      const deep = '{"!":['.repeat(depth) + '{"var":"planFindings"}' + ']}'.repeat(depth);
+      const cwd = folder({ 'deep.json': JSON.stringify({ ...ruleset, $schema: undefined, tree }).replace(DEEP, deep) });
       const r = await cli(['validate', 'deep.json'], cwd);
       refused(r, 'deep.json');
     }, 60_000);
