@@ -62,4 +62,22 @@ describe('safecity score: a rule over its step budget', () => {
       expect(JSON.parse(j.out)).toMatchObject({ ok: false, problems: [{ place: 'unit yanta/tree/0/children/0/scoring/logic/if/0/some/1/some' }] });
     }
   });
+
+  it('lists every unit whose rule stopped, in one pass, beside the units that scored', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'safecity-budget-'));
+    const three = [...units, { id: 'beilin', name: '碑林区', kind: 'district' }, { id: 'lianhu', name: '莲湖区', kind: 'district' }];
+    writeFileSync(join(cwd, 'ruleset.json'), JSON.stringify(ruleset));
+    writeFileSync(join(cwd, 'units.json'), JSON.stringify({ units: three }));
+    const rs = createEngine().compile(ruleset);
+    const files = three.map((u, k) => {
+      const evidence = jsonTemplate(rs, u) as any;
+      evidence.items['docs-check'].docs = Array.from({ length: k === 1 ? 50 : 3_000 }, (_, i) => `文件${i}`);
+      writeFileSync(join(cwd, `${u.id}.json`), JSON.stringify(evidence));
+      return `${u.id}.json`;
+    });
+    const r = await cli(['score', '--ruleset', 'ruleset.json', '--units', 'units.json', '--evidence', ...files, '--json'], cwd);
+    expect(r.code).toBe(1);
+    const places = (JSON.parse(r.out) as { problems: { place: string }[] }).problems.map((p) => p.place.split('/')[0]);
+    expect(places.sort()).toEqual(['unit lianhu', 'unit yanta']);
+  });
 });

@@ -2,7 +2,7 @@
  * `safecity score --ruleset R --evidence FILES… [--findings F] [--out DIR]`: read evidence
  * (.json and .xlsx, mixed), check every value, score every unit, write the scorecards.
  */
-import { EvidenceError, responsibilityConflicts, type Finding, type ScoreCard } from '@safecity/engine';
+import { EvaluationError, EvidenceError, responsibilityConflicts, type Finding, type ScoreCard } from '@safecity/engine';
 import { readAllEvidence, readFindings } from '../evidence-files.js';
 import { loadRuleset } from '../resolve.js';
 import { InputProblems, type Io, type Problem } from '../io.js';
@@ -52,7 +52,8 @@ export async function score(
     try {
       cards.push(ruleset.score(evidence, { findings: findings.get(evidence.unit.id) ?? [], lang }));
     } catch (e) {
-      if (!(e instanceof EvidenceError)) throw e;
+      // A rule stopped by its step budget is one unit's problem, listed with the others' in one pass.
+      if (!(e instanceof EvidenceError) && !(e instanceof EvaluationError)) throw e;
       const id = evidence.unit.id;
       problems.push(...e.issues.map((i) => ({ place: e.title === 'Invalid findings' ? findingPlace(id, i.path) : `unit ${id}${i.path}`, message: i.message })));
     }
