@@ -156,7 +156,7 @@ export class OutputFolder {
 
   constructor(io: Io, out: string) {
     this.dir = resolve(io.cwd, out);
-    this.shown = out === '' ? '.' : out.replace(/[/\\]+$/, '') || out;
+    this.shown = out === '' ? '.' : withoutTrailingSeparators(out) || out;
     this.fs = io.fs ?? realFs;
   }
 
@@ -375,4 +375,11 @@ export const fileHash = sha256;
 export function writeFiles(io: Io, out: string, files: readonly { name?: string; data: string | Uint8Array }[]): string[] {
   const { folder, name } = OutputFolder.ofFile(io, out);
   return folder.writeSet(files.map((f) => ({ name: f.name ?? name, data: f.data }))).written;
+}
+
+/** A path without its trailing `/` or `\\` (by hand: `/[/\\]+$/` backtracks on a long run of separators inside the text). */
+function withoutTrailingSeparators(path: string): string {
+  let end = path.length;
+  while (end > 0 && (path[end - 1] === '/' || path[end - 1] === '\\')) end--;
+  return path.slice(0, end);
 }

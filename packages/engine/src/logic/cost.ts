@@ -28,6 +28,7 @@
  */
 import type { LogicIssue } from './types.js';
 import { escapePointer, pathSegments } from './runtime.js';
+import { groupDigits } from '../errors.js';
 
 /** The limits the compiler checks rules against (a subset of `EngineLimits`). */
 export interface LogicLimits {
@@ -476,7 +477,7 @@ export function estimateCost(rule: unknown, base: string, isCustom: (op: string)
 export function fmt(n: number): string {
   if (!Number.isFinite(n)) return 'unbounded';
   if (n >= 1e15) return n.toExponential(1);
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return groupDigits(Math.round(n));
 }
 
 /** The issue of a rule whose estimate is over the budget, naming the operator most to blame. */
