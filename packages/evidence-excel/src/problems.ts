@@ -3,10 +3,12 @@
  * a hundred thousand bad rows gets the first ones with their places and one line saying how many
  * more, in time and memory that do not grow with the rest.
  *
- * A local helper until the engine's own one lands (issue 14): the integrator unifies the two.
+ * The engine's errors keep every problem and cap only their message (`capProblems`); a workbook
+ * cannot keep them all (a million bad cells), so this list stops keeping at the limit, and counts
+ * with the engine's `groupDigits`, as the engine's `omittedLine` does.
  * @module
  */
-import type { Issue } from '@safecity/engine';
+import { groupDigits, type Issue } from '@safecity/engine';
 
 /** Problems (or warnings) of one workbook: the first `max` kept, the rest only counted. */
 export class ProblemList {
@@ -46,7 +48,7 @@ export class ProblemList {
       ...this.listed,
       {
         path: place,
-        message: `还有 ${this.more} ${unit}同类${this.noun}未逐一列出（每个工作簿只列出前 ${this.max} ${unit}）；请改正以上${this.noun === '问题' ? '问题' : '各处'}后重新提交，其余的会在下次读取时列出`,
+        message: `还有 ${groupDigits(this.more)} ${unit}${this.noun}未逐一列出（每个工作簿只列出前 ${this.max} ${unit}）；请改正以上${this.noun === '问题' ? '问题' : '各处'}后重新提交，其余的会在下次读取时列出`,
       },
     ];
   }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { EvidenceError } from '@safecity/engine';
+import { EvidenceError, groupDigits } from '@safecity/engine';
 import type { WorkbookLimits } from '@safecity/evidence-excel';
 import { feedbackWorkbook, readLedger, readSelfEvaluation, selfEvaluationWorkbook } from '../src/index.js';
 import { districtLarger, districtRs, feedbackCard, unit } from './helpers.js';
@@ -102,7 +102,7 @@ describe('a ledger and a self-evaluation workbook are read with the evidence rea
         const issues = await refusal(readL(rewrite(ledger, '意见反馈清单', rows), { maxProblems: limit }));
         const listed = Math.min(n, limit);
         expect(issues.slice(0, listed).map((i) => i.path)).toEqual(Array.from({ length: listed }, (_, i) => `yanta.xlsx!意见反馈清单!A${5000 + i}`));
-        if (n > limit) expect(issues[limit]).toEqual({ path: 'yanta.xlsx', message: expect.stringContaining(`还有 ${n - limit} 处同类问题未逐一列出`) });
+        if (n > limit) expect(issues[limit]).toEqual({ path: 'yanta.xlsx', message: expect.stringContaining(`还有 ${groupDigits(n - limit)} 处问题未逐一列出`) });
         expect(issues).toHaveLength(n > limit ? limit + 1 : n);
       }),
       { numRuns: 10 },
