@@ -129,11 +129,12 @@ function decodeAddress(a: string): { row: number; col: number } {
 
 /** One cell, with the parts of exceljs's Cell the reader uses. */
 export class SheetCell {
-  /** @internal */ kind: Kind;
-  /** @internal */ own: CellValue;
-  /** @internal */ mergeMaster: SheetCell | undefined;
-  /** @internal */ mergeCount = 0;
-  /** @internal */ translated: string | undefined;
+  /** @internal @hidden */ kind: Kind;
+  /** @internal @hidden */ own: CellValue;
+  /** @internal @hidden */ mergeMaster: SheetCell | undefined;
+  /** @internal @hidden */ mergeCount = 0;
+  /** @internal @hidden */ translated: string | undefined;
+  /** Made by the reader only. @internal @hidden */
   constructor(
     /** The cell's address, e.g. `G7`. */
     readonly address: string,
