@@ -35,6 +35,60 @@ function pointerOf(frame: Frame): string {
  * when reached deeper than before, so the work stays linear.
  */
 export function findTooDeep(value: unknown, max: number, skip?: (key: string, parent: object) => boolean): TooDeep | undefined {
+  // Nearly every value is within the limit: a first walk keeps only values and depths (no frame
+  // objects, no keys); the walk that names the place runs only when something is too deep.
+  return exceedsDepth(value, max, skip) ? placeTooDeep(value, max, skip) : undefined;
+}
+
+/**
+ * Values the cheap walk visits before it hands over to the walk that remembers what it has seen:
+ * JSON has no shared values, so a walk longer than this is a JavaScript value whose parts are
+ * shared many times over (a diamond, nested 64 deep, is 2⁶⁴ paths).
+ */
+const CHEAP_WALK_VISITS = 1_000_000;
+
+/** Nodes of a ruleset's tree visited before the walk remembers them (a real rubric has a few thousand). */
+const CHEAP_NODE_VISITS = 100_000;
+
+/**
+ * Whether `value` nests deeper than `max`: the cheap walk of {@link findTooDeep}. It remembers
+ * nothing it has seen (a Map entry per object costs more than the walk), which is safe: a cycle
+ * only ever goes deeper, so it ends at `max`; shared values are bounded by the visit count.
+ */
+function exceedsDepth(value: unknown, max: number, skip?: (key: string, parent: object) => boolean): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const values: object[] = [value];
+  const depths: number[] = [1];
+  let visits = 0;
+  while (values.length > 0) {
+    const v = values.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > max) return true;
+    if (++visits > CHEAP_WALK_VISITS) return placeTooDeep(value, max, skip) !== undefined;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c: unknown = v[i];
+        if (c !== null && typeof c === 'object') {
+          values.push(c);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k) || skip?.(k, v) === true) continue;
+        const c: unknown = (v as Record<string, unknown>)[k];
+        if (c !== null && typeof c === 'object') {
+          values.push(c);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** The first place (in document order) past the limit, with its pointer. */
+function placeTooDeep(value: unknown, max: number, skip?: (key: string, parent: object) => boolean): TooDeep | undefined {
   const deepest = new Map<object, number>();
   const stack: Frame[] = [{ value, depth: 1, parent: undefined, key: '' }];
   while (stack.length > 0) {
@@ -107,33 +161,42 @@ export function rulesetDepthIssue(json: unknown, limits: { maxGroupDepth: number
   const top = findTooDeep(json, limits.maxJsonDepth, (k, parent) => (parent === json && k === 'tree' && Array.isArray(json['tree'])) || (parent === bonus && k === 'items' && Array.isArray((bonus as Record<string, unknown>)['items'])));
   if (top !== undefined) return jsonDepthIssue(top);
   // The tree, level by level, without recursion; each node's own values from the node.
+  // A node's pointer is made only when it is reported: from its list's place and its index.
   interface NodeFrame {
     node: unknown;
     level: number;
-    at: string;
+    list: NodeFrame | string;
+    index: number;
   }
+  const at = (f: NodeFrame): string => `${typeof f.list === 'string' ? f.list : `${at(f.list)}/children`}/${f.index}`;
   const stack: NodeFrame[] = [];
-  const pushList = (list: unknown, level: number, at: string) => {
+  const pushList = (list: unknown, level: number, parent: NodeFrame | string) => {
     if (!Array.isArray(list)) return false;
-    for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], level, at: `${at}/${i}` });
+    for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], level, list: parent, index: i });
     return true;
   };
   for (let i = lists.length - 1; i >= 0; i--) pushList((lists[i] as { list: unknown }).list, 1, (lists[i] as { at: string }).at);
-  const deepest = new Map<object, number>();
+  // Nodes seen, remembered only past the cheap walk's visits: a tree parsed from JSON shares no
+  // node, and a cycle only goes deeper (ending at maxGroupDepth), so most trees never need it.
+  let deepest: Map<object, number> | undefined;
+  let visits = 0;
   while (stack.length > 0) {
     const f = stack.pop() as NodeFrame;
     const node = f.node;
     if (node === null || typeof node !== 'object') continue;
     if (f.level > limits.maxGroupDepth) {
-      return { path: f.at, message: `the tree is nested deeper than ${limits.maxGroupDepth} levels (the engine's limit maxGroupDepth): this node is at level ${f.level}` };
+      return { path: at(f), message: `the tree is nested deeper than ${limits.maxGroupDepth} levels (the engine's limit maxGroupDepth): this node is at level ${f.level}` };
     }
-    const seen = deepest.get(node);
-    if (seen !== undefined && seen >= f.level) continue;
-    deepest.set(node, f.level);
+    if (++visits > CHEAP_NODE_VISITS) {
+      deepest ??= new Map<object, number>();
+      const seen = deepest.get(node);
+      if (seen !== undefined && seen >= f.level) continue;
+      deepest.set(node, f.level);
+    }
     const children = isPlainObject(node) ? node['children'] : undefined;
     const own = findTooDeep(node, limits.maxJsonDepth, (k, parent) => parent === node && k === 'children' && Array.isArray(children));
-    if (own !== undefined) return jsonDepthIssue({ pointer: f.at + own.pointer, limit: own.limit });
-    pushList(children, f.level + 1, `${f.at}/children`);
+    if (own !== undefined) return jsonDepthIssue({ pointer: at(f) + own.pointer, limit: own.limit });
+    pushList(children, f.level + 1, f);
   }
   return undefined;
 }

@@ -230,3 +230,23 @@ describe('a patch whose operations nest the tree past maxGroupDepth', () => {
     expect(i.message).toContain('maxGroupDepth');
   });
 });
+
+describe('findTooDeep on shared values (a JavaScript value, not JSON)', () => {
+  /** Each level refers to the next one twice: `levels` deep, 2^levels paths, `levels` objects. */
+  const diamond = (levels: number): unknown => {
+    let v: unknown = { leaf: true };
+    for (let i = 0; i < levels; i++) v = { a: v, b: [v] };
+    return v;
+  };
+  it('walks a diamond of 2^30 paths in time linear in its objects, within the limit', () => {
+    expect(findTooDeep(diamond(30), 64)).toBeUndefined();
+  });
+  it('names the first place past the limit of a deep diamond', () => {
+    expect(findTooDeep(diamond(70), 64)?.pointer).toBe('/a'.repeat(64));
+  });
+  it('calls a cycle too deep', () => {
+    const a: Record<string, unknown> = {};
+    a['self'] = [a];
+    expect(findTooDeep(a, 64)?.limit).toBe(64);
+  });
+});
