@@ -109,7 +109,7 @@ describe('a card’s evidenceHash = SHA-256 of safe-stable-stringify’s text', 
   it('for generated units, values, sources and findings (unicode, escapes, key orders)', () => {
     const values = fc.record(
       {
-        docs: fc.array(nonEmpty, { maxLength: 4 }),
+        docs: fc.uniqueArray(nonEmpty, { maxLength: 4 }), // a document listed twice is an input error, not a hash case
         defects: fc.integer({ min: 0, max: 1000 }),
         rate: fc.integer({ min: 0, max: 100_000 }).map((m) => m / 1000),
         when: fc.constantFrom('2023-03-31', '2024-02-29', '0001-01-01'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import ExcelJS from 'exceljs';
-import { EvidenceError } from '@safecity/engine';
+import { EvidenceError, spreadsheetText } from '@safecity/engine';
 import { cityReport, cityReportData, compareSelfEvaluation, parseSelfEvaluation, readSelfEvaluation, selfEvaluationWorkbook, unitSelfReport, SELF_SHEET, type SelfEvaluation } from '../src/index.js';
 import { district, districtRs, generatedCard, unit } from './helpers.js';
 
@@ -18,7 +18,9 @@ async function fill(bytes: Uint8Array, cells: Record<string, { score?: unknown; 
     const c = cells[String(row.getCell(1).value)];
     if (c === undefined) return;
     if (c.score !== undefined) row.getCell(5).value = c.score as ExcelJS.CellValue;
-    if (c.note !== undefined) row.getCell(6).value = c.note;
+    // Stored as a spreadsheet stores typed text: Excel and WPS keep a typed leading `'` out of the
+    // cell (it only marks text), so a stored `'` is the writer's quote, which the reader removes.
+    if (c.note !== undefined) row.getCell(6).value = spreadsheetText(c.note);
   });
   edit?.(wb);
   return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
