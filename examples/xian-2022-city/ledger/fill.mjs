@@ -15,6 +15,7 @@
 //   past its 2023年4月30日 (逾期), and is still building what takes months (消防站, 管廊, 整改中);
 // - 碑林区 closes everything else that fell due, on time, but not its overall plan (2.1.1: registered
 //   without 文号 or 印发日期, so not accepted), still 整改中 past its due date; the rest is 整改中 or 长期坚持.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +105,7 @@ const UNITS = {
 };
 
 mkdirSync(join(HERE, 'rescored'), { recursive: true });
+const listed = [];
 for (const [id, u] of Object.entries(UNITS)) {
   const card = JSON.parse(readFileSync(join(demoOut, 'scores', 'district', `${id}.scorecard.json`), 'utf8'));
 
@@ -134,7 +136,12 @@ for (const [id, u] of Object.entries(UNITS)) {
   const evidence = parsed.part;
   for (const item of u.fixed) Object.assign(evidence.values, fixed(item));
   const rescored = compiled.score(evidence, { findings: u.findings });
-  writeFileSync(join(HERE, 'rescored', `${id}.scorecard.json`), JSON.stringify(rescored, null, 2) + '\n');
+  const text = JSON.stringify(rescored, null, 2) + '\n';
+  writeFileSync(join(HERE, 'rescored', `${id}.scorecard.json`), text);
+  listed.push({ name: `${id}.scorecard.json`, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
   console.log(`${card.unit.name}: ledger ${id}.xlsx, re-scored ${card.total} → ${rescored.total}`);
 }
+// The manifest `safecity score --out` writes, so that `safecity ledger` checks the re-check's cards.
+const manifest = { format: 'safecity-manifest/1', command: 'score', rulesets: [{ id: compiled.id, version: compiled.version, hash: compiled.hash }], files: listed.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+writeFileSync(join(HERE, 'rescored', 'safecity-manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`read them back on ${REVIEW}:\n  npx safecity ledger --ledgers examples/xian-2022-city/ledger/*.xlsx --scores examples/xian-2022-city/ledger/rescored --date ${REVIEW} --out out/rectification.md`);
