@@ -1,7 +1,7 @@
 /** Reading evidence files for the commands: .json and .xlsx, every problem with its file. */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { DEFAULT_LIMITS, EvidenceError, SafecityError, findTooDeep, mergeEvidence, pointerToken, unitIdProblem, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
+import { DEFAULT_LIMITS, EvidenceError, groupDigits, SafecityError, findTooDeep, mergeEvidence, pointerToken, unitIdProblem, type CompiledRuleset, type EvidencePart, type EvidenceRecord, type Finding, type Issue, type Unit, type UnitEvidence } from '@safecity/engine';
 import { InputProblems, recordedPath, type Io, type Problem } from './io.js';
 
 /** An evidence file read from disk, not yet parsed. */
@@ -231,7 +231,7 @@ export function readFindings(
     else if (!unitIds.has(unit)) problems.push({ place: at, message: `${nameOf?.(unit) ?? '单位'}（${unit}）的佐证材料未在本次给出：请一并给出其佐证材料，或从核查发现中删去该单位` });
     else if (!Array.isArray(list)) problems.push({ place: at, message: '应为核查发现的数组：[ { item, source, type, … } ]' });
     else if (list.length > maxFindings) {
-      problems.push({ place: at, message: `${nameOf?.(unit) ?? '该单位'}的核查发现有 ${list.length.toLocaleString('en-US')} 条，超过每个单位 ${maxFindings.toLocaleString('en-US')} 条的上限（maxFindings）：请核对文件是否有误，或分轮核查` });
+      problems.push({ place: at, message: `${nameOf?.(unit) ?? '该单位'}的核查发现有 ${groupDigits(list.length)} 条，超过每个单位 ${groupDigits(maxFindings)} 条的上限（maxFindings）：请核对文件是否有误，或分轮核查` });
     } else out.set(unit, list as Finding[]);
   }
   if (problems.length > 0) throw new InputProblems('核查发现有问题', problems);

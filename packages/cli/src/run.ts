@@ -287,7 +287,7 @@ async function listed(list: readonly Problem[]): Promise<{ lines: Problem[]; lis
   return { lines, listed: kept, omitted };
 }
 
-/** A count with thousands separators: 99,950. */
+/** A count with thousands separators: 99,950 (as the engine's groupDigits; run.ts does not load the engine at start). */
 function groupDigits(n: number): string {
   return n.toLocaleString('en-US');
 }

@@ -324,10 +324,7 @@ export interface OpenWorkbookOptions {
  */
 export function openWorkbook(input: Uint8Array, options: OpenWorkbookOptions): Book {
   const { file } = options;
-  if (!(input instanceof Uint8Array)) fail(file, '输入应为文件的字节（Uint8Array）');
-  const limits = resolveWorkbookLimits(options.limits);
-  const entries = openContainer(input, limits);
-  if (entries instanceof ContainerProblem) fail(file, entries.message);
+  const { entries, limits } = openEntries(input, file, options.limits);
   let wb: Workbook;
   try {
     wb = readXlsx(entries, [], limits);
@@ -345,12 +342,18 @@ export function openWorkbook(input: Uint8Array, options: OpenWorkbookOptions): B
   return book;
 }
 
-async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<ParsedWorkbook> {
-  const { file, ruleset } = options;
+/** The workbook's zip entries, each inflated once under the limits; not a workbook, too large or broken is a problem at the file. */
+function openEntries(input: Uint8Array, file: string, given: WorkbookLimits | undefined): { entries: Exclude<ReturnType<typeof openContainer>, ContainerProblem>; limits: ReturnType<typeof resolveWorkbookLimits> } {
   if (!(input instanceof Uint8Array)) fail(file, '输入应为文件的字节（Uint8Array）');
-  const limits = resolveWorkbookLimits(options.limits);
+  const limits = resolveWorkbookLimits(given);
   const entries = openContainer(input, limits);
   if (entries instanceof ContainerProblem) fail(file, entries.message);
+  return { entries, limits };
+}
+
+async function parse(input: Uint8Array, options: ParseWorkbookOptions): Promise<ParsedWorkbook> {
+  const { file, ruleset } = options;
+  const { entries, limits } = openEntries(input, file, options.limits);
 
   let wb: Workbook;
   try {
