@@ -111,6 +111,31 @@ describe('the cost estimate refuses rules over the budget at compile time', () =
     );
   });
 
+  it('estimates an accumulator that holds itself and the whole step scope without blowing up (found by the generated rules)', () => {
+    // Each step nests the accumulator one level deeper, inside both a list and the
+    // `{current, accumulator}` object: the shapes form a DAG 80 levels deep, which the estimate
+    // walked as a tree (2^80 nodes, out of heap) before shapes were interned.
+    const compiler = createLogicCompiler();
+    for (const r of [
+      { reduce: [{ var: 'current' }, [{ var: 'accumulator' }, { var: 'current' }, { var: 'current' }, { var: '' }], { substr: [{ var: '' }] }] },
+      { reduce: [{ var: 'docs' }, [{ var: '' }, { var: 'accumulator' }], []] },
+      { reduce: [range(200), { merge: [[{ var: '' }], [{ var: 'accumulator' }]] }, [[]]] },
+    ]) {
+      const c = compiler.compile(r, '/r');
+      expect(c.cost).toBe(Infinity);
+      expect(c.issues).toEqual([{ path: '/r', message: expect.stringMatching(/^the JsonLogic rule may take unbounded steps, more than the budget of 1,000,000 \(maxLogicCost\)/) }]);
+    }
+    // Held twice, it is shared in memory but doubles as text: refused by what `cat` would write.
+    const doubling = compiler.compile({ cat: [{ reduce: [range(30), [{ var: 'accumulator' }, { var: 'accumulator' }], [1]] }] }, '/r');
+    expect(doubling.cost).toBeGreaterThan(1e9);
+    expect(doubling.issues).toHaveLength(1);
+    // A short literal list is still estimated exactly, and runs.
+    const short = compiler.compile({ reduce: [[1, 2, 3], [{ var: '' }, { var: 'accumulator' }], []] }, '/r');
+    expect(short.issues).toEqual([]);
+    expect(short.cost).toBe(24);
+    expect(JSON.stringify(short.fn({})).length).toBeGreaterThan(50);
+  });
+
   it('counts a rule nested deeper than maxJsonDepth as an issue, without recursion, even 100,000 levels deep', () => {
     const compiler = createLogicCompiler();
     for (const depth of [65, 1_000, 100_000]) {
@@ -261,11 +286,13 @@ describe('the step budget at evaluation', () => {
         if ('error' in out) {
           expect(n).toBeGreaterThan(2_000);
           const op = Object.keys(rules[k]!)[0]!;
-          expect(out.issues).toEqual([{ path: `/x/${op}`, message: '规则运算超过 10,000 步的上限（maxLogicSteps），在此处停止' }]);
+          // It stops at the operator, or inside its per-element rule (`map`'s `cat`), whichever
+          // step passes the budget.
+          expect(out.issues).toEqual([{ path: expect.stringMatching(new RegExp(`^/x/${op}(/|$)`)), message: '规则运算超过 10,000 步的上限（maxLogicSteps），在此处停止' }]);
         }
         if (n > 20_000) expect(out).toHaveProperty('error');
       }),
-      { numRuns: 60 },
+      { numRuns: 60, examples: [[0, 2_500]] },
     );
   });
 

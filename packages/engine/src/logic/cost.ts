@@ -105,6 +105,8 @@ export function checkStructure(rule: unknown, base: string, maxDepth: number, ma
 
 /** What is known of a value's size; every number is an upper bound. */
 interface Shape {
+  /** Its number in the table that interns shapes (equal shapes are one object). */
+  readonly id: number;
   /** May be an array. */
   readonly arr: boolean;
   /** May be a string. */
@@ -129,13 +131,15 @@ interface Shape {
   readonly p: Shape | null;
 }
 
+type ShapeFields = Omit<Shape, 'id'>;
+
 /** The longest `String(x)` of a number, boolean, null or plain object ("-1.2345678901234567e-308"). */
 const SCALAR_TEXT = 24;
 /** Deeper shapes collapse into TOP (whose size is unbounded, so its cost is refused). */
 const MAX_SHAPE_DEPTH = 80;
 
-const SCALAR: Shape = { arr: false, str: false, n: 0, sl: 0, t: SCALAR_TEXT, built: false, d: 0, e: null, p: null };
-const TOP: Shape = { arr: true, str: true, n: Infinity, sl: Infinity, t: Infinity, built: true, d: 0, e: null, p: null };
+const SCALAR: Shape = { id: 0, arr: false, str: false, n: 0, sl: 0, t: SCALAR_TEXT, built: false, d: 0, e: null, p: null };
+const TOP: Shape = { id: 1, arr: true, str: true, n: Infinity, sl: Infinity, t: Infinity, built: true, d: 0, e: null, p: null };
 
 /**
  * Characters of text that cost one step (as CEL charges a tenth of a step per character): a
@@ -153,72 +157,6 @@ function mul(a: number, b: number): number {
   return a === 0 || b === 0 ? 0 : a * b;
 }
 
-function text(n: number, built = true): Shape {
-  return { arr: false, str: true, n: 0, sl: n, t: n, built, d: 0, e: null, p: null };
-}
-
-function arrayOf(n: number, e: Shape, built = true): Shape {
-  const d = e.d + 1;
-  if (d > MAX_SHAPE_DEPTH) return TOP;
-  // "a,b,c": each element's text and a comma.
-  return { arr: true, str: false, n, sl: 0, t: mul(n, e.t + 1), built, d, e, p: null };
-}
-
-function objectOf(p: Shape): Shape {
-  // Objects nest only through reduce's `{current, accumulator}` (linear in memory, and printed
-  // as "[object Object]"): a deep one keeps the sizes of all it holds, flattened.
-  if (p.d + 1 > MAX_SHAPE_DEPTH) {
-    const all = anyInside(p);
-    p = { arr: all.arr, str: all.str, n: all.n, sl: all.sl, t: all.t, built: all.built, d: 0, e: null, p: null };
-  }
-  const d = p.d + 1;
-  return { arr: false, str: false, n: 0, sl: 0, t: SCALAR_TEXT, built: p.built, d, e: null, p };
-}
-
-function joinOpt(a: Shape | null, b: Shape | null): Shape | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return join(a, b);
-}
-
-/** The least shape both fit in. */
-function join(a: Shape, b: Shape): Shape {
-  if (a === b) return a;
-  if (a === TOP || b === TOP) return TOP;
-  const e = joinOpt(a.e, b.e);
-  const p = joinOpt(a.p, b.p);
-  const d = Math.max(a.d, b.d);
-  if (d > MAX_SHAPE_DEPTH) return TOP;
-  return { arr: a.arr || b.arr, str: a.str || b.str, n: Math.max(a.n, b.n), sl: Math.max(a.sl, b.sl), t: Math.max(a.t, b.t), built: a.built || b.built, d, e, p };
-}
-
-function same(a: Shape | null, b: Shape | null): boolean {
-  if (a === b) return true;
-  if (a === null || b === null) return false;
-  return a.arr === b.arr && a.str === b.str && a.n === b.n && a.sl === b.sl && a.t === b.t && a.built === b.built && a.d === b.d && same(a.e, b.e) && same(a.p, b.p);
-}
-
-/** The part of `s` that is not an array (what `merge` keeps as one element). */
-function nonArray(s: Shape): Shape {
-  if (!s.arr) return s;
-  return { arr: false, str: s.str, n: 0, sl: s.sl, t: Math.max(s.sl, SCALAR_TEXT), built: s.built, d: s.p === null ? 0 : s.p.d + 1, e: null, p: s.p };
-}
-
-/** Any value found inside `s` (what a computed path may read). */
-function anyInside(s: Shape): Shape {
-  let out = s;
-  if (s.e !== null) out = join(out, anyInside(s.e));
-  if (s.p !== null) out = join(out, anyInside(s.p));
-  return out;
-}
-
-/** What `k` path segments may reach from `s` (an element, a property, or `length`). */
-function descend(s: Shape, k: number): Shape {
-  let cur = s;
-  for (let i = 0; i < k; i++) cur = join(joinOpt(cur.e, cur.p) ?? SCALAR, SCALAR);
-  return cur;
-}
-
 /** Work of coercing a value to a primitive (`String(list)` for a list the rule built). */
 function coercion(s: Shape): number {
   return s.arr && s.built ? chars(s.t) : 0;
@@ -228,6 +166,104 @@ function coercion(s: Shape): number {
 function carry(s: Shape): number {
   if (!s.built) return 0;
   return (s.arr ? s.n : 0) + (s.str ? chars(s.sl) : 0);
+}
+
+/**
+ * The operations on shapes of one estimate. Shapes are interned (hash-consed): equal shapes are
+ * the same object, so `same` is `===`, and `join` and `anyInside` are memoised. Shapes form a
+ * DAG (an element shape and a property shape are often one shape): without sharing, walking it
+ * doubles at every level, and a reduce whose accumulator holds itself reaches 80 levels.
+ */
+function shapeAlgebra() {
+  const table = new Map<string, Shape>();
+  let next = 2;
+  const keyOf = (f: ShapeFields): string =>
+    `${f.arr ? 1 : 0}${f.str ? 1 : 0}${f.built ? 1 : 0},${f.n},${f.sl},${f.t},${f.d},${f.e === null ? -1 : f.e.id},${f.p === null ? -1 : f.p.id}`;
+  const mk = (f: ShapeFields): Shape => {
+    const key = keyOf(f);
+    const known = table.get(key);
+    if (known !== undefined) return known;
+    const s: Shape = { id: next++, ...f };
+    table.set(key, s);
+    return s;
+  };
+  table.set(keyOf(SCALAR), SCALAR);
+  table.set(keyOf(TOP), TOP);
+  const joins = new Map<number, Shape>();
+  const insides = new Map<number, Shape>();
+
+  function text(n: number, built = true): Shape {
+    return mk({ arr: false, str: true, n: 0, sl: n, t: n, built, d: 0, e: null, p: null });
+  }
+
+  function arrayOf(n: number, e: Shape, built = true): Shape {
+    const d = e.d + 1;
+    if (d > MAX_SHAPE_DEPTH) return TOP;
+    // "a,b,c": each element's text and a comma.
+    return mk({ arr: true, str: false, n, sl: 0, t: mul(n, e.t + 1), built, d, e, p: null });
+  }
+
+  function objectOf(p: Shape): Shape {
+    // Objects nest only through reduce's `{current, accumulator}` (linear in memory, and printed
+    // as "[object Object]"): a deep one keeps the sizes of all it holds, flattened.
+    if (p.d + 1 > MAX_SHAPE_DEPTH) {
+      const all = anyInside(p);
+      p = mk({ arr: all.arr, str: all.str, n: all.n, sl: all.sl, t: all.t, built: all.built, d: 0, e: null, p: null });
+    }
+    return mk({ arr: false, str: false, n: 0, sl: 0, t: SCALAR_TEXT, built: p.built, d: p.d + 1, e: null, p });
+  }
+
+  function joinOpt(a: Shape | null, b: Shape | null): Shape | null {
+    if (a === null) return b;
+    if (b === null) return a;
+    return join(a, b);
+  }
+
+  /** The least shape both fit in. */
+  function join(a: Shape, b: Shape): Shape {
+    if (a === b) return a;
+    if (a === TOP || b === TOP) return TOP;
+    // Join is symmetric: one memo entry per unordered pair. Ids stay far below 2^26.
+    const key = a.id < b.id ? a.id * 0x4000000 + b.id : b.id * 0x4000000 + a.id;
+    const known = joins.get(key);
+    if (known !== undefined) return known;
+    const d = Math.max(a.d, b.d);
+    let out: Shape;
+    if (d > MAX_SHAPE_DEPTH) out = TOP;
+    else {
+      const e = joinOpt(a.e, b.e);
+      const p = joinOpt(a.p, b.p);
+      out = mk({ arr: a.arr || b.arr, str: a.str || b.str, n: Math.max(a.n, b.n), sl: Math.max(a.sl, b.sl), t: Math.max(a.t, b.t), built: a.built || b.built, d, e, p });
+    }
+    joins.set(key, out);
+    return out;
+  }
+
+  /** The part of `s` that is not an array (what `merge` keeps as one element). */
+  function nonArray(s: Shape): Shape {
+    if (!s.arr) return s;
+    return mk({ arr: false, str: s.str, n: 0, sl: s.sl, t: Math.max(s.sl, SCALAR_TEXT), built: s.built, d: s.p === null ? 0 : s.p.d + 1, e: null, p: s.p });
+  }
+
+  /** Any value found inside `s` (what a computed path may read). */
+  function anyInside(s: Shape): Shape {
+    const known = insides.get(s.id);
+    if (known !== undefined) return known;
+    let out = s;
+    if (s.e !== null) out = join(out, anyInside(s.e));
+    if (s.p !== null) out = join(out, anyInside(s.p));
+    insides.set(s.id, out);
+    return out;
+  }
+
+  /** What `k` path segments may reach from `s` (an element, a property, or `length`). */
+  function descend(s: Shape, k: number): Shape {
+    let cur = s;
+    for (let i = 0; i < k; i++) cur = join(joinOpt(cur.e, cur.p) ?? SCALAR, SCALAR);
+    return cur;
+  }
+
+  return { mk, text, arrayOf, objectOf, join, nonArray, anyInside, descend };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,6 +309,7 @@ function isLogic(rule: unknown): rule is Record<string, unknown> {
  * infinite cost, once `limits.maxLogicCost` is passed inside a `reduce`.
  */
 export function estimateCost(rule: unknown, base: string, isCustom: (op: string) => boolean, limits: LogicLimits): CostEstimate {
+  const { mk, text, arrayOf, objectOf, join, nonArray, anyInside, descend } = shapeAlgebra();
   const L = limits.maxLogicInputLength;
   const budget = limits.maxLogicCost;
   const inputText = text(L, false);
@@ -444,7 +481,7 @@ export function estimateCost(rule: unknown, base: string, isCustom: (op: string)
         const step = 1 + r.c + (sc.readsAccumulator ? carry(acc) : 0);
         each = Math.max(each, step);
         const next = join(acc, r.s);
-        if (same(next, acc)) {
+        if (next === acc) {
           // Nothing grows any more: every step left costs the same.
           total += mul(n - k, step);
           break;
