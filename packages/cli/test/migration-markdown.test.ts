@@ -7,7 +7,7 @@ import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { describe, expect, it } from 'vitest';
 import type { MigrationReport } from '@safecity/engine';
-import { migrationMarkdown } from '../src/commands/migrate.js';
+import { migrationMarkdown } from '@safecity/engine';
 
 interface MdNode {
   type: string;

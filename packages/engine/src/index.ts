@@ -42,6 +42,8 @@ export {
   type FindingNotCarried,
   type NotCarriedReason,
 } from './edition/migrate.js';
+export { migrationMarkdown } from './edition/migration-report.js';
+export { changesetText, rulesetPackageName } from './edition/changeset.js';
 export { isPatch, type ResolveOptions, type Resolved, type Migration, type ItemMigration } from './edition/resolve.js';
 export {
   definePlugin,
