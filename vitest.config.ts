@@ -71,6 +71,16 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/build-tsc/**', '**/dist/**'],
         },
       },
+      // The rule author's studio (apps/studio): its logic in Node, the built app in headless Chromium.
+      {
+        extends: true,
+        test: {
+          name: 'studio',
+          root: 'apps/studio',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+        },
+      },
       // The repository's own scripts (scripts/check-pack.mjs) and release configuration.
       { extends: true, test: { name: 'repo', root: 'scripts', include: ['test/**/*.test.ts'] } },
       {

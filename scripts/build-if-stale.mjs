@@ -9,7 +9,8 @@
 //                                              package's `prepack`, so nothing packs unbuilt
 //
 // A package is stale when its dist/ is missing or empty, or when one of its inputs is newer than
-// the oldest file of its dist/: src/ and scripts/, package.json, tsconfig.json, tsup.config.ts,
+// the oldest file of its dist/: src/ and scripts/, package.json, tsconfig.json, tsup.config.ts (an app's
+// vite.config.ts and index.html),
 // its data (top-level *.json but the *.schema.json its build writes), the shared
 // tsup.library.ts and tsconfig.json at the root, and the dist/ of every workspace package it
 // depends on (so a rebuilt engine rebuilds what uses it). Packages are built with their own
@@ -65,7 +66,7 @@ const ROOT_INPUTS = ['tsup.library.ts', 'tsconfig.json'].map((f) => join(ROOT, f
 /** What a package is built from, besides its dependencies' builds. */
 function inputs(dir) {
   const top = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && (['package.json', 'tsconfig.json', 'tsup.config.ts'].includes(e.name) || (e.name.endsWith('.json') && !e.name.endsWith('.schema.json'))))
+    .filter((e) => e.isFile() && (['package.json', 'tsconfig.json', 'tsup.config.ts', 'vite.config.ts', 'index.html'].includes(e.name) || (e.name.endsWith('.json') && !e.name.endsWith('.schema.json'))))
     .map((e) => join(dir, e.name));
   return [...files(join(dir, 'src')), ...files(join(dir, 'scripts')), ...[...top, ...ROOT_INPUTS].map((f) => [f, statSync(f).mtimeMs])];
 }
