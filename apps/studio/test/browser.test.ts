@@ -1,0 +1,288 @@
+/**
+ * The studio in headless Chromium (the system browser, driven by playwright-core), served from
+ * its static build with `Content-Security-Policy: script-src 'self'`: open it, load the demo
+ * city's evidence, change one item's maximum, see the problem at the group's line, fix it, and
+ * see the affected units' totals become the ones the engine gives in Node; introduce a schema
+ * error and see it at its line; edit one unit's evidence and see its card; compare and read the
+ * verdict; all with a clean console. It also times the live rescoring (printed, not asserted).
+ * Without Chromium it is skipped, saying why (CI installs it).
+ */
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium as playwright, type Browser, type Page } from 'playwright-core';
+import { changesetText, checkVersion, createEngine, type CompiledRuleset } from '@safecity/engine';
+import { district, municipal } from '@safecity/ruleset-xian-2022';
+import { scoreAll } from '../src/lib/studio.js';
+import { demoEvidence } from './demo.js';
+// @ts-expect-error: a plain .mjs script (the server `npm run studio` starts)
+import { studioServer, CSP } from '../scripts/serve.mjs';
+
+function findChromium(): string | undefined {
+  const override = process.env['SAFECITY_CHROMIUM'];
+  const candidates = override ? [override] : ['/usr/bin/chromium', ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'chromium'))];
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+const chromiumPath = findChromium();
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const MISSING = 'Chromium is missing (no /usr/bin/chromium, no chromium on PATH)';
+if (chromiumPath === undefined && !process.env['CI']) console.log(`${MISSING}: the studio's browser test was skipped. Install it with: apt-get install -y chromium`);
+if (chromiumPath === undefined && process.env['CI']) {
+  describe('headless Chromium (CI)', () => {
+    it('is installed', () => {
+      throw new Error(`${MISSING}. CI installs it (apt-get install -y chromium); the studio cannot be checked without it.`);
+    });
+  });
+}
+
+const engine = createEngine();
+const { units, findings } = demoEvidence();
+const totalsOf = (r: CompiledRuleset) => Object.fromEntries(scoreAll(r, { units, findings }).results.map((x) => [x.unit.id, x.ok ? x.total : null]));
+const pretty = (j: unknown) => JSON.stringify(j, null, 2) + '\n';
+const lineOf = (s: string, offset: number) => s.slice(0, offset).split('\n').length;
+
+// The edits, made in Node so the expectations are the engine's.
+type Json = { tree: Array<{ max: number; children: Array<{ id: string; max: number; children: Array<{ id: string; max: number }> }> }> };
+const opened = pretty(district);
+const oneItem = structuredClone(district) as unknown as Json;
+oneItem.tree[0]!.children[0]!.children[0]!.max += 1; // 1.1.1: 2 → 3
+const oneItemText = pretty(oneItem);
+const fixed = structuredClone(oneItem);
+fixed.tree[0]!.children[0]!.max += 1; // 1.1: 5 → 6
+fixed.tree[0]!.max += 1; // 1: 20 → 21
+const fixedText = pretty(fixed);
+const schemaError = (() => {
+  const at = fixedText.indexOf('"max": ', fixedText.indexOf('"id": "1.1.2"')) + '"max": '.length;
+  return fixedText.slice(0, at) + '"three"' + fixedText.slice(at).replace(/^\d+/, '');
+})();
+
+describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, under a strict CSP', () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let base = '';
+  const console_: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(DIST, 'index.html'))) throw new Error('apps/studio/dist is missing: run `npm run build -w @safecity/studio` (npm test builds it)');
+    server = studioServer(DIST.replace(/[\\/]$/, ''));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    browser = await playwright.launch({ executablePath: chromiumPath!, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') console_.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => console_.push(`requestfailed: ${r.url()}`));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => server?.close(done));
+  });
+
+  /**
+   * Types over `length` characters at `offset` of the editor's text, as an author does: the
+   * go-to-line box (Ctrl-Alt-G) to the place, Shift-→ to select, then the keys. Waits for the
+   * compile (150 ms after the last key).
+   */
+  async function typeOver(text: string, offset: number, length: number, keys: string) {
+    const line = lineOf(text, offset);
+    // The box's column counts from 0.
+    const col = offset - (text.lastIndexOf('\n', offset - 1) + 1);
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+Alt+g');
+    const box = page.locator('.cm-panel input[name=line]');
+    await box.fill(`${line}:${col}`);
+    await box.press('Enter');
+    for (let i = 0; i < length; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.type(keys);
+    await page.waitForTimeout(300);
+  }
+
+  /** The offset of the `"max": N` value of the node with this id in `text`. */
+  const maxOf = (text: string, id: string) => {
+    const at = text.indexOf('"max": ', text.indexOf(`"id": ${JSON.stringify(id)}`)) + '"max": '.length;
+    return { at, length: /^\d+(\.\d+)?/.exec(text.slice(at))![0].length };
+  };
+
+  async function tableTotals(): Promise<Record<string, number | null>> {
+    return page.$$eval('[data-testid=units] tbody tr', (rows) =>
+      Object.fromEntries(rows.map((r) => {
+        const cell = r.querySelector('[data-total]') as HTMLElement;
+        return [r.getAttribute('data-unit')!, cell.dataset['total'] === '' ? null : Number(cell.dataset['total'])];
+      })),
+    );
+  }
+
+  it('opens under the policy, with the 2022 district rubric and its tree', async () => {
+    const res = await page.goto(base);
+    expect(res?.headers()['content-security-policy']).toBe(CSP);
+    await page.waitForSelector('[data-testid=tree] .item', { state: 'attached' });
+    expect(await page.textContent('h1')).toContain('评价细则工作台');
+    expect(await page.inputValue('[data-testid=rubric]')).toBe('xian-2022/district');
+    // Areas → aspects → items, each with its maximum; provenance marked.
+    expect(await page.textContent('[data-testid=tree] .rubric-title')).toContain('满分 140');
+    expect(await page.locator('[data-testid=tree] [data-item="1.1.1"] .max').textContent()).toBe('满分 2');
+    expect(await page.locator('[data-testid=tree] .badge').count()).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=problems]')).toContain('编译通过');
+  });
+
+  it('loads the demo evidence and shows every district\'s total as Node computes it', async () => {
+    await page.click('[data-testid=load-demo]');
+    await page.waitForSelector('[data-testid=units] tbody tr');
+    const expected = totalsOf(engine.compile(district));
+    expect(Object.keys(expected)).toHaveLength(20);
+    expect(await tableTotals()).toEqual(expected);
+    expect(await page.textContent('[data-testid=moved]')).toContain('各单位得分与打开时相同');
+  });
+
+  it('shows a changed item\'s maximum as a problem at its group\'s line, then the moved totals once fixed', async () => {
+    const item = maxOf(opened, '1.1.1');
+    await typeOver(opened, item.at, item.length, '3');
+    await page.waitForSelector('[data-testid=problems] .bad');
+    const problem = await page.textContent('[data-testid=problems] li');
+    expect(problem).toContain('/tree/0/children/0/max');
+    // "line:column" of the group 1.1's "max": the line an author reads.
+    const at = oneItemText.indexOf('"max"', oneItemText.indexOf('"id": "1.1"'));
+    expect(problem).toMatch(new RegExp(`^${lineOf(oneItemText, at)}:`));
+    expect(await page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
+    // The scores stay those of the last rubric that compiled.
+    expect(await tableTotals()).toEqual(totalsOf(engine.compile(district)));
+
+    const aspect = maxOf(oneItemText, '1.1');
+    await typeOver(oneItemText, aspect.at, aspect.length, '6');
+    const afterAspect = oneItemText.slice(0, aspect.at) + '6' + oneItemText.slice(aspect.at + aspect.length);
+    const area = maxOf(afterAspect, '1');
+    await typeOver(afterAspect, area.at, area.length, '21');
+    await page.waitForSelector('[data-testid=problems] .good');
+    const expected = totalsOf(engine.compile(fixed));
+    await page.waitForFunction((n) => document.querySelector('[data-testid=moved]')?.textContent?.includes(`${n} 个单位得分变化`) ?? false, Object.values(expected).filter((v, i) => v !== Object.values(totalsOf(engine.compile(district)))[i]).length);
+    expect(await tableTotals()).toEqual(expected);
+    const before = totalsOf(engine.compile(district));
+    const moved = Object.keys(expected).filter((k) => expected[k] !== before[k]);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const id of moved) expect(await page.locator(`[data-unit="${id}"] .delta`).textContent()).toMatch(/^[+−]/);
+    expect(await page.locator('[data-testid=tree] [data-item="1.1.1"] .max').textContent()).toBe('满分 3');
+  });
+
+  it('shows a schema error at its line', async () => {
+    const m = maxOf(fixedText, '1.1.2');
+    await typeOver(fixedText, m.at, m.length, '"three"');
+    await page.waitForSelector('[data-testid=problems] .bad');
+    const items = await page.$$eval('[data-testid=problems] li', (li) => li.map((x) => x.textContent ?? ''));
+    const line = lineOf(schemaError, schemaError.indexOf('"three"'));
+    expect(items.some((t) => t.startsWith(`${line}:`) && t.includes('/max'))).toBe(true);
+    await page.keyboard.press('Control+z');
+    await page.waitForSelector('[data-testid=problems] .good');
+  });
+
+  it('edits one unit\'s evidence in its form and shows its card as Node computes it', async () => {
+    const id = Object.keys(totalsOf(engine.compile(fixed)))[0]!;
+    await page.click(`[data-unit="${id}"] button`);
+    await page.waitForSelector('[data-testid=card-view]');
+    const edited = engine.compile(fixed);
+    const e = units.find((u) => u.unit.id === id)!;
+    const card = edited.score(e, { findings: findings[id] ?? [] });
+    expect(await page.textContent('[data-testid=card-view] .total-line')).toContain(`总分 ${Math.round(card.total * 100) / 100}`);
+    // 领导小组成立文件 → 否: the card loses 1.1.1's points, with the reason.
+    await page.selectOption('#field-leadingGroupDoc', 'false');
+    const after = edited.score({ ...e, values: { ...e.values, leadingGroupDoc: false } }, { findings: findings[id] ?? [] });
+    await page.waitForFunction((t) => document.querySelector('[data-testid=card-view] .total-line')?.textContent?.includes(t) ?? false, `总分 ${Math.round(after.total * 100) / 100}`);
+    expect(after.total).toBeLessThan(card.total);
+    expect(await page.textContent('[data-card-node="1.1.1"]')).toContain('未成立创建工作领导小组');
+    await page.click('text=恢复载入时的填报值');
+  });
+
+  it('compares with the rubric as opened: the verdict, the diff and the changeset', async () => {
+    await page.click('#tab-compare');
+    await page.waitForSelector('[data-testid=verdict]');
+    // The verdict `safecity diff` gives in Node (the total went from 140 to 141).
+    const check = checkVersion(engine.compile(district), engine.compile(fixed));
+    expect(check.required).toBe('major');
+    expect(await page.getAttribute('[data-testid=verdict]', 'data-bump')).toBe(check.required);
+    // The version was not bumped: the verdict says so, as `safecity diff --check` would.
+    expect(await page.getAttribute('[data-testid=verdict]', 'data-ok')).toBe('false');
+    expect(await page.textContent('[data-testid=diff]')).toContain('1.1.1');
+    expect(await page.textContent('[data-testid=changeset]')).toBe(changesetText(check.diff));
+    expect(changesetText(check.diff)).toContain('"@safecity/ruleset-xian-2022": major');
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid=download-changeset]');
+    expect((await download).suggestedFilename()).toBe('xian-2022-district-2.0.0.md');
+  });
+
+  it('is keyboard accessible: the tabs move with the arrow keys', async () => {
+    await page.focus('#tab-compare');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-unit');
+    expect(await page.getAttribute('#tab-unit', 'aria-selected')).toBe('true');
+  });
+
+  it('rescoring every unit after an edit takes under a frame (timed, printed; municipal too, for all 48)', async () => {
+    await page.click('#tab-units');
+    // Each edit toggles the version's last digit: the rubric compiles, every unit is rescored.
+    const times = async (text: string, n: number) => {
+      const at = text.indexOf('"version": "') + '"version": "'.length + 4;
+      const ms: number[] = [];
+      for (let i = 0; i < n; i++) {
+        await typeOver(text, at, 1, i % 2 === 0 ? '9' : text[at]!);
+        await page.waitForSelector('[data-testid=problems] .good');
+        ms.push(Number(await page.getAttribute('[data-testid=status]', 'data-rescore-ms')));
+      }
+      return ms.sort((x, y) => x - y)[Math.floor(ms.length / 2)]!;
+    };
+    const d = await times(fixedText, 8);
+    await page.selectOption('[data-testid=rubric]', 'xian-2022/municipal');
+    await page.waitForSelector('[data-testid=problems] .good');
+    const m = await times(pretty(municipal), 8);
+    expect(Number(await page.getAttribute('[data-testid=status]', 'data-units'))).toBe(28);
+    const line = `studio: rescoring after an edit, median of 8 in headless Chromium: 20 districts ${d.toFixed(2)} ms, 28 municipal units ${m.toFixed(2)} ms (48 units: ${(d + m).toFixed(2)} ms; a frame is 16 ms)`;
+    console.log(line);
+    const out = process.env['SAFECITY_STUDIO_TIMING'];
+    if (out) {
+      mkdirSync(join(out, '..'), { recursive: true });
+      writeFileSync(out, JSON.stringify({ districtsMs: d, municipalMs: m, totalMs: d + m }) + '\n');
+    }
+    expect(d).toBeGreaterThan(0);
+  });
+
+  it('switches to English', async () => {
+    await page.click('button.lang');
+    expect(await page.textContent('h1')).toContain('Rubric studio');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+
+  it('left the console clean (no error, no warning, no failed request, no CSP violation)', () => {
+    expect(console_).toEqual([]);
+  });
+
+  it('runs under the policy: an inline script is refused in the page', async () => {
+    const p = await browser.newPage();
+    const refused: string[] = [];
+    p.on('console', (m) => refused.push(m.text()));
+    await p.goto(base);
+    await p.waitForSelector('[data-testid=tree]');
+    const ran = await p.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'document.body.dataset.inline = "ran"';
+      document.head.append(s);
+      return document.body.dataset['inline'] ?? 'refused';
+    });
+    expect(ran).toBe('refused');
+    expect(refused.join('\n')).toMatch(/Content Security Policy/);
+    await p.close();
+  });
+});
