@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { createEngine, rulesetJsonSchema, type Finding, type UnitEvidence } from '@safecity/engine';
 import { district, municipal } from '@safecity/ruleset-xian-2022';
 import { district as district2023, bases } from '@safecity/ruleset-xian-2023-example';
-import { BASES, EDITIONS, editionText } from '../src/lib/editions.js';
+import { EDITIONS, editionText, isPatch, loadBases } from '../src/lib/editions.js';
 import { compileText, movements, points, scoreAll, signed, type UnitResult } from '../src/lib/studio.js';
 import { pointerSegments, spanOf, parseText, toPointer } from '../src/lib/pointer.js';
 import { propertySuggestions, valueSuggestions } from '../src/lib/complete.js';
@@ -21,9 +21,10 @@ const lineOf = (s: string, offset: number) => s.slice(0, offset).split('\n').len
 const lineAfter = (s: string, after: string, needle: string) => lineOf(s, s.indexOf(needle, s.indexOf(after)));
 
 describe('compileText', () => {
-  it('compiles every bundled edition (patches against their bases)', () => {
+  it('compiles every bundled edition (patches against their bases)', async () => {
     for (const e of EDITIONS) {
-      const c = compileText(engine, editionText(e), BASES);
+      const json = await e.load();
+      const c = compileText(engine, editionText(json), isPatch(json) ? await loadBases() : []);
       expect(c.problems).toEqual([]);
       expect(c.ruleset?.id).toBe(e.key);
     }
@@ -32,7 +33,7 @@ describe('compileText', () => {
 
   it('places a schema error at the line of the property', () => {
     const bad = text.replace('"max": 2,', '"max": "two",');
-    const c = compileText(engine, bad, BASES);
+    const c = compileText(engine, bad, []);
     expect(c.ruleset).toBeUndefined();
     expect(c.problems.length).toBeGreaterThan(0);
     const p = c.problems[0]!;
@@ -44,7 +45,7 @@ describe('compileText', () => {
     const json = structuredClone(district) as { tree: Array<{ children: Array<{ id: string; children: Array<{ id: string; max: number }> }> }> };
     json.tree[0]!.children[0]!.children[0]!.max += 1;
     const s = JSON.stringify(json, null, 2);
-    const c = compileText(engine, s, BASES);
+    const c = compileText(engine, s, []);
     expect(c.problems.map((p) => p.pointer)).toEqual(['/tree/0/children/0/max']);
     // The group 1.1's own "max", not its first child's.
     const group = json.tree[0]!.children[0]!;
@@ -54,7 +55,7 @@ describe('compileText', () => {
 
   it('places a JSON syntax error where it is, in Chinese', () => {
     const bad = text.replace('"version": "2.0.0",', '"version": "2.0.0"');
-    const c = compileText(engine, bad, BASES);
+    const c = compileText(engine, bad, []);
     expect(c.problems).toHaveLength(1);
     expect(c.problems[0]!.message).toBe('JSON 语法错误：此处应为逗号 ,');
     expect(lineOf(bad, c.problems[0]!.span.from)).toBe(lineOf(bad, bad.indexOf('"edition"')));

@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createEngine, rulesetJsonSchema, type CompiledRuleset, type Finding, type UnitEvidence } from '@safecity/engine';
 import unitsJson from '@safecity/ruleset-xian-2022/units.json';
-import { BASES, EDITIONS, editionText } from '../lib/editions.js';
+import { EDITIONS, editionText, loadBases } from '../lib/editions.js';
+import type { Ruleset } from '@safecity/engine';
 import { compileText, movements, scoreAll, type Compiled, type EvidenceSet, type UnitResult } from '../lib/studio.js';
 import { createRulesetEditor, type RulesetEditor } from './editor.js';
 import { t, local, type Lang } from './i18n.js';
@@ -34,16 +35,20 @@ interface Opened {
   compiled: Compiled;
 }
 
-function open(key: string, label: string, text: string): Opened {
-  return { key, label, text, compiled: compileText(engine, text, BASES) };
+/** Compiles a rubric's text once it has what it needs (a patch, the editions it extends). */
+async function open(key: string, label: string, text: string): Promise<{ opened: Opened; bases: readonly Ruleset[] }> {
+  const bases = /"extends"\s*:/.test(text) ? await loadBases() : [];
+  return { opened: { key, label, text, compiled: compileText(engine, text, bases) }, bases };
 }
+
+const EMPTY: Opened = { key: '', label: '', text: '', compiled: { ruleset: undefined, problems: [], ms: 0 } };
 
 export function App() {
   const [lang, setLang] = useState<Lang>('zh');
-  const first = EDITIONS[0]!;
-  const [opened, setOpened] = useState<Opened>(() => open(first.key, first.key, editionText(first)));
-  const [compiled, setCompiled] = useState<Compiled>(opened.compiled);
-  const [lastGood, setLastGood] = useState<CompiledRuleset | undefined>(opened.compiled.ruleset);
+  const [opened, setOpened] = useState<Opened>(EMPTY);
+  const [compiled, setCompiled] = useState<Compiled>(EMPTY.compiled);
+  const [lastGood, setLastGood] = useState<CompiledRuleset | undefined>(undefined);
+  const bases = useRef<readonly Ruleset[]>([]);
   const [evidence, setEvidence] = useState<{ set: EvidenceSet; label: string } | undefined>(undefined);
   const [edits, setEdits] = useState<ReadonlyMap<string, UnitEvidence>>(new Map());
   const [tab, setTab] = useState<Tab>('units');
@@ -64,21 +69,22 @@ export function App() {
       onChange: (text) => {
         window.clearTimeout(timer.current);
         timer.current = window.setTimeout(() => {
-          const c = compileText(engine, text, BASES);
+          const c = compileText(engine, text, bases.current);
           setCompiled(c);
           if (c.ruleset !== undefined) setLastGood(c.ruleset);
         }, COMPILE_DELAY_MS);
       },
     });
     editor.current = ed;
-    ed.showProblems(opened.compiled.problems);
+    void openEdition(EDITIONS[0]!.key);
     return () => ed.destroy();
   }, []);
 
   useEffect(() => editor.current?.showProblems(compiled.problems), [compiled]);
 
-  const openRubric = useCallback((next: Opened) => {
+  const openRubric = useCallback(({ opened: next, bases: b }: { opened: Opened; bases: readonly Ruleset[] }) => {
     window.clearTimeout(timer.current);
+    bases.current = b;
     setOpened(next);
     setCompiled(next.compiled);
     setLastGood(next.compiled.ruleset);
@@ -96,6 +102,18 @@ export function App() {
   const before = useMemo<UnitResult[] | undefined>(() => (opened.compiled.ruleset && effective ? scoreAll(opened.compiled.ruleset, effective).results : undefined), [opened, effective]);
   const now = useMemo(() => (lastGood && effective ? scoreAll(lastGood, effective) : undefined), [lastGood, effective]);
   const rows = useMemo(() => (now ? movements(now.results, before) : []), [now, before]);
+
+  async function openEdition(key: string) {
+    const ed = EDITIONS.find((x) => x.key === key);
+    if (ed === undefined) return;
+    setBusy(true);
+    try {
+      const json = await ed.load();
+      openRubric(await open(ed.key, ed.key, editionText(json)));
+    } finally {
+      setBusy(false);
+    }
+  }
 
   const loadDemo = useCallback(async () => {
     setBusy(true);
@@ -115,7 +133,7 @@ export function App() {
       setBusy(true);
       try {
         const out = await readDroppedFiles(files, { ruleset: opened.compiled.ruleset ?? lastGood, lang });
-        if (out.ruleset !== undefined) openRubric(open(`file:${out.ruleset.name}`, out.ruleset.name, out.ruleset.text));
+        if (out.ruleset !== undefined) openRubric(await open(`file:${out.ruleset.name}`, out.ruleset.name, out.ruleset.text));
         if (out.evidence !== undefined) {
           const prior = evidence?.label === 'local' ? evidence.set : undefined;
           const byId = new Map((prior?.units ?? []).map((u) => [u.unit.id, u]));
@@ -183,9 +201,7 @@ export function App() {
               data-testid="rubric"
               value={opened.key}
               onChange={(e) => {
-                const key = (e.currentTarget as HTMLSelectElement).value;
-                const ed = EDITIONS.find((x) => x.key === key);
-                if (ed) openRubric(open(ed.key, ed.key, editionText(ed)));
+                void openEdition((e.currentTarget as HTMLSelectElement).value);
               }}
             >
               {EDITIONS.map((e) => (
@@ -309,6 +325,7 @@ export function App() {
               />
             )}
             {tab === 'compare' && <ComparePanel lang={lang} engine={engine} current={compiled.ruleset} text={editor.current?.text() ?? opened.text} opened={opened.compiled.ruleset} evidence={effective} />}
+            {busy && <p class="muted" aria-live="polite">{t(lang, 'loading')}</p>}
           </div>
         </section>
       </main>

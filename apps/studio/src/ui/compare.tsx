@@ -3,7 +3,7 @@
  * `safecity diff` gives, then download the edited ruleset, its changeset and the migration
  * report of the loaded units' evidence.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   changesetText,
   checkVersion,
@@ -17,7 +17,7 @@ import {
   type MigrationReport,
   type RulesetDiff,
 } from '@safecity/engine';
-import { BASES, EDITIONS } from '../lib/editions.js';
+import { EDITIONS, isPatch, loadBases } from '../lib/editions.js';
 import type { EvidenceSet } from '../lib/studio.js';
 import { local, t, type Lang, type Word } from './i18n.js';
 
@@ -73,16 +73,26 @@ function download(name: string, text: string, type: string) {
 
 export function ComparePanel({ lang, engine, current, text, opened, evidence }: Props) {
   const [other, setOther] = useState<string>('opened');
-  const base = useMemo<CompiledRuleset | string | undefined>(() => {
-    if (other === 'opened') return opened;
+  const [loaded, setLoaded] = useState<{ key: string; ruleset: CompiledRuleset | string } | undefined>(undefined);
+  useEffect(() => {
     const e = EDITIONS.find((x) => x.key === other);
-    if (e === undefined) return undefined;
-    try {
-      return engine.compile(e.json, { bases: BASES });
-    } catch (err) {
-      return err instanceof Error ? err.message : String(err);
-    }
-  }, [other, opened, engine]);
+    if (e === undefined) return;
+    let live = true;
+    void (async () => {
+      const json = await e.load();
+      let ruleset: CompiledRuleset | string;
+      try {
+        ruleset = engine.compile(json, { bases: isPatch(json) ? await loadBases() : [] });
+      } catch (err) {
+        ruleset = err instanceof Error ? err.message : String(err);
+      }
+      if (live) setLoaded({ key: other, ruleset });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [other, engine]);
+  const base: CompiledRuleset | string | undefined = other === 'opened' ? opened : loaded?.key === other ? loaded.ruleset : undefined;
   if (current === undefined) return <p class="bad">{t(lang, 'fixFirst')}</p>;
   const check = typeof base === 'object' ? checkVersion(base, current) : undefined;
   const rows = check ? rowsOf(check.diff) : [];
