@@ -177,6 +177,13 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
     expect(moved.length).toBeGreaterThan(0);
     for (const id of moved) expect(await page.locator(`[data-unit="${id}"] .delta`).textContent()).toMatch(/^[+−]/);
     expect(await page.locator('[data-testid=tree] [data-item="1.1.1"] .max').textContent()).toBe('满分 3');
+    // The README's screenshot: SAFECITY_STUDIO_SCREENSHOT=docs/studio.png (from apps/studio).
+    const shot = process.env['SAFECITY_STUDIO_SCREENSHOT'];
+    if (shot) {
+      await page.locator('[data-testid=tree] summary', { hasText: '组织领导' }).click({ position: { x: 4, y: 8 } });
+      await page.click('[data-testid=tree] [data-item="1.1.1"] button');
+      await page.screenshot({ path: shot });
+    }
   });
 
   it('shows a schema error at its line', async () => {

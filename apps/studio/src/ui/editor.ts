@@ -72,6 +72,8 @@ export function createRulesetEditor(parent: HTMLElement, options: { text: string
         highlightSelectionMatches(),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...completionKeymap, ...lintKeymap]),
         json(),
+        // Rubric text (评价内容, 评分标准) runs long: wrapped, it reads without scrolling sideways.
+        EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': options.label }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) options.onChange(u.state.doc.toString());
