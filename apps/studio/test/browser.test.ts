@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { changesetText, checkVersion, createEngine, type CompiledRuleset } from '@safecity/engine';
 import { district, municipal } from '@safecity/ruleset-xian-2022';
+import { district as district2023, bases as bases2023 } from '@safecity/ruleset-xian-2023-example';
 import { scoreAll } from '../src/lib/studio.js';
 import { demoEvidence } from './demo.js';
 // @ts-expect-error: a plain .mjs script (the server `npm run studio` starts)
@@ -264,6 +265,36 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
       writeFileSync(out, JSON.stringify({ districtsMs: d, municipalMs: m, totalMs: d + m }) + '\n');
     }
     expect(d).toBeGreaterThan(0);
+  });
+
+  it('opens local files: a ruleset patch compiles against its bases; a broken or unknown file is named with its problem', async () => {
+    const patch = JSON.stringify(district2023, null, 2);
+    await page.setInputFiles('[data-testid=files]', [
+      { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "id": "x",\n  "tree": [\n}\n') },
+      { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": "world"}') },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') },
+      { name: 'next-district.json', mimeType: 'application/json', buffer: Buffer.from(patch) },
+    ]);
+    await page.waitForSelector('[data-testid=messages]');
+    const text = await page.textContent('[data-testid=messages]');
+    expect(text).toContain('文件 broken.json 有问题');
+    expect(text).toMatch(/第 4 行第 1 列：JSON 语法错误/);
+    expect(text).toContain('文件 notes.json 有问题');
+    expect(text).toContain('文件 notes.txt 有问题');
+    expect(text).toContain('next-district.json — 细则 xian-2023-example/district 3.0.0');
+    await page.waitForSelector('[data-testid=problems] .good');
+    expect(await page.inputValue('[data-testid=rubric]')).toBe('file:next-district.json');
+    // The patch's items, resolved on 2022: the tree shows the new edition.
+    expect(await page.textContent('[data-testid=tree] .rubric-title')).toContain('2023示例版');
+    await page.click('[data-testid=messages] button');
+    // Compared with a local file of last year's edition: the verdict of `safecity diff`.
+    await page.click('#tab-compare');
+    await page.setInputFiles('[data-testid=compare-file]', [{ name: 'district-2022.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(district)) }]);
+    await page.waitForSelector('[data-testid=verdict]');
+    const check = checkVersion(engine.compile(district), engine.compile(district2023, { bases: bases2023 }));
+    expect(await page.getAttribute('[data-testid=verdict]', 'data-bump')).toBe(check.required);
+    expect(await page.getAttribute('[data-testid=verdict]', 'data-ok')).toBe(String(check.ok));
+    await page.click('#tab-units');
   });
 
   it('switches to English', async () => {

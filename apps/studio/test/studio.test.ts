@@ -102,7 +102,7 @@ describe('scoreAll and movements', () => {
       const e = districts.find((u) => u.unit.id === r.unit.id)!;
       const card = compiled.score(e, { findings: findings[e.unit.id] ?? [] });
       expect(r.ok).toBe(true);
-      if (r.ok) expect([r.total, r.grade, r.vetoed]).toEqual([card.total, card.grade, card.vetoed]);
+      if (r.ok) expect([r.total, r.grade, r.vetoed, r.lost]).toEqual([card.total, card.grade, card.vetoed, Math.round((card.max - card.earned) * 100) / 100]);
     }
   });
 
@@ -134,7 +134,7 @@ describe('scoreAll and movements', () => {
 
   it('ranks equal totals together and puts units without a total last', () => {
     const u = (id: string) => ({ id, name: id, kind: 'district' });
-    const ok = (id: string, total: number): UnitResult => ({ unit: u(id), ok: true, total, grade: null, vetoed: false });
+    const ok = (id: string, total: number): UnitResult => ({ unit: u(id), ok: true, total, lost: 0, grade: null, vetoed: false });
     const rows = movements([ok('a', 90), { unit: u('x'), ok: false, problems: [{ path: '', message: 'bad' }] }, ok('b', 95), ok('c', 90)], [ok('a', 80), ok('b', 95), ok('c', 90)]);
     expect(rows.map((r) => [r.unit.id, r.rank, r.rankBefore, r.delta])).toEqual([
       ['b', 1, 1, 0],

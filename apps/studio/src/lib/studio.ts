@@ -50,9 +50,19 @@ export function compileText(engine: Engine, text: string, bases: readonly Rulese
   }
 }
 
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
 /** One unit's result under the rubric, or why it has none. */
 export type UnitResult =
-  | { readonly unit: UnitEvidence['unit']; readonly ok: true; readonly total: number; readonly grade: string | null; readonly vetoed: boolean }
+  | {
+      readonly unit: UnitEvidence['unit'];
+      readonly ok: true;
+      readonly total: number;
+      /** Points lost on the applicable items (their max − earned): what the deductions add up to. */
+      readonly lost: number;
+      readonly grade: string | null;
+      readonly vetoed: boolean;
+    }
   | { readonly unit: UnitEvidence['unit']; readonly ok: false; readonly problems: ReadonlyArray<{ readonly path: string; readonly message: string }> };
 
 /** The evidence the studio scores: each unit's values, and both checks' findings by unit id. */
@@ -70,7 +80,7 @@ export function scoreAll(ruleset: CompiledRuleset, evidence: EvidenceSet): { res
     if (!kinds.has(e.unit.kind)) continue;
     try {
       const r = ruleset.evaluate(e, { findings: evidence.findings[e.unit.id] ?? [] });
-      results.push({ unit: e.unit, ok: true, total: r.total, grade: r.grade, vetoed: r.vetoed });
+      results.push({ unit: e.unit, ok: true, total: r.total, lost: round2(r.max - r.earned), grade: r.grade, vetoed: r.vetoed });
     } catch (err) {
       if (!(err instanceof SafecityError)) throw err;
       results.push({ unit: e.unit, ok: false, problems: err.issues.map((i) => ({ path: i.path, message: i.message })) });
@@ -100,8 +110,6 @@ export interface Movement {
   readonly rank: number | undefined;
   readonly rankBefore: number | undefined;
 }
-
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function ranks(results: readonly UnitResult[]): Map<string, number> {
   const sorted = results.filter((r): r is Extract<UnitResult, { ok: true }> => r.ok).sort((a, b) => b.total - a.total);

@@ -93,6 +93,17 @@ export function ComparePanel({ lang, engine, current, text, opened, evidence }: 
     };
   }, [other, engine]);
   const base: CompiledRuleset | string | undefined = other === 'opened' ? opened : loaded?.key === other ? loaded.ruleset : undefined;
+  const fromFile = async (file: File) => {
+    let ruleset: CompiledRuleset | string;
+    try {
+      const json: unknown = JSON.parse(await file.text());
+      ruleset = engine.compile(json, { bases: isPatch(json) ? await loadBases() : [] });
+    } catch (err) {
+      ruleset = `${file.name}：${err instanceof SafecityError ? err.issues.slice(0, 5).map((i) => `${i.path} ${i.message}`).join('；') : err instanceof Error ? err.message : String(err)}`;
+    }
+    setLoaded({ key: `file:${file.name}`, ruleset });
+    setOther(`file:${file.name}`);
+  };
   if (current === undefined) return <p class="bad">{t(lang, 'fixFirst')}</p>;
   const check = typeof base === 'object' ? checkVersion(base, current) : undefined;
   const rows = check ? rowsOf(check.diff) : [];
@@ -124,7 +135,15 @@ export function ComparePanel({ lang, engine, current, text, opened, evidence }: 
           {EDITIONS.map((e) => (
             <option value={e.key}>{local(e.label, lang)}</option>
           ))}
+          {loaded?.key.startsWith('file:') && <option value={loaded.key}>{loaded.key.slice(5)}</option>}
         </select>
+      </label>{' '}
+      <label class="file-inline">
+        {t(lang, 'compareFile')}{' '}
+        <input type="file" accept=".json,application/json" data-testid="compare-file" onChange={(e) => {
+          const f = (e.currentTarget as HTMLInputElement).files?.[0];
+          if (f) void fromFile(f);
+        }} />
       </label>
       {typeof base === 'string' && <p class="bad">{base}</p>}
       {check && (

@@ -28,6 +28,7 @@ export function UnitTable({ rows, ruleset, lang, onOpen }: { rows: readonly Move
             <th scope="col" class="num">{t(lang, 'total')}</th>
             <th scope="col" class="num">{t(lang, 'before')}</th>
             <th scope="col" class="num">{t(lang, 'change')}</th>
+            <th scope="col" class="num">{t(lang, 'lost')}</th>
             <th scope="col">{t(lang, 'grade')}</th>
             <th scope="col">{t(lang, 'vetoed')}</th>
             <th scope="col"><span class="sr-only">{t(lang, 'details')}</span></th>
@@ -49,11 +50,12 @@ export function UnitTable({ rows, ruleset, lang, onOpen }: { rows: readonly Move
                     <td class="num total" data-total={r.now.total}>{points(r.now.total)}</td>
                     <td class="num">{r.before && r.before.ok ? points(r.before.total) : '—'}</td>
                     <td class="num delta">{r.delta === undefined ? '—' : signed(r.delta)}</td>
+                    <td class="num">{points(r.now.lost)}</td>
                     <td>{gradeTitle(ruleset, r.now.grade, lang)}</td>
                     <td>{r.now.vetoed ? <strong class="bad">{t(lang, 'yes')}</strong> : t(lang, 'no')}</td>
                   </>
                 ) : (
-                  <td colSpan={5} class="bad" data-total="">
+                  <td colSpan={6} class="bad" data-total="">
                     {t(lang, 'notScored')}：{r.now.problems.slice(0, 2).map((p) => p.message).join('；')}
                     {r.now.problems.length > 2 ? ` …（${r.now.problems.length}）` : ''}
                   </td>
