@@ -273,6 +273,7 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
       { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "id": "x",\n  "tree": [\n}\n') },
       { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": "world"}') },
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') },
+      { name: 'deep.json', mimeType: 'application/json', buffer: Buffer.from('['.repeat(200_000) + ']'.repeat(200_000)) },
       { name: 'next-district.json', mimeType: 'application/json', buffer: Buffer.from(patch) },
     ]);
     await page.waitForSelector('[data-testid=messages]');
@@ -281,6 +282,7 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
     expect(text).toMatch(/第 4 行第 1 列：JSON 语法错误/);
     expect(text).toContain('文件 notes.json 有问题');
     expect(text).toContain('文件 notes.txt 有问题');
+    expect(text).toMatch(/文件 deep.json 有问题第 1 行第 65 列：JSON 嵌套超过 64 层/);
     expect(text).toContain('next-district.json — 细则 xian-2023-example/district 3.0.0');
     await page.waitForSelector('[data-testid=problems] .good');
     expect(await page.inputValue('[data-testid=rubric]')).toBe('file:next-district.json');

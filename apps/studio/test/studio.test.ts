@@ -61,6 +61,15 @@ describe('compileText', () => {
     expect(lineOf(bad, c.problems[0]!.span.from)).toBe(lineOf(bad, bad.indexOf('"edition"')));
   });
 
+  it('refuses text nested deeper than maxJsonDepth at the first level too deep, without recursion', () => {
+    for (const depth of [65, 100_000]) {
+      const deep = '['.repeat(depth) + ']'.repeat(depth);
+      const c = compileText(engine, deep, []);
+      expect(c.problems).toEqual([{ span: { from: 64, to: 65 }, message: 'JSON 嵌套超过 64 层（maxJsonDepth），不再读取' }]);
+    }
+    expect(compileText(engine, '['.repeat(64) + ']'.repeat(64), []).problems[0]!.message).not.toContain('嵌套');
+  });
+
   it('places any generated pointer at an existing node or its nearest ancestor', () => {
     const root = parseText(text).root;
     fc.assert(

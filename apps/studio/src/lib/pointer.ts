@@ -3,6 +3,7 @@
  * (`/tree/0/children/2/max`); the editor needs character offsets. jsonc-parser gives the node
  * tree with offsets, and the path at a cursor.
  */
+import { DEFAULT_LIMITS, findTooDeepText } from '@safecity/engine';
 import { findNodeAtLocation, getLocation, parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 
 /** A place in the text, in characters from the start. */
@@ -52,8 +53,14 @@ const SYNTAX: Record<string, string> = {
   InvalidCharacter: '字符串中有无效的字符',
 };
 
-/** Parses the text as strict JSON (no comments, no trailing commas), keeping the offsets. */
-export function parseText(text: string): ParsedText {
+/**
+ * Parses the text as strict JSON (no comments, no trailing commas), keeping the offsets. Text
+ * nested deeper than `maxDepth` (the engine's `maxJsonDepth`) is refused before parsing, at the
+ * first level too deep: the parser recurses, and 100,000 `[` would overflow its stack.
+ */
+export function parseText(text: string, maxDepth: number = DEFAULT_LIMITS.maxJsonDepth): ParsedText {
+  const deep = findTooDeepText(text, maxDepth);
+  if (deep >= 0) return { root: undefined, errors: [{ span: { from: deep, to: deep + 1 }, message: `JSON 嵌套超过 ${maxDepth} 层（maxJsonDepth），不再读取` }] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   return {

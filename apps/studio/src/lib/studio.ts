@@ -26,7 +26,7 @@ export interface Compiled {
 /** Compiles the editor's text with the engine; a patch (`extends`) against `bases`. */
 export function compileText(engine: Engine, text: string, bases: readonly Ruleset[]): Compiled {
   const t0 = performance.now();
-  const parsed = parseText(text);
+  const parsed = parseText(text, engine.limits.maxJsonDepth);
   if (parsed.errors.length > 0 || parsed.root === undefined) {
     return { ruleset: undefined, problems: parsed.errors.map((e) => ({ span: e.span, message: e.message })), ms: performance.now() - t0 };
   }

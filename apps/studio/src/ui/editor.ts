@@ -12,6 +12,7 @@ import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { EditorSelection, EditorState } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { DEFAULT_LIMITS, findTooDeepText } from '@safecity/engine';
 import { propertySuggestions, valueSuggestions } from '../lib/complete.js';
 import { locationAt, spanOf } from '../lib/pointer.js';
 import type { TextProblem } from '../lib/studio.js';
@@ -31,6 +32,8 @@ export interface RulesetEditor {
 function schemaCompletion(schema: Record<string, unknown>) {
   return (ctx: CompletionContext): CompletionResult | null => {
     const text = ctx.state.doc.toString();
+    // jsonc-parser recurses: text nested too deep is a problem the compile names, not a completion.
+    if (findTooDeepText(text, DEFAULT_LIMITS.maxJsonDepth) >= 0) return null;
     const loc = locationAt(text, ctx.pos);
     const word = ctx.matchBefore(/"?[^\s"{}[\],:]*"?/);
     const from = word?.from ?? ctx.pos;
@@ -96,7 +99,9 @@ export function createRulesetEditor(parent: HTMLElement, options: { text: string
       view.dispatch(setDiagnostics(view.state, diagnostics));
     },
     reveal(pointer) {
-      const span = spanOf(parseTree(view.state.doc.toString()), pointer);
+      const text = view.state.doc.toString();
+      if (findTooDeepText(text, DEFAULT_LIMITS.maxJsonDepth) >= 0) return;
+      const span = spanOf(parseTree(text), pointer);
       if (span === undefined) return;
       view.dispatch({ selection: EditorSelection.cursor(span.from), effects: EditorView.scrollIntoView(span.from, { y: 'center' }) });
       view.focus();
