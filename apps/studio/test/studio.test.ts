@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createEngine, rulesetJsonSchema, type Finding, type UnitEvidence } from '@safecity/engine';
+import { createEngine, migrateEvidence, rulesetJsonSchema, type Finding, type UnitEvidence } from '@safecity/engine';
 import { district, municipal } from '@safecity/ruleset-xian-2022';
 import { district as district2023, bases } from '@safecity/ruleset-xian-2023-example';
 import { EDITIONS, editionText, isPatch, loadBases } from '../src/lib/editions.js';
@@ -139,6 +139,28 @@ describe('scoreAll and movements', () => {
       const [a, b] = [rows[i - 1]!.now, rows[i]!.now];
       if (a.ok && b.ok) expect(a.total).toBeGreaterThanOrEqual(b.total);
     }
+  });
+
+  it('carries last year\'s evidence over to the next edition before scoring, as safecity migrate does', () => {
+    const next = engine.compile(district2023, { bases });
+    const writtenFor = new Map(units.filter((u) => compiled.unitKinds.includes(u.unit.kind)).map((u) => [u.unit.id, compiled]));
+    const set = { units, findings, writtenFor };
+    // Without knowing what it was written for, the retired field stops most units.
+    expect(scoreAll(next, { units, findings }).results.filter((r) => !r.ok).length).toBeGreaterThan(10);
+    const { results } = scoreAll(next, set);
+    expect(results).toHaveLength(20);
+    for (const r of results) {
+      expect(r.ok).toBe(true);
+      const e = units.find((u) => u.unit.id === r.unit.id)!;
+      const m = migrateEvidence(e, next, { from: compiled, findings: findings[e.unit.id] ?? [] });
+      const card = next.score(m.evidence, { findings: m.findings });
+      if (r.ok) {
+        expect(r.total).toBe(card.total);
+        expect(r.migrated).toEqual({ from: 'xian-2022/district 2.0.0', notCarried: m.report.notCarried.length, missing: m.report.missing.length });
+      }
+    }
+    // Under the edition it was written for, nothing is carried.
+    expect(scoreAll(compiled, set).results.every((r) => r.ok && r.migrated === undefined)).toBe(true);
   });
 
   it('ranks equal totals together and puts units without a total last', () => {

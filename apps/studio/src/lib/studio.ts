@@ -3,7 +3,7 @@
  * in the text), score every loaded unit the rubric applies to, and compare two runs. The UI
  * calls these; the Node tests call them too, so the page shows what Node computes.
  */
-import { RulesetError, SafecityError, type CompiledRuleset, type Engine, type Finding, type Ruleset, type ScoreCard, type UnitEvidence } from '@safecity/engine';
+import { migrateEvidence, RulesetError, SafecityError, type CompiledRuleset, type Engine, type Finding, type Ruleset, type ScoreCard, type UnitEvidence } from '@safecity/engine';
 import { parseText, spanOf, type Span } from './pointer.js';
 
 /** One problem of the text, where the author sees it. */
@@ -62,6 +62,8 @@ export type UnitResult =
       readonly lost: number;
       readonly grade: string | null;
       readonly vetoed: boolean;
+      /** Set when the evidence was written for another edition and carried over to this one. */
+      readonly migrated?: Migrated;
     }
   | { readonly unit: UnitEvidence['unit']; readonly ok: false; readonly problems: ReadonlyArray<{ readonly path: string; readonly message: string }> };
 
@@ -69,6 +71,34 @@ export type UnitResult =
 export interface EvidenceSet {
   readonly units: readonly UnitEvidence[];
   readonly findings: Readonly<Record<string, readonly Finding[]>>;
+  /**
+   * The edition each unit's evidence was written for, by unit id: under a rubric with another
+   * id (next year's edition), the evidence is carried over first, as `safecity migrate` does.
+   */
+  readonly writtenFor?: ReadonlyMap<string, CompiledRuleset>;
+}
+
+/** How a unit's evidence was carried over from the edition it was written for. */
+export interface Migrated {
+  /** `xian-2022/district 2.0.0` */
+  readonly from: string;
+  /** Values that did not carry over (a retired field, a value that no longer fits). */
+  readonly notCarried: number;
+  /** Fields the new edition asks for that the evidence has no value for. */
+  readonly missing: number;
+}
+
+/**
+ * A unit's evidence and findings as `ruleset` takes them: as they are, or, when they were written
+ * for an edition with another id, carried over by `migrateEvidence` (throws EvidenceError when
+ * the unit is not evaluated under `ruleset`).
+ */
+export function carryOver(ruleset: CompiledRuleset, evidence: EvidenceSet, e: UnitEvidence): { evidence: UnitEvidence; findings: readonly Finding[]; migrated?: Migrated } {
+  const findings = evidence.findings[e.unit.id] ?? [];
+  const from = evidence.writtenFor?.get(e.unit.id);
+  if (from === undefined || from.id === ruleset.id) return { evidence: e, findings };
+  const m = migrateEvidence(e, ruleset, { from, findings });
+  return { evidence: m.evidence, findings: m.findings, migrated: { from: `${from.id} ${from.version}`, notCarried: m.report.notCarried.length, missing: m.report.missing.length } };
 }
 
 /** Every loaded unit the rubric applies to (by kind), scored; and how long it took. */
@@ -79,8 +109,9 @@ export function scoreAll(ruleset: CompiledRuleset, evidence: EvidenceSet): { res
   for (const e of evidence.units) {
     if (!kinds.has(e.unit.kind)) continue;
     try {
-      const r = ruleset.evaluate(e, { findings: evidence.findings[e.unit.id] ?? [] });
-      results.push({ unit: e.unit, ok: true, total: r.total, lost: round2(r.max - r.earned), grade: r.grade, vetoed: r.vetoed });
+      const c = carryOver(ruleset, evidence, e);
+      const r = ruleset.evaluate(c.evidence, { findings: c.findings });
+      results.push({ unit: e.unit, ok: true, total: r.total, lost: round2(r.max - r.earned), grade: r.grade, vetoed: r.vetoed, ...(c.migrated ? { migrated: c.migrated } : {}) });
     } catch (err) {
       if (!(err instanceof SafecityError)) throw err;
       results.push({ unit: e.unit, ok: false, problems: err.issues.map((i) => ({ path: i.path, message: i.message })) });

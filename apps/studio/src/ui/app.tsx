@@ -4,11 +4,11 @@
  * and download what a release needs. Everything runs in the page.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { createEngine, rulesetJsonSchema, type CompiledRuleset, type Finding, type UnitEvidence } from '@safecity/engine';
+import { createEngine, rulesetJsonSchema, SafecityError, type CompiledRuleset, type Finding, type UnitEvidence } from '@safecity/engine';
 import unitsJson from '@safecity/ruleset-xian-2022/units.json';
 import { EDITIONS, editionText, loadBases } from '../lib/editions.js';
 import type { Ruleset } from '@safecity/engine';
-import { compileText, movements, scoreAll, type Compiled, type EvidenceSet, type UnitResult } from '../lib/studio.js';
+import { carryOver, compileText, movements, scoreAll, type Compiled, type EvidenceSet, type UnitResult } from '../lib/studio.js';
 import { createRulesetEditor, type RulesetEditor } from './editor.js';
 import { t, local, type Lang } from './i18n.js';
 import { RulesetTree } from './tree.js';
@@ -86,6 +86,8 @@ export function App() {
     window.clearTimeout(timer.current);
     bases.current = b;
     setOpened(next);
+    // Edits were made in the form of the rubric that was open.
+    setEdits(new Map());
     setCompiled(next.compiled);
     setLastGood(next.compiled.ruleset);
     editor.current?.setText(next.text);
@@ -96,7 +98,10 @@ export function App() {
   const effective = useMemo<EvidenceSet | undefined>(() => {
     if (evidence === undefined) return undefined;
     if (edits.size === 0) return evidence.set;
-    return { units: evidence.set.units.map((u) => edits.get(u.unit.id) ?? u), findings: evidence.set.findings };
+    // An edited unit's evidence is the form's: written for the rubric it was edited under.
+    const writtenFor = new Map(evidence.set.writtenFor ?? []);
+    for (const id of edits.keys()) writtenFor.delete(id);
+    return { units: evidence.set.units.map((u) => edits.get(u.unit.id) ?? u), findings: evidence.set.findings, writtenFor };
   }, [evidence, edits]);
 
   const before = useMemo<UnitResult[] | undefined>(() => (opened.compiled.ruleset && effective ? scoreAll(opened.compiled.ruleset, effective).results : undefined), [opened, effective]);
@@ -120,7 +125,14 @@ export function App() {
     try {
       const demo = (await import('../generated/demo-city.json')).default as unknown as { units: Record<string, UnitEvidence[]>; findings: Record<string, Finding[]> };
       const units = [...(demo.units['district'] ?? []), ...(demo.units['municipal'] ?? [])];
-      setEvidence({ set: { units, findings: demo.findings }, label: 'demo' });
+      // Written for the 2022 rubrics: under another edition it is carried over first.
+      const editions = (await loadBases()).map((r) => engine.compile(r));
+      const writtenFor = new Map<string, CompiledRuleset>();
+      for (const u of units) {
+        const r = editions.find((x) => x.unitKinds.includes(u.unit.kind));
+        if (r) writtenFor.set(u.unit.id, r);
+      }
+      setEvidence({ set: { units, findings: demo.findings, writtenFor }, label: 'demo' });
       setEdits(new Map());
     } finally {
       setBusy(false);
@@ -132,7 +144,8 @@ export function App() {
       if (files.length === 0) return;
       setBusy(true);
       try {
-        const out = await readDroppedFiles(files, { ruleset: opened.compiled.ruleset ?? lastGood, lang });
+        const readWith = opened.compiled.ruleset ?? lastGood;
+        const out = await readDroppedFiles(files, { ruleset: readWith, lang });
         if (out.ruleset !== undefined) openRubric(await open(`file:${out.ruleset.name}`, out.ruleset.name, out.ruleset.text));
         if (out.evidence !== undefined) {
           const prior = evidence?.label === 'local' ? evidence.set : undefined;
@@ -140,7 +153,10 @@ export function App() {
           for (const u of out.evidence.units) byId.set(u.unit.id, u);
           const findings = { ...(prior?.findings ?? {}) };
           for (const [k, v] of Object.entries(out.evidence.findings)) findings[k] = [...(findings[k] ?? []), ...v];
-          setEvidence({ set: { units: [...byId.values()], findings }, label: 'local' });
+          // Read against the rubric as opened: that is the edition they were written for.
+          const writtenFor = new Map(prior?.writtenFor ?? []);
+          if (readWith) for (const u of out.evidence.units) writtenFor.set(u.unit.id, readWith);
+          setEvidence({ set: { units: [...byId.values()], findings, writtenFor }, label: 'local' });
           setEdits(new Map());
         } else if (Object.keys(out.findings).length > 0 && evidence !== undefined) {
           const findings = { ...evidence.set.findings };
@@ -182,8 +198,29 @@ export function App() {
     setSelected(id);
     setTab('unit');
   };
-  const current = selected !== undefined ? effective?.units.find((u) => u.unit.id === selected) : undefined;
-  const original = selected !== undefined ? evidence?.set.units.find((u) => u.unit.id === selected) : undefined;
+  const raw = selected !== undefined ? effective?.units.find((u) => u.unit.id === selected) : undefined;
+  // The unit's evidence as the rubric takes it (carried over from last year's edition if need be).
+  const carried = useMemo(() => {
+    if (raw === undefined || lastGood === undefined || effective === undefined) return undefined;
+    try {
+      return carryOver(lastGood, effective, raw);
+    } catch (e) {
+      if (e instanceof SafecityError) return { evidence: raw, findings: effective.findings[raw.unit.id] ?? [] };
+      throw e;
+    }
+  }, [raw, lastGood, effective]);
+  const current = carried?.evidence;
+  // The unit's evidence as loaded, taken the same way (what the form's edits are counted against).
+  const original = useMemo(() => {
+    const u = selected !== undefined ? evidence?.set.units.find((x) => x.unit.id === selected) : undefined;
+    if (u === undefined || lastGood === undefined || evidence === undefined) return u;
+    try {
+      return carryOver(lastGood, evidence.set, u).evidence;
+    } catch (e) {
+      if (e instanceof SafecityError) return u;
+      throw e;
+    }
+  }, [selected, evidence, lastGood]);
 
   return (
     <div class="studio">
@@ -315,7 +352,7 @@ export function App() {
                 onSelect={setSelected}
                 evidence={current}
                 original={original}
-                findings={selected !== undefined ? (effective?.findings[selected] ?? []) : []}
+                findings={carried?.findings ?? []}
                 onEdit={(u) => setEdits(new Map(edits).set(u.unit.id, u))}
                 onReset={(id) => {
                   const next = new Map(edits);

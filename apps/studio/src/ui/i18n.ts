@@ -31,6 +31,8 @@ const WORDS = {
   change: { zh: '变化', en: 'Change' },
   grade: { zh: '等级', en: 'Grade' },
   lost: { zh: '失分', en: 'Lost' },
+  migrated: { zh: '佐证材料按 {from} 填报，已按本版的迁移规则沿用（同 safecity migrate）', en: 'The evidence was written for {from}; it is carried over by this edition’s migration (as safecity migrate does)' },
+  migratedTitle: { zh: '（{n} 个值未沿用，{m} 个字段待补充）', en: '({n} not carried, {m} to report)' },
   vetoed: { zh: '否决', en: 'Vetoed' },
   yes: { zh: '是', en: 'Yes' },
   no: { zh: '否', en: 'No' },

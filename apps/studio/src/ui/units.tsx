@@ -15,8 +15,10 @@ export function gradeTitle(ruleset: CompiledRuleset | undefined, grade: string |
 export function UnitTable({ rows, ruleset, lang, onOpen }: { rows: readonly Movement[]; ruleset: CompiledRuleset | undefined; lang: Lang; onOpen: (id: string) => void }) {
   if (rows.length === 0) return <p>{t(lang, 'noEvidence')}</p>;
   const moved = rows.filter((r) => r.delta !== undefined && r.delta !== 0).length;
+  const from = rows.map((r) => (r.now.ok ? r.now.migrated?.from : undefined)).find((x) => x !== undefined);
   return (
     <>
+      {from !== undefined && <p class="muted" data-testid="migrated">{t(lang, 'migrated', { from })}</p>}
       <p class={moved > 0 ? 'moved' : 'muted'} data-testid="moved">
         {moved > 0 ? t(lang, 'moved', { n: moved }) : t(lang, 'noneMoved')}
       </p>
@@ -44,7 +46,12 @@ export function UnitTable({ rows, ruleset, lang, onOpen }: { rows: readonly Move
                   {r.rank ?? '—'}
                   {rankMove !== 0 && <span class={rankMove > 0 ? 'up' : 'down'}>{rankMove > 0 ? ` ▲${rankMove}` : ` ▼${-rankMove}`}</span>}
                 </td>
-                <th scope="row">{name}</th>
+                <th scope="row">
+                  {name}
+                  {r.now.ok && r.now.migrated && r.now.migrated.notCarried + r.now.migrated.missing > 0 && (
+                    <small class="migrated"> {t(lang, 'migratedTitle', { n: r.now.migrated.notCarried, m: r.now.migrated.missing })}</small>
+                  )}
+                </th>
                 {r.now.ok ? (
                   <>
                     <td class="num total" data-total={r.now.total}>{points(r.now.total)}</td>
