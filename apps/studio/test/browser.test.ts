@@ -14,7 +14,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
-import { changesetText, checkVersion, createEngine, type CompiledRuleset } from '@safecity/engine';
+import { changesetText, checkVersion, createEngine, migrateEvidence, type CompiledRuleset } from '@safecity/engine';
 import { district, municipal } from '@safecity/ruleset-xian-2022';
 import { district as district2023, bases as bases2023 } from '@safecity/ruleset-xian-2023-example';
 import { scoreAll } from '../src/lib/studio.js';
@@ -288,6 +288,20 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
     expect(await page.inputValue('[data-testid=rubric]')).toBe('file:next-district.json');
     // The patch's items, resolved on 2022: the tree shows the new edition.
     expect(await page.textContent('[data-testid=tree] .rubric-title')).toContain('2023示例版');
+    // The demo's 2022 evidence, carried over to the 2023 edition as `safecity migrate` does: every
+    // district scored, with the totals Node gives.
+    await page.click('#tab-units');
+    await page.waitForSelector('[data-testid=migrated]');
+    expect(await page.textContent('[data-testid=migrated]')).toContain('xian-2022/district 2.0.0');
+    const next = engine.compile(district2023, { bases: bases2023 });
+    const from = engine.compile(district);
+    const expected = Object.fromEntries(
+      units.filter((u) => from.unitKinds.includes(u.unit.kind)).map((u) => {
+        const m = migrateEvidence(u, next, { from, findings: findings[u.unit.id] ?? [] });
+        return [u.unit.id, next.score(m.evidence, { findings: m.findings }).total];
+      }),
+    );
+    expect(await tableTotals()).toEqual(expected);
     await page.click('[data-testid=messages] button');
     // Compared with a local file of last year's edition: the verdict of `safecity diff`.
     await page.click('#tab-compare');
