@@ -7,7 +7,7 @@
  * verdict; all with a clean console. It also times the live rescoring (printed, not asserted).
  * Without Chromium it is skipped, saying why (CI installs it).
  */
-import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { delimiter, join } from 'node:path';
@@ -230,6 +230,13 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
     const download = page.waitForEvent('download');
     await page.click('[data-testid=download-changeset]');
     expect((await download).suggestedFilename()).toBe('xian-2022-district-2.0.0.md');
+    const migration = page.waitForEvent('download');
+    await page.click('[data-testid=download-migration]');
+    const file = await (await migration).path();
+    const md = readFileSync(file, 'utf8');
+    expect(md).toMatch(/^# 佐证材料迁移报告 Evidence migration/);
+    expect(md).toContain('xian-2022/district 2.0.0 → xian-2022/district 2.0.0');
+    expect(md.match(/^\| .+ \| \d+ \| \d+ \| \d+ \| \d+ \/ \d+ \|$/gm)).toHaveLength(20);
   });
 
   it('is keyboard accessible: the tabs move with the arrow keys', async () => {
@@ -237,6 +244,35 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
     await page.keyboard.press('ArrowLeft');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-unit');
     expect(await page.getAttribute('#tab-unit', 'aria-selected')).toBe('true');
+  });
+
+  it('completes property names from the ruleset schema, with their descriptions (in a page of its own)', async () => {
+    const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    p.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') console_.push(`${m.type()}: ${m.text()}`);
+    });
+    p.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+    await p.goto(base);
+    await p.waitForSelector('[data-testid=problems] .good');
+    // After 1.1.1's `"max": 2,` a new line, then `"chi` and Ctrl-Space.
+    const at = opened.indexOf('"max": 2,', opened.indexOf('"id": "1.1.1"')) + '"max": 2,'.length;
+    await p.click('.cm-content');
+    await p.keyboard.press('Control+Alt+g');
+    await p.locator('.cm-panel input[name=line]').fill(`${lineOf(opened, at)}:${at - (opened.lastIndexOf('\n', at - 1) + 1)}`);
+    await p.locator('.cm-panel input[name=line]').press('Enter');
+    await p.keyboard.press('Enter');
+    await p.keyboard.type('"chi');
+    await p.keyboard.press('Control+Space');
+    await p.waitForSelector('.cm-tooltip-autocomplete');
+    const options = await p.$$eval('.cm-tooltip-autocomplete li', (li) => li.map((x) => x.textContent ?? ''));
+    expect(options.some((o) => o.includes('"childrenMax"'))).toBe(true);
+    expect(options.some((o) => o.includes('"children"'))).toBe(true);
+    // The schema's description comes with the option (`childrenMax`: "'equal': children's maxima sum…").
+    const k = options.findIndex((o) => o.includes('"childrenMax"'));
+    for (let i = 0; i < k; i++) await p.keyboard.press('ArrowDown');
+    await p.waitForSelector('.cm-completionInfo');
+    expect(await p.textContent('.cm-completionInfo')).toContain("'equal'");
+    await p.close();
   });
 
   it('rescoring every unit after an edit takes under a frame (timed, printed; municipal too, for all 48)', async () => {
@@ -320,6 +356,7 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
   });
 
   it('left the console clean (no error, no warning, no failed request, no CSP violation)', () => {
+    if (console_.length > 0) console.log(console_.join('\n'));
     expect(console_).toEqual([]);
   });
 
