@@ -1,7 +1,8 @@
 /**
- * Writing a fresh fill-in workbook for one unit. Built from scratch every time (never
- * load → edit → save: a re-save by exceljs re-optimises data validations into overlapping
- * ranges Excel rejects).
+ * `@safecity/evidence-excel/template` — writing a fresh fill-in workbook for one unit. Built
+ * from scratch every time (never load → edit → save: a re-save by exceljs re-optimises data
+ * validations into overlapping ranges Excel rejects). A subpath of its own, so that the
+ * reader (`@safecity/evidence-excel`) bundles without exceljs.
  * @module
  */
 import type { Borders, Cell, DataValidation, Fill, Worksheet } from 'exceljs';
