@@ -516,8 +516,13 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
   const regRows = planRegister(ruleset, plan);
   const regFill = registerFill(regRows, plan, evidence);
   const extraRows = Math.max(Math.min(Math.max(0, Math.floor(options.registerRows ?? REGISTER_EXTRA_ROWS)), 500), regFill.extra.length);
-  // exceljs is loaded only to write a template: reading workbooks does without it.
-  const { default: ExcelJS } = await import('exceljs');
+  // exceljs is loaded only to write a template: reading workbooks does without it. Its
+  // self-contained build, not its Node entry: that one loads unzipper → bluebird, which builds
+  // functions from strings (`new Function`) as it loads, so it fails under
+  // `--disallow-code-generation-from-strings` and breaks the rule of no code from strings at
+  // run time. The bare build (no polyfills: it sets no global) writes the same workbook, zipped
+  // with JSZip, and generates no code.
+  const { default: ExcelJS } = await import('exceljs/dist/exceljs.bare.min.js');
   const wb = new ExcelJS.Workbook();
   wb.creator = '@safecity/evidence-excel';
   // a fixed time, not the time of writing: the same ruleset, unit and evidence give the same bytes
