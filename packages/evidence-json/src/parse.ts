@@ -922,11 +922,14 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
     let result: ReturnType<Validator['validate']> | undefined;
     try {
       result = validatorFor(ruleset, ix).validate(root);
-    } catch {
+    } catch (e) {
       // The validator URI-encodes every key it walks, and a key with a lone surrogate (`"\ud800"`,
-      // valid JSON) makes that throw. No such key is a known one, so the checks above have named
-      // it; if they have not, the file is refused all the same, never passed unchecked.
-      if (issues.length === 0) add('', '不符合 evidenceJsonSchema：文件中有无法校验的键（含不成对的 UTF-16 代理字符）');
+      // valid JSON) makes that throw; so does spreading the errors of some 100,000 unknown keys
+      // into one call. Such keys are unknown ones, which the checks above have named; if they
+      // have not, the file is refused all the same, never passed unchecked.
+      if (issues.length === 0) {
+        add('', `不符合 evidenceJsonSchema：无法按此 schema 校验本文件（${e instanceof URIError ? '有含不成对 UTF-16 代理字符的键' : '错误过多'}）`);
+      }
     }
     for (const e of result !== undefined && !result.valid ? schemaLeaves(result.errors) : []) {
       const p = schemaErrorPointer(e);
