@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { checkConsistency, createEngine, evidenceLayout, mergeEvidence, registerValue, SafecityError, seededRandom, takesRegister } from '@safecity/engine';
 import { city as cityRubric, units, rulesetFor } from '@safecity/ruleset-xian-2022';
-import { excelTemplate, parseWorkbook } from '@safecity/evidence-excel';
+import { parseWorkbook } from '@safecity/evidence-excel';
+import { excelTemplate } from '@safecity/evidence-excel/template';
 import { evidenceJsonSchema, jsonTemplate, parseJsonEvidence } from '@safecity/evidence-json';
 
 /** Change this and every number changes. */

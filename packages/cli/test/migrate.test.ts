@@ -101,7 +101,8 @@ describe('migrate', () => {
   it('a unit that works in Excel gets its next workbook pre-filled with the same values, register and claims (fails on the old command: JSON only)', async () => {
     const { createEngine } = await import('@safecity/engine');
     const { district, units } = await import('@safecity/ruleset-xian-2022');
-    const { parseWorkbook, excelTemplate } = await import('@safecity/evidence-excel');
+    const { parseWorkbook } = await import('@safecity/evidence-excel');
+    const { excelTemplate } = await import('@safecity/evidence-excel/template');
     const rs = createEngine().compile(district);
     const cwd = mkdtempSync(join(tmpdir(), 'safecity-migrate-'));
     // Last year's workbook with a register row and a 不适用 claim, as a clerk fills them.

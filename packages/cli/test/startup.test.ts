@@ -9,6 +9,7 @@ vi.mock('@safecity/engine', () => refuse('@safecity/engine'));
 vi.mock('@safecity/ruleset-xian-2022', () => refuse('@safecity/ruleset-xian-2022'));
 vi.mock('@safecity/evidence-json', () => refuse('@safecity/evidence-json'));
 vi.mock('@safecity/evidence-excel', () => refuse('@safecity/evidence-excel'));
+vi.mock('@safecity/evidence-excel/template', () => refuse('@safecity/evidence-excel/template'));
 vi.mock('@safecity/report', () => refuse('@safecity/report'));
 vi.mock('exceljs', () => refuse('exceljs'));
 vi.mock('echarts', () => refuse('echarts'));

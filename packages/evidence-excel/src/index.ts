@@ -1,16 +1,18 @@
 /**
- * `@safecity/evidence-excel` — Excel evidence for safecity: a fill-in workbook template per
- * unit, and reading filled workbooks back into evidence with every row accounted for.
+ * `@safecity/evidence-excel` — Excel evidence for safecity: reading filled workbooks back into
+ * evidence with every row accounted for. The fill-in template writer is the subpath
+ * `@safecity/evidence-excel/template` (it needs exceljs; this entry does not, so a browser
+ * bundle of the reader holds no exceljs and no Node built-in).
  *
  * ```ts
- * import { excelTemplate, readWorkbooks } from '@safecity/evidence-excel';
+ * import { excelTemplate } from '@safecity/evidence-excel/template';
+ * import { readWorkbooks } from '@safecity/evidence-excel';
  * const bytes = await excelTemplate(ruleset, unit);              // → yanta.xlsx, filled by the unit
  * const bundle = await readWorkbooks([{ file: 'yanta.xlsx', input }], { ruleset, units });
  * const card = ruleset.score(bundle.units[0]);
  * ```
  * @packageDocumentation
  */
-export { excelTemplate, type ExcelTemplateOptions } from './template.js';
 export { openWorkbook, parseWorkbook, readWorkbooks, type OpenWorkbookOptions, type ParseWorkbookOptions, type ParsedWorkbook, type ReadWorkbooksOptions } from './parse.js';
 export { Book, Sheet, SheetRow, SheetCell, type CellValue } from './xlsx.js';
 export { ProblemList } from './problems.js';

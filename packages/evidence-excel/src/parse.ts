@@ -280,7 +280,7 @@ function readMeta(wb: Workbook, file: string, ruleset: CompiledRuleset, units: r
 }
 
 /**
- * Read one filled workbook made from {@link excelTemplate}.
+ * Read one filled workbook made from `excelTemplate` (`@safecity/evidence-excel/template`).
  *
  * The bytes are checked before they are opened (size, zip structure, declared and actual
  * decompressed size under a cap, encryption, legacy .xls, macros). The hidden `_meta` must

@@ -1,7 +1,8 @@
 /**
- * Writing a fresh fill-in workbook for one unit. Built from scratch every time (never
- * load → edit → save: a re-save by exceljs re-optimises data validations into overlapping
- * ranges Excel rejects).
+ * `@safecity/evidence-excel/template` — writing a fresh fill-in workbook for one unit. Built
+ * from scratch every time (never load → edit → save: a re-save by exceljs re-optimises data
+ * validations into overlapping ranges Excel rejects). A subpath of its own, so that the
+ * reader (`@safecity/evidence-excel`) bundles without exceljs.
  * @module
  */
 import type { Borders, Cell, DataValidation, Fill, Worksheet } from 'exceljs';
@@ -515,8 +516,13 @@ export async function excelTemplate(ruleset: CompiledRuleset, unit: Unit, option
   const regRows = planRegister(ruleset, plan);
   const regFill = registerFill(regRows, plan, evidence);
   const extraRows = Math.max(Math.min(Math.max(0, Math.floor(options.registerRows ?? REGISTER_EXTRA_ROWS)), 500), regFill.extra.length);
-  // exceljs is loaded only to write a template: reading workbooks does without it.
-  const { default: ExcelJS } = await import('exceljs');
+  // exceljs is loaded only to write a template: reading workbooks does without it. Its
+  // self-contained build, not its Node entry: that one loads unzipper → bluebird, which builds
+  // functions from strings (`new Function`) as it loads, so it fails under
+  // `--disallow-code-generation-from-strings` and breaks the rule of no code from strings at
+  // run time. The bare build (no polyfills: it sets no global) writes the same workbook, zipped
+  // with JSZip, and generates no code.
+  const { default: ExcelJS } = await import('exceljs/dist/exceljs.bare.min.js');
   const wb = new ExcelJS.Workbook();
   wb.creator = '@safecity/evidence-excel';
   // a fixed time, not the time of writing: the same ruleset, unit and evidence give the same bytes

@@ -3,7 +3,8 @@ import { unzipSync, zipSync, strToU8 } from 'fflate';
 import type ExcelJS from 'exceljs';
 import type { Ruleset } from '@safecity/engine';
 import { district, unitById, units } from '@safecity/ruleset-xian-2022';
-import { excelTemplate, parseWorkbook, readWorkbooks } from '../src/index.js';
+import { parseWorkbook, readWorkbooks } from '../src/index.js';
+import { excelTemplate } from '../src/template.js';
 import { districtRs, engine, extraRs, extraUnit, fill, issuesOf, load, metaRows, rowOf, type MetaRow } from './helpers.js';
 
 const yanta = unitById('yanta')!;

@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { unzipSync, zipSync, strToU8, strFromU8 } from 'fflate';
 import { EvidenceError, groupDigits } from '@safecity/engine';
 import { unitById, units } from '@safecity/ruleset-xian-2022';
-import { excelTemplate, parseWorkbook, type WorkbookLimits } from '../src/index.js';
+import { parseWorkbook, type WorkbookLimits } from '../src/index.js';
+import { excelTemplate } from '../src/template.js';
 import { districtRs, extraRs, extraUnit, load, metaRows, rowOf, type MetaRow } from './helpers.js';
 
 const yanta = unitById('yanta')!;

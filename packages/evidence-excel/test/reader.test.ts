@@ -12,7 +12,8 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import type ExcelJS from 'exceljs';
 import type { DocumentEntry, Ruleset, UnitEvidence } from '@safecity/engine';
 import { units, unitById } from '@safecity/ruleset-xian-2022';
-import { excelTemplate, parseWorkbook } from '../src/index.js';
+import { parseWorkbook } from '../src/index.js';
+import { excelTemplate } from '../src/template.js';
 import { districtRs, engine, extraRs, extraUnit, fill, issuesOf, load, metaRows, rowOf, type MetaRow } from './helpers.js';
 import registerRuleset from '../../engine/test/fixtures/register.ruleset.json' with { type: 'json' };
 

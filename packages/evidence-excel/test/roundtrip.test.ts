@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import type { CompiledRuleset, EvidenceField, FieldValue, Node, Unit } from '@safecity/engine';
 import { units } from '@safecity/ruleset-xian-2022';
-import { excelTemplate, parseWorkbook } from '../src/index.js';
+import { parseWorkbook } from '../src/index.js';
+import { excelTemplate } from '../src/template.js';
 import { districtRs, extraRs, extraUnit, fill, load, metaRows, type MetaRow } from './helpers.js';
 import { municipalRs } from './helpers.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { ScoreNode } from '@safecity/engine';
 import { unitById, units } from '@safecity/ruleset-xian-2022';
-import { excelTemplate, readWorkbooks } from '../src/index.js';
+import { readWorkbooks } from '../src/index.js';
+import { excelTemplate } from '../src/template.js';
 import { districtRs, fill, load, metaRows, rowOf } from './helpers.js';
 
 function find(nodes: readonly ScoreNode[], id: string): ScoreNode | undefined {

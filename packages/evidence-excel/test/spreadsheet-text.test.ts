@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { registerValue, type DocumentEntry, type Ruleset, type UnitEvidence } from '@safecity/engine';
 import { unitById } from '@safecity/ruleset-xian-2022';
-import { excelTemplate, parseWorkbook } from '../src/index.js';
+import { parseWorkbook } from '../src/index.js';
+import { excelTemplate } from '../src/template.js';
 import { districtRs, engine, load } from './helpers.js';
 import registerRuleset from '../../engine/test/fixtures/register.ruleset.json' with { type: 'json' };
 

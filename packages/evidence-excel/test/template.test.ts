@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type ExcelJS from 'exceljs';
 import { evidenceLayout, type Node } from '@safecity/engine';
 import { unitById } from '@safecity/ruleset-xian-2022';
-import { excelTemplate, parseWorkbook } from '../src/index.js';
+import { parseWorkbook } from '../src/index.js';
+import { excelTemplate } from '../src/template.js';
 import { districtRs, engine, extraJson, extraRs, extraUnit, load, metaRows, rowOf, type MetaRow } from './helpers.js';
 
 const HEADERS = ['评分项编号', '评价内容', '评分标准', '分值', '佐证项', '计量单位', '填报值', '备注（说明）'];

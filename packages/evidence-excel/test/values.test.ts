@@ -3,7 +3,8 @@ import type { EvidenceField } from '@safecity/engine';
 import { convert, type Raw } from '../src/values.js';
 import { expectation } from '../src/plan.js';
 import { extraRs, extraUnit, fill, load, metaRows, rowOf } from './helpers.js';
-import { excelTemplate, parseWorkbook } from '../src/index.js';
+import { parseWorkbook } from '../src/index.js';
+import { excelTemplate } from '../src/template.js';
 
 const field = (type: EvidenceField['type'], extra: Partial<EvidenceField> = {}): EvidenceField => ({ name: 'f', type, title: { zh: 'f' }, ...extra });
 const text = (t: string): Raw => ({ kind: 'text', text: t });

@@ -4,7 +4,7 @@
  * reported at once, each at `file#/json/pointer`.
  * @module
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Validator, type OutputUnit, type Schema } from '@cfworker/json-schema';
 import {
   DEFAULT_LIMITS,
   EvidenceError,
@@ -366,33 +366,213 @@ function indexOf(ruleset: CompiledRuleset): RulesetIndex {
   return ix;
 }
 
-// --- schema validation (ajv), compiled once per ruleset ---------------------------------
+// --- schema validation (interpreted), set up once per ruleset ----------------------------
 
-// No code optimisation passes: they doubled the compile time and save nothing measurable on a
-// few hundred files.
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, code: { optimize: false } });
-const validators = new WeakMap<CompiledRuleset, ValidateFunction>();
+// @cfworker/json-schema interprets the schema: no code generated from strings, so the reader
+// runs under `Content-Security-Policy: script-src 'self'` and under
+// `node --disallow-code-generation-from-strings` (ajv compiled each ruleset's schema with
+// `new Function`). The schema depends on the ruleset, so it cannot be precompiled at build time.
+const validators = new WeakMap<CompiledRuleset, Validator>();
 
 /**
- * The validator of every unit's file of a ruleset, compiled once (compiling per unit was a
- * quarter of a 48-unit round). Its schema is `rulesetEvidenceSchema`: what depends on the unit
- * (its identity, which items apply, where each field goes) the parser checks in code, in its
- * own words, so the schema only ever seconds it.
+ * The validator of every unit's file of a ruleset, set up once (its schema dereferenced once;
+ * per unit it was a quarter of a 48-unit round with ajv). Its schema is `rulesetEvidenceSchema`:
+ * what depends on the unit (its identity, which items apply, where each field goes) the parser
+ * checks in code, in its own words, so the schema only ever seconds it.
  */
-function validatorFor(ruleset: CompiledRuleset, ix: RulesetIndex): ValidateFunction {
+function validatorFor(ruleset: CompiledRuleset, ix: RulesetIndex): Validator {
   let v = validators.get(ruleset);
   if (v === undefined) {
-    v = ajv.compile(rulesetEvidenceSchema(ruleset, [...ix.items.keys()]));
+    // Draft-07 as the schema says; every error, not only the first (shortCircuit false).
+    v = new Validator(rulesetEvidenceSchema(ruleset, [...ix.items.keys()]) as Schema, '7', false);
     validators.set(ruleset, v);
   }
   return v;
 }
 
-function ajvPointer(e: ErrorObject): string {
-  const p = e.params as Record<string, unknown>;
-  if (e.keyword === 'additionalProperties' && typeof p['additionalProperty'] === 'string') return e.instancePath + pointerSegment(p['additionalProperty']);
-  if (e.keyword === 'required' && typeof p['missingProperty'] === 'string') return e.instancePath + pointerSegment(p['missingProperty']);
-  return e.instancePath;
+/**
+ * Keywords whose error only says that a subschema failed: the subschema's own errors follow it
+ * in the list and explain it, so it is not reported itself.
+ */
+const WRAPPERS = new Set([
+  '$ref',
+  '$recursiveRef',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'items',
+  'prefixItems',
+  'additionalItems',
+  'unevaluatedItems',
+  'allOf',
+  'if',
+  'propertyNames',
+  'dependentSchemas',
+]);
+
+interface ErrorNode {
+  error: OutputUnit;
+  /** Its keyword location, a `false` schema's made the child of its wrapper's (the validator gives it the instance location). */
+  at: string;
+  children: ErrorNode[];
+}
+
+/**
+ * The validator's flat list as the tree it flattens: an applicator's error comes before the
+ * errors of its subschema, whose keyword locations lie under its own.
+ */
+function errorTree(errors: readonly OutputUnit[]): ErrorNode[] {
+  const roots: ErrorNode[] = [];
+  const stack: ErrorNode[] = [];
+  let previous: ErrorNode | undefined;
+  for (const error of errors) {
+    const at = error.keyword === 'false' && previous !== undefined && WRAPPERS.has(previous.error.keyword) ? `${previous.at}/false` : error.keywordLocation;
+    const node: ErrorNode = { error, at, children: [] };
+    while (stack.length > 0 && !at.startsWith((stack[stack.length - 1] as ErrorNode).at + '/')) stack.pop();
+    (stack.length > 0 ? (stack[stack.length - 1] as ErrorNode).children : roots).push(node);
+    stack.push(node);
+    previous = node;
+  }
+  return roots;
+}
+
+/** The leaves under one error: see `schemaLeaves`. */
+function leavesOf(node: ErrorNode, out: OutputUnit[]): void {
+  const { error } = node;
+  if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
+    const branches = new Map<string, ErrorNode[]>();
+    for (const c of node.children) {
+      const branch = c.at.slice(node.at.length + 1).split('/')[0] as string;
+      branches.set(branch, [...(branches.get(branch) ?? []), c]);
+    }
+    // A branch whose type the value does not even have is not what the file meant.
+    const mistyped = (list: ErrorNode[]) => list.some((c) => c.error.keyword === 'type' && c.error.instanceLocation === error.instanceLocation);
+    const meant = [...branches.values()].filter((list) => !mistyped(list));
+    if (error.keyword === 'anyOf' && meant.length === 1 && branches.size > 1) {
+      for (const c of meant[0] as ErrorNode[]) leavesOf(c, out);
+      return;
+    }
+    if (error.keyword === 'anyOf' && meant.length === 0 && branches.size > 0) {
+      // Of none of the types: one error naming them all.
+      const types = new Set<string>();
+      let found = '';
+      for (const c of node.children) {
+        if (c.error.keyword !== 'type') continue;
+        const names = [...c.error.error.matchAll(/"([a-z]+)"/g)].map((m) => m[1] as string);
+        found = names[0] ?? found;
+        for (const t of names.slice(1)) types.add(t);
+      }
+      out.push({ ...error, keyword: 'type', error: `Instance type "${found}" is invalid. Expected ${[...types].map((t) => `"${t}"`).join(', ')}.` });
+      return;
+    }
+    out.push(error);
+    return;
+  }
+  // `dependencies` with a schema wraps that schema's errors; with a list of keys it is a leaf.
+  const wraps = WRAPPERS.has(error.keyword) || (error.keyword === 'dependencies' && node.children.length > 0);
+  if (wraps && node.children.length > 0) {
+    for (const c of node.children) leavesOf(c, out);
+    return;
+  }
+  out.push(error);
+}
+
+/**
+ * The errors that explain the others. The validator lists an applicator's error (`properties`,
+ * `$ref`, `items`, … at each ancestor) before the errors of its subschema, down to the leaf
+ * (`type`, `minimum`, `required`, `false` for an additional property, …): only leaves are kept.
+ * Under `anyOf`, the branches are alternatives: when the value has the type of one branch only,
+ * that branch's leaves (a register entry's bad date, not "matches no form"); when it has the
+ * type of none, one `type` error naming every branch's types; else the `anyOf` error itself.
+ */
+export function schemaLeaves(errors: readonly OutputUnit[]): OutputUnit[] {
+  const out: OutputUnit[] = [];
+  for (const node of errorTree(errors)) leavesOf(node, out);
+  return out;
+}
+
+/**
+ * A JSON pointer from the validator's `instanceLocation` (`#/items/3.1.1.1/x%20y`): its tokens
+ * are RFC 6901-escaped and then URI-encoded. For a missing required property, the property's own
+ * pointer (the object's plus the key), as the hand-written checks name it.
+ */
+export function schemaErrorPointer(e: OutputUnit): string {
+  const raw = e.instanceLocation.startsWith('#') ? e.instanceLocation.slice(1) : e.instanceLocation;
+  let p = raw
+    .split('/')
+    .map((t) => {
+      try {
+        return decodeURIComponent(t);
+      } catch {
+        return t;
+      }
+    })
+    .join('/');
+  if (e.keyword === 'required') {
+    const m = /required property "(.*)"\.$/s.exec(e.error);
+    if (m !== null) p += pointerSegment(m[1] as string);
+  }
+  return p;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: '文本',
+  number: '数',
+  integer: '整数',
+  boolean: 'true/false',
+  null: 'null',
+  array: '数组',
+  object: '对象',
+};
+
+/** The value at a pointer of the parsed file (undefined if there is none). */
+function valueAt(root: unknown, p: string): unknown {
+  let v = root;
+  if (p === '') return v;
+  for (const t of p.slice(1).split('/')) {
+    const k = unescapePointerToken(t);
+    if (Array.isArray(v)) v = v[Number(k)];
+    else if (isObject(v) && has(v, k)) v = v[k];
+    else return undefined;
+  }
+  return v;
+}
+
+/** What a schema error says, in Chinese, with the value found where that helps. */
+export function schemaErrorText(e: OutputUnit, found: unknown): string {
+  const quoted = (re: RegExp) => [...e.error.matchAll(re)].map((m) => m[1] as string);
+  switch (e.keyword) {
+    case 'type': {
+      const want = quoted(/"([a-z]+)"/g).slice(1);
+      return `应为${spaced(want.map((t) => TYPE_NAMES[t] ?? t).join('、'))}，实为${kindOf(found)}`;
+    }
+    case 'const':
+      return `应为 ${e.error.replace(/^Instance does not match /, '').replace(/\.$/, '')}，实为 ${shown(found)}`;
+    case 'enum':
+      return `应为 ${e.error.replace(/^Instance does not match any of /, '').replace(/\.$/, '')} 之一，实为 ${shown(found)}`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return `${e.keyword === 'minimum' ? '应不小于' : '应大于'} ${e.error.replace(/^.* is less than (or equal to )?\s*/, '').replace(/\.$/, '')}，实为 ${shown(found)}`;
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return `${e.keyword === 'maximum' ? '应不大于' : '应小于'} ${e.error.replace(/^.* is greater than (or equal to )?\s*/, '').replace(/\.$/, '')}，实为 ${shown(found)}`;
+    case 'minLength':
+      return `文本过短，实为 ${shown(found)}`;
+    case 'maxLength':
+      return `文本过长，实为 ${shown(found)}`;
+    case 'pattern':
+      return `格式不符，实为 ${shown(found)}`;
+    case 'required':
+      return `缺少必填的键 ${JSON.stringify(quoted(/"(.*)"/g)[0] ?? '')}`;
+    case 'false':
+      return '不允许有此键';
+    case 'anyOf':
+    case 'oneOf':
+      return `不符合任一允许的形式，实为${kindOf(found)}`;
+    default:
+      return e.error;
+  }
 }
 
 /**
@@ -422,7 +602,7 @@ class PointerSet {
 /**
  * Read one unit's JSON evidence file. The input may be text or UTF-8 bytes (a BOM is
  * accepted; bytes that are not UTF-8 are an error). The file is checked against the schema
- * `evidenceJsonSchema` generates for its unit (ajv) and against the ruleset's meaning: the
+ * `evidenceJsonSchema` generates for its unit (interpreted: no code generation) and against the ruleset's meaning: the
  * ruleset id, version and hash, the unit (against `options.units` when given), that every
  * item applies to the unit, every field stands under the item the layout puts it under, and
  * every value has its field's type and range. Keys given twice in one object, and keys like
@@ -739,13 +919,22 @@ export function parseJsonEvidence(input: string | Uint8Array, options: ParseJson
   // The generated schema, as a second opinion: anything it finds that the checks above did
   // not already name is reported too.
   if (layout !== undefined && foreign === undefined) {
-    const validate = validatorFor(ruleset, ix);
-    if (!validate(root)) {
-      for (const e of validate.errors ?? []) {
-        const p = ajvPointer(e);
-        if (pointers.related(p)) continue;
-        add(p, `不符合 evidenceJsonSchema：${e.message ?? e.keyword}`);
+    let result: ReturnType<Validator['validate']> | undefined;
+    try {
+      result = validatorFor(ruleset, ix).validate(root);
+    } catch (e) {
+      // The validator URI-encodes every key it walks, and a key with a lone surrogate (`"\ud800"`,
+      // valid JSON) makes that throw; so does spreading the errors of some 100,000 unknown keys
+      // into one call. Such keys are unknown ones, which the checks above have named; if they
+      // have not, the file is refused all the same, never passed unchecked.
+      if (issues.length === 0) {
+        add('', `不符合 evidenceJsonSchema：无法按此 schema 校验本文件（${e instanceof URIError ? '有含不成对 UTF-16 代理字符的键' : '错误过多'}）`);
       }
+    }
+    for (const e of result !== undefined && !result.valid ? schemaLeaves(result.errors) : []) {
+      const p = schemaErrorPointer(e);
+      if (pointers.related(p)) continue;
+      add(p, `不符合 evidenceJsonSchema：${schemaErrorText(e, valueAt(root, p))}`);
     }
   }
 

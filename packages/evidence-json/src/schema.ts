@@ -172,7 +172,7 @@ export function rulesetEvidenceSchema(ruleset: CompiledRuleset, itemIds: readonl
   const definitions: Record<string, unknown> = Object.fromEntries(ruleset.fields.map((f, i) => [`f${i}`, fieldJsonSchema(f)]));
   const properties = Object.fromEntries(ruleset.fields.map((f, i) => [f.name, { $ref: `#/definitions/f${i}` }]));
   // One object schema for an item's fields and for `general` (where the parser refuses a claim),
-  // so that ajv generates the fields' checks once.
+  // so that the schema holds the fields' checks once.
   definitions['fields'] = { type: 'object', additionalProperties: false, properties: { ...properties, $notApplicable: CLAIM_SCHEMA } };
   const text = { type: 'string' };
   return {

@@ -80,7 +80,7 @@ export async function migrate(opts: MigrateCommandOptions, io: Io): Promise<void
       const carried = carryRegisterAndClaims(evidence, m.evidence, m.report, to.ruleset);
       // A unit keeps the format it works in: a workbook unit gets next edition's workbook, pre-filled.
       if (fromWorkbook(evidence)) {
-        const { excelTemplate } = await import('@safecity/evidence-excel');
+        const { excelTemplate } = await import('@safecity/evidence-excel/template');
         done.push({ unitId: id, workbook: await excelTemplate(to.ruleset, carried.unit, { evidence: carried }), findings: m.findings, report: m.report });
         continue;
       }

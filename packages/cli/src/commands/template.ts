@@ -24,7 +24,7 @@ export async function template(opts: { ruleset: string; unit: string; out: strin
       { name: schemaName, data: JSON.stringify(evidenceJsonSchema(loaded.ruleset, unit), null, 2) + '\n' },
     ]).written;
   } else {
-    const { excelTemplate } = await import('@safecity/evidence-excel');
+    const { excelTemplate } = await import('@safecity/evidence-excel/template');
     written = folder.writeSet([{ name, data: await excelTemplate(loaded.ruleset, unit) }]).written;
   }
   const summary = { ok: true, ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version }, unit, items: layout.items.length, fields, written };
