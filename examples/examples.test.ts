@@ -19,7 +19,9 @@ describe('examples', () => {
 
   it('xian-2022-city: scores all 48 units and writes scorecards, feedback lists and the city report', { timeout: 120_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), 'safecity-demo-'));
-    const printed = node(['examples/xian-2022-city/demo.mjs', '--out', out]);
+    // With code generation from strings disallowed: no package and no dependency runs `eval` or
+    // `new Function` anywhere in a whole round (evidence read, scored, every document written).
+    const printed = node(['--disallow-code-generation-from-strings', 'examples/xian-2022-city/demo.mjs', '--out', out]);
     // Two rankings, never one league table of 48; no average over both rubrics.
     expect(printed).toMatch(/== 市级成员单位: 28 个单位[\s\S]*== 区县（开发区）: 20 个单位/);
     expect(printed).not.toMatch(/over 48 units/);

@@ -238,10 +238,12 @@ export function rankScore(card: ScoreCard): number {
 
 /**
  * exceljs, loaded by the first workbook written or read, not with the package: the HTML report
- * and the Word documents need none of it.
+ * and the Word documents need none of it. Its self-contained build: the Node entry loads
+ * unzipper → bluebird, which runs `new Function` as it loads (no code from strings here, as in
+ * `@safecity/evidence-excel/template`).
  */
 export async function loadExcel(): Promise<typeof ExcelJS> {
-  return (await import('exceljs')).default;
+  return (await import('exceljs/dist/exceljs.bare.min.js')).default;
 }
 
 /**
