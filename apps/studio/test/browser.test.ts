@@ -14,8 +14,10 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
-import { changesetText, checkVersion, createEngine, migrateEvidence, type CompiledRuleset } from '@safecity/engine';
-import { district, municipal } from '@safecity/ruleset-xian-2022';
+import { changesetText, checkVersion, createEngine, mergeEvidence, migrateEvidence, type CompiledRuleset, type Finding } from '@safecity/engine';
+import { parseJsonEvidence } from '@safecity/evidence-json';
+import { parseWorkbook } from '@safecity/evidence-excel';
+import { district, municipal, units as registry } from '@safecity/ruleset-xian-2022';
 import { district as district2023, bases as bases2023 } from '@safecity/ruleset-xian-2023-example';
 import { scoreAll } from '../src/lib/studio.js';
 import { demoEvidence } from './demo.js';
@@ -38,6 +40,7 @@ function findChromium(): string | undefined {
 
 const chromiumPath = findChromium();
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const CITY = fileURLToPath(new URL('../../../examples/xian-2022-city/', import.meta.url));
 const MISSING = 'Chromium is missing (no /usr/bin/chromium, no chromium on PATH)';
 if (chromiumPath === undefined && !process.env['CI']) console.log(`${MISSING}: the studio's browser test was skipped. Install it with: apt-get install -y chromium`);
 if (chromiumPath === undefined && process.env['CI']) {
@@ -272,6 +275,50 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
     for (let i = 0; i < k; i++) await p.keyboard.press('ArrowDown');
     await p.waitForSelector('.cm-completionInfo');
     expect(await p.textContent('.cm-completionInfo')).toContain("'equal'");
+    await p.close();
+  });
+
+  it('reads local evidence in the page (.json and .xlsx, with findings) to the totals Node reads, and names a bad value at its place', async () => {
+    const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    p.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') console_.push(`${m.type()}: ${m.text()}`);
+    });
+    p.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+    await p.goto(base);
+    await p.waitForSelector('[data-testid=problems] .good');
+    const json = readFileSync(join(CITY, 'evidence/district/baqiao.json'));
+    const xlsx = readFileSync(join(CITY, 'evidence/district/beilin.xlsx'));
+    const onsite = readFileSync(join(CITY, 'findings/onsite.json'));
+    await p.setInputFiles('[data-testid=files]', [
+      { name: 'baqiao.json', mimeType: 'application/json', buffer: json },
+      { name: 'beilin.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx },
+      { name: 'onsite.json', mimeType: 'application/json', buffer: onsite },
+    ]);
+    await p.waitForSelector('[data-testid=units] tbody tr');
+    const messages = await p.textContent('[data-testid=messages]');
+    expect(messages).toMatch(/baqiao\.json — 灞桥区：\d+ 个填报值/);
+    expect(messages).toMatch(/beilin\.xlsx — 碑林区：\d+ 个填报值/);
+    expect(messages).toMatch(/onsite\.json — 核查意见 \d+ 条/);
+    // What Node reads from the same files, scored with the same findings.
+    const ruleset = engine.compile(district);
+    const a = parseJsonEvidence(json, { file: 'baqiao.json', ruleset, units: registry });
+    const b = await parseWorkbook(new Uint8Array(xlsx), { file: 'beilin.xlsx', ruleset, units: registry });
+    const merged = mergeEvidence([a.part, b.part]);
+    const byUnit = JSON.parse(onsite.toString('utf8')) as Record<string, Finding[]>;
+    const expected = Object.fromEntries(merged.units.map((u) => [u.unit.id, ruleset.score(u, { findings: byUnit[u.unit.id] ?? [] }).total]));
+    const totals = await p.$$eval('[data-testid=units] tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.getAttribute('data-unit')!, Number((r.querySelector('[data-total]') as HTMLElement).dataset['total'])])));
+    expect(totals).toEqual(expected);
+    expect(Object.keys(expected).sort()).toEqual(['baqiao', 'beilin']);
+    // A value of the wrong type: the file, the JSON pointer and what was expected.
+    const bad = JSON.parse(json.toString('utf8'));
+    const item = Object.keys(bad.items).find((k) => typeof Object.values(bad.items[k])[0] === 'number')!;
+    const field = Object.keys(bad.items[item]).find((f) => typeof bad.items[item][f] === 'number')!;
+    bad.items[item][field] = '六次';
+    await p.setInputFiles('[data-testid=files]', [{ name: 'baqiao-bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad, null, 2)) }]);
+    await p.waitForSelector('[data-testid=messages] .bad');
+    const problem = await p.textContent('[data-testid=messages] .bad');
+    expect(problem).toContain('文件 baqiao-bad.json 有问题');
+    expect(problem).toContain(`baqiao-bad.json#/items/${item}/${field}`);
     await p.close();
   });
 
