@@ -7,10 +7,11 @@
  * verdict; all with a clean console. It also times the live rescoring (printed, not asserted).
  * Without Chromium it is skipped, saying why (CI installs it).
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { findChromium, whenChromiumMissing } from '../../../scripts/test-support/browser.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
@@ -24,29 +25,14 @@ import { demoEvidence } from './demo.js';
 // @ts-expect-error: a plain .mjs script (the server `npm run studio` starts)
 import { studioServer, CSP } from '../scripts/serve.mjs';
 
-function findChromium(): string | undefined {
-  const override = process.env['SAFECITY_CHROMIUM'];
-  const candidates = override ? [override] : ['/usr/bin/chromium', ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'chromium'))];
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
 const chromiumPath = findChromium();
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const CITY = fileURLToPath(new URL('../../../examples/xian-2022-city/', import.meta.url));
-const MISSING = 'Chromium is missing (no /usr/bin/chromium, no chromium on PATH)';
-if (chromiumPath === undefined && !process.env['CI']) console.log(`${MISSING}: the studio's browser test was skipped. Install it with: apt-get install -y chromium`);
-if (chromiumPath === undefined && process.env['CI']) {
+const missing = chromiumPath === undefined ? whenChromiumMissing("the studio's browser test", 'the studio cannot be checked without it') : undefined;
+if (missing !== undefined) {
   describe('headless Chromium (CI)', () => {
     it('is installed', () => {
-      throw new Error(`${MISSING}. CI installs it (apt-get install -y chromium); the studio cannot be checked without it.`);
+      throw new Error(missing);
     });
   });
 }
@@ -78,6 +64,14 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
   let page: Page;
   let base = '';
   const console_: string[] = [];
+  /** Collects what the console of a page says wrong: errors, warnings, uncaught errors, failed requests. */
+  const watch = (p: Page) => {
+    p.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') console_.push(`${m.type()}: ${m.text()}`);
+    });
+    p.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+    p.on('requestfailed', (r) => console_.push(`requestfailed: ${r.url()}`));
+  };
 
   beforeAll(async () => {
     if (!existsSync(join(DIST, 'index.html'))) throw new Error('apps/studio/dist is missing: run `npm run build -w @safecity/studio` (npm test builds it)');
@@ -86,11 +80,7 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     browser = await playwright.launch({ executablePath: chromiumPath!, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') console_.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => console_.push(`requestfailed: ${r.url()}`));
+    watch(page);
   }, 60_000);
 
   afterAll(async () => {
@@ -251,10 +241,7 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
 
   it('completes property names from the ruleset schema, with their descriptions (in a page of its own)', async () => {
     const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    p.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') console_.push(`${m.type()}: ${m.text()}`);
-    });
-    p.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+    watch(p);
     await p.goto(base);
     await p.waitForSelector('[data-testid=problems] .good');
     // After 1.1.1's `"max": 2,` a new line, then `"chi` and Ctrl-Space.
@@ -280,10 +267,7 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
 
   it('reads local evidence in the page (.json and .xlsx, with findings) to the totals Node reads, and names a bad value at its place', async () => {
     const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    p.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') console_.push(`${m.type()}: ${m.text()}`);
-    });
-    p.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+    watch(p);
     await p.goto(base);
     await p.waitForSelector('[data-testid=problems] .good');
     const json = readFileSync(join(CITY, 'evidence/district/baqiao.json'));

@@ -12,6 +12,8 @@ vi.mock('@safecity/evidence-excel', () => refuse('@safecity/evidence-excel'));
 vi.mock('@safecity/evidence-excel/template', () => refuse('@safecity/evidence-excel/template'));
 vi.mock('@safecity/report', () => refuse('@safecity/report'));
 vi.mock('exceljs', () => refuse('exceljs'));
+// The build the report and the template writer load (no code from strings).
+vi.mock('exceljs/dist/exceljs.bare.min.js', () => refuse('exceljs'));
 vi.mock('echarts', () => refuse('echarts'));
 vi.mock('docx', () => refuse('docx'));
 

@@ -9,48 +9,24 @@
  * and a run under `node --disallow-code-generation-from-strings` need nothing but Node.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
+import { browserBlockers, browserBundle, findChromium, whenChromiumMissing } from '../../../scripts/test-support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonEvidence } from '@safecity/evidence-json';
 import { district as districtJson, units } from '@safecity/ruleset-xian-2022';
 import { createEngine, definePlugin, RulesetError, type Finding, type UnitEvidence } from '../src/index.js';
 
-/** `SAFECITY_CHROMIUM` names the browser to use (and only it); else /usr/bin/chromium, else chromium on PATH. */
-function findChromium(): string | undefined {
-  const override = process.env['SAFECITY_CHROMIUM'];
-  const candidates =
-    override !== undefined && override !== ''
-      ? [override]
-      : ['/usr/bin/chromium', ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'chromium'))];
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
 const chromium = findChromium();
-const MISSING = process.env['SAFECITY_CHROMIUM']
-  ? `Chromium is missing (SAFECITY_CHROMIUM=${process.env['SAFECITY_CHROMIUM']} is not an executable)`
-  : 'Chromium is missing (no /usr/bin/chromium, no chromium on PATH)';
-if (chromium === undefined && !process.env['CI']) {
-  // never a silent pass: say plainly that the browser test did not run
-  console.log(`${MISSING}: the engine's headless browser test (strict CSP) was skipped. Install it with: apt-get install -y chromium`);
-}
-if (chromium === undefined && process.env['CI']) {
+const missing = chromium === undefined ? whenChromiumMissing("the engine's headless browser test (strict CSP)", 'the engine cannot be checked under a strict CSP without it') : undefined;
+if (missing !== undefined) {
   describe('headless Chromium (CI)', () => {
     it('is installed', () => {
-      throw new Error(`${MISSING}. CI installs it (apt-get install -y chromium); the engine cannot be checked under a strict CSP without it.`);
+      throw new Error(missing);
     });
   });
 }
@@ -117,31 +93,13 @@ let bundle = '';
 let metafile: Metafile;
 
 beforeAll(async () => {
-  const out = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    minify: true,
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  bundle = out.outputFiles[0]!.text;
-  metafile = out.metafile;
+  ({ code: bundle, metafile } = await browserBundle({ entryPoints: [entry] }));
 }, 120_000);
-
-const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 describe('the browser bundle (esbuild, platform browser)', () => {
   it('imports no Node built-in and leaves nothing external', () => {
     const inputs = Object.keys(metafile.inputs);
-    expect(inputs.filter((i) => nodeBuiltins.has(i) || i.startsWith('node:'))).toEqual([]);
-    for (const input of Object.values(metafile.inputs)) {
-      for (const imp of input.imports) expect(nodeBuiltins.has(imp.path) || imp.path.startsWith('node:'), `${imp.path} is a Node built-in`).toBe(false);
-    }
-    const [output] = Object.values(metafile.outputs);
-    expect(output!.imports).toEqual([]);
+    expect(browserBlockers(metafile)).toEqual([]);
     // Hashes come from @noble/hashes, validators from the precompiled module.
     expect(inputs.some((i) => i.includes('@noble/hashes'))).toBe(true);
     expect(inputs.some((i) => i.endsWith('src/validators/precompiled.js'))).toBe(true);

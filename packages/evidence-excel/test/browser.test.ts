@@ -9,11 +9,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
+import { browserBlockers, browserBundle } from '../../../scripts/test-support/browser.js';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvidenceError } from '@safecity/engine';
@@ -55,37 +55,21 @@ let bundle = '';
 let metafile: Metafile;
 
 beforeAll(async () => {
-  const out = await build({
+  ({ code: bundle, metafile } = await browserBundle({
     stdin: {
       contents: `export { parseWorkbook, readWorkbooks, openWorkbook } from ${JSON.stringify(source)};\nexport { createEngine, EvidenceError } from '@safecity/engine';\n`,
       resolveDir: fileURLToPath(new URL('.', import.meta.url)),
       loader: 'ts',
     },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
     // The workspace packages from their sources, as the tests read them.
     conditions: ['@safecity/source'],
-    minify: true,
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  bundle = out.outputFiles[0]!.text;
-  metafile = out.metafile;
+  }));
 }, 120_000);
-
-const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 describe('the browser bundle of the workbook reader (esbuild, platform browser)', () => {
   it('imports no Node built-in, leaves nothing external, and never sees exceljs', () => {
     const inputs = Object.keys(metafile.inputs);
-    expect(inputs.filter((i) => nodeBuiltins.has(i) || i.startsWith('node:'))).toEqual([]);
-    for (const input of Object.values(metafile.inputs)) {
-      for (const imp of input.imports) expect(nodeBuiltins.has(imp.path) || imp.path.startsWith('node:'), `${imp.path} is a Node built-in`).toBe(false);
-    }
-    const [output] = Object.values(metafile.outputs);
-    expect(output!.imports).toEqual([]);
+    expect(browserBlockers(metafile)).toEqual([]);
     // Not only left out of the output: not even parsed (a dynamic import would still bring it in).
     expect(inputs.filter((i) => /node_modules\/exceljs\/|evidence-excel\/src\/template\.ts$/.test(i))).toEqual([]);
     // Read with fflate and saxes.

@@ -8,11 +8,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
+import { browserBlockers, browserBundle } from '../../../scripts/test-support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvidenceError } from '@safecity/engine';
 import { district as districtJson, units } from '@safecity/ruleset-xian-2022';
@@ -43,37 +43,21 @@ let bundle = '';
 let metafile: Metafile;
 
 beforeAll(async () => {
-  const out = await build({
+  ({ code: bundle, metafile } = await browserBundle({
     stdin: {
       contents: `export { parseJsonEvidence, readJsonEvidence, JsonEvidenceError } from ${JSON.stringify(source)};\nexport { createEngine } from '@safecity/engine';\n`,
       resolveDir: fileURLToPath(new URL('.', import.meta.url)),
       loader: 'ts',
     },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
     // The workspace packages from their sources, as the tests read them.
     conditions: ['@safecity/source'],
-    minify: true,
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  bundle = out.outputFiles[0]!.text;
-  metafile = out.metafile;
+  }));
 }, 120_000);
-
-const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 describe('the browser bundle of @safecity/evidence-json (esbuild, platform browser)', () => {
   it('imports no Node built-in, leaves nothing external, and holds no ajv', () => {
     const inputs = Object.keys(metafile.inputs);
-    expect(inputs.filter((i) => nodeBuiltins.has(i) || i.startsWith('node:'))).toEqual([]);
-    for (const input of Object.values(metafile.inputs)) {
-      for (const imp of input.imports) expect(nodeBuiltins.has(imp.path) || imp.path.startsWith('node:'), `${imp.path} is a Node built-in`).toBe(false);
-    }
-    const [output] = Object.values(metafile.outputs);
-    expect(output!.imports).toEqual([]);
+    expect(browserBlockers(metafile)).toEqual([]);
     // The schema is interpreted by @cfworker/json-schema; ajv and its code generation are not there.
     expect(inputs.some((i) => i.includes('node_modules/@cfworker/json-schema/'))).toBe(true);
     expect(inputs.filter((i) => /node_modules\/(ajv|ajv-formats|fast-uri)\//.test(i))).toEqual([]);

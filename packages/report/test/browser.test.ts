@@ -3,40 +3,17 @@
  * network host unresolvable, and must show the SVG charts with no console error.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findChromium, whenChromiumMissing } from '../../../scripts/test-support/browser.js';
 import { cityReport, REPORT_CSP } from '../src/index.js';
 import { city, district } from './helpers.js';
 
-/** `SAFECITY_CHROMIUM` names the browser to use (and only it); else /usr/bin/chromium, else chromium on PATH. */
-function findChromium(): string | undefined {
-  const override = process.env['SAFECITY_CHROMIUM'];
-  const candidates =
-    override !== undefined && override !== ''
-      ? [override]
-      : ['/usr/bin/chromium', ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'chromium'))];
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
 const chromium = findChromium();
-const MISSING = process.env['SAFECITY_CHROMIUM']
-  ? `Chromium is missing (SAFECITY_CHROMIUM=${process.env['SAFECITY_CHROMIUM']} is not an executable)`
-  : 'Chromium is missing (no /usr/bin/chromium, no chromium on PATH)';
-if (chromium === undefined && !process.env['CI']) {
-  // never a silent pass: say plainly that the browser test did not run
-  console.log(`${MISSING}: the headless browser test of the HTML report was skipped. Install it with: apt-get install -y chromium`);
-}
+const missing = chromium === undefined ? whenChromiumMissing('the headless browser test of the HTML report', 'the HTML report cannot be checked in a browser without it') : undefined;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outputDir = join(here, 'output');
@@ -83,10 +60,10 @@ function runChromium(file: string, args: readonly string[]): Run {
   return { status: r.status, stdout: r.stdout ?? '', stderr, pageErrors };
 }
 
-if (chromium === undefined && process.env['CI']) {
+if (missing !== undefined) {
   describe('headless Chromium (CI)', () => {
     it('is installed', () => {
-      throw new Error(`${MISSING}. CI installs it (apt-get install -y chromium); the HTML report cannot be checked in a browser without it.`);
+      throw new Error(missing);
     });
   });
 }

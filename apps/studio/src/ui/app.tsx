@@ -5,7 +5,6 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createEngine, rulesetJsonSchema, SafecityError, type CompiledRuleset, type Finding, type UnitEvidence } from '@safecity/engine';
-import unitsJson from '@safecity/ruleset-xian-2022/units.json';
 import { EDITIONS, editionText, loadBases } from '../lib/editions.js';
 import type { Ruleset } from '@safecity/engine';
 import { carryOver, compileText, movements, scoreAll, type Compiled, type EvidenceSet, type UnitResult } from '../lib/studio.js';
@@ -19,8 +18,6 @@ import { readDroppedFiles, type FileOutcome } from './files.js';
 
 const engine = createEngine();
 const schema = rulesetJsonSchema();
-/** The 48 units of the registry, for names of lead and partner units in the tree. */
-export const UNIT_NAMES: ReadonlyMap<string, string> = new Map((unitsJson as { units: Array<{ id: string; name: string }> }).units.map((u) => [u.id, u.name]));
 
 /** How long to wait after a keystroke before compiling (a burst of typing compiles once). */
 const COMPILE_DELAY_MS = 150;

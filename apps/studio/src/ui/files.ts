@@ -3,8 +3,8 @@
  * same readers the CLI uses, in the page) or findings (.json, by unit id). Every file ends in a
  * line the author reads: what was loaded, or each problem with its place.
  */
-import { mergeEvidence, SafecityError, type CompiledRuleset, type EvidencePart, type Finding, type Unit } from '@safecity/engine';
-import unitsJson from '@safecity/ruleset-xian-2022/units.json';
+import { mergeEvidence, SafecityError, type CompiledRuleset, type EvidencePart, type Finding } from '@safecity/engine';
+import { UNITS } from '../lib/registry.js';
 import type { EvidenceSet } from '../lib/studio.js';
 import { parseText } from '../lib/pointer.js';
 import { t, type Lang } from './i18n.js';
@@ -18,19 +18,18 @@ export interface DroppedFiles {
   outcomes: FileOutcome[];
 }
 
-const UNITS = (unitsJson as { units: Unit[] }).units;
 /** The evidence readers' own limit (20 MB); a bigger file is refused before it is read. */
 const MAX_BYTES = 20 * 1024 * 1024;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function lineCol(text: string, offset: number): string {
+function lineCol(text: string, offset: number, lang: Lang): string {
   let line = 1;
   let last = 0;
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
     line++;
     last = i + 1;
   }
-  return `第 ${line} 行第 ${offset - last + 1} 列`;
+  return t(lang, 'lineCol', { line, col: offset - last + 1 });
 }
 
 function problemsOf(e: unknown): string[] {
@@ -44,20 +43,20 @@ export async function readDroppedFiles(files: readonly File[], options: { rulese
   for (const file of files) {
     const name = file.name;
     if (file.size > MAX_BYTES) {
-      out.outcomes.push({ file: name, ok: false, problems: [`文件有 ${(file.size / 1024 / 1024).toFixed(1)} MB，超过 20 MB 的上限`] });
+      out.outcomes.push({ file: name, ok: false, problems: [t(options.lang, 'tooBig', { mb: (file.size / 1024 / 1024).toFixed(1) })] });
       continue;
     }
     const lower = name.toLowerCase();
     if (lower.endsWith('.xlsx')) {
       if (options.ruleset === undefined) {
-        out.outcomes.push({ file: name, ok: false, problems: ['细则有问题，修正后才能读取佐证材料'] });
+        out.outcomes.push({ file: name, ok: false, problems: [t(options.lang, 'fixFirstEvidence')] });
         continue;
       }
       try {
         const { parseWorkbook } = await import('@safecity/evidence-excel');
         const parsed = await parseWorkbook(new Uint8Array(await file.arrayBuffer()), { file: name, ruleset: options.ruleset, units: UNITS });
         parts.push(parsed.part);
-        out.outcomes.push({ file: name, ok: true, summary: `${parsed.part.unit.name}：${Object.keys(parsed.part.values).length} 个填报值` });
+        out.outcomes.push({ file: name, ok: true, summary: t(options.lang, 'evidenceFile', { unit: parsed.part.unit.name, n: Object.keys(parsed.part.values).length }) });
       } catch (e) {
         out.outcomes.push({ file: name, ok: false, problems: problemsOf(e) });
       }
@@ -70,23 +69,23 @@ export async function readDroppedFiles(files: readonly File[], options: { rulese
     const text = await file.text();
     const syntax = parseText(text);
     if (syntax.errors.length > 0) {
-      out.outcomes.push({ file: name, ok: false, problems: syntax.errors.slice(0, 10).map((e) => `${lineCol(text, e.span.from)}：${e.message}`) });
+      out.outcomes.push({ file: name, ok: false, problems: syntax.errors.slice(0, 10).map((e) => `${lineCol(text, e.span.from, options.lang)}：${e.message}`) });
       continue;
     }
     const value: unknown = JSON.parse(text);
     if (isObject(value) && ('tree' in value || 'extends' in value)) {
       out.ruleset = { name, text };
-      out.outcomes.push({ file: name, ok: true, summary: `细则 ${String(value['id'] ?? '')} ${String(value['version'] ?? '')}` });
+      out.outcomes.push({ file: name, ok: true, summary: t(options.lang, 'rulesetFile', { id: String(value['id'] ?? ''), version: String(value['version'] ?? '') }) });
     } else if (isObject(value) && 'unit' in value && ('items' in value || 'general' in value)) {
       if (options.ruleset === undefined) {
-        out.outcomes.push({ file: name, ok: false, problems: ['细则有问题，修正后才能读取佐证材料'] });
+        out.outcomes.push({ file: name, ok: false, problems: [t(options.lang, 'fixFirstEvidence')] });
         continue;
       }
       try {
         const { parseJsonEvidence } = await import('@safecity/evidence-json');
         const parsed = parseJsonEvidence(text, { file: name, ruleset: options.ruleset, units: UNITS });
         parts.push(parsed.part);
-        out.outcomes.push({ file: name, ok: true, summary: `${parsed.part.unit.name}：${Object.keys(parsed.part.values).length} 个填报值` });
+        out.outcomes.push({ file: name, ok: true, summary: t(options.lang, 'evidenceFile', { unit: parsed.part.unit.name, n: Object.keys(parsed.part.values).length }) });
       } catch (e) {
         out.outcomes.push({ file: name, ok: false, problems: problemsOf(e) });
       }
@@ -96,7 +95,7 @@ export async function readDroppedFiles(files: readonly File[], options: { rulese
         (out.findings[unit] ??= []).push(...(list as Finding[]));
         n += (list as unknown[]).length;
       }
-      out.outcomes.push({ file: name, ok: true, summary: `核查意见 ${n} 条，${Object.keys(value).length} 个单位` });
+      out.outcomes.push({ file: name, ok: true, summary: t(options.lang, 'findingsFile', { n, units: Object.keys(value).length }) });
     } else {
       out.outcomes.push({ file: name, ok: false, problems: [t(options.lang, 'unknownFile')] });
     }

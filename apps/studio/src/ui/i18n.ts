@@ -94,6 +94,12 @@ const WORDS = {
   grades: { zh: '等级', en: 'grade' },
   rulesetKind: { zh: '细则', en: 'ruleset' },
   noUnitsForRubric: { zh: '已载入的佐证中没有适用此细则的单位（适用：{kinds}）', en: 'No loaded unit is evaluated under this rubric (it applies to: {kinds})' },
+  lineCol: { zh: '第 {line} 行第 {col} 列', en: 'line {line}, column {col}' },
+  fixFirstEvidence: { zh: '细则有问题，修正后才能读取佐证材料', en: 'Fix the ruleset’s problems first to read evidence against it' },
+  rulesetFile: { zh: '细则 {id} {version}', en: 'ruleset {id} {version}' },
+  tooBig: { zh: '文件有 {mb} MB，超过 20 MB 的上限', en: 'the file is {mb} MB, over the limit of 20 MB' },
+  evidenceFile: { zh: '{unit}：{n} 个填报值', en: '{unit}: {n} values' },
+  findingsFile: { zh: '核查意见 {n} 条，{units} 个单位', en: '{n} findings for {units} units' },
   documentsHint: { zh: '每行一个文件名称', en: 'One document per line' },
 } as const;
 

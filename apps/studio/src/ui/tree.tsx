@@ -4,7 +4,7 @@
  * units. A node's button moves the editor to it.
  */
 import type { CompiledRuleset, Node } from '@safecity/engine';
-import { UNIT_NAMES } from './app.js';
+import { UNIT_NAMES } from '../lib/registry.js';
 import { local, t, type Lang } from './i18n.js';
 import { points } from '../lib/studio.js';
 
