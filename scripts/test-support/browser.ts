@@ -3,7 +3,8 @@
  * it is missing: never a silent pass), and bundling code for the browser with esbuild to check it
  * imports no Node built-in. Test code only; imported by relative path from each package's tests.
  */
-import { accessSync, constants } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
@@ -64,4 +65,20 @@ export function browserBlockers(metafile: Metafile): string[] {
   }
   for (const output of Object.values(metafile.outputs)) for (const imp of output.imports) out.add(`external: ${imp.path}`);
   return [...out];
+}
+
+/** The places a bundle builds code from a string (`eval(`, `Function(`, `new Function`): none, for a strict CSP. */
+export function codeFromStrings(code: string): string[] {
+  return [...code.matchAll(/\beval\(|\bnew\s*\(?\s*(?:globalThis\s*\.\s*)?Function\b|\bFunction\s*\(/g)].map((m) => code.slice(Math.max(0, m.index - 40), m.index + 40));
+}
+
+/**
+ * Writes `files` to a fresh folder under `work` and runs `node --disallow-code-generation-from-strings
+ * run.mjs input.json` there (a string compiled to code throws, as under `script-src 'self'`).
+ */
+export function runWithoutCodeGeneration(work: string, files: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(work, 'node-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', join(dir, 'run.mjs'), join(dir, 'input.json')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
