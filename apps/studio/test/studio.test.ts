@@ -9,7 +9,7 @@ import { createEngine, migrateEvidence, rulesetJsonSchema, type Finding, type Un
 import { district, municipal } from '@safecity/ruleset-xian-2022';
 import { district as district2023, bases } from '@safecity/ruleset-xian-2023-example';
 import { EDITIONS, editionText, isPatch, loadBases } from '../src/lib/editions.js';
-import { compileText, movements, points, scoreAll, signed, type UnitResult } from '../src/lib/studio.js';
+import { carryOver, carryOverCache, compileText, movements, points, scoreAll, signed, type UnitResult } from '../src/lib/studio.js';
 import { pointerSegments, spanOf, parseText, toPointer } from '../src/lib/pointer.js';
 import { propertySuggestions, valueSuggestions } from '../src/lib/complete.js';
 import { demoEvidence } from './demo.js';
@@ -161,6 +161,33 @@ describe('scoreAll and movements', () => {
     }
     // Under the edition it was written for, nothing is carried.
     expect(scoreAll(compiled, set).results.every((r) => r.ok && r.migrated === undefined)).toBe(true);
+  });
+
+  it('reuses a carry-over while the edit leaves what it depends on alone, and redoes it when not', () => {
+    const writtenFor = new Map(units.filter((u) => compiled.unitKinds.includes(u.unit.kind)).map((u) => [u.unit.id, compiled]));
+    const set = { units, findings, writtenFor };
+    const e = units.find((u) => u.unit.id === 'baqiao')!;
+    const carry = carryOverCache();
+    const a = engine.compile(district2023, { bases });
+    // A scoring standard reworded: the items read the same fields.
+    const pointsOnly = structuredClone(district2023) as any;
+    pointsOnly.patch.push({ op: 'update', id: '1.1.1', set: { standard: '未成立创建工作领导小组的，扣2分（改写）。' } });
+    const b = engine.compile(pointsOnly, { bases });
+    const first = carry(a, set, e);
+    expect(carry(b, set, e)).toBe(first);
+    expect(carry(b, set, e)).toEqual(carryOver(b, set, e));
+    expect(scoreAll(b, set, carry).results).toEqual(scoreAll(b, set).results);
+    // A field's title is in the report's words: redone.
+    const retitled = structuredClone(district2023) as any;
+    retitled.patch.push({ op: 'update-field', name: 'leadingGroupDoc', set: { title: { zh: '领导小组文件' } } });
+    const c = engine.compile(retitled, { bases });
+    const third = carry(c, set, e);
+    expect(third).not.toBe(first);
+    expect(third).toEqual(carryOver(c, set, e));
+    // Other evidence for the unit (an edit in the form): redone.
+    const edited = { ...e, values: { ...e.values, leadingGroupDoc: false } };
+    const set2 = { units: units.map((u) => (u === e ? edited : u)), findings, writtenFor };
+    expect(carry(c, set2, edited).evidence.values['leadingGroupDoc']).toBe(false);
   });
 
   it('ranks equal totals together and puts units without a total last', () => {

@@ -101,15 +101,49 @@ export function carryOver(ruleset: CompiledRuleset, evidence: EvidenceSet, e: Un
   return { evidence: m.evidence, findings: m.findings, migrated: { from: `${from.id} ${from.version}`, notCarried: m.report.notCarried.length, missing: m.report.missing.length } };
 }
 
+/** How `scoreAll` takes a unit's evidence (`carryOver`, or a cache of it). */
+export type CarryOver = typeof carryOver;
+
+/**
+ * `carryOver` with a memory: carrying a unit's evidence over depends only on the edition's id,
+ * edition year, migration map, fields and the items the unit is scored on (their ids and
+ * the fields they read) — not on points, thresholds or texts. An edit that changes none of
+ * those (most edits) reuses last compile's result instead of migrating every unit again.
+ */
+export function carryOverCache(): CarryOver {
+  const keys = new WeakMap<CompiledRuleset, string>();
+  const memo = new Map<string, { key: string; e: UnitEvidence; findings: readonly Finding[] | undefined; from: CompiledRuleset | undefined; out: ReturnType<typeof carryOver> }>();
+  const rulesetKey = (r: CompiledRuleset): string => {
+    let k = keys.get(r);
+    if (k === undefined) {
+      // Not the version: what is carried and what is reported does not name it.
+      k = JSON.stringify([r.id, r.edition, r.migration ?? null, r.fields, r.generalFields, r.items.map((i) => [i.id, i.fields, i.conditionFields])]);
+      keys.set(r, k);
+    }
+    return k;
+  };
+  return (ruleset, evidence, e) => {
+    const from = evidence.writtenFor?.get(e.unit.id);
+    if (from === undefined || from.id === ruleset.id) return carryOver(ruleset, evidence, e);
+    const key = `${rulesetKey(ruleset)}\u0000${ruleset.itemsFor(e.unit).map((i) => i.id).join(',')}`;
+    const findings = evidence.findings[e.unit.id];
+    const hit = memo.get(e.unit.id);
+    if (hit !== undefined && hit.key === key && hit.e === e && hit.findings === findings && hit.from === from) return hit.out;
+    const out = carryOver(ruleset, evidence, e);
+    memo.set(e.unit.id, { key, e, findings, from, out });
+    return out;
+  };
+}
+
 /** Every loaded unit the rubric applies to (by kind), scored; and how long it took. */
-export function scoreAll(ruleset: CompiledRuleset, evidence: EvidenceSet): { results: UnitResult[]; ms: number } {
+export function scoreAll(ruleset: CompiledRuleset, evidence: EvidenceSet, carry: CarryOver = carryOver): { results: UnitResult[]; ms: number } {
   const t0 = performance.now();
   const kinds = new Set(ruleset.unitKinds);
   const results: UnitResult[] = [];
   for (const e of evidence.units) {
     if (!kinds.has(e.unit.kind)) continue;
     try {
-      const c = carryOver(ruleset, evidence, e);
+      const c = carry(ruleset, evidence, e);
       const r = ruleset.evaluate(c.evidence, { findings: c.findings });
       results.push({ unit: e.unit, ok: true, total: r.total, lost: round2(r.max - r.earned), grade: r.grade, vetoed: r.vetoed, ...(c.migrated ? { migrated: c.migrated } : {}) });
     } catch (err) {

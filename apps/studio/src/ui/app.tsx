@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { createEngine, rulesetJsonSchema, SafecityError, type CompiledRuleset, type Finding, type UnitEvidence } from '@safecity/engine';
 import { EDITIONS, editionText, loadBases } from '../lib/editions.js';
 import type { Ruleset } from '@safecity/engine';
-import { carryOver, compileText, movements, scoreAll, type Compiled, type EvidenceSet, type UnitResult } from '../lib/studio.js';
+import { carryOver, carryOverCache, compileText, movements, scoreAll, type Compiled, type EvidenceSet, type UnitResult } from '../lib/studio.js';
 import { createRulesetEditor, type RulesetEditor } from './editor.js';
 import { t, local, type Lang } from './i18n.js';
 import { RulesetTree } from './tree.js';
@@ -102,7 +102,9 @@ export function App() {
   }, [evidence, edits]);
 
   const before = useMemo<UnitResult[] | undefined>(() => (opened.compiled.ruleset && effective ? scoreAll(opened.compiled.ruleset, effective).results : undefined), [opened, effective]);
-  const now = useMemo(() => (lastGood && effective ? scoreAll(lastGood, effective) : undefined), [lastGood, effective]);
+  // Carrying last year's evidence over is redone only when what it depends on changes.
+  const carry = useRef(carryOverCache());
+  const now = useMemo(() => (lastGood && effective ? scoreAll(lastGood, effective, carry.current) : undefined), [lastGood, effective]);
   const rows = useMemo(() => (now ? movements(now.results, before) : []), [now, before]);
 
   async function openEdition(key: string) {
