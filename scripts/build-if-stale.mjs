@@ -63,12 +63,21 @@ function newest(list) {
 
 const ROOT_INPUTS = ['tsup.library.ts', 'tsconfig.json'].map((f) => join(ROOT, f)).filter((f) => existsSync(f));
 
-/** What a package is built from, besides its dependencies' builds. */
+/**
+ * What a package is built from, besides its dependencies' builds. A package that reads more at
+ * build time lists it in its package.json as `"buildInputs": ["../../examples/…/evidence"]`
+ * (folders or files, relative to the package): the studio bundles the demo city's evidence.
+ */
 function inputs(dir) {
+  const extra = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).buildInputs ?? []).flatMap((p) => {
+    const path = join(dir, p);
+    if (!existsSync(path)) return [];
+    return statSync(path).isDirectory() ? files(path) : [[path, statSync(path).mtimeMs]];
+  });
   const top = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && (['package.json', 'tsconfig.json', 'tsup.config.ts', 'vite.config.ts', 'index.html'].includes(e.name) || (e.name.endsWith('.json') && !e.name.endsWith('.schema.json'))))
     .map((e) => join(dir, e.name));
-  return [...files(join(dir, 'src')), ...files(join(dir, 'scripts')), ...[...top, ...ROOT_INPUTS].map((f) => [f, statSync(f).mtimeMs])];
+  return [...files(join(dir, 'src')), ...files(join(dir, 'scripts')), ...extra, ...[...top, ...ROOT_INPUTS].map((f) => [f, statSync(f).mtimeMs])];
 }
 
 const packages = workspaces().map((ws) => {
