@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { findChromium, whenChromiumMissing } from '../../../scripts/test-support/browser.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
@@ -26,7 +26,8 @@ import { demoEvidence } from './demo.js';
 import { studioServer, CSP } from '../scripts/serve.mjs';
 
 const chromiumPath = findChromium();
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const STUDIO = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(STUDIO, 'dist');
 const CITY = fileURLToPath(new URL('../../../examples/xian-2022-city/', import.meta.url));
 const missing = chromiumPath === undefined ? whenChromiumMissing("the studio's browser test", 'the studio cannot be checked without it') : undefined;
 if (missing !== undefined) {
@@ -171,8 +172,8 @@ describe.skipIf(chromiumPath === undefined)('the studio in headless Chromium, un
     expect(moved.length).toBeGreaterThan(0);
     for (const id of moved) expect(await page.locator(`[data-unit="${id}"] .delta`).textContent()).toMatch(/^[+−]/);
     expect(await page.locator('[data-testid=tree] [data-item="1.1.1"] .max').textContent()).toBe('满分 3');
-    // The README's screenshot: SAFECITY_STUDIO_SCREENSHOT=docs/studio.png (from apps/studio).
-    const shot = process.env['SAFECITY_STUDIO_SCREENSHOT'];
+    // The README's screenshot: SAFECITY_STUDIO_SCREENSHOT=docs/studio.png (relative to apps/studio).
+    const shot = process.env['SAFECITY_STUDIO_SCREENSHOT'] ? resolve(STUDIO, process.env['SAFECITY_STUDIO_SCREENSHOT']) : undefined;
     if (shot) {
       await page.locator('[data-testid=tree] summary', { hasText: '组织领导' }).click({ position: { x: 4, y: 8 } });
       await page.click('[data-testid=tree] [data-item="1.1.1"] button');

@@ -199,26 +199,12 @@ export function App() {
   };
   const raw = selected !== undefined ? effective?.units.find((u) => u.unit.id === selected) : undefined;
   // The unit's evidence as the rubric takes it (carried over from last year's edition if need be).
-  const carried = useMemo(() => {
-    if (raw === undefined || lastGood === undefined || effective === undefined) return undefined;
-    try {
-      return carryOver(lastGood, effective, raw);
-    } catch (e) {
-      if (e instanceof SafecityError) return { evidence: raw, findings: effective.findings[raw.unit.id] ?? [] };
-      throw e;
-    }
-  }, [raw, lastGood, effective]);
+  const carried = useMemo(() => (raw === undefined || lastGood === undefined || effective === undefined ? undefined : asRubricTakesIt(lastGood, effective, raw)), [raw, lastGood, effective]);
   const current = carried?.evidence;
   // The unit's evidence as loaded, taken the same way (what the form's edits are counted against).
   const original = useMemo(() => {
     const u = selected !== undefined ? evidence?.set.units.find((x) => x.unit.id === selected) : undefined;
-    if (u === undefined || lastGood === undefined || evidence === undefined) return u;
-    try {
-      return carryOver(lastGood, evidence.set, u).evidence;
-    } catch (e) {
-      if (e instanceof SafecityError) return u;
-      throw e;
-    }
+    return u === undefined || lastGood === undefined || evidence === undefined ? u : asRubricTakesIt(lastGood, evidence.set, u).evidence;
   }, [selected, evidence, lastGood]);
 
   return (
@@ -367,6 +353,16 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/** A unit's evidence as the rubric takes it (carried over if need be), or as it is when it cannot be (the card then says why). */
+function asRubricTakesIt(ruleset: CompiledRuleset, set: EvidenceSet, u: UnitEvidence): { evidence: UnitEvidence; findings: readonly Finding[] } {
+  try {
+    return carryOver(ruleset, set, u);
+  } catch (e) {
+    if (e instanceof SafecityError) return { evidence: u, findings: set.findings[u.unit.id] ?? [] };
+    throw e;
+  }
 }
 
 function tabKeys(e: KeyboardEvent, k: Tab, set: (t: Tab) => void) {
